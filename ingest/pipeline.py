@@ -1,0 +1,199 @@
+"""The ingest pipeline: files → articles → chunks → embeddings → Chroma, incremental through the manifest.
+
+Order of writes makes a killed run safe: chunks are upserted under stable ids before the article's older
+chunks are removed, and the manifest records an article only after its chunks are stored, so running again
+converges to the same index.
+"""
+
+from __future__ import annotations
+
+import glob
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.errors import IngestError
+from app.settings import Settings
+from ingest.article import Article
+from ingest.chunk import Chunk, Chunker
+from ingest.embed import Embedder
+from ingest.lexical import LexicalIndex
+from ingest.loaders import is_article_file, load_file
+from ingest.manifest import Manifest, ManifestEntry
+from ingest.store import ChunkStore
+
+FLUSH_CHUNKS = 256
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    removed: int = 0
+    chunks_written: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """Files named directly, found under folders, or matched by globs; and one error per path that matched none."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if any(ch in str(raw) for ch in "*?["):
+            matched = [Path(p) for p in sorted(glob.glob(str(path), recursive=True)) if Path(p).is_file()]
+        elif path.is_dir():
+            matched = sorted(p for p in path.rglob("*") if p.is_file() and is_article_file(p))
+        elif path.is_file():
+            matched = [path]
+        else:
+            errors.append(f"{raw}: no such file or folder")
+            continue
+        if not matched:
+            errors.append(f"{raw}: no article files found")
+        files.extend(p for p in matched if p not in files)
+    return files, errors
+
+
+class Ingestor:
+    """Owns one store, manifest and (lazily) one embedder; `ingest` may be called many times."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChunkStore | None = None):
+        self.settings = settings
+        self._embedder = embedder
+        self.store = store or ChunkStore(settings)
+        self.manifest = Manifest(settings.manifest_path, self.signature)
+        self.lexical = LexicalIndex(settings.bm25_path)
+
+    @property
+    def signature(self) -> str:
+        s = self.settings
+        return f"{s.embedding_model}|{s.encoding}|{s.chunk_tokens}|{s.chunk_overlap}"
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            s = self.settings
+            self._embedder = Embedder(s.embedding_model, s.device, s.embed_batch_size)
+        return self._embedder
+
+    def chunker(self) -> Chunker:
+        s = self.settings
+        return Chunker(s.encoding, s.chunk_tokens, s.chunk_overlap, fits=self.embedder.fits)
+
+    def ingest(
+        self, paths: Iterable[str | Path], prune: bool = False, rebuild: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        if rebuild:
+            self.store.reset()
+            self.manifest.clear()
+        files, report.errors = collect_files(paths)
+        articles, loaded_files = self._load(files, report)
+        pending = self._diff(articles, report)
+        self._write(pending, report, progress)
+        if prune:
+            self._prune(articles, loaded_files, report)
+        if pending or report.removed or rebuild or not self.lexical.exists():
+            self.lexical.build(self.store.all_chunks())
+        report.failed = len(report.errors)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _load(self, files: list[Path], report: IngestReport) -> tuple[list[Article], set[str]]:
+        articles: dict[str, Article] = {}
+        loaded: set[str] = set()
+        for path in files:
+            try:
+                found = load_file(path, self.settings)
+            except IngestError as exc:
+                report.errors.append(str(exc))
+                continue
+            loaded.add(str(path))
+            for article in found:
+                if article.id in articles:
+                    other = articles[article.id].path
+                    report.errors.append(f"{path}: article id {article.id!r} is already used by {other}")
+                    continue
+                articles[article.id] = article
+        return list(articles.values()), loaded
+
+    def _diff(self, articles: list[Article], report: IngestReport) -> list[Article]:
+        pending = []
+        for article in articles:
+            entry = self.manifest.entries.get(article.id)
+            if entry and not self.manifest.stale and entry.content_hash == article.content_hash():
+                report.unchanged += 1
+                if entry.path != article.path:
+                    entry.path = article.path
+                continue
+            pending.append(article)
+            if entry:
+                report.updated += 1
+            else:
+                report.added += 1
+        return pending
+
+    def _write(self, pending: list[Article], report: IngestReport, progress: Progress | None) -> None:
+        if not pending:
+            self.manifest.save()
+            return
+        chunker = self.chunker()
+        chunked = [(article, chunker.chunk(article)) for article in pending]
+        total = sum(len(chunks) for _, chunks in chunked)
+        batch: list[tuple[Article, list[Chunk]]] = []
+        for item in chunked:
+            batch.append(item)
+            if sum(len(chunks) for _, chunks in batch) >= FLUSH_CHUNKS:
+                self._flush(batch, report, progress, total)
+                batch = []
+        if batch:
+            self._flush(batch, report, progress, total)
+        self.manifest.stale = False
+        self.manifest.save()
+
+    def _flush(self, batch: list[tuple[Article, list[Chunk]]], report: IngestReport, progress, total: int) -> None:
+        texts = [chunk.embed_text for _, chunks in batch for chunk in chunks]
+        vectors = self.embedder.embed(texts)
+        start = 0
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for article, chunks in batch:
+            self.store.upsert(article, chunks, vectors[start : start + len(chunks)])
+            start += len(chunks)
+            self.manifest.entries[article.id] = ManifestEntry(
+                content_hash=article.content_hash(),
+                chunks=len(chunks),
+                path=article.path,
+                ingested_at=now,
+                title=article.title,
+                source=article.source,
+                published=article.published_iso,
+                companies=article.companies,
+            )
+        self.manifest.save()
+        report.chunks_written += len(texts)
+        if progress:
+            progress(report.chunks_written, total)
+
+    def _prune(self, articles: list[Article], loaded_files: set[str], report: IngestReport) -> None:
+        """Removes articles whose file is gone, or whose file was read this run and no longer holds them."""
+        seen = {article.id for article in articles}
+        for article_id, entry in list(self.manifest.entries.items()):
+            gone = not Path(entry.path).exists()
+            dropped = entry.path in loaded_files and article_id not in seen
+            if gone or dropped:
+                self.store.delete_article(article_id)
+                del self.manifest.entries[article_id]
+                report.removed += 1
+        self.manifest.save()
