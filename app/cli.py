@@ -115,6 +115,114 @@ def stats(
         console.print("companies: " + ", ".join(f"{c} ({n})" for c, n in found.companies.items()))
 
 
+def print_answer(answer, show_passages: bool = False) -> None:
+    style = "yellow" if answer.refused else "white"
+    console.print(answer.answer, style=style, highlight=False)
+    if answer.flags.unverified:
+        console.print(f"[red]unverified figures:[/red] {', '.join(answer.flags.unverified_figures)}")
+    for c in answer.citations:
+        console.print(
+            f"[cyan][{c.n}][/cyan] {c.title} — {c.source}, {c.published}  [dim]{c.url}[/dim]", highlight=False
+        )
+        if show_passages:
+            for sentence in c.used_sentences:
+                console.print(f"    [green]“{sentence}”[/green]", highlight=False)
+
+
+def make_filters(since: str | None, until: str | None, source: str | None, company: str | None) -> dict:
+    return {k: v for k, v in {"since": since, "until": until, "source": source, "company": company}.items() if v}
+
+
+SinceOpt = Annotated[str | None, typer.Option("--since", help="Only articles published on or after (YYYY-MM-DD).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Only articles published on or before (YYYY-MM-DD).")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Only articles from this outlet.")]
+CompanyOpt = Annotated[str | None, typer.Option("--company", help="Only articles tagged with this company.")]
+LlmOpt = Annotated[str | None, typer.Option("--llm", help="Answerer: none (grounded), openai or local.")]
+
+
+@cli.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+    k: Annotated[int | None, typer.Option("--k", help="Passages to retrieve.")] = None,
+    llm: LlmOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    source: SourceOpt = None,
+    company: CompanyOpt = None,
+    home: HomeOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """Answer one question from the indexed news, with numbered citations."""
+    from app.assistant import Assistant
+
+    try:
+        assistant = Assistant(settings_from(home=home, chroma_url=chroma_url))
+        answer = assistant.ask(question, filters=make_filters(since, until, source, company), k=k, answerer=llm)
+    except NewsdeskError as exc:
+        fail(str(exc))
+    if as_json:
+        print(answer.to_json(indent=2))
+    else:
+        print_answer(answer, show_passages=True)
+
+
+@cli.command()
+def chat(llm: LlmOpt = None, home: HomeOpt = None, chroma_url: ChromaOpt = None) -> None:
+    """A terminal conversation: follow-up questions see the earlier turns. Empty line or Ctrl-D ends it."""
+    from app.assistant import Assistant
+
+    try:
+        assistant = Assistant(settings_from(home=home, chroma_url=chroma_url))
+    except NewsdeskError as exc:
+        fail(str(exc))
+    history: list[dict] = []
+    while True:
+        try:
+            question = console.input("[bold]you>[/bold] ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not question:
+            break
+        try:
+            answer = None
+            console.print("[bold]newsdesk>[/bold] ", end="")
+            for piece in assistant.stream(question, history=history, answerer=llm):
+                if isinstance(piece, str):
+                    console.print(piece, end="", highlight=False)
+                else:
+                    answer = piece
+            console.print()
+            print_answer_sources(answer)
+        except NewsdeskError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            continue
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+
+
+def print_answer_sources(answer) -> None:
+    if answer.flags.unverified:
+        console.print(f"[red]unverified figures:[/red] {', '.join(answer.flags.unverified_figures)}")
+    for c in answer.citations:
+        console.print(f"  [cyan][{c.n}][/cyan] {c.title} — {c.source}, {c.published}", highlight=False)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind; 0.0.0.0 opens it to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 7860,
+    home: HomeOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """Start the web chat and the HTTP API (REST + OpenAI-compatible) on one server."""
+    from app.api import serve as run_server
+
+    try:
+        run_server(settings_from(home=home, chroma_url=chroma_url), host=host, port=port)
+    except NewsdeskError as exc:
+        fail(str(exc))
+
+
 bench_cli = typer.Typer(help="Benchmarks: newsdesk beside a baseline, measured in the same run.", no_args_is_help=True)
 cli.add_typer(bench_cli, name="bench")
 
@@ -135,6 +243,17 @@ def bench_ingest_cmd(
     for key, value in result.to_dict().items():
         table.add_row(key, str(value))
     console.print(table)
+
+
+def _register_evals() -> None:
+    try:
+        from evals.cli import register
+    except ImportError:  # the eval commands live in evals/cli.py
+        return
+    register(cli)
+
+
+_register_evals()
 
 
 def main() -> None:

@@ -45,9 +45,9 @@ def get_encoding(name: str) -> tiktoken.Encoding:
 def split_sentences(text: str) -> list[str]:
     """Sentences of each paragraph; abbreviations such as 'Inc.' and 'U.S.' do not end a sentence."""
     sentences: list[str] = []
-    for paragraph in re.split(r"\n+", text):
+    for paragraph in re.split(r"\n+|\s+(?=[-•▪]\s)", text):
         pending = ""
-        for piece in SENTENCE_END.split(paragraph.strip()):
+        for piece in SENTENCE_END.split(paragraph.strip().lstrip("-•▪ ")):
             pending = f"{pending} {piece}".strip() if pending else piece
             if not ABBREVIATIONS.search(pending):
                 sentences.append(pending)

@@ -144,6 +144,13 @@ class ChunkStore:
         )
         return [(StoredChunk(cid, doc, meta), 1.0 - dist) for cid, doc, meta, dist in rows]
 
+    def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id (to score BM25-only candidates densely)."""
+        found = self._call(lambda: self.collection.get(ids=ids, include=["embeddings"]))
+        return {
+            cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(found["ids"], found["embeddings"], strict=True)
+        }
+
     def reset(self) -> None:
         self._call(lambda: self.client.delete_collection(self.settings.collection))
         self.collection = self._open_collection()

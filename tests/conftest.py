@@ -98,3 +98,11 @@ def chroma_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_index, corpus_settings, embedder):
+    """One Assistant over the shipped-corpus index, shared by answering, API and eval tests."""
+    from app.assistant import Assistant
+
+    return Assistant(corpus_settings, embedder=embedder)

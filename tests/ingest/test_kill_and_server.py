@@ -19,7 +19,9 @@ from tests.conftest import CORPUS, free_port
 def write_articles(folder, count=36, sentences=70):
     folder.mkdir()
     for i in range(count):
-        body = " ".join(f"Miner {i} sold {j * 13 + i:,} BTC in week {j} of 2026 to fund GPUs." for j in range(sentences))
+        body = " ".join(
+            f"Miner {i} sold {j * 13 + i:,} BTC in week {j} of 2026 to fund GPUs." for j in range(sentences)
+        )
         text = f"---\ntitle: Miner {i} weekly sales\npublished: 2026-02-{i % 27 + 1:02d}\nsource: Wire\n---\n{body}\n"
         (folder / f"m{i:02d}.md").write_text(text, encoding="utf-8")
 
@@ -38,7 +40,9 @@ def snapshot(home):
 def run_cli(folder, home):
     return subprocess.Popen(
         [sys.executable, "-m", "app.cli", "ingest", str(folder), "--home", str(home)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
@@ -59,8 +63,14 @@ def test_ingest_killed_half_way_converges_to_the_uninterrupted_index(tmp_path):
     partial = len(json.loads(manifest.read_text())["articles"])
     assert 0 < partial < 36
 
-    assert subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(folder), "--home", str(killed_home)],
-                          capture_output=True, timeout=600).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "app.cli", "ingest", str(folder), "--home", str(killed_home)],
+            capture_output=True,
+            timeout=600,
+        ).returncode
+        == 0
+    )
     assert run_cli(folder, clean_home).wait(600) == 0
     resumed, uninterrupted = snapshot(killed_home), snapshot(clean_home)
     assert resumed == uninterrupted
@@ -90,7 +100,9 @@ def test_dead_chroma_server_is_one_clear_error(tmp_path):
 def test_cli_reports_a_dead_server_in_one_line(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "stats", "--chroma-url", f"http://127.0.0.1:{free_port()}"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert "did not answer" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,114 @@
+"""The Answer record every answerer returns, its Citations and Flags, and the Answerer interface."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Protocol
+
+from app.retrieval.filters import TimeFrame
+from app.retrieval.search import Passage
+
+REFUSAL = "The indexed news does not answer this."
+
+
+@dataclass
+class Citation:
+    """A numbered source: what `[n]` in the answer points at."""
+
+    n: int
+    chunk_id: str
+    article_id: str
+    title: str
+    source: str
+    published: str
+    url: str
+    passage: str
+    used_sentences: list[str] = field(default_factory=list)
+    score: float = 0.0
+
+    @classmethod
+    def from_passage(cls, n: int, passage: Passage, used: list[str] | None = None) -> Citation:
+        return cls(
+            n=n,
+            chunk_id=passage.chunk_id,
+            article_id=passage.article_id,
+            title=passage.title,
+            source=passage.source,
+            published=passage.published,
+            url=passage.url,
+            passage=passage.text,
+            used_sentences=list(used or []),
+            score=passage.score,
+        )
+
+
+@dataclass
+class Flags:
+    refused: bool = False
+    unverified: bool = False
+    unverified_figures: list[str] = field(default_factory=list)
+    removed_citations: list[int] = field(default_factory=list)
+    time_filter_relaxed: bool = False
+    reason: str = ""
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation]
+    flags: Flags
+    answerer: str
+    standalone_question: str = ""
+    filters: dict = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> bool:
+        return self.flags.refused
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self, **kwargs) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+@dataclass
+class Draft:
+    """What an answerer produces before the assistant adds question, filters and timings."""
+
+    text: str
+    citations: list[Citation]
+    flags: Flags
+
+
+@dataclass
+class Context:
+    """What an answerer knows besides the passages: the question's time frame and named companies."""
+
+    question: str
+    frame: TimeFrame
+    companies: list[str]
+    question_vector: object = None
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, context: Context, passages: list[Passage]) -> Draft: ...
+
+    def stream(self, context: Context, passages: list[Passage]) -> Iterator[str | Draft]:
+        """Text pieces as they are ready, then the final Draft."""
+        ...
+
+
+def refusal(reason: str, passages: list[Passage]) -> Draft:
+    """A plain 'not in the news' answer that still shows the closest sources."""
+    closest = [Citation.from_passage(n, p) for n, p in enumerate(passages[:3], start=1)]
+    text = f"{REFUSAL} {reason}".strip()
+    if closest:
+        text += " The closest sources are listed below."
+    return Draft(text=text, citations=closest, flags=Flags(refused=True, reason=reason))

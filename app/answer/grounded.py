@@ -1,0 +1,176 @@
+"""The default answerer, with no LLM: it picks the sentences of the retrieved passages that answer the question
+and cites them. Every figure it states is copied from a passage, so it cannot invent one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.answer.base import Citation, Context, Draft, Flags, refusal
+from app.answer.verify import unverified_figures
+from app.retrieval.fuse import jaccard
+from app.retrieval.search import Passage
+from ingest.chunk import split_sentences
+from ingest.embed import Embedder
+from ingest.lexical import tokenize
+
+QUESTION_WORDS = frozenset(
+    "how much many what which who whom when where why did does do is are was were has have had company firm "
+    "miner miners news report reported say said tell".split()
+)
+NUMERIC = re.compile(
+    r"\b(how (much|many|large|big)|what (was|is|were|are) the (value|amount|price|size|number)|"
+    r"worth|value|amount|number of|total|price)\b",
+    re.I,
+)
+LISTING = re.compile(r"\b(which|who|what) (miners|companies|firms)\b|\bcompare|\bvs\.?\b|\bversus\b|\bor\b", re.I)
+NUMBER = re.compile(r"\d")
+PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
+COMMON_CAPS = frozenset(
+    "BTC AI HPC GPU GPUs CEO CFO CTO USD US U.S. EH/s MW GW Q1 Q2 Q3 Q4 ETF I Bitcoin Ether ETH How What Which "
+    "Who When Where Why Did Does Do Is Are Was Were Has Have And Or The In On For Of To By As At From With "
+    "Nasdaq NYSE SEC".split()
+)
+
+
+@dataclass
+class Candidate:
+    sentence: str
+    passage_index: int
+    position: int
+    lexical: float
+    prior: float
+    score: float = 0.0
+
+
+class GroundedAnswerer:
+    name = "grounded"
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        max_sentences: int = 3,
+        semantic_top: int = 6,
+        min_coverage: float = 0.34,
+        min_semantic: float = 0.45,
+    ) -> None:
+        self.embedder = embedder
+        self.max_sentences = max_sentences
+        self.semantic_top = semantic_top
+        self.min_coverage = min_coverage
+        self.min_semantic = min_semantic
+
+    def answer(self, context: Context, passages: list[Passage]) -> Draft:
+        if not passages:
+            return refusal("No indexed article matches the question and filters.", passages)
+        absent = self._absent_names(context.question, passages)
+        if absent:
+            return refusal(f"No retrieved article mentions {', '.join(absent)}.", passages)
+        candidates = self._score(context, passages)
+        if not candidates:
+            return refusal("The retrieved passages hold no usable sentence.", passages)
+        best = candidates[0]
+        if best.lexical < self.min_coverage and best.score - best.prior < self.min_semantic:
+            return refusal("The closest passages do not state it.", passages)
+        return self._compose(self._select(context, candidates), passages)
+
+    def stream(self, context: Context, passages: list[Passage]) -> Iterator[str | Draft]:
+        draft = self.answer(context, passages)
+        for sentence in re.split(r"(?<=\])\s+|(?<=[.!?])\s+(?=[A-Z])", draft.text):
+            yield sentence + " "
+        yield draft
+
+    # scoring -----------------------------------------------------------------------------------------------
+    def _score(self, context: Context, passages: list[Passage]) -> list[Candidate]:
+        terms = [t for t in tokenize(context.question) if t not in QUESTION_WORDS]
+        company_terms = {t for name in context.companies for t in tokenize(name)}
+        weights = {t: (2.0 if t in company_terms else 1.0) for t in terms}
+        total = sum(weights.values()) or 1.0
+        wants_number = bool(NUMERIC.search(context.question))
+        top = max(p.score for p in passages) or 1.0
+        recency = _recency(passages) if context.frame.prefer_recent else [0.0] * len(passages)
+        candidates: list[Candidate] = []
+        for pi, passage in enumerate(passages):
+            for position, sentence in enumerate(split_sentences(passage.text)):
+                if len(sentence.split()) < 5:
+                    continue
+                tokens = set(tokenize(sentence))
+                coverage = sum(w for t, w in weights.items() if t in tokens) / total
+                prior = 0.35 * coverage + 0.2 * passage.score / top + 0.1 * recency[pi]
+                if wants_number:
+                    prior += 0.15 if NUMBER.search(sentence) else -0.1
+                if context.companies and any(name.split()[0] in sentence for name in context.companies):
+                    prior += 0.1
+                if context.frame.words and all(w.lower() in sentence.lower() for w in context.frame.words):
+                    prior += 0.1
+                candidates.append(Candidate(sentence, pi, position, coverage, prior, prior))
+        candidates.sort(key=lambda c: -c.prior)
+        self._add_semantic(context, candidates[: self.semantic_top])
+        candidates.sort(key=lambda c: -c.score)
+        return candidates
+
+    def _add_semantic(self, context: Context, candidates: list[Candidate]) -> None:
+        if not candidates:
+            return
+        question = context.question_vector
+        if question is None:
+            question = self.embedder.embed_query(context.question)
+        vectors = self.embedder.embed([c.sentence for c in candidates])
+        for candidate, similarity in zip(candidates, vectors @ np.asarray(question), strict=True):
+            candidate.score = candidate.prior + 0.5 * float(similarity)
+
+    def _select(self, context: Context, candidates: list[Candidate]) -> list[Candidate]:
+        limit = self.max_sentences + (1 if LISTING.search(context.question) else 0)
+        chosen = [candidates[0]]
+        for candidate in candidates[1:]:
+            if len(chosen) >= limit or candidate.score < 0.88 * chosen[0].score:
+                break
+            if candidate.lexical < 0.5 * chosen[0].lexical:
+                continue
+            tokens = set(tokenize(candidate.sentence))
+            if any(jaccard(tokens, set(tokenize(c.sentence))) >= 0.5 for c in chosen):
+                continue
+            chosen.append(candidate)
+        return chosen
+
+    # composing ---------------------------------------------------------------------------------------------
+    def _compose(self, chosen: list[Candidate], passages: list[Passage]) -> Draft:
+        numbers: dict[int, int] = {}
+        used: dict[int, list[str]] = {}
+        parts: list[str] = []
+        for candidate in chosen:
+            pi = candidate.passage_index
+            n = numbers.setdefault(pi, len(numbers) + 1)
+            sentences = [candidate.sentence]
+            if PRONOUN_START.match(candidate.sentence) and candidate.position > 0:
+                previous = split_sentences(passages[pi].text)[candidate.position - 1]
+                if previous not in " ".join(parts):
+                    sentences.insert(0, previous)
+            used.setdefault(pi, []).extend(s for s in sentences if s not in used.get(pi, []))
+            parts.append(f"{' '.join(sentences)} [{n}]")
+        citations = [Citation.from_passage(n, passages[pi], used[pi]) for pi, n in numbers.items()]
+        text = " ".join(parts)
+        missing = unverified_figures(text, citations)
+        return Draft(text=text, citations=citations, flags=Flags(unverified=bool(missing), unverified_figures=missing))
+
+    def _absent_names(self, question: str, passages: list[Passage]) -> list[str]:
+        """Proper names in the question that no retrieved passage (or its title) mentions."""
+        words = re.findall(r"(?<![\w'])([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)", question)
+        haystack = " ".join(f"{p.title} {p.text} {' '.join(p.companies)}" for p in passages).lower()
+        absent = []
+        for phrase in words:
+            names = [w for w in phrase.split() if w not in COMMON_CAPS and len(w) > 1]
+            if names and not any(name.lower().rstrip("'s") in haystack for name in names):
+                absent.append(" ".join(names))
+        return absent
+
+
+def _recency(passages: list[Passage]) -> list[float]:
+    dates = [p.published or "" for p in passages]
+    ordered = sorted(set(dates))
+    if len(ordered) < 2:
+        return [0.0] * len(passages)
+    return [ordered.index(d) / (len(ordered) - 1) for d in dates]

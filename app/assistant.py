@@ -1,0 +1,191 @@
+"""The Python API: one Assistant per index, with ask() and stream(). The CLI, HTTP API and chat call this."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from app.answer.base import Answer, Answerer, Context, Draft, refusal
+from app.answer.llm import LLMAnswerer
+from app.answer.registry import ANSWERERS, available, canonical
+from app.conversation import Turn, condense_with_llm, parse_history, resolve_followup, trim_history
+from app.errors import QuestionError
+from app.retrieval.filters import Filters, parse_time_frame
+from app.retrieval.search import HybridSearcher, Passage, SearchConfig, SearchIndex
+from app.settings import Settings
+from ingest.embed import Embedder
+
+HISTORY_TOKENS = 1500
+MAX_K = 50
+MIN_DENSE = 0.28  # below this cosine, no passage is about the question (off-topic questions score ~0.1-0.25)
+
+
+@dataclass
+class Prepared:
+    """A question made ready to answer: standalone text, time frame, filters used and passages found."""
+
+    context: Context
+    filters: Filters
+    passages: list[Passage]
+    relaxed: bool
+    timings: dict[str, float]
+
+
+class Assistant:
+    """Ask the indexed news. Heavy parts (embedder, Chroma, BM25, LLMs) are opened once and shared."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        index: SearchIndex | None = None,
+        config: SearchConfig | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.index = index or SearchIndex(self.settings, embedder)
+        self.searcher = HybridSearcher(self.index, config)
+        self._answerers: dict[str, Answerer] = {}
+        self._lock = threading.Lock()
+
+    # public API ------------------------------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        history: list | None = None,
+        filters: Filters | dict | None = None,
+        k: int | None = None,
+        answerer: str | None = None,
+    ) -> Answer:
+        """Answer one question (with optional conversation history and filters), with numbered citations."""
+        final = None
+        for event in self.stream(question, history, filters, k, answerer):
+            if isinstance(event, Answer):
+                final = event
+        return final
+
+    def stream(
+        self,
+        question: str,
+        history: list | None = None,
+        filters: Filters | dict | None = None,
+        k: int | None = None,
+        answerer: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text pieces as the answer is written (tokens for LLMs, sentences otherwise), then the Answer."""
+        started = time.perf_counter()
+        name = canonical(answerer or self.settings.answerer)
+        writer = self.answerer(name)
+        prepared = self.prepare(question, history, filters, k, writer)
+        reason = self.unanswerable(prepared)
+        if reason:
+            draft = refusal(reason, prepared.passages)
+            pieces: Iterator[str | Draft] = iter([draft.text, draft])
+        else:
+            pieces = writer.stream(prepared.context, prepared.passages)
+        answer_started = time.perf_counter()
+        draft = None
+        for piece in pieces:
+            if isinstance(piece, Draft):
+                draft = piece
+            else:
+                yield piece
+        prepared.timings["answer_ms"] = _ms(answer_started)
+        prepared.timings["total_ms"] = _ms(started)
+        draft.flags.time_filter_relaxed = prepared.relaxed
+        yield Answer(
+            question=question,
+            answer=draft.text,
+            citations=draft.citations,
+            flags=draft.flags,
+            answerer=name,
+            standalone_question=prepared.context.question,
+            filters=prepared.filters.model_dump(mode="json"),
+            timings=prepared.timings,
+        )
+
+    def search(self, query: str, k: int = 6, filters: Filters | dict | None = None) -> list[Passage]:
+        """Retrieval only: the k best passages, with the question's time frame applied like ask() does."""
+        return self.prepare(query, None, filters, k, None).passages
+
+    def answerer(self, name: str) -> Answerer:
+        name = canonical(name)
+        with self._lock:
+            if name not in self._answerers:
+                self._answerers[name] = ANSWERERS[name](self.settings, self.index.embedder)
+            return self._answerers[name]
+
+    def answerers(self) -> dict[str, bool]:
+        return available(self.settings)
+
+    # steps -----------------------------------------------------------------------------------------------
+    def prepare(
+        self,
+        question: str,
+        history: list | None,
+        filters: Filters | dict | None,
+        k: int | None,
+        writer: Answerer | None,
+    ) -> Prepared:
+        question = self.check_question(question)
+        k = self.check_k(k)
+        user_filters = Filters.parse(filters)
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        turns = trim_history(parse_history(history), HISTORY_TOKENS, self.settings.encoding)
+        standalone = self.standalone(question, turns, writer)
+        timings["condense_ms"] = _ms(started)
+        self.index.refresh()
+        frame = parse_time_frame(standalone, self.index.newest)
+        companies = self.index.entities.find(standalone)
+        started = time.perf_counter()
+        vector = self.index.embedder.embed_query(standalone)
+        narrowed = user_filters.narrowed(frame)
+        passages = self.searcher.search(standalone, k, narrowed, frame, companies, vector=vector)
+        relaxed = False
+        if not passages and narrowed != user_filters:
+            passages = self.searcher.search(standalone, k, user_filters, frame, companies, vector=vector)
+            relaxed = bool(passages)
+        timings["retrieve_ms"] = _ms(started)
+        context = Context(question=standalone, frame=frame, companies=companies, question_vector=vector)
+        return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
+
+    @staticmethod
+    def unanswerable(prepared: Prepared) -> str:
+        """Why no answerer should be asked: nothing in the period asked about, or nothing close at all."""
+        if prepared.relaxed:
+            return f"No indexed article from {prepared.context.frame.text} covers it."
+        if prepared.passages and max(p.dense for p in prepared.passages) < MIN_DENSE:
+            return "Nothing in the indexed news is close to this question."
+        return ""
+
+    def standalone(self, question: str, turns: list[Turn], writer: Answerer | None) -> str:
+        if not turns:
+            return question
+        if isinstance(writer, LLMAnswerer):
+            return condense_with_llm(question, turns, writer.generate)
+        return resolve_followup(question, turns, self.index.entities)
+
+    def check_question(self, question: object) -> str:
+        if not isinstance(question, str):
+            raise QuestionError("question must be a string")
+        text = question.strip()
+        if not text:
+            raise QuestionError("question is empty; ask something about the news")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionError(f"question is too long ({len(text):,} characters; the limit is {limit:,})")
+        return text
+
+    @staticmethod
+    def check_k(k: int | None) -> int:
+        if k is None:
+            return 6
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
+            raise QuestionError(f"k must be a whole number from 1 to {MAX_K}, not {k!r}")
+        return k
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 1)

@@ -1,0 +1,164 @@
+"""Filters (date range, source, company) and the time frame a question names ('in January 2026', 'latest')."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from app.errors import QuestionError
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
+RECENT = re.compile(r"\b(latest|newest|most recent|recently|current(ly)?|now|today|still|so far|as of now)\b", re.I)
+MONTH_YEAR = re.compile(rf"\b({MONTH_WORDS})\.?(?:\s+of)?(?:\s+(\d{{4}}))?\b", re.I)
+QUARTER = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?:\s+(?:of\s+)?(\d{4}))?\b", re.I)
+YEAR = re.compile(r"\b(?:in|during|for|of|since)\s+((?:19|20)\d{2})\b", re.I)
+RELATIVE = re.compile(r"\b(last|past|this|previous)\s+(week|month|quarter|year)\b", re.I)
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+AMBIGUOUS = {"may", "march", "mar", "jan", "dec"}  # also ordinary words unless capitalized or with a year
+GRACE_BEFORE = timedelta(days=7)
+GRACE_AFTER = timedelta(
+    days=75
+)  # figures for a month or year are often reported weeks later (annual reports ~10 weeks)
+
+
+class Filters(BaseModel):
+    """Hard filters set by the user; every retrieved passage satisfies all of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    since: date | None = None
+    until: date | None = None
+    source: str | None = None
+    company: str | None = None
+
+    @model_validator(mode="after")
+    def _check_range(self) -> Filters:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until}); no article can match")
+        return self
+
+    @classmethod
+    def parse(cls, value: Filters | dict | None) -> Filters:
+        if value is None:
+            return cls()
+        if isinstance(value, Filters):
+            return value
+        if not isinstance(value, dict):
+            raise QuestionError("filters must be an object with since, until, source and/or company")
+        try:
+            return cls(**value)
+        except ValueError as exc:
+            first = exc.errors()[0] if hasattr(exc, "errors") else {"loc": (), "msg": str(exc)}
+            where = ".".join(str(p) for p in first.get("loc", ())) or "filters"
+            message = first["msg"].removeprefix("Value error, ")
+            raise QuestionError(f"filters.{where}: {message}".replace("filters.filters", "filters")) from exc
+
+    def since_ts(self) -> int | None:
+        return (
+            int(datetime(self.since.year, self.since.month, self.since.day, tzinfo=UTC).timestamp())
+            if self.since
+            else None
+        )
+
+    def until_ts(self) -> int | None:
+        if not self.until:
+            return None
+        return int(datetime(self.until.year, self.until.month, self.until.day, 23, 59, 59, tzinfo=UTC).timestamp())
+
+    def is_empty(self) -> bool:
+        return not (self.since or self.until or self.source or self.company)
+
+    def chroma_where(self) -> dict | None:
+        clauses: list[dict] = []
+        if self.since:
+            clauses.append({"published_ts": {"$gte": self.since_ts()}})
+        if self.until:
+            clauses.append({"published_ts": {"$lte": self.until_ts()}})
+        if self.source:
+            clauses.append({"source": self.source})
+        if self.company:
+            clauses.append({"companies": {"$contains": self.company}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, meta: dict) -> bool:
+        ts = meta.get("published_ts") or 0
+        if self.since and ts < self.since_ts():
+            return False
+        if self.until and ts > self.until_ts():
+            return False
+        if self.source and meta.get("source", "").lower() != self.source.lower():
+            return False
+        return not (self.company and self.company not in (meta.get("companies") or []))
+
+    def narrowed(self, frame: TimeFrame | None) -> Filters:
+        """These filters with a question's time window added (the user's own bounds win)."""
+        if frame is None or frame.start is None:
+            return self
+        since = max(filter(None, [self.since, frame.start - GRACE_BEFORE]))
+        until = min(filter(None, [self.until, frame.end + GRACE_AFTER]))
+        return self.model_copy(update={"since": since, "until": until})
+
+
+@dataclass
+class TimeFrame:
+    """What a question says about time: a period (start..end), a preference for recent news, and its words."""
+
+    start: date | None = None
+    end: date | None = None
+    prefer_recent: bool = False
+    words: tuple[str, ...] = ()
+    text: str = ""
+
+
+def month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
+    """The period a question names, anchored on the newest article date for years it leaves out."""
+    anchor = newest or datetime.now(UTC).date()
+    frame = TimeFrame(prefer_recent=bool(RECENT.search(question)))
+    quarter = QUARTER.search(question)
+    month = MONTH_YEAR.search(question)
+    year = YEAR.search(question)
+    relative = RELATIVE.search(question)
+    if quarter:
+        q = int(quarter.group(1) or ORDINALS[quarter.group(2).lower()])
+        y = int(quarter.group(3) or anchor.year)
+        frame.start, frame.end = date(y, 3 * q - 2, 1), month_range(y, 3 * q)[1]
+        frame.text = quarter.group(0)
+        frame.words = (f"Q{q}", str(y))
+    elif month and (month.group(2) or month.group(1).lower() not in AMBIGUOUS or month.group(1)[0].isupper()):
+        number = MONTHS[month.group(1).lower()]
+        y = int(month.group(2)) if month.group(2) else (anchor.year if number <= anchor.month else anchor.year - 1)
+        frame.start, frame.end = month_range(y, number)
+        frame.text = month.group(0)
+        frame.words = (calendar.month_name[number], str(y))
+    elif year:
+        y = int(year.group(1))
+        frame.start, frame.end = date(y, 1, 1), date(y, 12, 31)
+        frame.text = year.group(0)
+        frame.words = (str(y),)
+    elif relative:
+        span = {"week": 7, "month": 31, "quarter": 92, "year": 366}[relative.group(2).lower()]
+        frame.start, frame.end = anchor - timedelta(days=span), anchor
+        frame.text = relative.group(0)
+        frame.prefer_recent = True
+    return frame
+
+
+def strip_time_words(question: str) -> str:
+    """The question without its time expressions (used to carry a subject into a follow-up)."""
+    for pattern in (QUARTER, MONTH_YEAR, YEAR, RELATIVE):
+        question = pattern.sub(" ", question)
+    question = re.sub(r"\b(in|during|at the end of|as of|for)\s+(?=[?.!]|$)", " ", question)
+    return re.sub(r"\s+", " ", question).strip()

@@ -1,0 +1,48 @@
+"""Fusing dense and BM25 scores, and collapsing near-duplicate passages (syndicated copies of one story)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ingest.lexical import tokenize
+
+
+def normalize(scores: np.ndarray) -> np.ndarray:
+    """Min-max to [0, 1]; a constant vector maps to ones (all equally good)."""
+    if scores.size == 0:
+        return scores
+    low, high = float(scores.min()), float(scores.max())
+    if high - low < 1e-9:
+        return np.ones_like(scores) if high > 0 else np.zeros_like(scores)
+    return (scores - low) / (high - low)
+
+
+def fuse_scores(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndarray:
+    """Convex combination of the normalized dense and BM25 scores of the same candidates."""
+    return dense_weight * normalize(dense) + (1.0 - dense_weight) * normalize(lexical)
+
+
+def fuse_rankings(rankings: list[list[str]], weights: list[float], k0: int = 60) -> dict[str, float]:
+    """Weighted reciprocal-rank fusion: sum of weight / (k0 + rank) over the rankings that hold an id."""
+    fused: dict[str, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + weight / (k0 + rank)
+    return fused
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def collapse_duplicates(texts: list[str], threshold: float = 0.7) -> list[int]:
+    """Indices of the texts to keep, in order: a text too similar to an earlier kept one is dropped."""
+    kept: list[int] = []
+    kept_tokens: list[set[str]] = []
+    for index, text in enumerate(texts):
+        tokens = set(tokenize(text))
+        if any(jaccard(tokens, other) >= threshold for other in kept_tokens):
+            continue
+        kept.append(index)
+        kept_tokens.append(tokens)
+    return kept

@@ -1,0 +1,183 @@
+"""Hybrid search over one index: Chroma for dense vectors, bm25s for words, fused and filtered into Passages.
+
+The index (Chroma handle, BM25 index, embedder) is opened once and shared; the BM25 side is re-read only when
+an ingest has rewritten it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+import numpy as np
+
+from app.retrieval.entities import Entities
+from app.retrieval.filters import Filters, TimeFrame
+from app.retrieval.fuse import collapse_duplicates, fuse_scores
+from app.settings import Settings
+from ingest.embed import Embedder
+from ingest.lexical import LexicalIndex
+from ingest.store import ChunkStore, StoredChunk
+
+
+@dataclass
+class Passage:
+    """One retrieved chunk, ready to cite."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    source: str
+    url: str
+    published: str
+    text: str
+    score: float
+    companies: list[str] = field(default_factory=list)
+    dense: float = 0.0
+    lexical: float = 0.0
+
+    @classmethod
+    def from_chunk(cls, chunk: StoredChunk, score: float, dense: float = 0.0, lexical: float = 0.0) -> Passage:
+        meta = chunk.metadata
+        return cls(
+            chunk_id=chunk.id,
+            article_id=meta.get("article_id", ""),
+            title=meta.get("title", ""),
+            source=meta.get("source", ""),
+            url=meta.get("url", ""),
+            published=meta.get("published", ""),
+            text=chunk.passage,
+            score=round(float(score), 4),
+            companies=list(meta.get("companies") or []),
+            dense=round(float(dense), 4),
+            lexical=round(float(lexical), 4),
+        )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchConfig:
+    """Retrieval knobs, tuned on the eval sets (see evals/README.md)."""
+
+    dense_weight: float = 0.35
+    depth: int = 50
+    recency_weight: float = 0.15
+    entity_weight: float = 0.10
+    time_word_weight: float = 0.08
+    duplicate_threshold: float = 0.7
+
+
+class SearchIndex:
+    """Heavy parts of retrieval, created once: the Chroma store, the BM25 index and the embedder."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChunkStore | None = None):
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embedding_model, settings.device, settings.embed_batch_size)
+        self.store = store or ChunkStore(settings)
+        self.lexical = LexicalIndex(settings.bm25_path)
+        self._loaded_mtime = -1.0
+        self._lock = threading.Lock()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-reads the BM25 side (chunk texts and metadata) if an ingest rewrote it since the last read."""
+        marker = self.settings.bm25_path / "chunks.json"
+        mtime = marker.stat().st_mtime if marker.exists() else 0.0
+        if mtime == self._loaded_mtime:
+            return
+        with self._lock:
+            self.lexical = LexicalIndex(self.settings.bm25_path).load()
+            chunks = self.lexical.chunks
+            self.position = {chunk.id: i for i, chunk in enumerate(chunks)}
+            self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)
+            self.entities = Entities.from_metadata([c.metadata for c in chunks])
+            dates = [c.metadata.get("published") for c in chunks if c.metadata.get("published")]
+            self.newest = date.fromisoformat(max(dates)) if dates else None
+            self._loaded_mtime = mtime
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self.lexical.chunks)
+
+
+class HybridSearcher:
+    def __init__(self, index: SearchIndex, config: SearchConfig | None = None) -> None:
+        self.index = index
+        self.config = config or SearchConfig()
+
+    def search(
+        self,
+        query: str,
+        k: int = 6,
+        filters: Filters | None = None,
+        frame: TimeFrame | None = None,
+        companies: list[str] | None = None,
+        vector: np.ndarray | None = None,
+    ) -> list[Passage]:
+        """The k best distinct passages for the query that pass the filters, best first."""
+        self.index.refresh()
+        filters = filters or Filters()
+        chunks = self.index.lexical.chunks
+        if not chunks:
+            return []
+        if vector is None:
+            vector = self.index.embedder.embed_query(query)
+        candidates = self._candidates(query, vector, filters)
+        if not candidates:
+            return []
+        ids = list(candidates)
+        dense = np.array([candidates[i][0] for i in ids], dtype=np.float32)
+        lexical = np.array([candidates[i][1] for i in ids], dtype=np.float32)
+        fused = fuse_scores(dense, lexical, self.config.dense_weight)
+        fused += self._boosts(ids, frame, companies or [])
+        order = np.argsort(-fused)
+        ranked = [chunks[self.index.position[ids[i]]] for i in order]
+        keep = collapse_duplicates([c.passage for c in ranked[: k * 4]], self.config.duplicate_threshold)
+        return [Passage.from_chunk(ranked[i], fused[order[i]], dense[order[i]], lexical[order[i]]) for i in keep[:k]]
+
+    def _candidates(self, query: str, vector: np.ndarray, filters: Filters) -> dict[str, tuple[float, float]]:
+        """Chunk id → (cosine, BM25) for the union of the dense and BM25 top `depth`."""
+        index, depth = self.index, self.config.depth
+        chunks = index.lexical.chunks
+        bm25 = index.lexical.scores(query)
+        if not filters.is_empty():
+            allowed = np.array([filters.accepts(c.metadata) for c in chunks])
+            bm25 = np.where(allowed, bm25, -1.0)
+        top_lexical = [i for i in np.argsort(-bm25)[:depth] if bm25[i] > 0]
+        dense_hits = index.store.query(vector, min(depth, len(chunks)), filters.chroma_where())
+        found = {
+            chunk.id: (sim, float(max(bm25[index.position[chunk.id]], 0.0)))
+            for chunk, sim in dense_hits
+            if chunk.id in index.position
+        }
+        missing = [chunks[i].id for i in top_lexical if chunks[i].id not in found]
+        if missing:
+            vectors = index.store.embeddings(missing)
+            for chunk_id in missing:
+                sim = float(np.dot(vectors[chunk_id], vector)) if chunk_id in vectors else 0.0
+                found[chunk_id] = (sim, float(bm25[index.position[chunk_id]]))
+        return found
+
+    def _boosts(self, ids: list[str], frame: TimeFrame | None, companies: list[str]) -> np.ndarray:
+        """Small additive preferences: newer evidence for 'latest' questions, named companies, named months."""
+        boosts = np.zeros(len(ids), dtype=np.float32)
+        chunks, position = self.index.lexical.chunks, self.index.position
+        rows = [chunks[position[i]] for i in ids]
+        if frame and frame.prefer_recent:
+            ts = np.array([c.metadata.get("published_ts", 0) for c in rows], dtype=np.float64)
+            span = ts.max() - ts.min()
+            if span > 0:
+                boosts += self.config.recency_weight * ((ts - ts.min()) / span).astype(np.float32)
+        for name in companies:
+            boosts += self.config.entity_weight * np.array(
+                [self.index.entities.mentions(c.document, name) for c in rows], dtype=np.float32
+            )
+        if frame and frame.words:
+            words = [w.lower() for w in frame.words]
+            boosts += self.config.time_word_weight * np.array(
+                [all(w in c.passage.lower() for w in words) for c in rows], dtype=np.float32
+            )
+        return boosts
