@@ -245,6 +245,24 @@ def bench_ingest_cmd(
     console.print(table)
 
 
+@bench_cli.command("query")
+def bench_query_cmd(
+    sizes: Annotated[str, typer.Option(help="Index sizes in chunks, comma-separated.")] = "1000,10000",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """p50/p95 of retrieval and of a default answer, beside a naive dense-only LangChain retriever."""
+    from evals.bench import bench_query
+
+    results = bench_query(tuple(int(s) for s in sizes.split(",")))
+    if as_json:
+        print(json.dumps([r.to_dict() for r in results], indent=2))
+        return
+    table = Table(*results[0].to_dict().keys(), title="bench query (ms)")
+    for result in results:
+        table.add_row(*(str(v) for v in result.to_dict().values()))
+    console.print(table)
+
+
 def _register_evals() -> None:
     try:
         from evals.cli import register

@@ -81,3 +81,112 @@ def _safe_load(path: Path, settings: Settings):
         return load_file(path, settings)
     except Exception:
         return []
+
+
+# query latency ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QueryBench:
+    chunks: int
+    questions: int
+    ours_retrieval_p50_ms: float
+    ours_retrieval_p95_ms: float
+    naive_retrieval_p50_ms: float
+    naive_retrieval_p95_ms: float
+    answer_p50_ms: float
+    answer_p95_ms: float
+    retrieval_ratio_p50: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def percentile(values: list[float], q: float) -> float:
+    import numpy as np
+
+    return round(float(np.percentile(values, q)), 2) if values else 0.0
+
+
+def synthetic_articles(folder: Path, source_texts: list[str], count: int, seed: int = 7) -> None:
+    """Articles made of shuffled corpus sentences with varied dates, to grow an index to a given size."""
+    import random
+
+    from ingest.chunk import split_sentences
+
+    rng = random.Random(seed)
+    sentences = [s for text in source_texts for s in split_sentences(text)]
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        body = " ".join(rng.sample(sentences, min(len(sentences), 40)))
+        day = f"202{rng.randint(4, 6)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        (folder / f"synthetic-{i:05d}.md").write_text(
+            f"---\ntitle: Synthetic miner brief {i}\npublished: {day}\nsource: Synthetic Wire\n"
+            f"url: https://synthetic.test/{i}\n---\n{body}\n", encoding="utf-8")
+
+
+def bench_query(sizes: tuple[int, ...] = (1000, 10000), questions_path: Path | None = None,
+                corpus: Path = Path("corpus")) -> list[QueryBench]:
+    """p50/p95 of our hybrid retrieval and grounded answer beside a naive LangChain dense retriever."""
+    import json
+
+    from langchain_chroma import Chroma
+
+    from app.assistant import Assistant
+
+    questions_path = questions_path or Path(__file__).parent / "sets" / "miners.jsonl"
+    questions = [json.loads(line)["question"] for line in questions_path.read_text().splitlines() if line.strip()]
+    base = Settings()
+    embedder = Embedder(base.embedding_model, base.device, base.embed_batch_size)
+    files, _ = collect_files([corpus])
+    texts = [a.text for f in files for a in _safe_load(f, base)]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = base.with_overrides(home=Path(tmp) / "home", chroma_url=None)
+        ingestor = Ingestor(settings, embedder=embedder)
+        ingestor.ingest([corpus])
+        made = 0
+        for size in sizes:
+            while ingestor.store.count() < size:
+                batch = max(1, (size - ingestor.store.count()) // 8 + 1)
+                synthetic_articles(Path(tmp) / f"synthetic-{made}", texts, batch, seed=made)
+                ingestor.ingest([Path(tmp) / f"synthetic-{made}"])
+                made += 1
+            assistant = Assistant(settings, embedder=embedder)
+            naive = Chroma(client=ingestor.store.client, collection_name=settings.collection,
+                           embedding_function=_LangChainEmbeddings(embedder)).as_retriever(search_kwargs={"k": 6})
+            for question in questions[:5]:  # warm-up
+                assistant.ask(question)
+                naive.invoke(question)
+            ours, baseline, answers = [], [], []
+            for question in questions:
+                ours.append(_timed(lambda q=question: assistant.search(q, k=6)))
+                baseline.append(_timed(lambda q=question: naive.invoke(q)))
+                answers.append(_timed(lambda q=question: assistant.ask(q)))
+            results.append(QueryBench(
+                chunks=ingestor.store.count(), questions=len(questions),
+                ours_retrieval_p50_ms=percentile(ours, 50), ours_retrieval_p95_ms=percentile(ours, 95),
+                naive_retrieval_p50_ms=percentile(baseline, 50), naive_retrieval_p95_ms=percentile(baseline, 95),
+                answer_p50_ms=percentile(answers, 50), answer_p95_ms=percentile(answers, 95),
+                retrieval_ratio_p50=round(percentile(ours, 50) / max(percentile(baseline, 50), 1e-9), 2),
+            ))
+    return results
+
+
+def _timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+class _LangChainEmbeddings:
+    """The same sentence-transformers model behind LangChain's Embeddings interface, for the naive baseline."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.embed(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed_query(text).tolist()

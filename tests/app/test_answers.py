@@ -1,0 +1,74 @@
+"""The default (grounded) answerer on the shipped corpus: figures stated, the right article cited, refusals."""
+
+import pytest
+
+CASES = [
+    ("How much bitcoin did Cango sell to repay its loan?", ["4,451"],
+     {"cango-sells-4451-btc", "2026-02-09-cango-sells-4451-btc-theminermag"}),
+    ("How much BTC did Riot hold at the end of December 2025?", ["18,005"],
+     {"2026-01-07-riot-platforms-sells-162m-btc-december-mercynews",
+      "2026-01-08-riot-platforms-sells-1818-btc-december-superex", "2026-01-16-riot-platforms-amd-lease-rockdale-land"}),
+    ("What is IREN's contract with Microsoft worth?", ["$9.7 billion"], {"2025-11-03-iren-microsoft-contract"}),
+    ("How much is Hut 8's Beacon Point lease worth?", ["$9.8 billion"], {"2026-05-06-hut8-beacon-point-lease"}),
+    ("How many bitcoin did CleanSpark mine in September 2025?", ["629"],
+     {"2025-10-07-cleanspark-september-2025-production"}),
+    ("Who did Cango name as its new CTO?", ["Jack Jin"],
+     {"2026-02-09-cango-sells-4451-btc-theminermag", "cango-sells-4451-btc"}),
+    ("How much did CleanSpark raise in convertible notes?", ["1.15 billion"],
+     {"2025-11-12-cleanspark-1-15b-convertible-notes-ai-buildout"}),
+    ("How much bitcoin did MARA hold in September 2025?", ["52,850"],
+     {"2025-10-04-mara-september-2025-production-52850-btc"}),
+    ("What did Core Scientific shareholders decide about the CoreWeave merger?", ["rejected"],
+     {"2025-10-30-core-scientific-shareholders-reject-coreweave-merger"}),
+    ("How many BTC did Cango sell in March 2026?", ["2,000"], {"2026-04-10-cango-sells-2000-btc-march-2026"}),
+    ("How large is Galaxy's loan for the Helios data center?", ["1.4 billion"],
+     {"2025-08-15-galaxy-helios-1-4-billion-financing"}),
+    ("How much revenue does Applied Digital expect from its CoreWeave leases?", ["$7 billion"],
+     {"2025-06-02-applied-digital-coreweave-250mw-leases"}),
+]
+
+
+@pytest.mark.parametrize(("question", "figures", "gold"), CASES, ids=[c[0][:40] for c in CASES])
+def test_answer_states_the_figure_and_cites_the_article(assistant, question, figures, gold):
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.answer
+    for figure in figures:
+        assert figure in answer.answer, answer.answer
+    cited = {c.article_id for c in answer.citations}
+    assert cited & gold, (cited, answer.answer)
+    assert "[1]" in answer.answer
+    assert not answer.flags.unverified, answer.flags.unverified_figures
+    first = answer.citations[0]
+    assert first.used_sentences and all(s in first.passage for s in first.used_sentences)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much bitcoin did Tesla sell in 2025?",
+        "What is the capital of France?",
+        "How many bitcoin did Cango mine in July 2024?",
+        "Who won the 2024 World Series?",
+    ],
+)
+def test_unanswerable_questions_are_refused_with_closest_sources(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.refused and answer.answer.startswith("The indexed news does not answer this.")
+    assert not any(ch.isdigit() for ch in answer.answer.split("answer this.")[1].replace("2024", ""))
+
+
+def test_answer_serializes_to_json(assistant):
+    import json
+
+    data = json.loads(assistant.ask("Who did Cango name as its new CTO?").to_json())
+    assert set(data) >= {"question", "answer", "citations", "flags", "timings", "answerer"}
+    assert data["citations"][0]["n"] == 1 and data["timings"]["total_ms"] > 0
+
+
+def test_streaming_yields_text_then_the_answer(assistant):
+    from app.answer.base import Answer
+
+    pieces = list(assistant.stream("How much bitcoin did Cango sell to repay its loan?"))
+    assert isinstance(pieces[-1], Answer)
+    text = "".join(p for p in pieces[:-1])
+    assert len(pieces) > 2 and text.strip() == pieces[-1].answer

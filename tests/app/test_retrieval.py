@@ -1,0 +1,95 @@
+"""Hybrid retrieval, filters, time frames and the LangChain retriever on the shipped corpus."""
+
+import re
+from datetime import date
+
+import pytest
+
+from app.errors import QuestionError
+from app.retrieval.filters import Filters, parse_time_frame
+from app.retrieval.fuse import collapse_duplicates, fuse_rankings, fuse_scores
+
+
+def test_search_returns_distinct_passages_best_first(assistant):
+    passages = assistant.search("Cango sold 4,451 BTC to repay a bitcoin-backed loan", k=6)
+    assert len(passages) == 6
+    assert passages[0].article_id in {"cango-sells-4451-btc", "2026-02-09-cango-sells-4451-btc-theminermag"}
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+    assert len({p.chunk_id for p in passages}) == 6
+
+
+def test_filters_restrict_every_passage(assistant):
+    passages = assistant.search("bitcoin sold", k=8, filters={"since": "2026-01-01", "until": "2026-02-28"})
+    assert passages and all("2026-01-01" <= p.published <= "2026-02-28" for p in passages)
+    by_company = assistant.search("AI data center lease", k=5, filters={"company": "IREN"})
+    assert by_company and all("IREN" in p.companies for p in by_company)
+    by_source = assistant.search("bitcoin", k=5, filters={"source": "Decrypt"})
+    assert by_source and all(p.source == "Decrypt" for p in by_source)
+
+
+def test_question_time_words_become_a_date_window(assistant):
+    passages = assistant.search("How much bitcoin did miners sell in December 2025?", k=6)
+    assert passages and all("2025-11-24" <= p.published <= "2026-03-16" for p in passages)
+
+
+def test_latest_questions_prefer_the_newest_evidence(assistant):
+    latest = assistant.search("How much bitcoin does Cango hold now?", k=4)
+    plain = assistant.search("How much bitcoin does Cango hold?", k=4)
+    assert max(p.published for p in latest[:2]) >= max(p.published for p in plain[:2])
+    assert latest[0].published >= "2026-02-09"
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end", "recent"),
+    [
+        ("How much did Cango hold in January 2026?", date(2026, 1, 1), date(2026, 1, 31), False),
+        ("What did Riot mine in September?", date(2025, 9, 1), date(2025, 9, 30), False),
+        ("Core Scientific sales in Q1 2026", date(2026, 1, 1), date(2026, 3, 31), False),
+        ("What is MARA's latest holding?", None, None, True),
+        ("Who sold bitcoin last month?", date(2026, 5, 29), date(2026, 6, 29), True),
+        ("Cango may sell more", None, None, False),
+    ],
+)
+def test_time_frames(question, start, end, recent):
+    frame = parse_time_frame(question, date(2026, 6, 29))
+    assert (frame.start, frame.end, frame.prefer_recent) == (start, end, recent)
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"since": "2026-03-01", "until": "2026-01-01"}, "since (2026-03-01) is after until"),
+        ({"since": "last tuesday"}, "filters.since"),
+        ({"colour": "red"}, "filters.colour"),
+        ("January", "filters must be an object"),
+    ],
+)
+def test_bad_filters_are_clear_errors(assistant, filters, message):
+    with pytest.raises(QuestionError, match=re.escape(message)):
+        assistant.search("bitcoin", filters=filters)
+
+
+def test_near_duplicates_collapse():
+    story = "Cango sold 4,451 BTC over the weekend for about $305 million to repay a loan."
+    keep = collapse_duplicates([story, story.replace("weekend", "weekend,"), "Riot mined 445 BTC in September."])
+    assert keep == [0, 2]
+
+
+def test_fusion_helpers():
+    import numpy as np
+
+    fused = fuse_scores(np.array([0.9, 0.1, 0.8]), np.array([0.0, 10.0, 8.0]), dense_weight=0.5)
+    assert fused.argmax() == 2
+    ranks = fuse_rankings([["a", "b"], ["b", "c"]], [1.0, 1.0], k0=1)
+    assert max(ranks, key=ranks.get) == "b"
+
+
+def test_langchain_retriever_returns_documents_with_metadata(assistant):
+    from app.retrieval.langchain import NewsRetriever
+
+    retriever = NewsRetriever(assistant=assistant, k=3)
+    docs = retriever.invoke("What is IREN's contract with Microsoft worth?")
+    assert len(docs) == 3
+    assert docs[0].metadata["article_id"] == "2025-11-03-iren-microsoft-contract"
+    assert {"title", "source", "published", "url", "score"} <= set(docs[0].metadata)
+    assert Filters() == Filters.parse(None)
