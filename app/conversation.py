@@ -89,7 +89,13 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
         resolved = PRONOUNS.sub(
             lambda m: subject + ("'s" if m.group(0).lower() in {"its", "their"} else ""), question, count=1
         )
-        if not has_time(question) and has_time(last) and not re.search(r"\b(now|still|latest|current)", question):
+        asks_figure = re.search(r"\bhow (much|many)\b", question, re.I)
+        if (
+            asks_figure
+            and not has_time(question)
+            and has_time(last)
+            and not re.search(r"\b(now|still|latest|current)", question)
+        ):
             resolved = f"{resolved.rstrip('?. ')} {_time_phrase(last)}?"
         return resolved
     return question
@@ -106,7 +112,7 @@ def _time_phrase(text: str) -> str:
     for pattern in (QUARTER, MONTH_YEAR, YEAR, RELATIVE):
         match = pattern.search(text)
         if match:
-            return match.group(0) if pattern is YEAR else f"in {match.group(0)}"
+            return f"in {match.group(1)}" if pattern is YEAR else f"in {match.group(0)}"
     return ""
 
 

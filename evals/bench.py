@@ -122,11 +122,14 @@ def synthetic_articles(folder: Path, source_texts: list[str], count: int, seed: 
         day = f"202{rng.randint(4, 6)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         (folder / f"synthetic-{i:05d}.md").write_text(
             f"---\ntitle: Synthetic miner brief {i}\npublished: {day}\nsource: Synthetic Wire\n"
-            f"url: https://synthetic.test/{i}\n---\n{body}\n", encoding="utf-8")
+            f"url: https://synthetic.test/{i}\n---\n{body}\n",
+            encoding="utf-8",
+        )
 
 
-def bench_query(sizes: tuple[int, ...] = (1000, 10000), questions_path: Path | None = None,
-                corpus: Path = Path("corpus")) -> list[QueryBench]:
+def bench_query(
+    sizes: tuple[int, ...] = (1000, 10000), questions_path: Path | None = None, corpus: Path = Path("corpus")
+) -> list[QueryBench]:
     """p50/p95 of our hybrid retrieval and grounded answer beside a naive LangChain dense retriever."""
     import json
 
@@ -153,29 +156,38 @@ def bench_query(sizes: tuple[int, ...] = (1000, 10000), questions_path: Path | N
                 ingestor.ingest([Path(tmp) / f"synthetic-{made}"])
                 made += 1
             assistant = Assistant(settings, embedder=embedder)
-            naive = Chroma(client=ingestor.store.client, collection_name=settings.collection,
-                           embedding_function=_LangChainEmbeddings(embedder)).as_retriever(search_kwargs={"k": 6})
+            naive = Chroma(
+                client=ingestor.store.client,
+                collection_name=settings.collection,
+                embedding_function=_LangChainEmbeddings(embedder),
+            ).as_retriever(search_kwargs={"k": 6})
             for question in questions[:5]:  # warm-up
                 assistant.ask(question)
                 naive.invoke(question)
             ours, baseline, answers = [], [], []
             for question in questions:
-                ours.append(_timed(lambda q=question: assistant.search(q, k=6)))
-                baseline.append(_timed(lambda q=question: naive.invoke(q)))
-                answers.append(_timed(lambda q=question: assistant.ask(q)))
-            results.append(QueryBench(
-                chunks=ingestor.store.count(), questions=len(questions),
-                ours_retrieval_p50_ms=percentile(ours, 50), ours_retrieval_p95_ms=percentile(ours, 95),
-                naive_retrieval_p50_ms=percentile(baseline, 50), naive_retrieval_p95_ms=percentile(baseline, 95),
-                answer_p50_ms=percentile(answers, 50), answer_p95_ms=percentile(answers, 95),
-                retrieval_ratio_p50=round(percentile(ours, 50) / max(percentile(baseline, 50), 1e-9), 2),
-            ))
+                ours.append(_timed(assistant.search, question, k=6))
+                baseline.append(_timed(naive.invoke, question))
+                answers.append(_timed(assistant.ask, question))
+            results.append(
+                QueryBench(
+                    chunks=ingestor.store.count(),
+                    questions=len(questions),
+                    ours_retrieval_p50_ms=percentile(ours, 50),
+                    ours_retrieval_p95_ms=percentile(ours, 95),
+                    naive_retrieval_p50_ms=percentile(baseline, 50),
+                    naive_retrieval_p95_ms=percentile(baseline, 95),
+                    answer_p50_ms=percentile(answers, 50),
+                    answer_p95_ms=percentile(answers, 95),
+                    retrieval_ratio_p50=round(percentile(ours, 50) / max(percentile(baseline, 50), 1e-9), 2),
+                )
+            )
     return results
 
 
-def _timed(action) -> float:
+def _timed(action, *args, **kwargs) -> float:
     started = time.perf_counter()
-    action()
+    action(*args, **kwargs)
     return (time.perf_counter() - started) * 1000
 
 

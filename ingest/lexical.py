@@ -18,8 +18,55 @@ TOKEN = re.compile(r"\$?\d+(?:[.,]\d+)*%?|[a-z]+(?:['’][a-z]+)?")
 STOPWORDS = frozenset(
     "a an and are as at be been but by did do does for from had has have how i in into is it its it's of on or "
     "that the their them then there these they this to was were what when where which who whom why will with "
-    "would you your about after before than so if also can could should may might".split()
+    "would you your about after before than so if also can could should may might through over under between per via "
+    "any some all each".split()
 )
+
+
+IRREGULAR = {
+    "sold": "sell",
+    "held": "hold",
+    "bought": "buy",
+    "paid": "pay",
+    "spent": "spend",
+    "made": "make",
+    "mined": "mine",
+    "mining": "mining",
+    "miner": "miner",
+    "miners": "miner",
+    "leases": "lease",
+    "leased": "lease",
+    "raised": "raise",
+    "raising": "raise",
+    "holdings": "hold",
+    "holding": "hold",
+    "sales": "sell",
+    "sale": "sell",
+    "selling": "sell",
+    "sells": "sell",
+    "produced": "produce",
+    "production": "produce",
+    "producing": "produce",
+    "rose": "rise",
+    "fell": "fall",
+    "won": "win",
+    "took": "take",
+    "gave": "give",
+    "signed": "sign",
+}
+LEXICAL_VERSION = "3"  # bump when tokenize() changes, so stored BM25 indexes are rebuilt
+
+
+def _stem(token: str) -> str:
+    """A light suffix stripper: enough to meet 'sold'/'sell', 'mined'/'mine', 'named'/'name', 'leases'/'lease'."""
+    if token in IRREGULAR:
+        token = IRREGULAR[token]
+    else:
+        for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+            if len(token) >= len(suffix) + 3 and token.endswith(suffix) and not token.endswith("ss"):
+                token = token[: -len(suffix)] + keep
+                break
+    return token[:-1] if len(token) >= 4 and token.endswith("e") else token
 
 
 def normalize_token(token: str) -> str:
@@ -28,11 +75,7 @@ def normalize_token(token: str) -> str:
         return token.replace(",", "")
     if token.endswith("'s"):
         token = token[:-2]
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
+    return _stem(token)
 
 
 def tokenize(text: str) -> list[str]:
@@ -50,6 +93,11 @@ class LexicalIndex:
     def exists(self) -> bool:
         return (self.path / "chunks.json").exists()
 
+    def is_current(self) -> bool:
+        """Built, and by the tokenizer this code uses."""
+        version = self.path / "version"
+        return self.exists() and version.exists() and version.read_text() == LEXICAL_VERSION
+
     def build(self, chunks: list[StoredChunk]) -> None:
         """Indexes the chunks and writes the index atomically (a new folder swapped in)."""
         self.chunks = chunks
@@ -63,6 +111,7 @@ class LexicalIndex:
         if self.retriever is not None:
             self.retriever.save(str(staging), show_progress=False)
         (staging / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks], ensure_ascii=False))
+        (staging / "version").write_text(LEXICAL_VERSION)
         shutil.rmtree(self.path, ignore_errors=True)
         staging.rename(self.path)
 

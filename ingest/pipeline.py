@@ -105,7 +105,7 @@ class Ingestor:
         self._write(pending, report, progress)
         if prune:
             self._prune(articles, loaded_files, report)
-        if pending or report.removed or rebuild or not self.lexical.exists():
+        if pending or report.removed or rebuild or not self.lexical.is_current():
             self.lexical.build(self.store.all_chunks())
         report.failed = len(report.errors)
         report.seconds = time.perf_counter() - started

@@ -11,6 +11,7 @@ import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.verify import unverified_figures
+from app.retrieval.entities import aliases_of
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
 from ingest.chunk import split_sentences
@@ -19,8 +20,9 @@ from ingest.lexical import tokenize
 
 QUESTION_WORDS = frozenset(
     "how much many what which who whom when where why did does do is are was were has have had company firm "
-    "miner miners news report reported say said tell".split()
+    "news report reported say said tell".split()
 )
+QUESTION_STEMS = frozenset(tokenize(" ".join(QUESTION_WORDS))) | QUESTION_WORDS
 NUMERIC = re.compile(
     r"\b(how (much|many|large|big)|what (was|is|were|are) the (value|amount|price|size|number)|"
     r"worth|value|amount|number of|total|price)\b",
@@ -32,8 +34,39 @@ PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|T
 COMMON_CAPS = frozenset(
     "BTC AI HPC GPU GPUs CEO CFO CTO USD US U.S. EH/s MW GW Q1 Q2 Q3 Q4 ETF I Bitcoin Ether ETH How What Which "
     "Who When Where Why Did Does Do Is Are Was Were Has Have And Or The In On For Of To By As At From With "
-    "Nasdaq NYSE SEC".split()
+    "Nasdaq NYSE SEC Give List Name Tell Show Compare After Before Between During Since Did Has Had Can "
+    "January February March April May June July August September October November December".split()
 )
+MONTH_NAMES = frozenset(
+    w.lower()
+    for w in "January February March April May June July August September October "
+    "November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+)
+
+
+GENERIC = frozenset(
+    tokenize(
+        "bitcoin bitcoins btc coins much many total number amount value worth their its more less end start latest "
+        "now still current currently larger bigger higher lower give figures numbers key terms"
+    )
+)
+# Words that say the same thing in this domain: a sentence answering "holdings" may say "treasury" instead.
+CONCEPTS = [
+    frozenset(tokenize(words))
+    for words in (
+        "hold holdings held treasury reserve reserves balance own owned stack",
+        "produce production produced output mined mine mining",
+        "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest",
+        "buy bought acquire acquired purchase purchased stake",
+        "raise raised offering financing funding loan notes convertible debt",
+        "lease leases contract contracts deal deals agreement agreements",
+        "revenue revenues sales income",
+        "ceo chief executive",
+        "cto chief technology officer",
+    )
+]
+SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
+COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
 
 
 @dataclass
@@ -44,6 +77,9 @@ class Candidate:
     lexical: float
     prior: float
     score: float = 0.0
+    hits: frozenset[str] = frozenset()
+    tokens: frozenset[str] = frozenset()
+    on_topic: bool = False  # holds a word (or synonym) of what the question asks about
 
 
 class GroundedAnswerer:
@@ -72,9 +108,18 @@ class GroundedAnswerer:
         candidates = self._score(context, passages)
         if not candidates:
             return refusal("The retrieved passages hold no usable sentence.", passages)
-        best = candidates[0]
-        if best.lexical < self.min_coverage and best.score - best.prior < self.min_semantic:
+        top = candidates[:3]
+        if max(c.lexical for c in top) < self.min_coverage and max(c.score - c.prior for c in top) < self.min_semantic:
             return refusal("The closest passages do not state it.", passages)
+        best = candidates[0]
+        if context.companies and not any(
+            _mentions(f"{passages[best.passage_index].title} {best.sentence}", name) for name in context.companies
+        ):
+            return refusal(f"The closest passages are not about {' or '.join(context.companies)}.", passages)
+        if self._predicate(context) and not best.on_topic:
+            return refusal("The closest passages do not state it.", passages)
+        if NUMERIC.search(context.question) and not NUMBER.search(best.sentence):
+            return refusal("The closest passages give no figure for it.", passages)
         return self._compose(self._select(context, candidates), passages)
 
     def stream(self, context: Context, passages: list[Passage]) -> Iterator[str | Draft]:
@@ -85,13 +130,16 @@ class GroundedAnswerer:
 
     # scoring -----------------------------------------------------------------------------------------------
     def _score(self, context: Context, passages: list[Passage]) -> list[Candidate]:
-        terms = [t for t in tokenize(context.question) if t not in QUESTION_WORDS]
+        terms = [t for t in tokenize(context.question) if t not in QUESTION_STEMS]
         company_terms = {t for name in context.companies for t in tokenize(name)}
         weights = {t: (2.0 if t in company_terms else 1.0) for t in terms}
         total = sum(weights.values()) or 1.0
         wants_number = bool(NUMERIC.search(context.question))
         top = max(p.score for p in passages) or 1.0
         recency = _recency(passages) if context.frame.prefer_recent else [0.0] * len(passages)
+        predicate = self._predicate(context)
+        full_names = sorted((n for n in context.companies if " " in n), key=len, reverse=True)
+        strip_names = re.compile("|".join(re.escape(n) for n in full_names) or "(?!x)x", re.I)
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
             for position, sentence in enumerate(split_sentences(passage.text)):
@@ -99,14 +147,19 @@ class GroundedAnswerer:
                     continue
                 tokens = set(tokenize(sentence))
                 coverage = sum(w for t, w in weights.items() if t in tokens) / total
-                prior = 0.35 * coverage + 0.2 * passage.score / top + 0.1 * recency[pi]
+                prior = 0.5 * coverage + 0.2 * passage.score / top + 0.1 * recency[pi]
                 if wants_number:
                     prior += 0.15 if NUMBER.search(sentence) else -0.1
                 if context.companies and any(name.split()[0] in sentence for name in context.companies):
                     prior += 0.1
                 if context.frame.words and all(w.lower() in sentence.lower() for w in context.frame.words):
                     prior += 0.1
-                candidates.append(Candidate(sentence, pi, position, coverage, prior, prior))
+                hits = frozenset(t for t in weights if t in tokens)
+                on_topic = bool(_expand(set(tokenize(strip_names.sub(" ", sentence)))) & predicate)
+                prior += 0.15 if on_topic else 0.0
+                candidates.append(
+                    Candidate(sentence, pi, position, coverage, prior, prior, hits, frozenset(tokens), on_topic)
+                )
         candidates.sort(key=lambda c: -c.prior)
         self._add_semantic(context, candidates[: self.semantic_top])
         candidates.sort(key=lambda c: -c.score)
@@ -122,18 +175,33 @@ class GroundedAnswerer:
         for candidate, similarity in zip(candidates, vectors @ np.asarray(question), strict=True):
             candidate.score = candidate.prior + 0.5 * float(similarity)
 
+    def _predicate(self, context: Context) -> frozenset[str]:
+        """What the question asks about, beyond who and when: at least one such word must be in the answer."""
+        capitalized = set(tokenize(" ".join(re.findall(r"\b[A-Z][\w&-]*", context.question))))
+        names = {t for name in context.companies for t in tokenize(name)} & capitalized
+        times = set(tokenize(context.frame.text)) | {t for w in context.frame.words for t in tokenize(w)}
+        terms = set(tokenize(context.question)) - QUESTION_STEMS - GENERIC - names - times
+        return _expand(frozenset(t for t in terms if not t[:1].isdigit()))
+
     def _select(self, context: Context, candidates: list[Candidate]) -> list[Candidate]:
-        limit = self.max_sentences + (1 if LISTING.search(context.question) else 0)
+        """The best sentence, then others that add a question word not yet covered (or, for a compound or
+        listing question, another figure), while they score close enough to the best."""
+        listing = bool(LISTING.search(context.question))
+        compound = listing or bool(COMPOUND.search(context.question)) or not SINGLE_FACT.search(context.question)
+        limit = self.max_sentences + (1 if listing else 0)
         chosen = [candidates[0]]
+        covered = set(candidates[0].hits)
         for candidate in candidates[1:]:
-            if len(chosen) >= limit or candidate.score < 0.88 * chosen[0].score:
+            if len(chosen) >= limit or candidate.score < 0.75 * chosen[0].score:
                 break
-            if candidate.lexical < 0.5 * chosen[0].lexical:
-                continue
             tokens = set(tokenize(candidate.sentence))
             if any(jaccard(tokens, set(tokenize(c.sentence))) >= 0.5 for c in chosen):
                 continue
-            chosen.append(candidate)
+            adds_word = bool(candidate.hits - covered)
+            adds_figure = compound and NUMBER.search(candidate.sentence) and candidate.hits & covered
+            if adds_word or adds_figure:
+                chosen.append(candidate)
+                covered |= candidate.hits
         return chosen
 
     # composing ---------------------------------------------------------------------------------------------
@@ -162,10 +230,25 @@ class GroundedAnswerer:
         haystack = " ".join(f"{p.title} {p.text} {' '.join(p.companies)}" for p in passages).lower()
         absent = []
         for phrase in words:
-            names = [w for w in phrase.split() if w not in COMMON_CAPS and len(w) > 1]
-            if names and not any(name.lower().rstrip("'s") in haystack for name in names):
+            names = [w.removesuffix("'s").removesuffix("’s") for w in phrase.split() if w not in COMMON_CAPS]
+            names = [n for n in names if len(n) > 1 and not set(n.lower().split("-")) <= MONTH_NAMES]
+            if names and names[0].lower() not in haystack:  # the distinctive first word of the name
                 absent.append(" ".join(names))
         return absent
+
+
+def _mentions(text: str, company: str) -> bool:
+    lowered = text.lower()
+    return any(alias.lower() in lowered for alias in aliases_of(company) | {company.split()[0]} if len(alias) >= 3)
+
+
+def _expand(terms: frozenset[str] | set[str]) -> frozenset[str]:
+    """The terms with every word of the same concept added."""
+    found = set(terms)
+    for concept in CONCEPTS:
+        if concept & found:
+            found |= concept
+    return frozenset(found)
 
 
 def _recency(passages: list[Passage]) -> list[float]:

@@ -89,7 +89,11 @@ class SearchIndex:
         if mtime == self._loaded_mtime:
             return
         with self._lock:
-            self.lexical = LexicalIndex(self.settings.bm25_path).load()
+            lexical = LexicalIndex(self.settings.bm25_path)
+            if lexical.exists() and not lexical.is_current():  # built by an older tokenizer: rebuild it once
+                lexical.build(self.store.all_chunks())
+                mtime = marker.stat().st_mtime
+            self.lexical = lexical.load()
             chunks = self.lexical.chunks
             self.position = {chunk.id: i for i, chunk in enumerate(chunks)}
             self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)

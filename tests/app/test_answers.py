@@ -3,28 +3,58 @@
 import pytest
 
 CASES = [
-    ("How much bitcoin did Cango sell to repay its loan?", ["4,451"],
-     {"cango-sells-4451-btc", "2026-02-09-cango-sells-4451-btc-theminermag"}),
-    ("How much BTC did Riot hold at the end of December 2025?", ["18,005"],
-     {"2026-01-07-riot-platforms-sells-162m-btc-december-mercynews",
-      "2026-01-08-riot-platforms-sells-1818-btc-december-superex", "2026-01-16-riot-platforms-amd-lease-rockdale-land"}),
+    (
+        "How much bitcoin did Cango sell to repay its loan?",
+        ["4,451"],
+        {"cango-sells-4451-btc", "2026-02-09-cango-sells-4451-btc-theminermag"},
+    ),
+    (
+        "How much BTC did Riot hold at the end of December 2025?",
+        ["18,005"],
+        {
+            "2026-01-07-riot-platforms-sells-162m-btc-december-mercynews",
+            "2026-01-08-riot-platforms-sells-1818-btc-december-superex",
+            "2026-01-16-riot-platforms-amd-lease-rockdale-land",
+        },
+    ),
     ("What is IREN's contract with Microsoft worth?", ["$9.7 billion"], {"2025-11-03-iren-microsoft-contract"}),
     ("How much is Hut 8's Beacon Point lease worth?", ["$9.8 billion"], {"2026-05-06-hut8-beacon-point-lease"}),
-    ("How many bitcoin did CleanSpark mine in September 2025?", ["629"],
-     {"2025-10-07-cleanspark-september-2025-production"}),
-    ("Who did Cango name as its new CTO?", ["Jack Jin"],
-     {"2026-02-09-cango-sells-4451-btc-theminermag", "cango-sells-4451-btc"}),
-    ("How much did CleanSpark raise in convertible notes?", ["1.15 billion"],
-     {"2025-11-12-cleanspark-1-15b-convertible-notes-ai-buildout"}),
-    ("How much bitcoin did MARA hold in September 2025?", ["52,850"],
-     {"2025-10-04-mara-september-2025-production-52850-btc"}),
-    ("What did Core Scientific shareholders decide about the CoreWeave merger?", ["rejected"],
-     {"2025-10-30-core-scientific-shareholders-reject-coreweave-merger"}),
+    (
+        "How many bitcoin did CleanSpark mine in September 2025?",
+        ["629"],
+        {"2025-10-07-cleanspark-september-2025-production"},
+    ),
+    (
+        "Who did Cango name as its new CTO?",
+        ["Jack Jin"],
+        {"2026-02-09-cango-sells-4451-btc-theminermag", "cango-sells-4451-btc"},
+    ),
+    (
+        "How much did CleanSpark raise in convertible notes?",
+        ["1.15 billion"],
+        {"2025-11-12-cleanspark-1-15b-convertible-notes-ai-buildout"},
+    ),
+    (
+        "How much bitcoin did MARA hold in September 2025?",
+        ["52,850"],
+        {"2025-10-04-mara-september-2025-production-52850-btc"},
+    ),
+    (
+        "What did Core Scientific shareholders decide about the CoreWeave merger?",
+        ["rejected"],
+        {"2025-10-30-core-scientific-shareholders-reject-coreweave-merger"},
+    ),
     ("How many BTC did Cango sell in March 2026?", ["2,000"], {"2026-04-10-cango-sells-2000-btc-march-2026"}),
-    ("How large is Galaxy's loan for the Helios data center?", ["1.4 billion"],
-     {"2025-08-15-galaxy-helios-1-4-billion-financing"}),
-    ("How much revenue does Applied Digital expect from its CoreWeave leases?", ["$7 billion"],
-     {"2025-06-02-applied-digital-coreweave-250mw-leases"}),
+    (
+        "How large is Galaxy's loan for the Helios data center?",
+        ["1.4 billion"],
+        {"2025-08-15-galaxy-helios-1-4-billion-financing"},
+    ),
+    (
+        "How much revenue does Applied Digital expect from its CoreWeave leases?",
+        ["$7 billion"],
+        {"2025-06-02-applied-digital-coreweave-250mw-leases"},
+    ),
 ]
 
 

@@ -30,8 +30,10 @@ def test_elliptical_follow_up_carries_subject_and_new_time(assistant):
 
 
 def test_follow_up_with_a_new_time_keeps_the_subject(assistant):
-    history = [{"role": "user", "content": "How much bitcoin did Cango hold at the end of December 2025?"},
-               {"role": "assistant", "content": "7,528.3 BTC [1]"}]
+    history = [
+        {"role": "user", "content": "How much bitcoin did Cango hold at the end of December 2025?"},
+        {"role": "assistant", "content": "7,528.3 BTC [1]"},
+    ]
     answer = assistant.ask("And in January 2026?", history=history)
     assert answer.standalone_question.startswith("How much bitcoin did Cango hold")
     assert "January 2026" in answer.standalone_question
@@ -64,8 +66,12 @@ def test_history_is_trimmed_to_the_token_budget():
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "question is empty"), ("   \n\t ", "question is empty"), ("x" * 5000, "question is too long"),
-     (None, "question must be a string")],
+    [
+        ("", "question is empty"),
+        ("   \n\t ", "question is empty"),
+        ("x" * 5000, "question is too long"),
+        (None, "question must be a string"),
+    ],
 )
 def test_bad_questions_are_clear_errors(assistant, question, message):
     with pytest.raises(QuestionError, match=message):

@@ -23,9 +23,23 @@ def llama_server(tmp_path_factory):
     port = free_port()
     log = open(tmp_path_factory.mktemp("llama") / "server.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2"],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(bundled_gguf()),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+            "--model_alias",
+            "smollm2",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_for_port(port, timeout=120, process=process)
@@ -80,8 +94,11 @@ def test_openai_compatible_server_answers_and_streams(assistant, llama_server):
     answer = pieces[-1]
     assert isinstance(answer, Answer) and len(pieces) > 3  # tokens arrived one by one
     check_structure(answer, "openai")
-    follow = served.ask("How much does it still hold?", answerer="openai",
-                        history=[{"role": "user", "content": QUESTION}, {"role": "assistant", "content": answer.answer}])
+    follow = served.ask(
+        "How much does it still hold?",
+        answerer="openai",
+        history=[{"role": "user", "content": QUESTION}, {"role": "assistant", "content": answer.answer}],
+    )
     assert follow.standalone_question  # condensed by the model before retrieval
     check_structure(follow, "openai")
 
