@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from functools import lru_cache
 from dataclasses import asdict
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def _stem(token: str) -> str:
     return token[:-1] if len(token) >= 4 and token.endswith("e") else token
 
 
+@lru_cache(maxsize=200_000)
 def normalize_token(token: str) -> str:
     token = token.lstrip("$").rstrip("%").replace("’", "'")
     if token[:1].isdigit():
@@ -80,8 +82,13 @@ def normalize_token(token: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased words and whole numbers ('4,451' → '4451'), plurals folded, stopwords dropped."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=20_000)
+def _tokens(text: str) -> tuple[str, ...]:
     tokens = (normalize_token(t) for t in TOKEN.findall(text.lower()))
-    return [t for t in tokens if t and t not in STOPWORDS]
+    return tuple(t for t in tokens if t and t not in STOPWORDS)
 
 
 class LexicalIndex:

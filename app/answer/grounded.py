@@ -89,13 +89,15 @@ class GroundedAnswerer:
         self,
         embedder: Embedder,
         max_sentences: int = 3,
-        semantic_top: int = 6,
+        semantic_top: int = 4,
+        semantic_margin: float = 0.08,
         min_coverage: float = 0.34,
         min_semantic: float = 0.45,
     ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.semantic_top = semantic_top
+        self.semantic_margin = semantic_margin
         self.min_coverage = min_coverage
         self.min_semantic = min_semantic
 
@@ -109,7 +111,8 @@ class GroundedAnswerer:
         if not candidates:
             return refusal("The retrieved passages hold no usable sentence.", passages)
         top = candidates[:3]
-        if max(c.lexical for c in top) < self.min_coverage and max(c.score - c.prior for c in top) < self.min_semantic:
+        closeness = max(max(c.score - c.prior for c in top), max(p.dense for p in passages))
+        if max(c.lexical for c in top) < self.min_coverage and closeness < self.min_semantic:
             return refusal("The closest passages do not state it.", passages)
         best = candidates[0]
         if context.companies and not any(
@@ -161,7 +164,8 @@ class GroundedAnswerer:
                     Candidate(sentence, pi, position, coverage, prior, prior, hits, frozenset(tokens), on_topic)
                 )
         candidates.sort(key=lambda c: -c.prior)
-        self._add_semantic(context, candidates[: self.semantic_top])
+        if len(candidates) > 1 and candidates[0].prior - candidates[1].prior < self.semantic_margin:
+            self._add_semantic(context, candidates[: self.semantic_top])  # only when words alone cannot decide
         candidates.sort(key=lambda c: -c.score)
         return candidates
 

@@ -97,6 +97,7 @@ class SearchIndex:
             chunks = self.lexical.chunks
             self.position = {chunk.id: i for i, chunk in enumerate(chunks)}
             self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)
+            self.sources = np.array([(c.metadata.get("source") or "").lower() for c in chunks], dtype=object)
             self.entities = Entities.from_metadata([c.metadata for c in chunks])
             dates = [c.metadata.get("published") for c in chunks if c.metadata.get("published")]
             self.newest = date.fromisoformat(max(dates)) if dates else None
@@ -148,9 +149,9 @@ class HybridSearcher:
         chunks = index.lexical.chunks
         bm25 = index.lexical.scores(query)
         if not filters.is_empty():
-            allowed = np.array([filters.accepts(c.metadata) for c in chunks])
-            bm25 = np.where(allowed, bm25, -1.0)
-        top_lexical = [i for i in np.argsort(-bm25)[:depth] if bm25[i] > 0]
+            bm25 = np.where(self._allowed(filters), bm25, -1.0)
+        top = np.argpartition(-bm25, min(depth, len(bm25) - 1))[:depth]
+        top_lexical = [i for i in top[np.argsort(-bm25[top])] if bm25[i] > 0]
         dense_hits = index.store.query(vector, min(depth, len(chunks)), filters.chroma_where())
         found = {
             chunk.id: (sim, float(max(bm25[index.position[chunk.id]], 0.0)))
@@ -164,6 +165,20 @@ class HybridSearcher:
                 sim = float(np.dot(vectors[chunk_id], vector)) if chunk_id in vectors else 0.0
                 found[chunk_id] = (sim, float(bm25[index.position[chunk_id]]))
         return found
+
+    def _allowed(self, filters: Filters) -> np.ndarray:
+        """Which chunks pass the filters, computed on arrays (the same rule as Filters.accepts)."""
+        index = self.index
+        allowed = np.ones(len(index.published_ts), dtype=bool)
+        if filters.since:
+            allowed &= index.published_ts >= filters.since_ts()
+        if filters.until:
+            allowed &= index.published_ts <= filters.until_ts()
+        if filters.source:
+            allowed &= index.sources == filters.source.lower()
+        if filters.company:
+            allowed &= np.array([filters.company in (c.metadata.get("companies") or []) for c in index.lexical.chunks])
+        return allowed
 
     def _boosts(self, ids: list[str], frame: TimeFrame | None, companies: list[str]) -> np.ndarray:
         """Small additive preferences: newer evidence for 'latest' questions, named companies, named months."""
