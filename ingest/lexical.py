@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from functools import lru_cache
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
