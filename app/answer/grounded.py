@@ -195,14 +195,19 @@ class GroundedAnswerer:
         limit = self.max_sentences + (1 if listing else 0)
         chosen = [candidates[0]]
         covered = set(candidates[0].hits)
+        best = candidates[0]
         for candidate in candidates[1:]:
-            if len(chosen) >= limit or candidate.score < 0.75 * chosen[0].score:
+            if len(chosen) >= limit:
                 break
+            beside = candidate.passage_index == best.passage_index and abs(candidate.position - best.position) == 1
+            floor = 0.6 if (beside and compound) else 0.75
+            if candidate.score < floor * best.score:
+                continue
             tokens = set(tokenize(candidate.sentence))
             if any(jaccard(tokens, set(tokenize(c.sentence))) >= 0.5 for c in chosen):
                 continue
             adds_word = bool(candidate.hits - covered)
-            adds_figure = compound and NUMBER.search(candidate.sentence) and candidate.hits & covered
+            adds_figure = compound and NUMBER.search(candidate.sentence) and (beside or candidate.hits & covered)
             if adds_word or adds_figure:
                 chosen.append(candidate)
                 covered |= candidate.hits
