@@ -9,6 +9,7 @@ import numpy as np
 
 from app.errors import ConfigError
 
+CACHE_SIZE = 20_000  # sentence vectors kept by embed_cached (~30 MB for MiniLM)
 BUNDLED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "bundled"}
 
 
@@ -41,6 +42,7 @@ class Embedder:
                 "set NEWSDESK_EMBEDDING_MODEL to a local folder"
             ) from exc
         self.batch_size = batch_size
+        self._cache: dict[str, np.ndarray] = {}
         self.max_tokens = int(self.model.max_seq_length)
         self.dimension = int(self.model.get_embedding_dimension())
 
@@ -64,3 +66,13 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+    def embed_cached(self, texts: list[str]) -> np.ndarray:
+        """Like embed(), remembering recent texts (sentences of popular passages recur across questions)."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self.embed(missing), strict=True):
+                if len(self._cache) >= CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[text] = vector
+        return np.stack([self._cache[t] for t in texts]) if texts else self.embed([])

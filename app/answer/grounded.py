@@ -78,7 +78,6 @@ class Candidate:
     prior: float
     score: float = 0.0
     hits: frozenset[str] = frozenset()
-    tokens: frozenset[str] = frozenset()
     on_topic: bool = False  # holds a word (or synonym) of what the question asks about
 
 
@@ -102,28 +101,33 @@ class GroundedAnswerer:
         self.min_semantic = min_semantic
 
     def answer(self, context: Context, passages: list[Passage]) -> Draft:
+        candidates = self._score(context, passages) if passages else []
+        reason = self._why_not(context, passages, candidates)
+        if reason:
+            return refusal(reason, passages)
+        return self._compose(self._select(context, candidates), passages)
+
+    def _why_not(self, context: Context, passages: list[Passage], candidates: list[Candidate]) -> str:
+        """Why the passages do not answer the question, or '' when the best sentence does."""
         if not passages:
-            return refusal("No indexed article matches the question and filters.", passages)
+            return "No indexed article matches the question and filters."
         absent = self._absent_names(context.question, passages)
         if absent:
-            return refusal(f"No retrieved article mentions {', '.join(absent)}.", passages)
-        candidates = self._score(context, passages)
+            return f"No retrieved article mentions {', '.join(absent)}."
         if not candidates:
-            return refusal("The retrieved passages hold no usable sentence.", passages)
-        top = candidates[:3]
+            return "The retrieved passages hold no usable sentence."
+        top, best = candidates[:3], candidates[0]
         closeness = max(max(c.score - c.prior for c in top), max(p.dense for p in passages))
         if max(c.lexical for c in top) < self.min_coverage and closeness < self.min_semantic:
-            return refusal("The closest passages do not state it.", passages)
-        best = candidates[0]
-        if context.companies and not any(
-            _mentions(f"{passages[best.passage_index].title} {best.sentence}", name) for name in context.companies
-        ):
-            return refusal(f"The closest passages are not about {' or '.join(context.companies)}.", passages)
+            return "The closest passages do not state it."
+        where = f"{passages[best.passage_index].title} {best.sentence}"
+        if context.companies and not any(_mentions(where, name) for name in context.companies):
+            return f"The closest passages are not about {' or '.join(context.companies)}."
         if self._predicate(context) and not best.on_topic:
-            return refusal("The closest passages do not state it.", passages)
+            return "The closest passages do not state it."
         if NUMERIC.search(context.question) and not NUMBER.search(best.sentence):
-            return refusal("The closest passages give no figure for it.", passages)
-        return self._compose(self._select(context, candidates), passages)
+            return "The closest passages give no figure for it."
+        return ""
 
     def stream(self, context: Context, passages: list[Passage]) -> Iterator[str | Draft]:
         draft = self.answer(context, passages)
@@ -160,9 +164,7 @@ class GroundedAnswerer:
                 hits = frozenset(t for t in weights if t in tokens)
                 on_topic = bool(_expand(set(tokenize(strip_names.sub(" ", sentence)))) & predicate)
                 prior += 0.15 if on_topic else 0.0
-                candidates.append(
-                    Candidate(sentence, pi, position, coverage, prior, prior, hits, frozenset(tokens), on_topic)
-                )
+                candidates.append(Candidate(sentence, pi, position, coverage, prior, prior, hits, on_topic))
         candidates.sort(key=lambda c: -c.prior)
         if len(candidates) > 1 and candidates[0].prior - candidates[1].prior < self.semantic_margin:
             self._add_semantic(context, candidates[: self.semantic_top])  # only when words alone cannot decide
@@ -175,7 +177,7 @@ class GroundedAnswerer:
         question = context.question_vector
         if question is None:
             question = self.embedder.embed_query(context.question)
-        vectors = self.embedder.embed([c.sentence for c in candidates])
+        vectors = self.embedder.embed_cached([c.sentence for c in candidates])
         for candidate, similarity in zip(candidates, vectors @ np.asarray(question), strict=True):
             candidate.score = candidate.prior + 0.5 * float(similarity)
 

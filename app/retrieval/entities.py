@@ -38,6 +38,7 @@ class Entities:
     """Maps aliases to canonical company names; matching is case-sensitive for short forms."""
 
     alias_to_name: dict[str, str] = field(default_factory=dict)
+    _patterns: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_metadata(cls, rows: list[dict]) -> Entities:
@@ -69,8 +70,12 @@ class Entities:
         return seen
 
     def mentions(self, text: str, name: str) -> bool:
-        return any(
-            re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text)
-            for alias, n in self.alias_to_name.items()
-            if n == name
-        )
+        return bool(self._pattern(name).search(text))
+
+    def _pattern(self, name: str) -> re.Pattern:
+        """One compiled alternation of a company's aliases, cached: it runs for every candidate passage."""
+        if name not in self._patterns:
+            aliases = sorted((a for a, n in self.alias_to_name.items() if n == name), key=len, reverse=True)
+            alternation = "|".join(map(re.escape, aliases)) or "(?!x)x"
+            self._patterns[name] = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+        return self._patterns[name]

@@ -152,7 +152,7 @@ class HybridSearcher:
             bm25 = np.where(self._allowed(filters), bm25, -1.0)
         top = np.argpartition(-bm25, min(depth, len(bm25) - 1))[:depth]
         top_lexical = [i for i in top[np.argsort(-bm25[top])] if bm25[i] > 0]
-        dense_hits = index.store.query(vector, min(depth, len(chunks)), filters.chroma_where())
+        dense_hits = self._dense(vector, min(depth, len(chunks)), filters)
         found = {
             chunk.id: (sim, float(max(bm25[index.position[chunk.id]], 0.0)))
             for chunk, sim in dense_hits
@@ -165,6 +165,15 @@ class HybridSearcher:
                 sim = float(np.dot(vectors[chunk_id], vector)) if chunk_id in vectors else 0.0
                 found[chunk_id] = (sim, float(bm25[index.position[chunk_id]]))
         return found
+
+    def _dense(self, vector: np.ndarray, depth: int, filters: Filters) -> list[tuple[StoredChunk, float]]:
+        """Nearest chunks that pass the filters. Chroma's metadata filter costs ~20 ms at 10k chunks, so a
+        wider unfiltered query is filtered here first, and Chroma filters only when too few pass."""
+        store = self.index.store
+        if filters.is_empty():
+            return store.query(vector, depth)
+        wide = [hit for hit in store.query(vector, depth * 3) if filters.accepts(hit[0].metadata)]
+        return wide[:depth] if len(wide) >= depth // 2 else store.query(vector, depth, filters.chroma_where())
 
     def _allowed(self, filters: Filters) -> np.ndarray:
         """Which chunks pass the filters, computed on arrays (the same rule as Filters.accepts)."""
