@@ -1,0 +1,259 @@
+"""The HTTP API (FastAPI): ask, search, articles, status and health, with the OpenAI-compatible routes and the
+web chat mounted on the same server. `serve` builds one Assistant and runs it under uvicorn.
+
+When `settings.api_token` is set, every route except /health and the OpenAPI docs needs
+`Authorization: Bearer TOKEN`. A browser opens the chat once as `/?token=TOKEN`; that sets an HttpOnly cookie
+and redirects to the same page without the token, and the cookie then carries it.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.security import HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.answer.base import Answer
+from app.assistant import MAX_K, Assistant
+from app.errors import BackendError, ConfigError, IngestError, NewsdeskError, QuestionError
+from app.retrieval.filters import Filters
+from app.retrieval.search import Passage
+from app.settings import Settings
+from ingest.manifest import Manifest
+from ingest.stats import index_stats
+
+TOKEN_COOKIE = "newsdesk_token"
+OPEN_PATHS = {"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+STATUS = {QuestionError: 400, ConfigError: 400, BackendError: 503, IngestError: 503}
+MAX_ARTICLES_PAGE = 500
+
+bearer = HTTPBearer(auto_error=False, description="Needed when NEWSDESK_API_TOKEN is set.")
+
+
+class Message(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="The question; at most settings.max_question_chars characters.")
+    history: list[Message] | None = Field(None, description="Earlier turns, oldest first, for follow-ups.")
+    filters: Filters | None = None
+    k: int | None = Field(None, ge=1, le=MAX_K, description="Passages to retrieve (default 6).")
+    answerer: str | None = Field(None, description="grounded (default), openai or local.")
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str
+    k: int = Field(6, ge=1, le=MAX_K)
+    filters: Filters | None = None
+
+
+class SearchResponse(BaseModel):
+    passages: list[Passage]
+
+
+class ArticleOut(BaseModel):
+    id: str
+    title: str
+    source: str
+    published: str
+    url: str
+    companies: list[str]
+    chunks: int
+
+
+class ArticlesPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    articles: list[ArticleOut]
+
+
+def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
+    """The whole server: REST routes, /v1 (OpenAI-compatible) and the chat UI at /."""
+    from app.openai_compat import router as openai_router
+    from app.ui import build_ui, mount_ui
+
+    app = FastAPI(
+        title="newsdesk",
+        summary="Ask the news, get answers with cited passages you can check.",
+        version="0.1.0",
+    )
+    app.state.assistant = assistant
+    app.state.settings = settings
+    app.include_router(rest_router())
+    app.include_router(openai_router, dependencies=[Depends(bearer)])
+    app.add_exception_handler(NewsdeskError, newsdesk_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    if settings.api_token:
+        app.add_middleware(TokenGate, token=settings.api_token)
+    mount_ui(app, build_ui(assistant, settings))
+    return app
+
+
+def rest_router() -> APIRouter:
+    router = APIRouter()
+    api = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(bearer)])
+
+    @router.get("/health", tags=["health"])
+    def health() -> dict:
+        return {"status": "ok"}
+
+    # def endpoints: FastAPI runs them in its threadpool, so a CPU-bound answer never blocks the event loop
+    @api.post("/ask", response_model=Answer)
+    def ask(body: AskRequest, request: Request) -> Answer:
+        """Answer a question with numbered citations (the whole Answer record)."""
+        history = [m.model_dump() for m in body.history] if body.history is not None else None
+        return assistant_of(request).ask(body.question, history, body.filters, body.k, body.answerer)
+
+    @api.post("/search", response_model=SearchResponse)
+    def search(body: SearchRequest, request: Request) -> SearchResponse:
+        """Retrieval only: the k best passages for a query."""
+        return SearchResponse(passages=assistant_of(request).search(body.query, body.k, body.filters))
+
+    @api.get("/articles", response_model=ArticlesPage)
+    def articles(
+        request: Request,
+        offset: int = Query(0, ge=0),
+        limit: int = Query(50, ge=1, le=MAX_ARTICLES_PAGE),
+    ) -> ArticlesPage:
+        """What is indexed, newest first, one page at a time."""
+        listed = list_articles(assistant_of(request))
+        return ArticlesPage(total=len(listed), offset=offset, limit=limit, articles=listed[offset : offset + limit])
+
+    @api.get("/status")
+    def status(request: Request) -> dict:
+        """Index statistics and which answerers can run."""
+        assistant = assistant_of(request)
+        return {
+            "index": index_stats(assistant.settings, store=assistant.index.store).to_dict(),
+            "answerers": assistant.answerers(),
+            "default_answerer": assistant.settings.answerer,
+        }
+
+    router.include_router(api)
+    return router
+
+
+def assistant_of(request: Request) -> Assistant:
+    return request.app.state.assistant
+
+
+def list_articles(assistant: Assistant) -> list[ArticleOut]:
+    """Manifest entries (newest first) with the url from the stored chunk metadata."""
+    assistant.index.refresh()
+    urls = {c.metadata.get("article_id"): c.metadata.get("url") or "" for c in assistant.index.lexical.chunks}
+    entries = Manifest(assistant.settings.manifest_path, signature="").entries
+    listed = [
+        ArticleOut(
+            id=article_id,
+            title=e.title,
+            source=e.source,
+            published=e.published,
+            url=urls.get(article_id, ""),
+            companies=list(e.companies),
+            chunks=e.chunks,
+        )
+        for article_id, e in entries.items()
+    ]
+    listed.sort(key=lambda a: a.id)
+    listed.sort(key=lambda a: a.published, reverse=True)
+    return listed
+
+
+# errors ----------------------------------------------------------------------------------------------------
+def error_response(request: Request, status: int, message: str) -> JSONResponse:
+    """{"error": message} for /api; OpenAI's {"error": {"message", "type", ...}} shape for /v1."""
+    if request.url.path.startswith("/v1/"):
+        kind = "server_error" if status >= 500 else "invalid_request_error"
+        body: dict = {"error": {"message": message, "type": kind, "param": None, "code": None}}
+    else:
+        body = {"error": message}
+    return JSONResponse(body, status_code=status)
+
+
+async def newsdesk_error(request: Request, exc: Exception) -> JSONResponse:
+    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    return error_response(request, status, str(exc))
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return error_response(request, 422, describe_errors(exc.errors()))
+
+
+def describe_errors(errors: list) -> str:
+    """Pydantic errors as one line naming each field: 'k: Input should be greater than or equal to 1'."""
+    lines = []
+    for error in errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if error.get("type") == "json_invalid":
+            where, message = "body", "is not valid JSON"
+        lines.append(f"{where or 'body'}: {message}")
+    return "; ".join(lines)
+
+
+# auth ------------------------------------------------------------------------------------------------------
+class TokenGate:
+    """Bearer-token check on every route but /health and the docs (pure ASGI, so SSE streams pass through)."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or scope["path"] in OPEN_PATHS:
+            await self.app(scope, receive, send)
+            return
+        connection = HTTPConnection(scope)
+        offered = connection.query_params.get("token")
+        if offered is not None and scope["type"] == "http" and self.matches(offered):
+            await self.cookie_redirect(connection)(scope, receive, send)
+            return
+        header = connection.headers.get("authorization", "")
+        presented = header[7:].strip() if header.lower().startswith("bearer ") else None
+        if self.matches(presented) or self.matches(connection.cookies.get(TOKEN_COOKIE)):
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        message = "missing or wrong token: send Authorization: Bearer <NEWSDESK_API_TOKEN> (or open /?token=...)"
+        response = JSONResponse({"error": message}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        await response(scope, receive, send)
+
+    def matches(self, value: str | None) -> bool:
+        return bool(value) and hmac.compare_digest(value.encode(), self.token.encode())
+
+    @staticmethod
+    def cookie_redirect(connection: HTTPConnection) -> RedirectResponse:
+        url = connection.url.remove_query_params("token")
+        target = url.path + (f"?{url.query}" if url.query else "")
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(TOKEN_COOKIE, connection.query_params["token"], httponly=True, samesite="strict")
+        return response
+
+
+# server ----------------------------------------------------------------------------------------------------
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """Build the Assistant once and run the chat + API under uvicorn until interrupted."""
+    import uvicorn
+
+    assistant = Assistant(settings)
+    app = create_app(assistant, settings)
+    print(f"newsdesk: web chat at http://{host}:{port}/  API docs at http://{host}:{port}/docs", flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_token:
+        print("newsdesk: open to the network with no token; set NEWSDESK_API_TOKEN to require one", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")

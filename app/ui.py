@@ -1,0 +1,211 @@
+"""The web chat (Gradio): a streaming conversation whose `[n]` markers link to their sources, a sources panel
+with the used sentences highlighted, filters, the answerer choice and the index status. It calls no outside
+host: analytics are off and the theme uses system fonts only."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # must be set before gradio is imported
+
+import gradio as gr  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+
+from app.answer.base import Answer, Citation  # noqa: E402
+from app.assistant import Assistant  # noqa: E402
+from app.errors import NewsdeskError  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from ingest.stats import index_stats  # noqa: E402
+
+EXAMPLES = [
+    "How much bitcoin did Cango sell to repay its loan?",
+    "Which miners sold all their bitcoin?",
+    "What is IREN's contract with Microsoft worth?",
+    "How much BTC did Riot hold at the end of December 2025?",
+]
+ANSWERER_LABELS = {"grounded": "grounded (no LLM)", "openai": "OpenAI-compatible LLM", "local": "local GGUF LLM"}
+MARKER = re.compile(r"\[(\d+)\]")
+EMPTY_SOURCES = '<div class="nd-empty">Sources of the latest answer appear here.</div>'
+CSS = """
+#nd-sources { max-height: 640px; overflow-y: auto; }
+.nd-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px; }
+.nd-source .nd-title { font-weight: 600; }
+.nd-source .nd-meta { color: var(--body-text-color-subdued); font-size: 0.85em; margin: 2px 0 6px; }
+.nd-source .nd-passage { font-size: 0.9em; line-height: 1.45; }
+.nd-source mark { background: #fde68a; color: inherit; padding: 0 1px; }
+.nd-flag { background: #fee2e2; color: #991b1b; border-radius: 6px; padding: 6px 10px; margin-bottom: 8px; }
+.nd-note { color: var(--body-text-color-subdued); margin-bottom: 8px; }
+.nd-empty { color: var(--body-text-color-subdued); padding: 8px; }
+"""
+
+
+def theme() -> gr.themes.Base:
+    """The default look with system fonts, so the browser fetches no web fonts."""
+    return gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+
+
+def build_ui(assistant: Assistant, settings: Settings) -> gr.Blocks:
+    ready = assistant.answerers()
+    default = settings.answerer if ready.get(settings.answerer) else "grounded"
+    answerer_choices = [
+        (ANSWERER_LABELS.get(name, name) + ("" if ok else " — not configured"), name) for name, ok in ready.items()
+    ]
+
+    handlers = ChatHandlers(assistant)
+    with gr.Blocks(title="newsdesk", analytics_enabled=False) as demo:
+        history = gr.State([])
+        with gr.Row(equal_height=True):
+            gr.Markdown("## newsdesk — ask the news, check the sources")
+            status = gr.Markdown(elem_id="nd-status")
+        with gr.Accordion("Filters and answerer", open=True):
+            with gr.Row():
+                since = gr.Textbox(label="Since", placeholder="YYYY-MM-DD", elem_id="nd-since")
+                until = gr.Textbox(label="Until", placeholder="YYYY-MM-DD", elem_id="nd-until")
+                source = gr.Dropdown([("any outlet", "")], value="", label="Outlet", elem_id="nd-source")
+                company = gr.Dropdown([("any company", "")], value="", label="Company", elem_id="nd-company")
+                answerer = gr.Dropdown(answerer_choices, value=default, label="Answerer", elem_id="nd-answerer")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="Chat",
+                    elem_id="nd-chat",
+                    height=560,
+                    latex_delimiters=[],
+                    feedback_options=None,
+                    buttons=["copy"],
+                    placeholder="Ask about the indexed news; every answer cites its sources.",
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        placeholder="Ask a question…", show_label=False, scale=6, elem_id="nd-question", autofocus=True
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=0, min_width=100, elem_id="nd-ask")
+                    new_chat = gr.Button("New chat", scale=0, min_width=120, elem_id="nd-new")
+                gr.Examples(EXAMPLES, inputs=[question], label="Examples")
+            with gr.Column(scale=2):
+                gr.Markdown("### Sources")
+                sources = gr.HTML(EMPTY_SOURCES, elem_id="nd-sources")
+
+        inputs = [question, chatbot, history, since, until, source, company, answerer]
+        outputs = [chatbot, history, sources, question]
+        question.submit(handlers.respond, inputs, outputs, concurrency_limit=None)
+        ask.click(handlers.respond, inputs, outputs, concurrency_limit=None)
+        new_chat.click(lambda: ([], [], EMPTY_SOURCES, ""), None, outputs, queue=False)
+        chatbot.clear(lambda: ([], EMPTY_SOURCES), None, [history, sources], queue=False)
+
+        demo.load(handlers.refresh, None, [status, source, company], queue=False)
+    demo.queue(default_concurrency_limit=None)
+    return demo
+
+
+class ChatHandlers:
+    """What the chat's events run: answer a turn (streamed), and read the index status for the header."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def respond(self, text, chat, turns, since_text, until_text, source_name, company_name, answerer_name):
+        """Stream one answer into the chat; at the end link its markers and fill the sources panel.
+        Yields (chat, history, sources, question box); `turns` is the plain history the assistant sees."""
+        text = (text or "").strip()
+        if not text:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        chat = [*chat, {"role": "user", "content": text}, {"role": "assistant", "content": "…"}]
+        filters = {"since": since_text, "until": until_text, "source": source_name, "company": company_name}
+        filters = {k: v.strip() for k, v in filters.items() if v and v.strip()}
+        written, answer = "", None
+        yield chat, gr.skip(), gr.skip(), ""
+        try:
+            for event in self.assistant.stream(text, history=turns, filters=filters, answerer=answerer_name):
+                if isinstance(event, Answer):
+                    answer = event
+                    continue
+                written += event
+                chat[-1] = {"role": "assistant", "content": written}
+                yield chat, gr.skip(), gr.skip(), gr.skip()
+        except NewsdeskError as exc:
+            chat[-1] = {"role": "assistant", "content": f"⚠️ {exc}"}
+            yield chat, gr.skip(), gr.skip(), gr.skip()
+            return
+        chat[-1] = {"role": "assistant", "content": linked_answer(answer)}
+        turns = [*turns, {"role": "user", "content": text}, {"role": "assistant", "content": answer.answer}]
+        yield chat, turns, sources_html(answer), gr.skip()
+
+    def refresh(self) -> tuple:
+        """The status line, and the outlet and company choices, from the index as it is now."""
+        found = index_stats(self.assistant.settings, store=self.assistant.index.store)
+        line = f"**{found.articles}** articles · **{found.chunks}** chunks · newest article **{found.newest or '—'}**"
+        outlets = [("any outlet", "")] + [(f"{name} ({n})", name) for name, n in found.sources.items()]
+        companies = [("any company", "")] + [(f"{name} ({n})", name) for name, n in found.companies.items()]
+        return line, gr.Dropdown(choices=outlets), gr.Dropdown(choices=companies)
+
+
+def mount_ui(app: FastAPI, demo: gr.Blocks, path: str = "/") -> FastAPI:
+    """Mount the chat on the API's app (no server-side rendering: that would start a Node process)."""
+    return gr.mount_gradio_app(
+        app, demo, path=path, theme=theme(), css=CSS, ssr_mode=False, footer_links=["api", "settings"]
+    )
+
+
+def linked_answer(answer: Answer) -> str:
+    """The answer as Markdown with each `[n]` a link to its source's original page."""
+    by_number = {c.n: c for c in answer.citations}
+
+    def link(match: re.Match) -> str:
+        citation = by_number.get(int(match.group(1)))
+        if citation is None or not safe_url(citation.url):
+            return match.group(0)
+        title = citation.title.replace('"', "'")
+        return f'[\\[{citation.n}\\]]({citation.url} "{title} — {citation.source}")'
+
+    return MARKER.sub(link, answer.answer)
+
+
+def sources_html(answer: Answer) -> str:
+    parts = []
+    if answer.flags.unverified:
+        figures = ", ".join(answer.flags.unverified_figures) or "some figures"
+        parts.append(
+            f'<div class="nd-flag">⚠ Unverified figures: {html.escape(figures)} — not found in the cited passages.</div>'
+        )
+    if answer.flags.refused:
+        parts.append('<div class="nd-note">No source answers this; the closest ones are below.</div>')
+    if answer.flags.time_filter_relaxed:
+        parts.append('<div class="nd-note">No article in the period asked about; these are from other dates.</div>')
+    parts += [citation_html(c) for c in answer.citations]
+    return "\n".join(parts) or EMPTY_SOURCES
+
+
+def citation_html(citation: Citation) -> str:
+    title = html.escape(citation.title or citation.article_id)
+    if safe_url(citation.url):
+        url = html.escape(citation.url, quote=True)
+        title = f'<a href="{url}" target="_blank" rel="noopener noreferrer">{title}</a>'
+        link = f' · <a href="{url}" target="_blank" rel="noopener noreferrer">{html.escape(citation.url)}</a>'
+    else:
+        link = ""
+    meta = " · ".join(html.escape(p) for p in (citation.source, citation.published) if p)
+    return (
+        f'<div class="nd-source" id="nd-src-{citation.n}">'
+        f'<div class="nd-title">[{citation.n}] {title}</div>'
+        f'<div class="nd-meta">{meta}{link}</div>'
+        f'<div class="nd-passage">{highlight(citation.passage, citation.used_sentences)}</div>'
+        "</div>"
+    )
+
+
+def highlight(passage: str, sentences: list[str]) -> str:
+    """The passage, HTML-escaped, with each used sentence wrapped in <mark> (whitespace-insensitive)."""
+    text = html.escape(" ".join(passage.split()))
+    for sentence in sorted({" ".join(s.split()) for s in sentences if s.strip()}, key=len, reverse=True):
+        escaped = html.escape(sentence)
+        if escaped in text:
+            text = text.replace(escaped, f"<mark>{escaped}</mark>", 1)
+    return text
+
+
+def safe_url(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
