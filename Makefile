@@ -30,7 +30,7 @@ ingest: setup
 	$(VENV)/bin/newsdesk ingest corpus/
 
 run: ingest
-	$(VENV)/bin/newsdesk stats
+	$(VENV)/bin/newsdesk serve      # chat at http://127.0.0.1:7860, API at /api and /v1, docs at /docs
 
 test: setup-test
 	$(VENV)/bin/ruff check .
