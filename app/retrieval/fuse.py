@@ -17,9 +17,42 @@ def normalize(scores: np.ndarray) -> np.ndarray:
     return (scores - low) / (high - low)
 
 
-def fuse_scores(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndarray:
+def scale_by_max(scores: np.ndarray) -> np.ndarray:
+    """Scores divided by the best one: keeps how far apart they are, where min-max stretches them over [0, 1]."""
+    if scores.size == 0:
+        return scores
+    high = float(scores.max())
+    return scores / high if high > 1e-9 else np.zeros_like(scores)
+
+
+def zscore(scores: np.ndarray) -> np.ndarray:
+    """Standard scores; a constant vector maps to zeros."""
+    if scores.size == 0:
+        return scores
+    spread = float(scores.std())
+    return (scores - scores.mean()) / spread if spread > 1e-9 else np.zeros_like(scores)
+
+
+NORMALIZERS = {"max": scale_by_max, "minmax": normalize, "zscore": zscore}
+
+
+def fuse_scores(dense: np.ndarray, lexical: np.ndarray, dense_weight: float, method: str = "minmax") -> np.ndarray:
     """Convex combination of the normalized dense and BM25 scores of the same candidates."""
-    return dense_weight * normalize(dense) + (1.0 - dense_weight) * normalize(lexical)
+    scale = NORMALIZERS[method]
+    return dense_weight * scale(dense) + (1.0 - dense_weight) * scale(lexical)
+
+
+def cap_per_group(groups: list[str], limit: int) -> list[int]:
+    """Indices to keep, in order, with at most `limit` from one group (passages of one article)."""
+    if limit <= 0:
+        return list(range(len(groups)))
+    seen: dict[str, int] = {}
+    kept = []
+    for index, group in enumerate(groups):
+        if seen.get(group, 0) < limit:
+            kept.append(index)
+            seen[group] = seen.get(group, 0) + 1
+    return kept
 
 
 def fuse_rankings(rankings: list[list[str]], weights: list[float], k0: int = 60) -> dict[str, float]:

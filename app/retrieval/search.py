@@ -14,7 +14,7 @@ import numpy as np
 
 from app.retrieval.entities import Entities
 from app.retrieval.filters import Filters, TimeFrame
-from app.retrieval.fuse import collapse_duplicates, fuse_scores
+from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_scores
 from app.settings import Settings
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
@@ -64,6 +64,8 @@ class SearchConfig:
 
     dense_weight: float = 0.35
     depth: int = 50
+    fusion: str = "minmax"  # how each retriever's scores are scaled before the weighted sum: minmax, max, zscore
+    per_article: int = 3  # at most this many passages of one article (0: no limit): room for other sources
     recency_weight: float = 0.15
     entity_weight: float = 0.10
     time_word_weight: float = 0.08
@@ -136,11 +138,13 @@ class HybridSearcher:
         ids = list(candidates)
         dense = np.array([candidates[i][0] for i in ids], dtype=np.float32)
         lexical = np.array([candidates[i][1] for i in ids], dtype=np.float32)
-        fused = fuse_scores(dense, lexical, self.config.dense_weight)
+        fused = fuse_scores(dense, lexical, self.config.dense_weight, self.config.fusion)
         fused += self._boosts(ids, frame, companies or [])
         order = np.argsort(-fused)
         ranked = [chunks[self.index.position[ids[i]]] for i in order]
         keep = collapse_duplicates([c.passage for c in ranked[: k * 4]], self.config.duplicate_threshold)
+        articles = [ranked[i].metadata.get("article_id", "") for i in keep]
+        keep = [keep[i] for i in cap_per_group(articles, self.config.per_article)]
         return [Passage.from_chunk(ranked[i], fused[order[i]], dense[order[i]], lexical[order[i]]) for i in keep[:k]]
 
     def _candidates(self, query: str, vector: np.ndarray, filters: Filters) -> dict[str, tuple[float, float]]:

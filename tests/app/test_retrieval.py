@@ -7,7 +7,7 @@ import pytest
 
 from app.errors import QuestionError
 from app.retrieval.filters import Filters, parse_time_frame
-from app.retrieval.fuse import collapse_duplicates, fuse_rankings, fuse_scores
+from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_rankings, fuse_scores, scale_by_max, zscore
 
 
 def test_search_returns_distinct_passages_best_first(assistant):
@@ -83,6 +83,28 @@ def test_fusion_helpers():
     assert fused.argmax() == 2
     ranks = fuse_rankings([["a", "b"], ["b", "c"]], [1.0, 1.0], k0=1)
     assert max(ranks, key=ranks.get) == "b"
+
+
+def test_score_scalers_and_the_per_article_cap():
+    import numpy as np
+
+    assert scale_by_max(np.array([2.0, 1.0, 0.0])).tolist() == [1.0, 0.5, 0.0]
+    assert zscore(np.array([1.0, 3.0])).tolist() == [-1.0, 1.0]
+    assert zscore(np.array([5.0, 5.0])).tolist() == [0.0, 0.0]
+    # divide-by-max keeps a near-tie a near-tie where min-max stretches it over [0, 1]
+    close = np.array([0.50, 0.49])
+    assert fuse_scores(close, np.zeros(2), 1.0, "max")[1] > 0.9
+    assert fuse_scores(close, np.zeros(2), 1.0, "minmax")[1] == 0.0
+    assert cap_per_group(["a", "a", "b", "a", "a", "c"], 2) == [0, 1, 2, 5]
+    assert cap_per_group(["a", "a"], 0) == [0, 1]
+
+
+def test_one_article_fills_at_most_three_passages(assistant):
+    passages = assistant.search("Cango bitcoin mining AI pivot", k=10)
+    per_article = {}
+    for p in passages:
+        per_article[p.article_id] = per_article.get(p.article_id, 0) + 1
+    assert max(per_article.values()) <= assistant.searcher.config.per_article == 3
 
 
 def test_langchain_retriever_returns_documents_with_metadata(assistant):

@@ -1,0 +1,201 @@
+"""The `newsdesk eval` command: an eval set through the assistant, or the MultiHop-RAG retrieval benchmark.
+
+`newsdesk eval miners` (a name in evals/sets/ or a path) and `newsdesk eval multihop --data PATH`; the work is
+done by evals.runner and evals.multihop, this module only parses flags and prints.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from app.errors import NewsdeskError
+from app.settings import Settings
+
+console = Console()
+err_console = Console(stderr=True)
+MULTIHOP = "multihop"
+SET_PANEL = "Eval set"
+MULTIHOP_PANEL = "MultiHop-RAG (SET = multihop)"
+
+
+def _fail(message: str) -> None:
+    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _bar(disable: bool = False) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=disable,
+    )
+
+
+def eval_command(
+    set_name: Annotated[
+        str, typer.Argument(metavar="SET", help="An eval set (path or name in evals/sets/), or multihop.")
+    ],
+    k: Annotated[int, typer.Option("--k", help="Passages retrieved per question.", rich_help_panel=SET_PANEL)] = 10,
+    answerer: Annotated[
+        str | None, typer.Option("--answerer", help="none (grounded), openai or local.", rich_help_panel=SET_PANEL)
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Run folder (default runs/<set>-<time>); resumes.")] = None,
+    compare: Annotated[
+        Path | None, typer.Option("--compare", help="An earlier run folder: deltas and changed questions.")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="MultiHop-RAG folder.", rich_help_panel=MULTIHOP_PANEL)
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Only the first N queries.", rich_help_panel=MULTIHOP_PANEL)
+    ] = None,
+    articles: Annotated[
+        int | None,
+        typer.Option(
+            "--articles", help="Only the first N articles (and their queries).", rich_help_panel=MULTIHOP_PANEL
+        ),
+    ] = None,
+    dense_weight: Annotated[
+        float | None,
+        typer.Option("--dense-weight", help="Fusion weight of dense scores.", rich_help_panel=MULTIHOP_PANEL),
+    ] = None,
+    depth: Annotated[
+        int | None, typer.Option("--depth", help="Candidates from each retriever.", rich_help_panel=MULTIHOP_PANEL)
+    ] = None,
+    fusion: Annotated[
+        str | None,
+        typer.Option(
+            "--fusion", help="Score scaling before fusing: max, minmax or zscore.", rich_help_panel=MULTIHOP_PANEL
+        ),
+    ] = None,
+    per_article: Annotated[
+        int | None,
+        typer.Option(
+            "--per-article", help="Most passages of one article (0: no limit).", rich_help_panel=MULTIHOP_PANEL
+        ),
+    ] = None,
+    chunk_tokens: Annotated[
+        int, typer.Option("--chunk-tokens", help="Chunk body tokens.", rich_help_panel=MULTIHOP_PANEL)
+    ] = 256,
+    chunk_overlap: Annotated[
+        int, typer.Option("--chunk-overlap", help="Chunk overlap tokens.", rich_help_panel=MULTIHOP_PANEL)
+    ] = 32,
+    home: Annotated[
+        Path | None, typer.Option("--home", help="Data dir (eval set: the index; multihop: its cache).")
+    ] = None,
+    chroma_url: Annotated[str | None, typer.Option("--chroma-url", help="Chroma server URL.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Score an eval set through the real assistant, or run the MultiHop-RAG retrieval benchmark."""
+    settings = Settings().with_overrides(chroma_url=chroma_url)
+    try:
+        if set_name == MULTIHOP:
+            search = {"dense_weight": dense_weight, "depth": depth, "fusion": fusion, "per_article": per_article}
+            _multihop(settings, data, home, out, limit, articles, search, chunk_tokens, chunk_overlap, as_json)
+        else:
+            _eval_set(settings.with_overrides(home=home), set_name, k, answerer, out, compare, as_json)
+    except NewsdeskError as exc:
+        _fail(str(exc))
+
+
+def _eval_set(settings: Settings, set_name: str, k, answerer, out, compare, as_json: bool) -> None:
+    from app.assistant import Assistant
+    from evals.evalset import load_set
+    from evals.runner import run_eval
+
+    load_set(set_name)  # a bad set fails before the model loads
+    assistant = Assistant(settings)
+    if not assistant.index.chunk_count:
+        _fail(f"the index in {settings.home} is empty; run `newsdesk ingest corpus/` first")
+    with _bar(as_json) as bar:
+        task = bar.add_task("questions", total=None)
+        run = run_eval(
+            assistant,
+            set_name,
+            k=k,
+            answerer=answerer,
+            out_dir=out,
+            compare=compare,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if as_json:
+        print(json.dumps(run.summary, indent=2))
+        return
+    summary = run.summary
+    blocks = {**summary["by_type"], "overall": summary["overall"]}
+    table = Table("metric", *blocks, title=f"eval {Path(summary['set']).stem}")
+    for key in summary["overall"]:
+        table.add_row(key, *(_cell(block[key]) for block in blocks.values()))
+    console.print(table)
+    if run.comparison:
+        _print_comparison(run.comparison)
+    if run.resumed:
+        console.print(f"resumed: {run.resumed} questions were already done")
+    console.print(f"report: {run.out_dir / 'report.md'}")
+
+
+def _print_comparison(comparison: dict) -> None:
+    table = Table("metric", "old", "new", "Δ", title=f"against {comparison['old_run']}")
+    for name, d in comparison["deltas"].items():
+        delta = "–" if d["delta"] is None else f"{d['delta']:+.3f}"
+        table.add_row(name, _cell(d["old"]), _cell(d["new"]), delta)
+    console.print(table)
+    for change in comparison["changed"]:
+        console.print(f"  {change['id']} ({change['type']}): {change['metric']} {change['old']} → {change['new']}")
+
+
+def _multihop(settings, data, home, out, limit, articles, search: dict, chunk_tokens, chunk_overlap, as_json):
+    from app.retrieval.fuse import NORMALIZERS
+    from app.retrieval.search import SearchConfig
+    from evals.multihop import METRICS, MultihopOptions, run_multihop, table_rows
+
+    if search["fusion"] and search["fusion"] not in NORMALIZERS:
+        _fail(f"--fusion {search['fusion']!r} is not one of {', '.join(NORMALIZERS)}")
+    config = SearchConfig(**{key: value for key, value in search.items() if value is not None})
+    options = MultihopOptions(data, home, limit, articles, chunk_tokens, chunk_overlap, config)
+    with _bar(as_json) as bar:
+        tasks: dict[str, object] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        result = run_multihop(options, settings, out_dir=out, progress=progress)
+    if as_json:
+        print(json.dumps(result.summary, indent=2))
+        return
+    s = result.summary
+    table = Table("system", "queries", *METRICS, title="MultiHop-RAG retrieval")
+    for row in table_rows(s):
+        table.add_row(*(_cell(cell) for cell in row))
+    console.print(table)
+    console.print(
+        f"{s['articles']} articles, {s['chunks']} chunks ({s['chunks_embedded']} embedded now, "
+        f"ingest {s['ingest_seconds']} s); {s['queries']} queries in {s['query_seconds']} s"
+    )
+    console.print(f"report: {result.out_dir / 'report.md'}")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
+    return str(value)
+
+
+def register(cli: typer.Typer) -> None:
+    """Adds `newsdesk eval` to the main command."""
+    cli.command("eval")(eval_command)

@@ -1,0 +1,71 @@
+"""The MultiHop-RAG adapter on a 20-article slice, through the real ingest (skipped without the shared data)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.errors import ConfigError
+from app.settings import Settings
+from evals.multihop import METRICS, SYSTEMS, MultihopOptions, find_data, load_corpus, load_queries, run_multihop
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "multihop-rag"
+pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/benchmarks/multihop-rag is not present")
+
+
+@pytest.fixture(scope="module")
+def slice_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("multihop-home")
+
+
+@pytest.fixture(scope="module")
+def slice_run(slice_home, embedder, tmp_path_factory):
+    """The first 20 articles ingested under a temporary home, their queries ranked by all three systems."""
+    options = MultihopOptions(data=DATA, home=slice_home, articles=20)
+    out = tmp_path_factory.mktemp("multihop-run")
+    return run_multihop(options, Settings(home=slice_home), embedder=embedder, out_dir=out)
+
+
+def test_queries_follow_the_benchmark_rules():
+    queries = load_queries(DATA, load_corpus(DATA))
+    assert len(queries) == 2255
+    assert all(q.question_type != "null_query" for q in queries)
+    assert sum(q.complete for q in queries) == 887
+    sliced = load_queries(DATA, load_corpus(DATA, 20))
+    assert sliced and all(max(q.gold_docs) < 20 for q in sliced)
+
+
+def test_a_slice_is_ingested_and_the_three_systems_scored(slice_run):
+    result = slice_run
+    summary = result.summary
+    assert summary["articles"] == 20 and summary["queries"] == len(load_queries(DATA, load_corpus(DATA, 20)))
+    assert summary["chunks"] > 20 and summary["chunks_embedded"] == summary["chunks"]
+    for system in SYSTEMS:
+        for subset in ("all", "complete"):
+            block = summary["systems"][system][subset]
+            assert all(0.0 <= block[name] <= 1.0 for name in METRICS)
+            assert block["hits@4"] <= block["hits@10"] and block["map@10"] <= block["mrr@10"] + 1e-9
+        assert summary["systems"][system]["all"]["hits@10"] > 0.5  # the right articles are in a 20-article index
+    row = result.rows[0]
+    assert set(row["ranked"]) == set(SYSTEMS) and all(len(ids) == 10 for ids in row["ranked"].values())
+    for row in result.rows:  # newsdesk leaves room for other sources: at most 3 passages of one article
+        articles = [chunk_id.rsplit("::", 1)[0] for chunk_id in row["ranked"]["newsdesk"]]
+        assert max(articles.count(a) for a in articles) <= 3
+    assert (result.out_dir / "report.md").read_text().count("newsdesk / best peer") == 2
+    assert len((result.out_dir / "results.jsonl").read_text().splitlines()) == summary["queries"]
+
+
+def test_the_cli_reuses_the_cached_index(slice_run, slice_home, tmp_path):
+    from app.cli import cli
+
+    args = ["eval", "multihop", "--data", str(DATA), "--home", str(slice_home), "--articles", "20", "--limit", "5"]
+    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "cli"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{") :])
+    assert summary["queries"] == 5 and summary["chunks_embedded"] == 0  # nothing re-embedded
+
+
+def test_missing_data_fails_with_the_paths_tried(tmp_path):
+    with pytest.raises(ConfigError, match="MultiHop-RAG data not found"):
+        find_data(tmp_path)
