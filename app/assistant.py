@@ -143,6 +143,8 @@ class Assistant:
         vector = self.index.embedder.embed_query(standalone)
         narrowed = user_filters.narrowed(frame)
         passages = self.searcher.search(standalone, k, narrowed, frame, companies, vector=vector)
+        if companies and not user_filters.company and not any(set(companies) & set(p.companies) for p in passages):
+            passages = self.about_companies(standalone, k, narrowed, user_filters, frame, companies, vector) or passages
         relaxed = False
         if not passages and narrowed != user_filters:
             passages = self.searcher.search(standalone, k, user_filters, frame, companies, vector=vector)
@@ -150,6 +152,23 @@ class Assistant:
         timings["retrieve_ms"] = _ms(started)
         context = Context(question=standalone, frame=frame, companies=companies, question_vector=vector)
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
+
+    def about_companies(self, query, k, narrowed, user_filters, frame, companies, vector) -> list[Passage]:
+        """Passages about the companies a question names, when none made the first search (their articles were
+        outscored, or were published after the question's date window: a quarter's holdings reported in a later
+        sale story). Outside the window only passages that name the period asked about are kept."""
+        found: list[Passage] = []
+        for company in companies:
+            hits = self.searcher.search(
+                query, k, narrowed.model_copy(update={"company": company}), frame, companies, vector=vector
+            )
+            if not hits and narrowed != user_filters:
+                wide = self.searcher.search(
+                    query, k, user_filters.model_copy(update={"company": company}), frame, companies, vector=vector
+                )
+                hits = [p for p in wide if all(w.lower() in p.text.lower() for w in frame.words)] if frame.words else []
+            found.extend(hits)
+        return sorted(found, key=lambda p: -p.score)[:k]
 
     @staticmethod
     def unanswerable(prepared: Prepared) -> str:

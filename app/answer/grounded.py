@@ -30,6 +30,9 @@ NUMERIC = re.compile(
 )
 LISTING = re.compile(r"\b(which|who|what) (miners|companies|firms)\b|\bcompare|\bvs\.?\b|\bversus\b|\bor\b", re.I)
 NUMBER = re.compile(r"\d")
+NUMBER_TOKEN = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? $")
+
 PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
 COMMON_CAPS = frozenset(
     "BTC AI HPC GPU GPUs CEO CFO CTO USD US U.S. EH/s MW GW Q1 Q2 Q3 Q4 ETF I Bitcoin Ether ETH How What Which "
@@ -65,6 +68,10 @@ CONCEPTS = [
         "cto chief technology officer",
     )
 ]
+# "MARA Holdings" or "Cipher Mining" is a name, not a holding or mining: such words are dropped before topic checks
+NAME_SUFFIX = re.compile(r"(?<=[A-Z][\w&.-]) (Holdings|Mining|Digital|Technologies|Platforms|Scientific)\b")
+QUARTER_WORD = re.compile(r"q([1-4])")
+ORDINAL_QUARTERS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
 COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
 
@@ -92,6 +99,8 @@ class GroundedAnswerer:
         semantic_margin: float = 0.08,
         min_coverage: float = 0.34,
         min_semantic: float = 0.45,
+        on_topic_floor: float = 0.8,
+        another_report_floor: float = 0.9,
     ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
@@ -99,13 +108,15 @@ class GroundedAnswerer:
         self.semantic_margin = semantic_margin
         self.min_coverage = min_coverage
         self.min_semantic = min_semantic
+        self.on_topic_floor = on_topic_floor
+        self.another_report_floor = another_report_floor
 
     def answer(self, context: Context, passages: list[Passage]) -> Draft:
-        candidates = self._score(context, passages) if passages else []
+        candidates = self._on_topic_first(context, self._score(context, passages), passages) if passages else []
         reason = self._why_not(context, passages, candidates)
         if reason:
             return refusal(reason, passages)
-        return self._compose(self._select(context, candidates), passages)
+        return self._compose(self._select(context, candidates, passages), passages)
 
     def _why_not(self, context: Context, passages: list[Passage], candidates: list[Candidate]) -> str:
         """Why the passages do not answer the question, or '' when the best sentence does."""
@@ -120,8 +131,7 @@ class GroundedAnswerer:
         closeness = max(max(c.score - c.prior for c in top), max(p.dense for p in passages))
         if max(c.lexical for c in top) < self.min_coverage and closeness < self.min_semantic:
             return "The closest passages do not state it."
-        where = f"{passages[best.passage_index].title} {best.sentence}"
-        if context.companies and not any(_mentions(where, name) for name in context.companies):
+        if context.companies and not self._about(context, passages[best.passage_index], best):
             return f"The closest passages are not about {' or '.join(context.companies)}."
         if self._predicate(context) and not best.on_topic:
             return "The closest passages do not state it."
@@ -162,7 +172,8 @@ class GroundedAnswerer:
                 if context.frame.words and all(w.lower() in sentence.lower() for w in context.frame.words):
                     prior += 0.1
                 hits = frozenset(t for t in weights if t in tokens)
-                on_topic = bool(_expand(set(tokenize(strip_names.sub(" ", sentence)))) & predicate)
+                topical = NAME_SUFFIX.sub(" ", strip_names.sub(" ", sentence))
+                on_topic = bool(_expand(set(tokenize(topical))) & predicate)
                 prior += 0.15 if on_topic else 0.0
                 candidates.append(Candidate(sentence, pi, position, coverage, prior, prior, hits, on_topic))
         candidates.sort(key=lambda c: -c.prior)
@@ -170,6 +181,27 @@ class GroundedAnswerer:
             self._add_semantic(context, candidates[: self.semantic_top])  # only when words alone cannot decide
         candidates.sort(key=lambda c: -c.score)
         return candidates
+
+    def _on_topic_first(
+        self, context: Context, candidates: list[Candidate], passages: list[Passage]
+    ) -> list[Candidate]:
+        """When the best sentence misses what the question asks about ("valued its 19,287 BTC" for a holdings
+        question), an on-topic sentence whose word score is close, and which (with the sentence before it) names
+        the period asked about, moves ahead of it."""
+        if not candidates or candidates[0].on_topic or not self._predicate(context):
+            return candidates
+        floor = self.on_topic_floor * candidates[0].prior
+        closest = next(
+            (
+                c
+                for c in candidates[1:]
+                if c.on_topic and c.prior >= floor and _names_period(context, _with_previous(c, passages))
+            ),
+            None,
+        )
+        if closest is None:
+            return candidates
+        return [closest, *(c for c in candidates if c is not closest)]
 
     def _add_semantic(self, context: Context, candidates: list[Candidate]) -> None:
         if not candidates:
@@ -189,7 +221,7 @@ class GroundedAnswerer:
         terms = set(tokenize(context.question)) - QUESTION_STEMS - GENERIC - names - times
         return _expand(frozenset(t for t in terms if not t[:1].isdigit()))
 
-    def _select(self, context: Context, candidates: list[Candidate]) -> list[Candidate]:
+    def _select(self, context: Context, candidates: list[Candidate], passages: list[Passage]) -> list[Candidate]:
         """The best sentence, then others that add a question word not yet covered (or, for a compound or
         listing question, another figure), while they score close enough to the best."""
         listing = bool(LISTING.search(context.question))
@@ -205,15 +237,32 @@ class GroundedAnswerer:
             floor = 0.6 if (beside and compound) else 0.75
             if candidate.score < floor * best.score:
                 continue
+            if context.companies and not self._about(context, passages[candidate.passage_index], candidate):
+                continue  # a sentence about another company (a round-up, a rival's figure) answers nothing here
             tokens = set(tokenize(candidate.sentence))
             if any(jaccard(tokens, set(tokenize(c.sentence))) >= 0.5 for c in chosen):
                 continue
             adds_word = bool(candidate.hits - covered)
             adds_figure = compound and NUMBER.search(candidate.sentence) and (beside or candidate.hits & covered)
-            if adds_word or adds_figure:
+            if adds_word or adds_figure or self._another_report(candidate, chosen, best, passages):
                 chosen.append(candidate)
                 covered |= candidate.hits
+        if context.frame.prefer_recent:  # "now", "latest": the newest report first
+            chosen.sort(key=lambda c: passages[c.passage_index].published or "", reverse=True)
         return chosen
+
+    def _another_report(
+        self, candidate: Candidate, chosen: list[Candidate], best: Candidate, passages: list[Passage]
+    ) -> bool:
+        """Another article's figure for what was asked, scoring nearly as well as the best: a second sale, a later
+        holding, or a report that differs. Both are shown, each cited and dated, rather than one picked."""
+        if not candidate.on_topic or candidate.score < self.another_report_floor * best.score:
+            return False
+        articles = {passages[c.passage_index].article_id for c in chosen}
+        if passages[candidate.passage_index].article_id in articles:
+            return False
+        stated = {f for c in chosen for f in _figures(c.sentence)}
+        return bool(_figures(candidate.sentence) - stated)
 
     # composing ---------------------------------------------------------------------------------------------
     def _compose(self, chosen: list[Candidate], passages: list[Passage]) -> Draft:
@@ -235,6 +284,17 @@ class GroundedAnswerer:
         missing = unverified_figures(text, citations)
         return Draft(text=text, citations=citations, flags=Flags(unverified=bool(missing), unverified_figures=missing))
 
+    @staticmethod
+    def _about(context: Context, passage: Passage, candidate: Candidate) -> bool:
+        """The sentence names one of the question's companies, or names no other company and sits under a title
+        that does (in a round-up, "HIVE reported 2,805 BTC" is not about Bitfarms)."""
+        if any(_mentions(candidate.sentence, name) for name in context.companies):
+            return True
+        others = [c for c in passage.companies if c not in context.companies]
+        if any(_mentions(candidate.sentence, name) for name in others):
+            return False
+        return any(_mentions(passage.title, name) for name in context.companies)
+
     def _absent_names(self, question: str, passages: list[Passage]) -> list[str]:
         """Proper names in the question that no retrieved passage (or its title) mentions."""
         words = re.findall(r"(?<![\w'])([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)", question)
@@ -251,6 +311,36 @@ class GroundedAnswerer:
 def _mentions(text: str, company: str) -> bool:
     lowered = text.lower()
     return any(alias.lower() in lowered for alias in aliases_of(company) | {company.split()[0]} if len(alias) >= 3)
+
+
+def _figures(sentence: str) -> set[str]:
+    """The amounts a sentence states: numbers that are not years or days of a month."""
+    found = set()
+    for match in NUMBER_TOKEN.finditer(sentence):
+        number = match.group(0).rstrip(",.")
+        if re.fullmatch(r"(19|20)\d\d", number) or MONTH_BEFORE.search(sentence[: match.start()]):
+            continue
+        found.add(number.replace(",", ""))
+    return found
+
+
+def _names_period(context: Context, text: str) -> bool:
+    """The text names the period the question asks about (always true when it names none)."""
+    frame, lowered = context.frame, text.lower()
+    if not frame.words:
+        return True
+    words = [w.lower() for w in frame.words]
+    quarter = QUARTER_WORD.fullmatch(words[0])
+    if quarter:  # "Q3" is also written "third quarter"
+        words[0] = f"{ORDINAL_QUARTERS[int(quarter.group(1))]} quarter"
+    return all(w in lowered for w in words) or frame.text.lower() in lowered or all(w in lowered for w in frame.words)
+
+
+def _with_previous(candidate: Candidate, passages: list[Passage]) -> str:
+    """The sentence with the one before it, which often carries its date ("as of December 31, 2025. ... that stack")."""
+    if candidate.position == 0:
+        return candidate.sentence
+    return f"{split_sentences(passages[candidate.passage_index].text)[candidate.position - 1]} {candidate.sentence}"
 
 
 def _expand(terms: frozenset[str] | set[str]) -> frozenset[str]:

@@ -17,6 +17,11 @@ MONTHS["sept"] = 9
 MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 RECENT = re.compile(r"\b(latest|newest|most recent|recently|current(ly)?|now|today|still|so far|as of now)\b", re.I)
 MONTH_YEAR = re.compile(rf"\b({MONTH_WORDS})\.?(?:\s+of)?(?:\s+(\d{{4}}))?\b", re.I)
+MONTH_RANGE = re.compile(
+    rf"\b(?:between\s+|from\s+)?({MONTH_WORDS})\.?(?:\s+(\d{{4}}))?\s*(?:-|–|to|and|through|until)\s*"
+    rf"({MONTH_WORDS})\.?(?:\s+(\d{{4}}))?\b",
+    re.I,
+)
 QUARTER = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?:\s+(?:of\s+)?(\d{4}))?\b", re.I)
 YEAR = re.compile(r"\b(?:in|during|for|of|since)\s+((?:19|20)\d{2})\b", re.I)
 RELATIVE = re.compile(r"\b(last|past|this|previous)\s+(week|month|quarter|year)\b", re.I)
@@ -128,10 +133,18 @@ def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
     anchor = newest or datetime.now(UTC).date()
     frame = TimeFrame(prefer_recent=bool(RECENT.search(question)))
     quarter = QUARTER.search(question)
+    months = MONTH_RANGE.search(question)
     month = MONTH_YEAR.search(question)
     year = YEAR.search(question)
     relative = RELATIVE.search(question)
-    if quarter:
+    if months and (months.group(2) or months.group(4) or months.group(1)[0].isupper()):
+        first, last = MONTHS[months.group(1).lower()], MONTHS[months.group(3).lower()]
+        end_year = int(months.group(4) or months.group(2) or _year_of(last, anchor))
+        start_year = int(months.group(2) or (end_year if first <= last else end_year - 1))
+        frame.start, frame.end = month_range(start_year, first)[0], month_range(end_year, last)[1]
+        frame.text = months.group(0).strip()
+        frame.words = (calendar.month_name[last], str(end_year))  # reports on a period name its last month
+    elif quarter:
         q = int(quarter.group(1) or ORDINALS[quarter.group(2).lower()])
         y = int(quarter.group(3) or anchor.year)
         frame.start, frame.end = date(y, 3 * q - 2, 1), month_range(y, 3 * q)[1]
@@ -139,7 +152,7 @@ def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
         frame.words = (f"Q{q}", str(y))
     elif month and (month.group(2) or month.group(1).lower() not in AMBIGUOUS or month.group(1)[0].isupper()):
         number = MONTHS[month.group(1).lower()]
-        y = int(month.group(2)) if month.group(2) else (anchor.year if number <= anchor.month else anchor.year - 1)
+        y = int(month.group(2)) if month.group(2) else _year_of(number, anchor)
         frame.start, frame.end = month_range(y, number)
         frame.text = month.group(0)
         frame.words = (calendar.month_name[number], str(y))
@@ -156,9 +169,20 @@ def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
     return frame
 
 
+def _plain_word(match: re.Match) -> bool:
+    """'may' or 'march' used as an ordinary word: lower case, no year, no second month."""
+    text = match.group(0).strip()
+    return text.lower() in AMBIGUOUS and not text[0].isupper()
+
+
+def _year_of(month: int, anchor: date) -> int:
+    """The year of a month named without one: the latest such month up to the anchor date."""
+    return anchor.year if month <= anchor.month else anchor.year - 1
+
+
 def strip_time_words(question: str) -> str:
     """The question without its time expressions (used to carry a subject into a follow-up)."""
-    for pattern in (QUARTER, MONTH_YEAR, YEAR, RELATIVE):
-        question = pattern.sub(" ", question)
+    for pattern in (MONTH_RANGE, QUARTER, MONTH_YEAR, YEAR, RELATIVE):
+        question = pattern.sub(lambda m: m.group(0) if _plain_word(m) else " ", question)
     question = re.sub(r"\b(in|during|at the end of|as of|for)\s+(?=[?.!]|$)", " ", question)
     return re.sub(r"\s+", " ", question).strip()
