@@ -17,6 +17,7 @@ from rich.table import Table
 
 from app.errors import NewsdeskError
 from app.settings import Settings
+from evals.report import fmt
 
 console = Console()
 err_console = Console(stderr=True)
@@ -136,7 +137,7 @@ def _eval_set(settings: Settings, set_name: str, k, answerer, out, compare, as_j
     blocks = {**summary["by_type"], "overall": summary["overall"]}
     table = Table("metric", *blocks, title=f"eval {Path(summary['set']).stem}")
     for key in summary["overall"]:
-        table.add_row(key, *(_cell(block[key]) for block in blocks.values()))
+        table.add_row(key, *(fmt(block[key]) for block in blocks.values()))
     console.print(table)
     if run.comparison:
         _print_comparison(run.comparison)
@@ -149,7 +150,7 @@ def _print_comparison(comparison: dict) -> None:
     table = Table("metric", "old", "new", "Δ", title=f"against {comparison['old_run']}")
     for name, d in comparison["deltas"].items():
         delta = "–" if d["delta"] is None else f"{d['delta']:+.3f}"
-        table.add_row(name, _cell(d["old"]), _cell(d["new"]), delta)
+        table.add_row(name, fmt(d["old"]), fmt(d["new"]), delta)
     console.print(table)
     for change in comparison["changed"]:
         console.print(f"  {change['id']} ({change['type']}): {change['metric']} {change['old']} → {change['new']}")
@@ -179,21 +180,13 @@ def _multihop(settings, data, home, out, limit, articles, search: dict, chunk_to
     s = result.summary
     table = Table("system", "queries", *METRICS, title="MultiHop-RAG retrieval")
     for row in table_rows(s):
-        table.add_row(*(_cell(cell) for cell in row))
+        table.add_row(*(fmt(cell) for cell in row))
     console.print(table)
     console.print(
         f"{s['articles']} articles, {s['chunks']} chunks ({s['chunks_embedded']} embedded now, "
         f"ingest {s['ingest_seconds']} s); {s['queries']} queries in {s['query_seconds']} s"
     )
     console.print(f"report: {result.out_dir / 'report.md'}")
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.1f}" if abs(value) >= 10 else f"{value:.3f}"
-    return str(value)
 
 
 def register(cli: typer.Typer) -> None:

@@ -5,11 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
 PLOTTED = (
     "hits@",
     "mrr@10",
@@ -125,8 +120,19 @@ def misses_section(rows: list, k: int) -> list[str]:
     return ["## Misses", "", markdown_table(["question", "type", "why", "text"], misses), ""]
 
 
+def pyplot():
+    """matplotlib's pyplot on the Agg backend, imported only when a report is drawn (it is slow to import)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def plot_metrics_by_type(path: Path, summary: dict) -> Path:
     """One group of bars per metric, one bar per question type."""
+    plt = pyplot()
     keys = [key for key in summary["overall"] if key.startswith(PLOTTED)]
     types = list(summary["by_type"])
     fig, ax = plt.subplots(figsize=(max(7.0, 1.3 * len(keys)), 4.5))
@@ -147,6 +153,7 @@ def plot_metrics_by_type(path: Path, summary: dict) -> Path:
 
 def plot_latency(path: Path, rows: list) -> Path:
     """Histogram of per-question answer latency, with p50 and p95 marked."""
+    plt = pyplot()
     import numpy as np
 
     latencies = [row.latency_ms for row in rows]
