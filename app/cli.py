@@ -14,6 +14,7 @@ from rich.table import Table
 
 from app.errors import NewsdeskError
 from app.settings import Settings
+from evals.cli import register as register_evals
 
 cli = typer.Typer(help="Ask the news, get cited passages.", no_args_is_help=True, add_completion=False)
 console = Console()
@@ -115,18 +116,22 @@ def stats(
         console.print("companies: " + ", ".join(f"{c} ({n})" for c, n in found.companies.items()))
 
 
-def print_answer(answer, show_passages: bool = False) -> None:
+def print_answer(answer) -> None:
+    """`ask`'s output: the answer, then each source with its url and the sentences used."""
     style = "yellow" if answer.refused else "white"
     console.print(answer.answer, style=style, highlight=False)
+    print_sources(answer, indent="", details=True)
+
+
+def print_sources(answer, indent: str = "  ", details: bool = False) -> None:
+    """The unverified-figures flag and the numbered sources (with url and used sentences when `details`)."""
     if answer.flags.unverified:
         console.print(f"[red]unverified figures:[/red] {', '.join(answer.flags.unverified_figures)}")
     for c in answer.citations:
-        console.print(
-            f"[cyan][{c.n}][/cyan] {c.title} — {c.source}, {c.published}  [dim]{c.url}[/dim]", highlight=False
-        )
-        if show_passages:
-            for sentence in c.used_sentences:
-                console.print(f"    [green]“{sentence}”[/green]", highlight=False)
+        url = f"  [dim]{c.url}[/dim]" if details else ""
+        console.print(f"{indent}[cyan][{c.n}][/cyan] {c.title} — {c.source}, {c.published}{url}", highlight=False)
+        for sentence in c.used_sentences if details else []:
+            console.print(f"    [green]“{sentence}”[/green]", highlight=False)
 
 
 def make_filters(since: str | None, until: str | None, source: str | None, company: str | None) -> dict:
@@ -164,7 +169,7 @@ def ask(
     if as_json:
         print(answer.to_json(indent=2))
     else:
-        print_answer(answer, show_passages=True)
+        print_answer(answer)
 
 
 @cli.command()
@@ -193,18 +198,11 @@ def chat(llm: LlmOpt = None, home: HomeOpt = None, chroma_url: ChromaOpt = None)
                 else:
                     answer = piece
             console.print()
-            print_answer_sources(answer)
+            print_sources(answer)
         except NewsdeskError as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             continue
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
-
-
-def print_answer_sources(answer) -> None:
-    if answer.flags.unverified:
-        console.print(f"[red]unverified figures:[/red] {', '.join(answer.flags.unverified_figures)}")
-    for c in answer.citations:
-        console.print(f"  [cyan][{c.n}][/cyan] {c.title} — {c.source}, {c.published}", highlight=False)
 
 
 @cli.command()
@@ -263,15 +261,7 @@ def bench_query_cmd(
     console.print(table)
 
 
-def _register_evals() -> None:
-    try:
-        from evals.cli import register
-    except ImportError:  # the eval commands live in evals/cli.py
-        return
-    register(cli)
-
-
-_register_evals()
+register_evals(cli)  # `newsdesk eval`, defined beside the eval code
 
 
 def main() -> None:

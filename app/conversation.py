@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.errors import QuestionError
 from app.retrieval.entities import Entities
-from app.retrieval.filters import MONTH_YEAR, QUARTER, RELATIVE, YEAR, strip_time_words
+from app.retrieval.filters import MONTH_YEAR, QUARTER, RELATIVE, TIME_PATTERNS, YEAR, strip_time_words
 from ingest.chunk import get_encoding
 
 PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|he|she|his|her|the (company|firm|miner))\b", re.I)
@@ -62,7 +62,7 @@ def trim_history(turns: list[Turn], budget_tokens: int, encoding: str) -> list[T
 
 
 def has_time(text: str) -> bool:
-    return any(p.search(text) for p in (QUARTER, MONTH_YEAR, YEAR, RELATIVE))
+    return any(p.search(text) for p in TIME_PATTERNS)
 
 
 def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> str:
@@ -78,7 +78,7 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
         base = strip_time_words(last) if has_time(rest) else last
         if named_now:
             for name in entities.find(base):
-                base = _replace_name(base, name, named_now[0], entities)
+                base = entities.pattern(name).sub(named_now[0], base)
             return base if not has_time(rest) else f"{base.rstrip('?. ')} {rest}?"
         return f"{base.rstrip('?. ')} {rest}?"
     if named_now:
@@ -99,13 +99,6 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
             resolved = f"{resolved.rstrip('?. ')} {_time_phrase(last)}?"
         return resolved
     return question
-
-
-def _replace_name(text: str, old: str, new: str, entities: Entities) -> str:
-    for alias, name in entities.alias_to_name.items():
-        if name == old:
-            text = re.sub(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", new, text)
-    return text
 
 
 def _time_phrase(text: str) -> str:

@@ -6,6 +6,7 @@ and gets a "Sources:" list appended; the citations also come as a top-level `cit
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 import uuid
@@ -135,7 +136,7 @@ def sse(completion_id: str, model: str, first: str | Answer, events: Iterator[st
     yield chunk({"role": "assistant", "content": ""})
     answer = None
     try:
-        for event in _chain(first, events):
+        for event in itertools.chain([first], events):
             if isinstance(event, Answer):
                 answer = event
             elif event:
@@ -149,11 +150,6 @@ def sse(completion_id: str, model: str, first: str | Answer, events: Iterator[st
         yield chunk({"content": sources})
     yield chunk({}, "stop", citations=[asdict(c) for c in answer.citations])
     yield "data: [DONE]\n\n"
-
-
-def _chain(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str | Answer]:
-    yield first
-    yield from rest
 
 
 def with_sources(answer: Answer) -> str:

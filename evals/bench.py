@@ -103,9 +103,10 @@ class QueryBench:
 
 
 def percentile(values: list[float], q: float) -> float:
-    import numpy as np
+    """metrics.percentile rounded for the table (0.0 for no values)."""
+    from evals.metrics import percentile as exact
 
-    return round(float(np.percentile(values, q)), 2) if values else 0.0
+    return round(exact(values, q) or 0.0, 2)
 
 
 def synthetic_articles(folder: Path, source_texts: list[str], count: int, seed: int = 7) -> None:

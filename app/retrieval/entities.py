@@ -70,9 +70,9 @@ class Entities:
         return seen
 
     def mentions(self, text: str, name: str) -> bool:
-        return bool(self._pattern(name).search(text))
+        return bool(self.pattern(name).search(text))
 
-    def _pattern(self, name: str) -> re.Pattern:
+    def pattern(self, name: str) -> re.Pattern:
         """One compiled alternation of a company's aliases, cached: it runs for every candidate passage."""
         if name not in self._patterns:
             aliases = sorted((a for a, n in self.alias_to_name.items() if n == name), key=len, reverse=True)

@@ -25,6 +25,7 @@ MONTH_RANGE = re.compile(
 QUARTER = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?:\s+(?:of\s+)?(\d{4}))?\b", re.I)
 YEAR = re.compile(r"\b(?:in|during|for|of|since)\s+((?:19|20)\d{2})\b", re.I)
 RELATIVE = re.compile(r"\b(last|past|this|previous)\s+(week|month|quarter|year)\b", re.I)
+TIME_PATTERNS = (MONTH_RANGE, QUARTER, MONTH_YEAR, YEAR, RELATIVE)  # most specific first
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 AMBIGUOUS = {"may", "march", "mar", "jan", "dec"}  # also ordinary words unless capitalized or with a year
 GRACE_BEFORE = timedelta(days=7)
@@ -182,7 +183,7 @@ def _year_of(month: int, anchor: date) -> int:
 
 def strip_time_words(question: str) -> str:
     """The question without its time expressions (used to carry a subject into a follow-up)."""
-    for pattern in (MONTH_RANGE, QUARTER, MONTH_YEAR, YEAR, RELATIVE):
+    for pattern in TIME_PATTERNS:
         question = pattern.sub(lambda m: m.group(0) if _plain_word(m) else " ", question)
     question = re.sub(r"\b(in|during|at the end of|as of|for)\s+(?=[?.!]|$)", " ", question)
     return re.sub(r"\s+", " ", question).strip()

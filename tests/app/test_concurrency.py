@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from evals.metrics import percentile
+
 QUESTIONS = [
     ("How much bitcoin did Cango sell to repay its loan?", "4,451"),
     ("What is IREN's contract with Microsoft worth?", "$9.7 billion"),
@@ -25,11 +27,6 @@ def timed_ask(server_url: str, i: int) -> tuple[int, str, str, float]:
         elapsed = time.perf_counter() - started
     answer = response.json().get("answer", "") if response.status_code == 200 else response.text
     return response.status_code, answer, figure, elapsed * 1000
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def test_twenty_simultaneous_asks(server_url):
@@ -60,8 +57,8 @@ def test_twenty_simultaneous_asks(server_url):
     assert health_ms, "/health was never answered while the asks ran"
     latencies = [r[3] for r in results]
     print(
-        f"\n{REQUESTS} concurrent /api/ask: p50 {statistics.median(latencies):.0f} ms, "
-        f"p95 {percentile(latencies, 0.95):.0f} ms, wall {wall:.0f} ms "
+        f"\n{REQUESTS} concurrent /api/ask: p50 {percentile(latencies, 50):.0f} ms, "
+        f"p95 {percentile(latencies, 95):.0f} ms, wall {wall:.0f} ms "
         f"(one at a time: median {statistics.median(serial):.0f} ms); "
         f"/health meanwhile: {len(health_ms)} calls, max {max(health_ms):.0f} ms"
     )
