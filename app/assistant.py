@@ -150,7 +150,7 @@ class Assistant:
             passages = self.searcher.search(standalone, k, user_filters, frame, companies, vector=vector)
             relaxed = bool(passages)
         timings["retrieve_ms"] = _ms(started)
-        context = Context(question=standalone, frame=frame, companies=companies, question_vector=vector)
+        context = Context(standalone, frame, companies, self.index.entities, question_vector=vector)
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
 
     def about_companies(self, query, k, narrowed, user_filters, frame, companies, vector) -> list[Passage]:
@@ -166,7 +166,7 @@ class Assistant:
                 wide = self.searcher.search(
                     query, k, user_filters.model_copy(update={"company": company}), frame, companies, vector=vector
                 )
-                hits = [p for p in wide if all(w.lower() in p.text.lower() for w in frame.words)] if frame.words else []
+                hits = [p for p in wide if frame.named_in(p.text)] if frame.words else []
             found.extend(hits)
         return sorted(found, key=lambda p: -p.score)[:k]
 

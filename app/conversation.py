@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.errors import QuestionError
 from app.retrieval.entities import Entities
-from app.retrieval.filters import MONTH_YEAR, QUARTER, RELATIVE, TIME_PATTERNS, YEAR, strip_time_words
+from app.retrieval.filters import TIME_PATTERNS, YEAR, strip_time_words
 from ingest.chunk import get_encoding
 
 PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|he|she|his|her|the (company|firm|miner))\b", re.I)
@@ -102,10 +102,13 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
 
 
 def _time_phrase(text: str) -> str:
-    for pattern in (QUARTER, MONTH_YEAR, YEAR, RELATIVE):
+    """The period an earlier question named, as a phrase to append: 'in September 2025', 'between July and
+    September 2025' (a range is carried whole, not cut to its first month)."""
+    for pattern in TIME_PATTERNS:
         match = pattern.search(text)
         if match:
-            return f"in {match.group(1)}" if pattern is YEAR else f"in {match.group(0)}"
+            phrase = match.group(1) if pattern is YEAR else match.group(0).strip()
+            return phrase if phrase.lower().startswith(("between", "from")) else f"in {phrase}"
     return ""
 
 

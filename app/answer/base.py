@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
+from app.retrieval.entities import Entities
 from app.retrieval.filters import TimeFrame
 from app.retrieval.search import Passage
 
@@ -92,6 +93,7 @@ class Context:
     question: str
     frame: TimeFrame
     companies: list[str]
+    entities: Entities = field(default_factory=Entities)  # the index's company names and their short forms
     question_vector: object = None
 
 

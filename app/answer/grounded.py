@@ -11,7 +11,6 @@ import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.verify import unverified_figures
-from app.retrieval.entities import aliases_of
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
 from ingest.chunk import split_sentences
@@ -68,10 +67,6 @@ CONCEPTS = [
         "cto chief technology officer",
     )
 ]
-# "MARA Holdings" or "Cipher Mining" is a name, not a holding or mining: such words are dropped before topic checks
-NAME_SUFFIX = re.compile(r"(?<=[A-Z][\w&.-]) (Holdings|Mining|Digital|Technologies|Platforms|Scientific)\b")
-QUARTER_WORD = re.compile(r"q([1-4])")
-ORDINAL_QUARTERS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
 COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
 
@@ -155,8 +150,6 @@ class GroundedAnswerer:
         top = max(p.score for p in passages) or 1.0
         recency = _recency(passages) if context.frame.prefer_recent else [0.0] * len(passages)
         predicate = self._predicate(context)
-        full_names = sorted((n for n in context.companies if " " in n), key=len, reverse=True)
-        strip_names = re.compile("|".join(re.escape(n) for n in full_names) or "(?!x)x", re.I)
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
             for position, sentence in enumerate(split_sentences(passage.text)):
@@ -167,13 +160,12 @@ class GroundedAnswerer:
                 prior = 0.5 * coverage + 0.2 * passage.score / top + 0.1 * recency[pi]
                 if wants_number:
                     prior += 0.15 if NUMBER.search(sentence) else -0.1
-                if context.companies and any(name.split()[0] in sentence for name in context.companies):
+                if any(context.entities.mentions(sentence, name) for name in context.companies):
                     prior += 0.1
-                if context.frame.words and all(w.lower() in sentence.lower() for w in context.frame.words):
+                if context.frame.words and context.frame.named_in(sentence):
                     prior += 0.1
                 hits = frozenset(t for t in weights if t in tokens)
-                topical = NAME_SUFFIX.sub(" ", strip_names.sub(" ", sentence))
-                on_topic = bool(_expand(set(tokenize(topical))) & predicate)
+                on_topic = bool(_expand(set(tokenize(context.entities.without_names(sentence)))) & predicate)
                 prior += 0.15 if on_topic else 0.0
                 candidates.append(Candidate(sentence, pi, position, coverage, prior, prior, hits, on_topic))
         candidates.sort(key=lambda c: -c.prior)
@@ -195,7 +187,7 @@ class GroundedAnswerer:
             (
                 c
                 for c in candidates[1:]
-                if c.on_topic and c.prior >= floor and _names_period(context, _with_previous(c, passages))
+                if c.on_topic and c.prior >= floor and context.frame.named_in(_with_previous(c, passages))
             ),
             None,
         )
@@ -288,12 +280,13 @@ class GroundedAnswerer:
     def _about(context: Context, passage: Passage, candidate: Candidate) -> bool:
         """The sentence names one of the question's companies, or names no other company and sits under a title
         that does (in a round-up, "HIVE reported 2,805 BTC" is not about Bitfarms)."""
-        if any(_mentions(candidate.sentence, name) for name in context.companies):
+        mentions = context.entities.mentions
+        if any(mentions(candidate.sentence, name) for name in context.companies):
             return True
         others = [c for c in passage.companies if c not in context.companies]
-        if any(_mentions(candidate.sentence, name) for name in others):
+        if any(mentions(candidate.sentence, name) for name in others):
             return False
-        return any(_mentions(passage.title, name) for name in context.companies)
+        return any(mentions(passage.title, name) for name in context.companies)
 
     def _absent_names(self, question: str, passages: list[Passage]) -> list[str]:
         """Proper names in the question that no retrieved passage (or its title) mentions."""
@@ -308,11 +301,6 @@ class GroundedAnswerer:
         return absent
 
 
-def _mentions(text: str, company: str) -> bool:
-    lowered = text.lower()
-    return any(alias.lower() in lowered for alias in aliases_of(company) | {company.split()[0]} if len(alias) >= 3)
-
-
 def _figures(sentence: str) -> set[str]:
     """The amounts a sentence states: numbers that are not years or days of a month."""
     found = set()
@@ -322,18 +310,6 @@ def _figures(sentence: str) -> set[str]:
             continue
         found.add(number.replace(",", ""))
     return found
-
-
-def _names_period(context: Context, text: str) -> bool:
-    """The text names the period the question asks about (always true when it names none)."""
-    frame, lowered = context.frame, text.lower()
-    if not frame.words:
-        return True
-    words = [w.lower() for w in frame.words]
-    quarter = QUARTER_WORD.fullmatch(words[0])
-    if quarter:  # "Q3" is also written "third quarter"
-        words[0] = f"{ORDINAL_QUARTERS[int(quarter.group(1))]} quarter"
-    return all(w in lowered for w in words) or frame.text.lower() in lowered or all(w in lowered for w in frame.words)
 
 
 def _with_previous(candidate: Candidate, passages: list[Passage]) -> str:

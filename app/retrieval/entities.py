@@ -72,6 +72,14 @@ class Entities:
     def mentions(self, text: str, name: str) -> bool:
         return bool(self.pattern(name).search(text))
 
+    def without_names(self, text: str) -> str:
+        """The text with every known company name blanked ("MARA Holdings" is a name, not a holding)."""
+        if "*" not in self._patterns:
+            aliases = sorted(self.alias_to_name, key=len, reverse=True)
+            alternation = "|".join(map(re.escape, aliases)) or "(?!x)x"
+            self._patterns["*"] = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+        return self._patterns["*"].sub(" ", text)
+
     def pattern(self, name: str) -> re.Pattern:
         """One compiled alternation of a company's aliases, cached: it runs for every candidate passage."""
         if name not in self._patterns:

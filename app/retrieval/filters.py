@@ -27,6 +27,7 @@ YEAR = re.compile(r"\b(?:in|during|for|of|since)\s+((?:19|20)\d{2})\b", re.I)
 RELATIVE = re.compile(r"\b(last|past|this|previous)\s+(week|month|quarter|year)\b", re.I)
 TIME_PATTERNS = (MONTH_RANGE, QUARTER, MONTH_YEAR, YEAR, RELATIVE)  # most specific first
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+ORDINAL_NAMES = {n: word for word, n in ORDINALS.items()}
 AMBIGUOUS = {"may", "march", "mar", "jan", "dec"}  # also ordinary words unless capitalized or with a year
 GRACE_BEFORE = timedelta(days=7)
 GRACE_AFTER = timedelta(
@@ -123,6 +124,17 @@ class TimeFrame:
     prefer_recent: bool = False
     words: tuple[str, ...] = ()
     text: str = ""
+
+    def named_in(self, text: str) -> bool:
+        """The text names this period: all its words ("September", "2025"; "Q3" also as "third quarter"), or the
+        question's own phrase for it. True when the question names no period."""
+        if not self.words:
+            return True
+        lowered = text.lower()
+        short = [w.lower() for w in self.words]
+        quarter = re.fullmatch(r"q([1-4])", short[0])
+        spelled = [f"{ORDINAL_NAMES[int(quarter.group(1))]} quarter", *short[1:]] if quarter else short
+        return all(w in lowered for w in short) or all(w in lowered for w in spelled) or self.text.lower() in lowered
 
 
 def month_range(year: int, month: int) -> tuple[date, date]:

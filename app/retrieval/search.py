@@ -208,8 +208,7 @@ class HybridSearcher:
                 [self.index.entities.mentions(c.document, name) for c in rows], dtype=np.float32
             )
         if frame and frame.words:
-            words = [w.lower() for w in frame.words]
             boosts += self.config.time_word_weight * np.array(
-                [all(w in c.passage.lower() for w in words) for c in rows], dtype=np.float32
+                [frame.named_in(c.passage) for c in rows], dtype=np.float32
             )
         return boosts

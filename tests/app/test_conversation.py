@@ -39,6 +39,33 @@ def test_follow_up_with_a_new_time_keeps_the_subject(assistant):
     assert "January 2026" in answer.standalone_question
 
 
+def test_follow_up_carries_a_month_range_whole(assistant):
+    from app.conversation import resolve_followup
+
+    history = parse_history([["How many bitcoin did HIVE produce in the July-September 2025 quarter?", "717 [1]"]])
+    standalone = resolve_followup("How much did it sell?", history, assistant.index.entities)
+    assert standalone.startswith("How much did HIVE") and standalone.endswith("in July-September 2025?")
+
+
+def test_condense_step_uses_the_model_reply_or_keeps_the_question():
+    from app.conversation import condense_with_llm
+
+    turns = parse_history([["How much bitcoin did Cango sell?", "4,451 BTC [1]"]])
+    prompts = []
+
+    def model(prompt: str) -> str:  # stands in for the LLM, which test_llm runs for real
+        prompts.append(prompt)
+        return replies.pop(0)
+
+    replies = ["How much bitcoin does Cango still hold?\nextra line", "ok"]
+    assert condense_with_llm("How much does it still hold?", turns, model) == "How much bitcoin does Cango still hold?"
+    assert (
+        "user: How much bitcoin did Cango sell?" in prompts[0]
+        and "Follow-up: How much does it still hold?" in prompts[0]
+    )
+    assert condense_with_llm("How much does it still hold?", turns, model) == "How much does it still hold?"
+
+
 def test_history_as_pairs_is_accepted():
     turns = parse_history([["q1", "a1"], ["q2", "a2"]])
     assert [t.role for t in turns] == ["user", "assistant", "user", "assistant"]

@@ -99,7 +99,9 @@ def test_openai_compatible_server_answers_and_streams(assistant, llama_server):
         answerer="openai",
         history=[{"role": "user", "content": QUESTION}, {"role": "assistant", "content": answer.answer}],
     )
-    assert follow.standalone_question  # condensed by the model before retrieval
+    # the follow-up went through the model's condense step (a model round trip, not the ~0.1 ms heuristic);
+    # SmolLM2-135M echoes the question back, so its wording is not asserted
+    assert follow.timings["condense_ms"] > 20, follow.timings
     check_structure(follow, "openai")
 
 

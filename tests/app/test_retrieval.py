@@ -87,6 +87,21 @@ def test_fusion_helpers():
     assert max(ranks, key=ranks.get) == "b"
 
 
+def test_a_period_is_named_in_either_spelling():
+    frame = parse_time_frame("How many bitcoin did Cipher mine in Q3 2025?", date(2026, 6, 29))
+    assert frame.named_in("BeyondSPX reported that the company mined 629 BTC in the third quarter of 2025.")
+    assert frame.named_in("Its Q3 2025 results showed 629 BTC.")
+    assert not frame.named_in("It mined 629 BTC in September 2025.")
+    assert parse_time_frame("What did Cango say?", date(2026, 6, 29)).named_in("anything")
+
+
+def test_company_names_are_not_topic_words(assistant):
+    stripped = assistant.index.entities.without_names(
+        "It listed 736 BTC for MARA Holdings and 445 BTC for Riot Platforms."
+    )
+    assert "Holdings" not in stripped and "Riot" not in stripped and "736 BTC" in stripped
+
+
 def test_score_scalers_and_the_per_article_cap():
     import numpy as np
 
