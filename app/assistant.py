@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.answer.base import Answer, Answerer, Context, Draft, refusal
-from app.answer.llm import LLMAnswerer
-from app.answer.registry import ANSWERERS, available, canonical
-from app.conversation import Turn, condense_with_llm, parse_history, resolve_followup, trim_history
+from app.answer.registry import available, canonical, spec
+from app.conversation import parse_history, trim_history
 from app.errors import QuestionError
 from app.retrieval.filters import Filters, parse_time_frame
-from app.retrieval.search import HybridSearcher, Passage, SearchConfig, SearchIndex
-from app.settings import Settings
+from app.retrieval.search import HybridSearcher, Passage, SearchIndex
+from app.settings import SearchConfig, Settings
 from ingest.embed import Embedder
 
 HISTORY_TOKENS = 1500
@@ -113,7 +112,7 @@ class Assistant:
         name = canonical(name)
         with self._lock:
             if name not in self._answerers:
-                self._answerers[name] = ANSWERERS[name](self.settings, self.index.embedder)
+                self._answerers[name] = spec(name).factory(self.settings, self.index.embedder)
             return self._answerers[name]
 
     def answerers(self) -> dict[str, bool]:
@@ -134,7 +133,8 @@ class Assistant:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         turns = trim_history(parse_history(history), HISTORY_TOKENS, self.settings.encoding)
-        standalone = self.standalone(question, turns, writer)
+        writer = writer or self.answerer("grounded")
+        standalone = writer.standalone(question, turns, self.index.entities)
         timings["condense_ms"] = _ms(started)
         self.index.refresh()
         frame = parse_time_frame(standalone, self.index.newest)
@@ -178,13 +178,6 @@ class Assistant:
         if prepared.passages and max(p.dense for p in prepared.passages) < MIN_DENSE:
             return "Nothing in the indexed news is close to this question."
         return ""
-
-    def standalone(self, question: str, turns: list[Turn], writer: Answerer | None) -> str:
-        if not turns:
-            return question
-        if isinstance(writer, LLMAnswerer):
-            return condense_with_llm(question, turns, writer.generate)
-        return resolve_followup(question, turns, self.index.entities)
 
     def check_question(self, question: object) -> str:
         if not isinstance(question, str):

@@ -14,7 +14,6 @@ from rich.table import Table
 
 from app.errors import NewsdeskError
 from app.settings import Settings
-from evals.cli import register as register_evals
 
 cli = typer.Typer(help="Ask the news, get cited passages.", no_args_is_help=True, add_completion=False)
 console = Console()
@@ -26,6 +25,19 @@ ChromaOpt = Annotated[str | None, typer.Option("--chroma-url", help="Chroma serv
 
 def settings_from(**overrides: object) -> Settings:
     return Settings().with_overrides(**overrides)
+
+
+def progress_bar(label: str = "{task.description}", disable: bool = False) -> Progress:
+    """A transient progress bar on stderr, so --json output stays clean."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=disable,
+    )
 
 
 def fail(message: str) -> None:
@@ -47,15 +59,7 @@ def ingest(
 
     try:
         ingestor = Ingestor(settings_from(home=home, chroma_url=chroma_url))
-        with Progress(
-            TextColumn("embedding"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json,
-        ) as bar:
+        with progress_bar("embedding", disable=as_json) as bar:
             task = bar.add_task("chunks", total=None)
             report = ingestor.ingest(
                 paths,
@@ -221,52 +225,29 @@ def serve(
         fail(str(exc))
 
 
-bench_cli = typer.Typer(help="Benchmarks: newsdesk beside a baseline, measured in the same run.", no_args_is_help=True)
-cli.add_typer(bench_cli, name="bench")
+PLUGIN_GROUP = "newsdesk.commands"
 
 
-@bench_cli.command("ingest")
-def bench_ingest_cmd(
-    paths: Annotated[list[str] | None, typer.Argument(help="What to ingest (default: corpus/).")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """Pipeline chunks/s and tokens/s beside raw SentenceTransformer.encode on the same chunks."""
-    from evals.bench import bench_ingest
-
-    result = bench_ingest(paths or ["corpus/"], settings_from())
-    if as_json:
-        print(json.dumps(result.to_dict(), indent=2))
-        return
-    table = Table("measure", "value", title="bench ingest")
-    for key, value in result.to_dict().items():
-        table.add_row(key, str(value))
-    console.print(table)
+_loaded: set[str] = set()
 
 
-@bench_cli.command("query")
-def bench_query_cmd(
-    sizes: Annotated[str, typer.Option(help="Index sizes in chunks, comma-separated.")] = "1000,10000",
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """p50/p95 of retrieval and of a default answer, beside a naive dense-only LangChain retriever."""
-    from evals.bench import bench_query
+def with_plugins() -> typer.Typer:
+    """The whole `newsdesk` command: the core commands plus those that higher layers add (`newsdesk eval` and
+    `newsdesk bench` from evals/). Each entry point of the `newsdesk.commands` group is a function that takes the
+    Typer app, as simonw/llm's register_commands hook; each is added once."""
+    from importlib.metadata import entry_points
 
-    results = bench_query(tuple(int(s) for s in sizes.split(",")))
-    if as_json:
-        print(json.dumps([r.to_dict() for r in results], indent=2))
-        return
-    table = Table(*results[0].to_dict().keys(), title="bench query (ms)")
-    for result in results:
-        table.add_row(*(str(v) for v in result.to_dict().values()))
-    console.print(table)
-
-
-register_evals(cli)  # `newsdesk eval`, defined beside the eval code
+    for entry in entry_points(group=PLUGIN_GROUP):
+        if entry.name not in _loaded:
+            entry.load()(cli)
+            _loaded.add(entry.name)
+    return cli
 
 
 def main() -> None:
+    command = with_plugins()
     try:
-        cli()
+        command()
     except KeyboardInterrupt:
         sys.exit(130)
 

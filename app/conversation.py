@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from app.errors import QuestionError
 from app.retrieval.entities import Entities
 from app.retrieval.filters import TIME_PATTERNS, YEAR, strip_time_words
-from ingest.chunk import get_encoding
+from ingest.text import get_encoding
 
 PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|he|she|his|her|the (company|firm|miner))\b", re.I)
 ELLIPTICAL = re.compile(r"^\s*(and|what about|how about|and what about|same for|what of)\b", re.I)

@@ -1,21 +1,9 @@
-"""Project exceptions: each carries a one-line message that names the file, field or value at fault."""
+"""The app's exceptions: the index's (ingest.errors) plus what only questions can get wrong."""
 
+from ingest.errors import BackendError, ConfigError, IngestError, NewsdeskError
 
-class NewsdeskError(Exception):
-    """Base for errors shown to the user as one line (CLI) or a 4xx (API)."""
-
-
-class IngestError(NewsdeskError):
-    """An article file that cannot be read, parsed or stored."""
+__all__ = ["BackendError", "ConfigError", "IngestError", "NewsdeskError", "QuestionError"]
 
 
 class QuestionError(NewsdeskError):
     """A question, history or filter that cannot be answered as given."""
-
-
-class ConfigError(NewsdeskError):
-    """A setting that points at something missing or unusable."""
-
-
-class BackendError(NewsdeskError):
-    """A server newsdesk depends on (Chroma, an LLM endpoint) did not answer."""

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.answer.base import Answer
 from app.assistant import Assistant
 from app.errors import NewsdeskError, QuestionError
-from ingest.chunk import get_encoding
+from ingest.text import get_encoding
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 BASE_MODEL = "newsdesk"

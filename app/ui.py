@@ -14,6 +14,7 @@ import gradio as gr  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 
 from app.answer.base import Answer, Citation  # noqa: E402
+from app.answer.registry import SPECS  # noqa: E402
 from app.assistant import Assistant  # noqa: E402
 from app.errors import NewsdeskError  # noqa: E402
 from app.settings import Settings  # noqa: E402
@@ -25,7 +26,6 @@ EXAMPLES = [
     "What is IREN's contract with Microsoft worth?",
     "How much BTC did Riot hold at the end of December 2025?",
 ]
-ANSWERER_LABELS = {"grounded": "grounded (no LLM)", "openai": "OpenAI-compatible LLM", "local": "local GGUF LLM"}
 MARKER = re.compile(r"\[(\d+)\]")
 EMPTY_SOURCES = '<div class="nd-empty">Sources of the latest answer appear here.</div>'
 CSS = """
@@ -49,9 +49,7 @@ def theme() -> gr.themes.Base:
 def build_ui(assistant: Assistant, settings: Settings) -> gr.Blocks:
     ready = assistant.answerers()
     default = settings.answerer if ready.get(settings.answerer) else "grounded"
-    answerer_choices = [
-        (ANSWERER_LABELS.get(name, name) + ("" if ok else " — not configured"), name) for name, ok in ready.items()
-    ]
+    answerer_choices = [(SPECS[name].label + ("" if ok else " — not configured"), name) for name, ok in ready.items()]
 
     handlers = ChatHandlers(assistant)
     with gr.Blocks(title="newsdesk", analytics_enabled=False) as demo:

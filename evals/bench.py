@@ -113,7 +113,7 @@ def synthetic_articles(folder: Path, source_texts: list[str], count: int, seed: 
     """Articles made of shuffled corpus sentences with varied dates, to grow an index to a given size."""
     import random
 
-    from ingest.chunk import split_sentences
+    from ingest.text import split_sentences
 
     rng = random.Random(seed)
     sentences = [s for text in source_texts for s in split_sentences(text)]

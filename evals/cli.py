@@ -11,36 +11,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.cli import console, fail, progress_bar, settings_from
 from app.errors import NewsdeskError
 from app.settings import Settings
 from evals.report import fmt
 
-console = Console()
-err_console = Console(stderr=True)
 MULTIHOP = "multihop"
 SET_PANEL = "Eval set"
 MULTIHOP_PANEL = "MultiHop-RAG (SET = multihop)"
-
-
-def _fail(message: str) -> None:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-def _bar(disable: bool = False) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=disable,
-    )
 
 
 def eval_command(
@@ -48,6 +28,9 @@ def eval_command(
         str, typer.Argument(metavar="SET", help="An eval set (path or name in evals/sets/), or multihop.")
     ],
     k: Annotated[int, typer.Option("--k", help="Passages retrieved per question.", rich_help_panel=SET_PANEL)] = 10,
+    split: Annotated[
+        str | None, typer.Option("--split", help="Only one half of the set: tune or check.", rich_help_panel=SET_PANEL)
+    ] = None,
     answerer: Annotated[
         str | None, typer.Option("--answerer", help="none (grounded), openai or local.", rich_help_panel=SET_PANEL)
     ] = None,
@@ -99,27 +82,27 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Score an eval set through the real assistant, or run the MultiHop-RAG retrieval benchmark."""
-    settings = Settings().with_overrides(chroma_url=chroma_url)
+    settings = settings_from(chroma_url=chroma_url)
     try:
         if set_name == MULTIHOP:
             search = {"dense_weight": dense_weight, "depth": depth, "fusion": fusion, "per_article": per_article}
             _multihop(settings, data, home, out, limit, articles, search, chunk_tokens, chunk_overlap, as_json)
         else:
-            _eval_set(settings.with_overrides(home=home), set_name, k, answerer, out, compare, as_json)
+            _eval_set(settings.with_overrides(home=home), set_name, k, answerer, out, compare, as_json, split)
     except NewsdeskError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
-def _eval_set(settings: Settings, set_name: str, k, answerer, out, compare, as_json: bool) -> None:
+def _eval_set(settings: Settings, set_name: str, k, answerer, out, compare, as_json: bool, split=None) -> None:
     from app.assistant import Assistant
     from evals.evalset import load_set
     from evals.runner import run_eval
 
-    load_set(set_name)  # a bad set fails before the model loads
+    load_set(set_name, split)  # a bad set fails before the model loads
     assistant = Assistant(settings)
     if not assistant.index.chunk_count:
-        _fail(f"the index in {settings.home} is empty; run `newsdesk ingest corpus/` first")
-    with _bar(as_json) as bar:
+        fail(f"the index in {settings.home} is empty; run `newsdesk ingest corpus/` first")
+    with progress_bar(disable=as_json) as bar:
         task = bar.add_task("questions", total=None)
         run = run_eval(
             assistant,
@@ -129,12 +112,13 @@ def _eval_set(settings: Settings, set_name: str, k, answerer, out, compare, as_j
             out_dir=out,
             compare=compare,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            split=split,
         )
     if as_json:
         print(json.dumps(run.summary, indent=2))
         return
     summary = run.summary
-    blocks = {**summary["by_type"], "overall": summary["overall"]}
+    blocks = {**summary["by_type"], **summary.get("by_split", {}), "overall": summary["overall"]}
     table = Table("metric", *blocks, title=f"eval {Path(summary['set']).stem}")
     for key in summary["overall"]:
         table.add_row(key, *(fmt(block[key]) for block in blocks.values()))
@@ -162,10 +146,10 @@ def _multihop(settings, data, home, out, limit, articles, search: dict, chunk_to
     from evals.multihop import METRICS, MultihopOptions, run_multihop, table_rows
 
     if search["fusion"] and search["fusion"] not in NORMALIZERS:
-        _fail(f"--fusion {search['fusion']!r} is not one of {', '.join(NORMALIZERS)}")
+        fail(f"--fusion {search['fusion']!r} is not one of {', '.join(NORMALIZERS)}")
     config = SearchConfig(**{key: value for key, value in search.items() if value is not None})
     options = MultihopOptions(data, home, limit, articles, chunk_tokens, chunk_overlap, config)
-    with _bar(as_json) as bar:
+    with progress_bar(disable=as_json) as bar:
         tasks: dict[str, object] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -189,6 +173,46 @@ def _multihop(settings, data, home, out, limit, articles, search: dict, chunk_to
     console.print(f"report: {result.out_dir / 'report.md'}")
 
 
+bench_cli = typer.Typer(help="Benchmarks: newsdesk beside a baseline, measured in the same run.", no_args_is_help=True)
+
+
+@bench_cli.command("ingest")
+def bench_ingest_cmd(
+    paths: Annotated[list[str] | None, typer.Argument(help="What to ingest (default: corpus/).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Pipeline chunks/s and tokens/s beside raw SentenceTransformer.encode on the same chunks."""
+    from evals.bench import bench_ingest
+
+    result = bench_ingest(paths or ["corpus/"], settings_from())
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return
+    table = Table("measure", "value", title="bench ingest")
+    for key, value in result.to_dict().items():
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+@bench_cli.command("query")
+def bench_query_cmd(
+    sizes: Annotated[str, typer.Option(help="Index sizes in chunks, comma-separated.")] = "1000,10000",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """p50/p95 of retrieval and of a default answer, beside a naive dense-only LangChain retriever."""
+    from evals.bench import bench_query
+
+    results = bench_query(tuple(int(s) for s in sizes.split(",")))
+    if as_json:
+        print(json.dumps([r.to_dict() for r in results], indent=2))
+        return
+    table = Table(*results[0].to_dict().keys(), title="bench query (ms)")
+    for result in results:
+        table.add_row(*(str(v) for v in result.to_dict().values()))
+    console.print(table)
+
+
 def register(cli: typer.Typer) -> None:
-    """Adds `newsdesk eval` to the main command."""
+    """The `newsdesk.commands` entry point: adds `newsdesk eval` and `newsdesk bench` to the main command."""
     cli.command("eval")(eval_command)
+    cli.add_typer(bench_cli, name="bench")

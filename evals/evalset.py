@@ -13,7 +13,18 @@ from app.errors import NewsdeskError
 from app.retrieval.filters import Filters
 
 SETS_DIR = Path(__file__).resolve().parent / "sets"
-TYPES = ("fact", "numeric", "temporal", "comparison", "follow-up", "unanswerable")
+TYPES = (
+    "fact",
+    "numeric",
+    "temporal",
+    "latest",
+    "comparison",
+    "multi-article",
+    "listing",
+    "follow-up",
+    "unanswerable",
+)
+SPLITS = ("tune", "check")  # tune on one half, report the other: a set split before anyone ran it
 REQUIRED = ("id", "question", "type", "expected", "figures", "gold_articles")
 FILTER_KEYS = tuple(Filters.model_fields)  # since, until, source, company
 
@@ -35,6 +46,7 @@ class EvalQuestion:
     gold_passages: list[str] = field(default_factory=list)
     history: list[dict] = field(default_factory=list)
     filters: dict = field(default_factory=dict)
+    split: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -56,8 +68,9 @@ def resolve_set(name_or_path: str | Path) -> Path:
     raise EvalSetError(f"{name_or_path}: no such eval set file (sets in {SETS_DIR}: {known})")
 
 
-def load_set(name_or_path: str | Path) -> list[EvalQuestion]:
-    """All questions of a set, validated; raises EvalSetError naming the file and line of the first problem."""
+def load_set(name_or_path: str | Path, split: str | None = None) -> list[EvalQuestion]:
+    """All questions of a set (or of one split), validated; raises EvalSetError naming the file and line of the
+    first problem."""
     path = resolve_set(name_or_path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -80,6 +93,12 @@ def load_set(name_or_path: str | Path) -> list[EvalQuestion]:
         questions.append(question)
     if not questions:
         raise EvalSetError(f"{path}: holds no questions")
+    if split:
+        if split not in SPLITS:
+            raise EvalSetError(f"split {split!r} is not one of {', '.join(SPLITS)}")
+        questions = [q for q in questions if q.split == split]
+        if not questions:
+            raise EvalSetError(f"{path}: no question is in split {split!r}")
     return questions
 
 
@@ -108,6 +127,9 @@ def parse_question(record: object, where: str) -> EvalQuestion:
     filters = record.get("filters") or {}
     if not isinstance(filters, dict) or any(key not in FILTER_KEYS for key in filters):
         raise EvalSetError(f"{where}: field 'filters' may only hold {', '.join(FILTER_KEYS)}")
+    split = record.get("split", "")
+    if split and split not in SPLITS:
+        raise EvalSetError(f"{where}: split {split!r} is not one of {', '.join(SPLITS)}")
     if record["type"] != "unanswerable" and not record["gold_articles"]:
         raise EvalSetError(f"{where}: an answerable question needs at least one gold article")
     return EvalQuestion(
@@ -120,4 +142,5 @@ def parse_question(record: object, where: str) -> EvalQuestion:
         gold_passages=list(record.get("gold_passages") or []),
         history=history,
         filters=filters,
+        split=split,
     )

@@ -156,3 +156,15 @@ def fact_map_at_k(matrix: Sequence[Sequence[bool]], n_facts: int, k: int = 10) -
         rank = next((r for r, row in enumerate(matrix[:k], start=1) if row[fact]), None)
         total += 1.0 / rank if rank else 0.0
     return total / n_facts
+
+
+def answered_right(
+    answer: str, cited: list[str], figures: list[str], gold: list[str], refused: bool, answerable: bool
+) -> float:
+    """The held-out set's rule: an answerable question is right when the answer states every figure and cites a
+    gold article; an unanswerable one when it is refused."""
+    if not answerable:
+        return float(refused)
+    if refused:
+        return 0.0
+    return float(figures_correct(answer, figures) and bool(set(cited) & set(gold)))

@@ -211,7 +211,7 @@ def run_multihop(
         "home": str(bench.home),
         "chunk_tokens": bench.chunk_tokens,
         "chunk_overlap": bench.chunk_overlap,
-        "search_config": asdict(options.search),
+        "search_config": options.search.model_dump(),
         "ingest_seconds": round(ingest_s, 1),
         "chunks_embedded": report.chunks_written,
         "query_seconds": round(query_s, 1),

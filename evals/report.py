@@ -62,6 +62,7 @@ def write_report(out: Path, summary: dict, rows: list, comparison: dict | None =
             [[t, block["questions"], *(block[key] for key in metric_keys)] for t, block in summary["by_type"].items()],
         ),
         "",
+        *_split_tables(summary, metric_keys),
         f"![metrics by question type]({plots[0].name})",
         "",
         f"![latency]({plots[1].name})",
@@ -171,3 +172,14 @@ def plot_latency(path: Path, rows: list) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _split_tables(summary: dict, metric_keys: list[str]) -> list[str]:
+    """For a set split into tune and check halves: each half by question type."""
+    lines: list[str] = []
+    for split, by_type in summary.get("by_split_type", {}).items():
+        overall = summary["by_split"][split]
+        rows = [[t, b["questions"], *(b[key] for key in metric_keys)] for t, b in by_type.items()]
+        rows.append(["all", overall["questions"], *(overall[key] for key in metric_keys)])
+        lines += [f"## Split `{split}`", "", markdown_table(["type", "n", *metric_keys], rows), ""]
+    return lines

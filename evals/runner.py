@@ -19,12 +19,12 @@ from app.answer.base import Answer
 from app.answer.registry import canonical
 from app.errors import NewsdeskError
 from evals import metrics
-from evals.evalset import TYPES, EvalQuestion, load_set, resolve_set
+from evals.evalset import SPLITS, TYPES, EvalQuestion, load_set, resolve_set
 
 RUNS_DIR = Path("runs")
 RANKING_DEPTH = 10  # MRR@10 and nDCG@10 need ten passages even when answers use fewer
 MARKER = re.compile(r"\[(\d+)\]")
-OUTCOMES = ("hits@k", "figure_accuracy", "refusal_accuracy", "false_refusal_rate", "verified")
+OUTCOMES = ("answered_right", "hits@k", "figure_accuracy", "refusal_accuracy", "false_refusal_rate", "verified")
 Progress = Callable[[int, int], None]
 
 
@@ -35,6 +35,7 @@ class EvalRunError(NewsdeskError):
 def metric_names(k: int) -> list[str]:
     """Metric keys in report order; retrieval keys carry the k they were measured at."""
     return [
+        "answered_right",
         f"hits@{k}",
         f"recall@{k}",
         f"passage_recall@{k}",
@@ -66,6 +67,7 @@ class EvalRow:
     metrics: dict[str, float | None]
     latency_ms: float
     answerer: str
+    split: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -110,6 +112,7 @@ def score_question(
             values["figure_accuracy"] = float(not refused and metrics.figures_correct(answer.answer, question.figures))
         values["citation_precision"] = metrics.citation_precision(cited, gold)
         values["citation_recall"] = metrics.citation_recall(cited, gold)
+    values["answered_right"] = metrics.answered_right(answer.answer, cited, question.figures, gold, refused, answerable)
     values["refusal_accuracy"] = metrics.refusal_correct(refused, answerable)
     values["false_refusal_rate"] = metrics.false_refusal(refused, answerable)
     values["verified"] = None if refused else float(not answer.flags.unverified)
@@ -139,6 +142,7 @@ def evaluate_question(assistant, question: EvalQuestion, k: int, answerer: str |
         metrics=score_question(question, passages, answer, k, latency_ms),
         latency_ms=latency_ms,
         answerer=answer.answerer,
+        split=question.split,
     )
 
 
@@ -155,7 +159,14 @@ def summarize(rows: list[EvalRow], k: int) -> dict:
         return out
 
     types = [t for t in TYPES if any(row.type == t for row in rows)]
-    return {"overall": block(rows), "by_type": {t: block([r for r in rows if r.type == t]) for t in types}}
+    summary = {"overall": block(rows), "by_type": {t: block([r for r in rows if r.type == t]) for t in types}}
+    splits = [s for s in SPLITS if any(row.split == s for row in rows)]
+    if splits:
+        summary["by_split"] = {s: block([r for r in rows if r.split == s]) for s in splits}
+        summary["by_split_type"] = {
+            s: {t: block([r for r in rows if r.split == s and r.type == t]) for t in types} for s in splits
+        }
+    return summary
 
 
 def compare_runs(old_dir: Path, summary: dict, rows: list[EvalRow], k: int) -> dict:
@@ -216,22 +227,26 @@ def run_eval(
     out_dir: str | Path | None = None,
     compare: str | Path | None = None,
     progress: Progress | None = None,
+    split: str | None = None,
 ) -> EvalRun:
-    """Runs every question of the set through `assistant`, scores it and writes the run directory."""
+    """Runs every question of the set (or of one split) through `assistant`, scores it and writes the run
+    directory."""
     from evals.report import write_report
 
     path = resolve_set(set_path)
-    questions = load_set(path)
+    questions = load_set(path, split)
     if answerer is not None:
         canonical(answerer)  # an unknown name fails here, not as the first question's error
     out = Path(out_dir) if out_dir else default_out_dir(path)
     config = {
         "set": str(path),
         "set_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "split": split or "all",
         "k": k,
         "answerer": answerer or assistant.settings.answerer,
         "collection": assistant.settings.collection,
-        "search_config": asdict(assistant.searcher.config),
+        "search_config": assistant.searcher.config.model_dump(),
+        "grounded_config": assistant.settings.grounded.model_dump(),
     }
     done = start_or_resume(out, config)
     by_id = {q.id: q for q in questions}

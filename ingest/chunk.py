@@ -5,20 +5,11 @@ A sentence is only cut when it alone exceeds the budget, and then at a space, so
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-
-import tiktoken
 
 from ingest.article import Article
-
-ABBREVIATIONS = re.compile(
-    r"\b(?:Inc|Corp|Co|Ltd|LLC|Mr|Mrs|Ms|Dr|Jr|Sr|St|vs|etc|No|Nos|approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
-    r"Oct|Nov|Dec|U\.S|U\.K|e\.g|i\.e)\.$"
-)
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9$€£])")
+from ingest.text import get_encoding, split_sentences
 
 
 @dataclass
@@ -35,26 +26,6 @@ class Chunk:
     @property
     def embed_text(self) -> str:
         return f"{self.header}\n{self.text}"
-
-
-@lru_cache(maxsize=4)
-def get_encoding(name: str) -> tiktoken.Encoding:
-    return tiktoken.get_encoding(name)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of each paragraph; abbreviations such as 'Inc.' and 'U.S.' do not end a sentence."""
-    sentences: list[str] = []
-    for paragraph in re.split(r"\n+|\s+(?=[-•▪]\s)", text):
-        pending = ""
-        for piece in SENTENCE_END.split(paragraph.strip().lstrip("-•▪ ")):
-            pending = f"{pending} {piece}".strip() if pending else piece
-            if not ABBREVIATIONS.search(pending):
-                sentences.append(pending)
-                pending = ""
-        if pending:
-            sentences.append(pending)
-    return [s for s in sentences if s.strip()]
 
 
 def chunk_header(article: Article) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.errors import ConfigError
+from ingest.errors import ConfigError
 
 CACHE_SIZE = 20_000  # sentence vectors kept by embed_cached (~30 MB for MiniLM)
 BUNDLED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "bundled"}

@@ -10,7 +10,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from app.errors import IngestError
+from ingest.errors import IngestError
 
 
 @dataclass

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.errors import IngestError
-from app.settings import Settings
 from ingest.article import Article
 from ingest.chunk import Chunk, Chunker
 from ingest.embed import Embedder
+from ingest.errors import IngestError
 from ingest.lexical import LexicalIndex
 from ingest.loaders import is_article_file, load_file
 from ingest.manifest import Manifest, ManifestEntry
+from ingest.settings import IndexSettings
 from ingest.store import ChunkStore
 
 FLUSH_CHUNKS = 256
@@ -68,7 +68,7 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
 class Ingestor:
     """Owns one store, manifest and (lazily) one embedder; `ingest` may be called many times."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChunkStore | None = None):
+    def __init__(self, settings: IndexSettings, embedder: Embedder | None = None, store: ChunkStore | None = None):
         self.settings = settings
         self._embedder = embedder
         self.store = store or ChunkStore(settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.errors import IngestError
+from ingest.errors import IngestError
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass
 
-from app.settings import Settings
 from ingest.manifest import Manifest
+from ingest.settings import IndexSettings
 from ingest.store import ChunkStore
 
 
@@ -24,7 +24,7 @@ class IndexStats:
         return asdict(self)
 
 
-def index_stats(settings: Settings, store: ChunkStore | None = None) -> IndexStats:
+def index_stats(settings: IndexSettings, store: ChunkStore | None = None) -> IndexStats:
     store = store or ChunkStore(settings)
     entries = Manifest(settings.manifest_path, signature="").entries.values()
     dates = sorted(e.published for e in entries if e.published)

@@ -12,20 +12,20 @@ from urllib.parse import urlparse
 import chromadb
 import numpy as np
 
-from app.errors import BackendError
-from app.settings import Settings
 from ingest.article import Article
 from ingest.chunk import Chunk
+from ingest.errors import BackendError
+from ingest.settings import IndexSettings
 
 BATCH = 1000
 
 
-def _embedded(settings: Settings) -> chromadb.ClientAPI:
+def _embedded(settings: IndexSettings) -> chromadb.ClientAPI:
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path))
 
 
-def _server(settings: Settings) -> chromadb.ClientAPI:
+def _server(settings: IndexSettings) -> chromadb.ClientAPI:
     url = urlparse(settings.chroma_url or "")
     if not url.hostname:
         raise BackendError(f"NEWSDESK_CHROMA_URL {settings.chroma_url!r} is not a URL like http://127.0.0.1:8000")
@@ -35,7 +35,7 @@ def _server(settings: Settings) -> chromadb.ClientAPI:
         raise BackendError(f"Chroma server at {settings.chroma_url} did not answer ({exc})") from exc
 
 
-CLIENTS: dict[str, Callable[[Settings], chromadb.ClientAPI]] = {"embedded": _embedded, "server": _server}
+CLIENTS: dict[str, Callable[[IndexSettings], chromadb.ClientAPI]] = {"embedded": _embedded, "server": _server}
 
 
 def chunk_metadata(article: Article, chunk: Chunk) -> dict:
@@ -69,7 +69,7 @@ class StoredChunk:
 
 
 class ChunkStore:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: IndexSettings) -> None:
         self.settings = settings
         backend = "server" if settings.chroma_url else "embedded"
         self.location = settings.chroma_url or str(settings.chroma_path)

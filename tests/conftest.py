@@ -1,13 +1,14 @@
-"""Session fixtures: one embedding model, one index of the shipped corpus, one `chroma run` server."""
+"""Session fixtures: one embedding model, one index of the shipped corpus, one `chroma run` server.
+
+A test that uses one of the heavy fixtures (HEAVY) is marked `slow` here, so `make test-fast` (-m "not slow")
+runs only the pure rules and never builds an index or loads a model."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,30 +18,26 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from app.settings import Settings  # noqa: E402
+from tests.helpers import CORPUS, free_port, wait_for_port  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
-SEED = CORPUS / "raw" / "cango-sells-4451-btc.txt"
+HEAVY = frozenset(
+    {
+        "embedder",
+        "corpus_index",
+        "corpus_settings",
+        "chroma_server",
+        "assistant",
+        "server_url",
+        "token_server_url",
+        "http",
+    }
+)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 60.0, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server exited early with code {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"nothing listened on port {port} within {timeout}s")
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HEAVY & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

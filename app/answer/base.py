@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
+from app.conversation import Turn
 from app.retrieval.entities import Entities
 from app.retrieval.filters import TimeFrame
 from app.retrieval.search import Passage
@@ -99,6 +100,10 @@ class Context:
 
 class Answerer(Protocol):
     name: str
+
+    def standalone(self, question: str, turns: list[Turn], entities: Entities) -> str:
+        """The question rewritten to stand alone, given the earlier turns (the question itself when none)."""
+        ...
 
     def answer(self, context: Context, passages: list[Passage]) -> Draft: ...
 

@@ -11,11 +11,13 @@ import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.verify import unverified_figures
+from app.conversation import Turn, resolve_followup
+from app.retrieval.entities import Entities
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
-from ingest.chunk import split_sentences
+from app.settings import GroundedConfig
 from ingest.embed import Embedder
-from ingest.lexical import tokenize
+from ingest.text import split_sentences, tokenize
 
 QUESTION_WORDS = frozenset(
     "how much many what which who whom when where why did does do is are was were has have had company firm "
@@ -86,25 +88,13 @@ class Candidate:
 class GroundedAnswerer:
     name = "grounded"
 
-    def __init__(
-        self,
-        embedder: Embedder,
-        max_sentences: int = 3,
-        semantic_top: int = 4,
-        semantic_margin: float = 0.08,
-        min_coverage: float = 0.34,
-        min_semantic: float = 0.45,
-        on_topic_floor: float = 0.8,
-        another_report_floor: float = 0.9,
-    ) -> None:
+    def __init__(self, embedder: Embedder, config: GroundedConfig | None = None) -> None:
         self.embedder = embedder
-        self.max_sentences = max_sentences
-        self.semantic_top = semantic_top
-        self.semantic_margin = semantic_margin
-        self.min_coverage = min_coverage
-        self.min_semantic = min_semantic
-        self.on_topic_floor = on_topic_floor
-        self.another_report_floor = another_report_floor
+        self.config = config or GroundedConfig()
+
+    def standalone(self, question: str, turns: list[Turn], entities: Entities) -> str:
+        """A follow-up rewritten by carrying the companies and time frame of earlier turns."""
+        return resolve_followup(question, turns, entities) if turns else question
 
     def answer(self, context: Context, passages: list[Passage]) -> Draft:
         candidates = self._on_topic_first(context, self._score(context, passages), passages) if passages else []
@@ -124,7 +114,7 @@ class GroundedAnswerer:
             return "The retrieved passages hold no usable sentence."
         top, best = candidates[:3], candidates[0]
         closeness = max(max(c.score - c.prior for c in top), max(p.dense for p in passages))
-        if max(c.lexical for c in top) < self.min_coverage and closeness < self.min_semantic:
+        if max(c.lexical for c in top) < self.config.min_coverage and closeness < self.config.min_semantic:
             return "The closest passages do not state it."
         if context.companies and not self._about(context, passages[best.passage_index], best):
             return f"The closest passages are not about {' or '.join(context.companies)}."
@@ -169,8 +159,8 @@ class GroundedAnswerer:
                 prior += 0.15 if on_topic else 0.0
                 candidates.append(Candidate(sentence, pi, position, coverage, prior, prior, hits, on_topic))
         candidates.sort(key=lambda c: -c.prior)
-        if len(candidates) > 1 and candidates[0].prior - candidates[1].prior < self.semantic_margin:
-            self._add_semantic(context, candidates[: self.semantic_top])  # only when words alone cannot decide
+        if len(candidates) > 1 and candidates[0].prior - candidates[1].prior < self.config.semantic_margin:
+            self._add_semantic(context, candidates[: self.config.semantic_top])  # only when words alone cannot decide
         candidates.sort(key=lambda c: -c.score)
         return candidates
 
@@ -182,7 +172,7 @@ class GroundedAnswerer:
         the period asked about, moves ahead of it."""
         if not candidates or candidates[0].on_topic or not self._predicate(context):
             return candidates
-        floor = self.on_topic_floor * candidates[0].prior
+        floor = self.config.on_topic_floor * candidates[0].prior
         closest = next(
             (
                 c
@@ -218,7 +208,7 @@ class GroundedAnswerer:
         listing question, another figure), while they score close enough to the best."""
         listing = bool(LISTING.search(context.question))
         compound = listing or bool(COMPOUND.search(context.question)) or not SINGLE_FACT.search(context.question)
-        limit = self.max_sentences + (1 if listing else 0)
+        limit = self.config.max_sentences + (1 if listing else 0)
         chosen = [candidates[0]]
         covered = set(candidates[0].hits)
         best = candidates[0]
@@ -248,7 +238,7 @@ class GroundedAnswerer:
     ) -> bool:
         """Another article's figure for what was asked, scoring nearly as well as the best: a second sale, a later
         holding, or a report that differs. Both are shown, each cited and dated, rather than one picked."""
-        if not candidate.on_topic or candidate.score < self.another_report_floor * best.score:
+        if not candidate.on_topic or candidate.score < self.config.another_report_floor * best.score:
             return False
         articles = {passages[c.passage_index].article_id for c in chosen}
         if passages[candidate.passage_index].article_id in articles:

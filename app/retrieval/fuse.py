@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ingest.lexical import tokenize
+from ingest.text import tokenize
 
 
 def normalize(scores: np.ndarray) -> np.ndarray:

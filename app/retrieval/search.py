@@ -15,7 +15,7 @@ import numpy as np
 from app.retrieval.entities import Entities
 from app.retrieval.filters import Filters, TimeFrame
 from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_scores
-from app.settings import Settings
+from app.settings import SearchConfig, Settings
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
 from ingest.store import ChunkStore, StoredChunk
@@ -56,20 +56,6 @@ class Passage:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-@dataclass
-class SearchConfig:
-    """Retrieval knobs, tuned on the eval sets (see evals/README.md)."""
-
-    dense_weight: float = 0.35
-    depth: int = 50
-    fusion: str = "minmax"  # how each retriever's scores are scaled before the weighted sum: minmax, max, zscore
-    per_article: int = 3  # at most this many passages of one article (0: no limit): room for other sources
-    recency_weight: float = 0.15
-    entity_weight: float = 0.10
-    time_word_weight: float = 0.08
-    duplicate_threshold: float = 0.7
 
 
 class SearchIndex:
@@ -113,7 +99,7 @@ class SearchIndex:
 class HybridSearcher:
     def __init__(self, index: SearchIndex, config: SearchConfig | None = None) -> None:
         self.index = index
-        self.config = config or SearchConfig()
+        self.config = config or index.settings.search
 
     def search(
         self,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from app.errors import IngestError
-from app.settings import Settings
 from ingest.article import Article
+from ingest.errors import IngestError
 from ingest.loaders import feed, html, jsonrecords, markdown, text
+from ingest.settings import IndexSettings
 
-Loader = Callable[[Path, Settings], list[Article]]
+Loader = Callable[[Path, IndexSettings], list[Article]]
 
 LOADERS: dict[str, Loader] = {
     ".md": markdown.load,
@@ -38,7 +38,7 @@ def is_article_file(path: Path) -> bool:
     )
 
 
-def load_file(path: Path, settings: Settings) -> list[Article]:
+def load_file(path: Path, settings: IndexSettings) -> list[Article]:
     """All articles in one file; raises IngestError naming the file when it cannot be used."""
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:

@@ -9,14 +9,14 @@ from xml.sax import SAXException
 import feedparser
 import trafilatura
 
-from app.errors import IngestError
-from app.settings import Settings
 from ingest.article import Article, make_id
 from ingest.clean import clean_text
+from ingest.errors import IngestError
 from ingest.read import read_bytes
+from ingest.settings import IndexSettings
 
 
-def load(path: Path, settings: Settings) -> list[Article]:
+def load(path: Path, settings: IndexSettings) -> list[Article]:
     parsed = feedparser.parse(read_bytes(path, settings.max_file_bytes))
     problem = parsed.get("bozo_exception")
     if parsed.bozo and (not parsed.entries or isinstance(problem, SAXException)):

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import trafilatura
 
-from app.errors import IngestError
-from app.settings import Settings
 from ingest.article import Article, parse_date, path_id
 from ingest.clean import clean_text
+from ingest.errors import IngestError
 from ingest.loaders.fields import article_fields
 from ingest.loaders.sidecar import read_sidecar
 from ingest.read import read_text
+from ingest.settings import IndexSettings
 
 
-def load(path: Path, settings: Settings) -> list[Article]:
+def load(path: Path, settings: IndexSettings) -> list[Article]:
     page = read_text(path, settings.max_file_bytes)
     if "<" not in page:
         raise IngestError(f"{path}: not an HTML page (no markup found)")

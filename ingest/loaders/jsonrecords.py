@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.errors import IngestError
-from app.settings import Settings
 from ingest.article import Article, make_id
 from ingest.clean import clean_text
+from ingest.errors import IngestError
 from ingest.loaders.fields import article_fields, first
 from ingest.read import read_text
+from ingest.settings import IndexSettings
 
 LIST_KEYS = ("articles", "items", "data", "records", "documents")
 
 
-def load(path: Path, settings: Settings) -> list[Article]:
+def load(path: Path, settings: IndexSettings) -> list[Article]:
     raw = read_text(path, settings.max_file_bytes)
     records = _jsonl_records(path, raw) if path.suffix.lower() == ".jsonl" else _json_records(path, raw)
     return [_article(path, index, record, settings) for index, record in enumerate(records)]
@@ -49,7 +49,7 @@ def _jsonl_records(path: Path, raw: str) -> list[dict]:
     return records
 
 
-def _article(path: Path, index: int, record: object, settings: Settings) -> Article:
+def _article(path: Path, index: int, record: object, settings: IndexSettings) -> Article:
     where = f"{path}: record {index + 1}"
     if not isinstance(record, dict):
         raise IngestError(f"{where} is not an object")

@@ -8,17 +8,17 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from app.errors import IngestError
-from app.settings import Settings
 from ingest.article import Article, find_date_in_text, path_id
 from ingest.clean import clean_text
+from ingest.errors import IngestError
 from ingest.loaders.fields import article_fields
 from ingest.read import read_text
+from ingest.settings import IndexSettings
 
 HEADING = re.compile(r"^#\s+(.+)$", re.MULTILINE)
 
 
-def load(path: Path, settings: Settings) -> list[Article]:
+def load(path: Path, settings: IndexSettings) -> list[Article]:
     raw = read_text(path, settings.max_file_bytes)
     try:
         post = frontmatter.loads(raw)

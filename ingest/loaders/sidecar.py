@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from app.errors import IngestError
+from ingest.errors import IngestError
 
 
 def read_sidecar(path: Path) -> dict:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.settings import Settings
 from ingest.article import DATE_IN_TEXT, Article, find_date_in_text, path_id
 from ingest.clean import clean_text
 from ingest.loaders.fields import article_fields
 from ingest.loaders.sidecar import read_sidecar
 from ingest.read import read_text
+from ingest.settings import IndexSettings
 
 
-def load(path: Path, settings: Settings) -> list[Article]:
+def load(path: Path, settings: IndexSettings) -> list[Article]:
     lines = read_text(path, settings.max_file_bytes).strip().splitlines()
     title, body_lines = lines[0].strip(), lines[1:]
     # A line that is only a date is metadata, not story.

@@ -7,9 +7,7 @@ import threading
 
 import pytest
 
-from tests.conftest import free_port
-
-TOKEN = "s3cret"
+from tests.helpers import TOKEN, free_port
 
 
 class BackgroundServer:

@@ -4,7 +4,7 @@ errors as 4xx with a message naming the field, and the bearer token."""
 import httpx
 import pytest
 
-from tests.app.conftest import TOKEN
+from tests.helpers import TOKEN
 
 CANGO = "How much bitcoin did Cango sell to repay its loan?"
 CANGO_ARTICLES = {"cango-sells-4451-btc", "2026-02-09-cango-sells-4451-btc-theminermag"}

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.app.conftest import TOKEN
+from tests.helpers import TOKEN
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

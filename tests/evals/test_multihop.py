@@ -11,7 +11,10 @@ from app.settings import Settings
 from evals.multihop import METRICS, SYSTEMS, MultihopOptions, find_data, load_corpus, load_queries, run_multihop
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "multihop-rag"
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="../shared/benchmarks/multihop-rag is not present")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not DATA.is_dir(), reason="../shared/benchmarks/multihop-rag is not present"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +60,10 @@ def test_a_slice_is_ingested_and_the_three_systems_scored(slice_run):
 
 
 def test_the_cli_reuses_the_cached_index(slice_run, slice_home, tmp_path):
-    from app.cli import cli
+    from app.cli import with_plugins
 
     args = ["eval", "multihop", "--data", str(DATA), "--home", str(slice_home), "--articles", "20", "--limit", "5"]
-    result = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "cli"), "--json"])
+    result = CliRunner().invoke(with_plugins(), [*args, "--out", str(tmp_path / "cli"), "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output[result.output.index("{") :])
     assert summary["queries"] == 5 and summary["chunks_embedded"] == 0  # nothing re-embedded

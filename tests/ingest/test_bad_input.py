@@ -67,6 +67,7 @@ def test_missing_path_and_duplicate_ids_are_reported(tmp_path, make_settings, em
     assert any("already used by" in e for e in report.errors)
 
 
+@pytest.mark.slow  # a real `newsdesk ingest` process
 def test_cli_exit_status_is_non_zero_when_a_file_failed(messy, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", "ingest", str(messy), "--home", str(tmp_path / "cli-home")],

@@ -2,9 +2,10 @@ import re
 
 from app.settings import Settings
 from ingest.article import Article
-from ingest.chunk import Chunker, split_sentences
+from ingest.chunk import Chunker
 from ingest.loaders import load_file
-from tests.conftest import SEED
+from ingest.text import split_sentences
+from tests.helpers import SEED
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 

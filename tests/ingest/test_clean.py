@@ -1,7 +1,7 @@
 from app.settings import Settings
 from ingest.clean import clean_text
 from ingest.loaders import load_file
-from tests.conftest import SEED
+from tests.helpers import SEED
 
 FURNITURE = [
     "RECENT PRESS RELEASES",

@@ -13,7 +13,9 @@ from app.errors import BackendError
 from app.settings import Settings
 from ingest.pipeline import Ingestor
 from ingest.store import ChunkStore
-from tests.conftest import CORPUS, free_port
+from tests.helpers import CORPUS, free_port
+
+pytestmark = pytest.mark.slow  # real ingest processes and a real Chroma server
 
 
 def write_articles(folder, count=36, sentences=70):

@@ -6,7 +6,7 @@ import pytest
 from app.errors import IngestError
 from app.settings import Settings
 from ingest.loaders import is_article_file, load_file
-from tests.conftest import CORPUS, SHARED
+from tests.helpers import CORPUS, SHARED
 
 SETTINGS = Settings()
 

