@@ -7,7 +7,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from app.answer.base import Answer, Answerer, Context, Draft, refusal
+from app.answer.base import Answer, Answerer, Context, Draft, combine, refusal
+from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import parse_history, trim_history
 from app.errors import QuestionError
@@ -18,6 +19,7 @@ from ingest.embed import Embedder
 
 HISTORY_TOKENS = 1500
 MAX_K = 50
+LISTING_K = 12
 MIN_DENSE = 0.28  # below this cosine, no passage is about the question (off-topic questions score ~0.1-0.25)
 
 
@@ -78,8 +80,9 @@ class Assistant:
         writer = self.answerer(name)
         prepared = self.prepare(question, history, filters, k, writer)
         reason = self.unanswerable(prepared)
-        if reason:
-            draft = refusal(reason, prepared.passages)
+        sides = None if reason else self.answer_sides(prepared, writer, self.check_k(k), Filters.parse(filters))
+        if reason or sides:
+            draft = sides or refusal(reason, prepared.passages)
             pieces: Iterator[str | Draft] = iter([draft.text, draft])
         else:
             pieces = writer.stream(prepared.context, prepared.passages)
@@ -134,11 +137,18 @@ class Assistant:
         started = time.perf_counter()
         turns = trim_history(parse_history(history), HISTORY_TOKENS, self.settings.encoding)
         writer = writer or self.answerer("grounded")
+        self.index.refresh()
         standalone = writer.standalone(question, turns, self.index.entities)
         timings["condense_ms"] = _ms(started)
-        self.index.refresh()
+        return self.retrieve(standalone, k, user_filters, timings)
+
+    def retrieve(self, standalone: str, k: int, user_filters: Filters, timings: dict[str, float]) -> Prepared:
+        """The question analysed, and its passages: searched within its period, then about its companies."""
         frame = parse_time_frame(standalone, self.index.newest)
-        companies = self.index.entities.find(standalone)
+        analysis = analyse(standalone, self.index.entities, frame)
+        companies = analysis.companies
+        if analysis.listing:
+            k = max(k, LISTING_K)  # one line per company needs passages of many companies
         started = time.perf_counter()
         vector = self.index.embedder.embed_query(standalone)
         narrowed = user_filters.narrowed(frame)
@@ -150,8 +160,27 @@ class Assistant:
             passages = self.searcher.search(standalone, k, user_filters, frame, companies, vector=vector)
             relaxed = bool(passages)
         timings["retrieve_ms"] = _ms(started)
-        context = Context(standalone, frame, companies, self.index.entities, question_vector=vector)
+        context = Context(standalone, frame, companies, self.index.entities, question_vector=vector, analysis=analysis)
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
+
+    def answer_sides(self, prepared: Prepared, writer: Answerer, k: int, user_filters: Filters) -> Draft | None:
+        """A comparison answered side by side: each side (a company, a period) retrieved and answered on its own,
+        then put together so that each is stated and cited. None when the question has no sides."""
+        analysis = prepared.context.analysis
+        if analysis is None or len(analysis.sides) < 2 or not getattr(writer, "decomposes", False):
+            return None
+        drafts = []
+        for side in analysis.sides:
+            sub = self.retrieve(side.question, k, user_filters, {})
+            reason = self.unanswerable(sub)
+            drafts.append(
+                (
+                    side.company or side.period,
+                    refusal(reason, sub.passages) if reason else writer.answer(sub.context, sub.passages),
+                )
+            )
+            prepared.passages.extend(p for p in sub.passages if p not in prepared.passages)
+        return combine(drafts)
 
     def about_companies(self, query, k, narrowed, user_filters, frame, companies, vector) -> list[Passage]:
         """Passages about the companies a question names, when none made the first search (their articles were
@@ -175,6 +204,9 @@ class Assistant:
         """Why no answerer should be asked: nothing in the period asked about, or nothing close at all."""
         if prepared.relaxed:
             return f"No indexed article from {prepared.context.frame.text} covers it."
+        companies = prepared.context.companies
+        if any(set(companies) & set(p.companies) for p in prepared.passages):
+            return ""  # 'did CIFR change its name?' embeds far from every passage, yet its company's articles answer
         if prepared.passages and max(p.dense for p in prepared.passages) < MIN_DENSE:
             return "Nothing in the indexed news is close to this question."
         return ""

@@ -65,40 +65,82 @@ def has_time(text: str) -> bool:
     return any(p.search(text) for p in TIME_PATTERNS)
 
 
+REFERS_TO_TIME = re.compile(r"\b(that|the same|this) (month|quarter|year|period|week)\b|\bat that time\b", re.I)
+REFERS_TO_PLACE = re.compile(r"\bthere\b|\b(that|this|the same) (site|campus|location|facility|place)\b", re.I)
+ASKS = re.compile(r"\b(how|what|who|which|when|where|why|did|does|do|is|are|was|were|has|have|can|could|will)\b", re.I)
+LATER = re.compile(r"\b(now|still|latest|current|currently|since|after|afterwards|later|these days|lately)\b", re.I)
+PLACE = re.compile(r"\b(?:at|in|for) (?:its |the )?((?:[A-Z][\w'’-]*\s?)+(?:\d+\b)?)")
+
+
 def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> str:
-    """A standalone question: the subject and time frame of earlier user turns carried into an elliptical or
-    pronoun-only follow-up ('How much does it still hold?', 'And in January?', 'What about Riot?')."""
+    """A standalone question: what earlier user turns referred to (the company, the period, the place) carried
+    into a follow-up. 'And in January?' and 'What about Riot?' re-ask the last question with the new part;
+    'how many did they sell that month?' gets 'they' and 'that month' replaced; 'could they take more there?'
+    gets 'there' replaced by the site the last question named."""
     previous = [t.content for t in turns if t.role == "user"]
     if not previous:
         return question
     last = previous[-1]
-    named_now = entities.find(question)
+    named_now = entities.in_question(question)
     if ELLIPTICAL.match(question):
         rest = ELLIPTICAL.sub("", question).strip(" ?.,")
-        base = strip_time_words(last) if has_time(rest) else last
-        if named_now:
-            for name in entities.find(base):
-                base = entities.pattern(name).sub(named_now[0], base)
-            return base if not has_time(rest) else f"{base.rstrip('?. ')} {rest}?"
-        return f"{base.rstrip('?. ')} {rest}?"
-    if named_now:
-        return question
-    earlier = [name for text in reversed(previous) for name in entities.find(text)]
-    if earlier and (PRONOUNS.search(question) or len(question.split()) <= 6):
+        if not ASKS.search(rest):
+            return _reask(last, rest, named_now, entities)
+        question = rest[0].upper() + rest[1:] + "?"
+    resolved = question
+    earlier = [name for text in reversed(previous) for name in entities.in_question(text)]
+    if earlier and not named_now:
         subject = earlier[0]
-        resolved = PRONOUNS.sub(
-            lambda m: subject + ("'s" if m.group(0).lower() in {"its", "their"} else ""), question, count=1
-        )
-        asks_figure = re.search(r"\bhow (much|many)\b", question, re.I)
-        if (
-            asks_figure
-            and not has_time(question)
-            and has_time(last)
-            and not re.search(r"\b(now|still|latest|current)", question)
-        ):
-            resolved = f"{resolved.rstrip('?. ')} {_time_phrase(last)}?"
-        return resolved
-    return question
+        if PRONOUNS.search(resolved):
+            resolved = PRONOUNS.sub(
+                lambda m: subject + ("'s" if m.group(0).lower() in {"its", "their"} else ""), resolved, count=1
+            )
+        else:
+            resolved = f"{resolved.rstrip('?. ')} for {subject}?"
+    period = next((_time_phrase(text) for text in reversed(previous) if has_time(text)), "")
+    if period and not has_time(resolved):
+        if REFERS_TO_TIME.search(resolved):
+            resolved = REFERS_TO_TIME.sub(period, resolved, count=1)
+        elif not LATER.search(resolved) and not re.match(r"\s*when\b", resolved, re.I):
+            resolved = f"{resolved.rstrip('?. ')} {period}?"
+    place = _place(last, entities)
+    if place and REFERS_TO_PLACE.search(resolved):
+        resolved = REFERS_TO_PLACE.sub(f"at {place}", resolved, count=1)
+    return re.sub(r"\s+", " ", resolved).strip()
+
+
+def _reask(last: str, rest: str, named_now: list[str], entities: Entities) -> str:
+    """The last question again with the follow-up's new part: another company, or another period."""
+    base = strip_time_words(last) if has_time(rest) else last
+    if named_now:
+        for name in entities.in_question(base):
+            base = entities.pattern(name).sub(named_now[0], base)
+            base = re.sub(rf"(?i)\b{re.escape(name)}\b", named_now[0], base)
+        return base if not has_time(rest) else f"{base.rstrip('?. ')} {rest}?"
+    swapped = _swap_phrase(base, rest)
+    return swapped or f"{base.rstrip('?. ')} {rest}?"
+
+
+def _swap_phrase(base: str, rest: str) -> str:
+    """'What about with Nvidia?' after '... sign with Microsoft?': the new name takes the old one's place."""
+    match = re.match(r"(with|at|in|for|from|to|by) ([A-Z][\w&-]*(?: [A-Z][\w&-]*)*)$", rest)
+    if not match:
+        return ""
+    old = re.search(rf"\b{match.group(1)} ([A-Z][\w&-]*(?: [A-Z][\w&-]*)*)", base)
+    return base[: old.start(1)] + match.group(2) + base[old.end(1) :] if old else ""
+
+
+def _place(text: str, entities: Entities) -> str:
+    """A named site in a question ('at Applied Digital's Polaris Forge 1' → 'Polaris Forge 1'), not a company
+    or a period."""
+    for match in PLACE.finditer(text):
+        phrase = match.group(1).strip()
+        for name in entities.in_question(phrase):
+            phrase = re.sub(rf"(?i)^.*?\b{re.escape(name)}(['’]s)?\s*", "", phrase)
+        phrase = phrase.strip()
+        if phrase and not has_time(phrase) and not entities.in_question(phrase):
+            return phrase
+    return ""
 
 
 def _time_phrase(text: str) -> str:

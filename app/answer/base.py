@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Protocol
 
+from app.answer.question import Analysis
 from app.conversation import Turn
 from app.retrieval.entities import Entities
 from app.retrieval.filters import TimeFrame
 from app.retrieval.search import Passage
 
 REFUSAL = "The indexed news does not answer this."
+MARKER_NUMBER = re.compile(r"\[(\d+)\]")
 
 
 @dataclass
@@ -96,6 +99,7 @@ class Context:
     companies: list[str]
     entities: Entities = field(default_factory=Entities)  # the index's company names and their short forms
     question_vector: object = None
+    analysis: Analysis | None = None  # what the question asks (app.answer.question), read once
 
 
 class Answerer(Protocol):
@@ -119,3 +123,30 @@ def refusal(reason: str, passages: list[Passage]) -> Draft:
     if closest:
         text += " The closest sources are listed below."
     return Draft(text=text, citations=closest, flags=Flags(refused=True, reason=reason))
+
+
+def combine(drafts: list[tuple[str, Draft]]) -> Draft:
+    """Drafts answered for the sides of one question, as one: each side labelled, its citations renumbered after
+    the earlier sides'. Refused only when every side was."""
+    if all(d.flags.refused for _, d in drafts):
+        first = drafts[0][1]
+        return Draft(first.text, first.citations, first.flags)
+    parts: list[str] = []
+    citations: list[Citation] = []
+    flags = Flags()
+    by_chunk: dict[str, int] = {}
+    for label, draft in drafts:
+        if draft.flags.refused:
+            parts.append(f"{label}: the indexed news does not say ({draft.flags.reason})")
+            continue
+        renumber: dict[int, int] = {}
+        for citation in draft.citations:
+            if citation.chunk_id not in by_chunk:
+                by_chunk[citation.chunk_id] = len(citations) + 1
+                citations.append(replace(citation, n=by_chunk[citation.chunk_id]))
+            renumber[citation.n] = by_chunk[citation.chunk_id]
+        text = MARKER_NUMBER.sub(lambda m, table=renumber: f"[{table.get(int(m.group(1)), m.group(1))}]", draft.text)
+        parts.append(f"{label}: {text}")
+        flags.unverified_figures += [f for f in draft.flags.unverified_figures if f not in flags.unverified_figures]
+    flags.unverified = bool(flags.unverified_figures)
+    return Draft(" ".join(parts), citations, flags)

@@ -1,76 +1,103 @@
 """The default answerer, with no LLM: it picks the sentences of the retrieved passages that answer the question
-and cites them. Every figure it states is copied from a passage, so it cannot invent one."""
+and cites them. Every figure it states is copied from a passage, so it cannot invent one.
+
+How it decides, in three steps a reader can change one at a time:
+1. **Features.** Each sentence of each passage gets named features (FEATURES: word coverage, retrieval score,
+   company, period, answer type, recency...); its score is their weighted sum, weights in GroundedConfig.weights
+   (refit with `newsdesk eval fit-weights`). Similarity to the question is added when words cannot decide.
+2. **Checks.** An ordered list of named checks (CHECKS) refuses, with its reason, when the passages do not
+   answer: an unknown company, a company no passage is about, nothing on topic, no value of the kind asked for,
+   nothing for the period asked about, a premise the news does not report.
+3. **Composition.** A direct line stating the value asked for (copied from the cited sentence), then the
+   supporting sentences; a listing question gets one cited line per company.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
+from app.answer.question import DATE, ORG, PERSON, PLACE, Analysis
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.retrieval.entities import Entities
+from app.retrieval.filters import GRACE_AFTER
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
 from app.settings import GroundedConfig
 from ingest.embed import Embedder
 from ingest.text import split_sentences, tokenize
+from ingest.values import Unit, Value, values_in
 
 QUESTION_WORDS = frozenset(
     "how much many what which who whom when where why did does do is are was were has have had company firm "
     "news report reported say said tell".split()
 )
 QUESTION_STEMS = frozenset(tokenize(" ".join(QUESTION_WORDS))) | QUESTION_WORDS
-NUMERIC = re.compile(
-    r"\b(how (much|many|large|big)|what (was|is|were|are) the (value|amount|price|size|number)|"
-    r"worth|value|amount|number of|total|price)\b",
-    re.I,
-)
-LISTING = re.compile(r"\b(which|who|what) (miners|companies|firms)\b|\bcompare|\bvs\.?\b|\bversus\b|\bor\b", re.I)
-NUMBER = re.compile(r"\d")
-NUMBER_TOKEN = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
-MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? $")
-
-PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
-COMMON_CAPS = frozenset(
-    "BTC AI HPC GPU GPUs CEO CFO CTO USD US U.S. EH/s MW GW Q1 Q2 Q3 Q4 ETF I Bitcoin Ether ETH How What Which "
-    "Who When Where Why Did Does Do Is Are Was Were Has Have And Or The In On For Of To By As At From With "
-    "Nasdaq NYSE SEC Give List Name Tell Show Compare After Before Between During Since Did Has Had Can "
-    "January February March April May June July August September October November December".split()
-)
-MONTH_NAMES = frozenset(
-    w.lower()
-    for w in "January February March April May June July August September October "
-    "November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
-)
-
-
+# Words that carry no topic of their own in this domain: they never make a sentence "on topic".
 GENERIC = frozenset(
     tokenize(
         "bitcoin bitcoins btc coins much many total number amount value worth their its more less end start latest "
-        "now still current currently larger bigger higher lower give figures numbers key terms"
+        "now still current currently larger bigger higher lower give figures numbers key terms these days lately "
+        "recent recently most back roughly about around approximately exactly any"
     )
 )
 # Words that say the same thing in this domain: a sentence answering "holdings" may say "treasury" instead.
 CONCEPTS = [
     frozenset(tokenize(words))
     for words in (
-        "hold holdings held treasury reserve reserves balance own owned stack",
+        "hold holdings held treasury reserve reserves balance own owned stack hodl",
         "produce production produced output mined mine mining",
-        "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest",
-        "buy bought acquire acquired purchase purchased stake",
-        "raise raised offering financing funding loan notes convertible debt",
-        "lease leases contract contracts deal deals agreement agreements",
+        "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload",
+        "buy bought acquire acquired purchase purchased stake buyout merger takeover",
+        "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
+        "lease leases contract contracts deal deals agreement agreements tenant",
         "revenue revenues sales income",
-        "ceo chief executive",
+        "ceo chief executive runs leads",
         "cto chief technology officer",
+        "profit earnings income loss bottom line",
+        "hashrate hash rate eh",
     )
 ]
-SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
-COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
+NUMBER = re.compile(r"\d")
+PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
+MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
+PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)\b")
+CAPITALIZED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w&-]+)")
+WHOLE = re.compile(r"\b(all|entire|entirety|every|whole|100%|zero|none|no longer holds?)\b", re.I)
+PREMISE = re.compile(
+    r"\b(all (of )?(its|their|the)|(its|their) entire|entire|every|whole|give up|gave up|quit|stop(ped)? mining)\b",
+    re.I,
+)
+UNIT_NAMES = {
+    Unit.BTC: "bitcoin amount",
+    Unit.USD: "dollar amount",
+    Unit.PRICE: "price",
+    Unit.MW: "capacity in megawatts",
+    Unit.PERCENT: "percentage",
+    Unit.YEARS: "term",
+    Unit.HASHRATE: "hashrate",
+    Unit.SHARES: "share count",
+    Unit.COUNT: "number",
+}
+
+FEATURES = (
+    "coverage",  # share of the question's words (company words count double) in the sentence
+    "retrieval",  # the passage's fused retrieval score, relative to the best passage
+    "recency",  # the passage's rank by date among the passages (for latest / now questions only)
+    "figure",  # the sentence holds a number (for questions that ask an amount)
+    "no_figure",  # ... or does not
+    "company",  # the sentence names a company the question names
+    "period",  # the sentence (or the one before it, or its title) names the period asked about
+    "other_period",  # the sentence names another month than the one asked about
+    "on_topic",  # a word (or synonym) of what is asked is in the sentence, names left out
+    "answer_type",  # the sentence holds a value of the kind asked for (BTC, $, MW, %, a person...)
+    "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
+)
 
 
 @dataclass
@@ -78,51 +105,62 @@ class Candidate:
     sentence: str
     passage_index: int
     position: int
-    lexical: float
-    prior: float
+    features: dict[str, float]
+    prior: float = 0.0
     score: float = 0.0
     hits: frozenset[str] = frozenset()
-    on_topic: bool = False  # holds a word (or synonym) of what the question asks about
+    values: list[Value] = field(default_factory=list)
+
+    @property
+    def on_topic(self) -> bool:
+        return self.features.get("on_topic", 0.0) > 0
+
+    @property
+    def typed(self) -> bool:
+        return self.features.get("answer_type", 0.0) > 0
+
+    @property
+    def lexical(self) -> float:
+        return self.features.get("coverage", 0.0)
+
+
+@dataclass
+class Sentences:
+    """Candidates of one question, scored, with what the checks need to know about them."""
+
+    context: Context
+    passages: list[Passage]
+    candidates: list[Candidate]
+
+
+Check = Callable[["GroundedAnswerer", Sentences], str]
 
 
 class GroundedAnswerer:
     name = "grounded"
+    decomposes = True  # a comparison is answered side by side (Assistant.answer_sides)
 
     def __init__(self, embedder: Embedder, config: GroundedConfig | None = None) -> None:
         self.embedder = embedder
         self.config = config or GroundedConfig()
 
     def standalone(self, question: str, turns: list[Turn], entities: Entities) -> str:
-        """A follow-up rewritten by carrying the companies and time frame of earlier turns."""
+        """A follow-up rewritten by carrying the companies, periods and places of earlier turns."""
         return resolve_followup(question, turns, entities) if turns else question
 
     def answer(self, context: Context, passages: list[Passage]) -> Draft:
-        candidates = self._on_topic_first(context, self._score(context, passages), passages) if passages else []
-        reason = self._why_not(context, passages, candidates)
-        if reason:
-            return refusal(reason, passages)
-        return self._compose(self._select(context, candidates, passages), passages)
-
-    def _why_not(self, context: Context, passages: list[Passage], candidates: list[Candidate]) -> str:
-        """Why the passages do not answer the question, or '' when the best sentence does."""
-        if not passages:
-            return "No indexed article matches the question and filters."
-        absent = self._absent_names(context.question, passages)
-        if absent:
-            return f"No retrieved article mentions {', '.join(absent)}."
-        if not candidates:
-            return "The retrieved passages hold no usable sentence."
-        top, best = candidates[:3], candidates[0]
-        closeness = max(max(c.score - c.prior for c in top), max(p.dense for p in passages))
-        if max(c.lexical for c in top) < self.config.min_coverage and closeness < self.config.min_semantic:
-            return "The closest passages do not state it."
-        if context.companies and not self._about(context, passages[best.passage_index], best):
-            return f"The closest passages are not about {' or '.join(context.companies)}."
-        if self._predicate(context) and not best.on_topic:
-            return "The closest passages do not state it."
-        if NUMERIC.search(context.question) and not NUMBER.search(best.sentence):
-            return "The closest passages give no figure for it."
-        return ""
+        found = Sentences(context, passages, self._score(context, passages) if passages else [])
+        for check in CHECKS:
+            reason = check(self, found)
+            if reason:
+                return refusal(reason, passages)
+        analysis = context.analysis
+        if analysis is not None and analysis.listing:
+            listed = self._listing(found)
+            if listed:
+                return listed
+        chosen = self._select(found)
+        return self._compose(context, chosen, passages)
 
     def stream(self, context: Context, passages: list[Passage]) -> Iterator[str | Draft]:
         draft = self.answer(context, passages)
@@ -130,60 +168,62 @@ class GroundedAnswerer:
             yield sentence + " "
         yield draft
 
-    # scoring -----------------------------------------------------------------------------------------------
+    # features ----------------------------------------------------------------------------------------------
     def _score(self, context: Context, passages: list[Passage]) -> list[Candidate]:
-        terms = [t for t in tokenize(context.question) if t not in QUESTION_STEMS]
+        analysis = context.analysis
+        weights = self.config.weights
+        times = _time_tokens(context)  # the period is scored by its own feature, not as words to cover
+        terms = [t for t in tokenize(context.question) if t not in QUESTION_STEMS and t not in times]
         company_terms = {t for name in context.companies for t in tokenize(name)}
-        weights = {t: (2.0 if t in company_terms else 1.0) for t in terms}
-        total = sum(weights.values()) or 1.0
-        wants_number = bool(NUMERIC.search(context.question))
+        idf = context.entities.term_weight
+        term_weights = {t: idf(t) * (2.0 if t in company_terms else 1.0) for t in terms}
+        total = sum(term_weights.values()) or 1.0
+        synonyms = {t: _expand({t}) - {t} for t in term_weights}  # 'mine' is covered by 'produced'
+        wants_number = analysis.wants_value if analysis else False
+        latest = analysis.latest if analysis else context.frame.prefer_recent
         top = max(p.score for p in passages) or 1.0
-        recency = _recency(passages) if context.frame.prefer_recent else [0.0] * len(passages)
+        recency = _recency(passages) if latest else [0.0] * len(passages)
         predicate = self._predicate(context)
+        asked = _period_marks(" ".join(context.frame.words))
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
-            for position, sentence in enumerate(split_sentences(passage.text)):
+            sentences = split_sentences(passage.text)
+            for position, sentence in enumerate(sentences):
                 if len(sentence.split()) < 5:
                     continue
                 tokens = set(tokenize(sentence))
-                coverage = sum(w for t, w in weights.items() if t in tokens) / total
-                prior = 0.5 * coverage + 0.2 * passage.score / top + 0.1 * recency[pi]
-                if wants_number:
-                    prior += 0.15 if NUMBER.search(sentence) else -0.1
-                if any(context.entities.mentions(sentence, name) for name in context.companies):
-                    prior += 0.1
-                if context.frame.words and context.frame.named_in(sentence):
-                    prior += 0.1
-                hits = frozenset(t for t in weights if t in tokens)
-                on_topic = bool(_expand(set(tokenize(context.entities.without_names(sentence)))) & predicate)
-                prior += 0.15 if on_topic else 0.0
-                candidates.append(Candidate(sentence, pi, position, coverage, prior, prior, hits, on_topic))
+                values = values_in(sentence)
+                previous = sentences[position - 1] if position else ""
+                named = _period_marks(sentence)
+                other_period = float(bool(asked and named and not named & asked))
+                features = {
+                    "coverage": sum(w for t, w in term_weights.items() if t in tokens or synonyms[t] & tokens) / total,
+                    "retrieval": passage.score / top,
+                    "recency": recency[pi],
+                    "figure": float(wants_number and bool(NUMBER.search(sentence))),
+                    "no_figure": float(wants_number and not NUMBER.search(sentence)),
+                    "company": float(any(context.entities.mentions(sentence, n) for n in context.companies)),
+                    "period": float(
+                        bool(context.frame.words)
+                        and (
+                            context.frame.named_in(sentence)
+                            or (not other_period and context.frame.named_in(f"{passage.title} {previous}"))
+                        )
+                    ),
+                    "other_period": other_period,
+                    "on_topic": float(
+                        bool(_expand(set(tokenize(context.entities.without_names(sentence)))) & predicate)
+                    ),
+                    "answer_type": float(_holds_kind(analysis, sentence, values, context)),
+                }
+                prior = sum(weights.get(name, 0.0) * value for name, value in features.items())
+                hits = frozenset(t for t in term_weights if t in tokens)
+                candidates.append(Candidate(sentence, pi, position, features, prior, prior, hits, values))
         candidates.sort(key=lambda c: -c.prior)
         if len(candidates) > 1 and candidates[0].prior - candidates[1].prior < self.config.semantic_margin:
-            self._add_semantic(context, candidates[: self.config.semantic_top])  # only when words alone cannot decide
+            self._add_semantic(context, candidates[: self.config.semantic_top])  # only when words cannot decide
         candidates.sort(key=lambda c: -c.score)
         return candidates
-
-    def _on_topic_first(
-        self, context: Context, candidates: list[Candidate], passages: list[Passage]
-    ) -> list[Candidate]:
-        """When the best sentence misses what the question asks about ("valued its 19,287 BTC" for a holdings
-        question), an on-topic sentence whose word score is close, and which (with the sentence before it) names
-        the period asked about, moves ahead of it."""
-        if not candidates or candidates[0].on_topic or not self._predicate(context):
-            return candidates
-        floor = self.config.on_topic_floor * candidates[0].prior
-        closest = next(
-            (
-                c
-                for c in candidates[1:]
-                if c.on_topic and c.prior >= floor and context.frame.named_in(_with_previous(c, passages))
-            ),
-            None,
-        )
-        if closest is None:
-            return candidates
-        return [closest, *(c for c in candidates if c is not closest)]
 
     def _add_semantic(self, context: Context, candidates: list[Candidate]) -> None:
         if not candidates:
@@ -192,46 +232,76 @@ class GroundedAnswerer:
         if question is None:
             question = self.embedder.embed_query(context.question)
         vectors = self.embedder.embed_cached([c.sentence for c in candidates])
+        weight = self.config.weights.get("semantic", 0.0)
         for candidate, similarity in zip(candidates, vectors @ np.asarray(question), strict=True):
-            candidate.score = candidate.prior + 0.5 * float(similarity)
+            candidate.features["semantic"] = float(similarity)
+            candidate.score = candidate.prior + weight * float(similarity)
 
     def _predicate(self, context: Context) -> frozenset[str]:
         """What the question asks about, beyond who and when: at least one such word must be in the answer."""
-        capitalized = set(tokenize(" ".join(re.findall(r"\b[A-Z][\w&-]*", context.question))))
-        names = {t for name in context.companies for t in tokenize(name)} & capitalized
-        times = set(tokenize(context.frame.text)) | {t for w in context.frame.words for t in tokenize(w)}
-        terms = set(tokenize(context.question)) - QUESTION_STEMS - GENERIC - names - times
+        names = {t for name in context.companies for t in tokenize(name)}
+        names |= {t for word in re.findall(r"\b[A-Z]{3,5}\b", context.question) for t in tokenize(word)}
+        terms = set(tokenize(context.question)) - QUESTION_STEMS - GENERIC - names - _time_tokens(context)
         return _expand(frozenset(t for t in terms if not t[:1].isdigit()))
 
-    def _select(self, context: Context, candidates: list[Candidate], passages: list[Passage]) -> list[Candidate]:
-        """The best sentence, then others that add a question word not yet covered (or, for a compound or
-        listing question, another figure), while they score close enough to the best."""
-        listing = bool(LISTING.search(context.question))
-        compound = listing or bool(COMPOUND.search(context.question)) or not SINGLE_FACT.search(context.question)
-        limit = self.config.max_sentences + (1 if listing else 0)
-        chosen = [candidates[0]]
-        covered = set(candidates[0].hits)
-        best = candidates[0]
-        for candidate in candidates[1:]:
-            if len(chosen) >= limit:
-                break
+    # selection ---------------------------------------------------------------------------------------------
+    def _eligible_about(self, found: Sentences) -> list[Candidate]:
+        """The candidates about the question's companies (all of them when it names none)."""
+        context = found.context
+        if not context.companies:
+            return found.candidates
+        return [c for c in found.candidates if self._about(context, found.passages[c.passage_index], c)]
+
+    def _eligible(self, found: Sentences) -> list[Candidate]:
+        """The candidates that may answer: about the question's companies, and of the kind asked for."""
+        pool = self._eligible_about(found)
+        analysis = found.context.analysis
+        if analysis is not None and analysis.expects:
+            for narrower in ([c for c in pool if c.typed and c.on_topic], [c for c in pool if c.typed]):
+                if narrower:
+                    return narrower
+        return pool
+
+    def _select(self, found: Sentences) -> list[Candidate]:
+        """The best sentence, then others that add a question word not yet covered (or another figure for what
+        was asked), while they score close enough to the best."""
+        context, passages = found.context, found.passages
+        pool = self._eligible(found) or found.candidates
+        best = self._best(found, pool)
+        analysis = context.analysis
+        compound = analysis is not None and (
+            len(analysis.expects) > 1 or bool(re.search(r"\band\b|,", context.question))
+        )
+        chosen = [best]
+        covered = set(best.hits)
+        for candidate in pool:
+            if candidate is best or len(chosen) >= self.config.max_sentences:
+                continue
             beside = candidate.passage_index == best.passage_index and abs(candidate.position - best.position) == 1
             floor = 0.6 if (beside and compound) else 0.75
             if candidate.score < floor * best.score:
                 continue
-            if context.companies and not self._about(context, passages[candidate.passage_index], candidate):
-                continue  # a sentence about another company (a round-up, a rival's figure) answers nothing here
             tokens = set(tokenize(candidate.sentence))
             if any(jaccard(tokens, set(tokenize(c.sentence))) >= 0.5 for c in chosen):
                 continue
             adds_word = bool(candidate.hits - covered)
-            adds_figure = compound and NUMBER.search(candidate.sentence) and (beside or candidate.hits & covered)
-            if adds_word or adds_figure or self._another_report(candidate, chosen, best, passages):
+            adds_kind = compound and candidate.typed and (beside or candidate.hits & covered)
+            if adds_word or adds_kind or self._another_report(candidate, chosen, best, passages):
                 chosen.append(candidate)
                 covered |= candidate.hits
-        if context.frame.prefer_recent:  # "now", "latest": the newest report first
+        if analysis is not None and analysis.latest:  # "now", "latest": the newest report first
             chosen.sort(key=lambda c: passages[c.passage_index].published or "", reverse=True)
         return chosen
+
+    def _best(self, found: Sentences, pool: list[Candidate]) -> Candidate:
+        """The top candidate; for "now / latest" the one from the newest article among those scoring close to
+        the top, since an older figure for the same thing is out of date."""
+        best = pool[0]
+        analysis = found.context.analysis
+        if analysis is None or not analysis.latest:
+            return best
+        close = [c for c in pool if c.score >= self.config.latest_floor * best.score and c.on_topic == best.on_topic]
+        return max(close, key=lambda c: (found.passages[c.passage_index].published or "", c.score))
 
     def _another_report(
         self, candidate: Candidate, chosen: list[Candidate], best: Candidate, passages: list[Passage]
@@ -243,11 +313,31 @@ class GroundedAnswerer:
         articles = {passages[c.passage_index].article_id for c in chosen}
         if passages[candidate.passage_index].article_id in articles:
             return False
-        stated = {f for c in chosen for f in _figures(c.sentence)}
-        return bool(_figures(candidate.sentence) - stated)
+        stated = {v.amount for c in chosen for v in c.values}
+        return any(v.amount not in stated for v in candidate.values if v.unit is not Unit.COUNT)
+
+    def _listing(self, found: Sentences) -> Draft | None:
+        """'Which miners ...?': for every company whose passage states the thing asked, its best on-topic
+        sentence, one cited line each."""
+        context, passages = found.context, found.passages
+        best_score = found.candidates[0].score if found.candidates else 0.0
+        lines: dict[str, Candidate] = {}
+        for candidate in found.candidates:
+            if not candidate.on_topic or candidate.score < self.config.listing_floor * best_score:
+                continue
+            passage = passages[candidate.passage_index]
+            named = [n for n in passage.companies if context.entities.mentions(candidate.sentence, n)]
+            for company in named[:1] or passage.companies[:1]:
+                lines.setdefault(company, candidate)
+        if len(lines) < 2:
+            return None
+        chosen = list(lines.values())[: self.config.listing_max]
+        return self._compose(context, chosen, passages, direct=False)
 
     # composing ---------------------------------------------------------------------------------------------
-    def _compose(self, chosen: list[Candidate], passages: list[Passage]) -> Draft:
+    def _compose(
+        self, context: Context, chosen: list[Candidate], passages: list[Passage], direct: bool = True
+    ) -> Draft:
         numbers: dict[int, int] = {}
         used: dict[int, list[str]] = {}
         parts: list[str] = []
@@ -261,10 +351,28 @@ class GroundedAnswerer:
                     sentences.insert(0, previous)
             used.setdefault(pi, []).extend(s for s in sentences if s not in used.get(pi, []))
             parts.append(f"{' '.join(sentences)} [{n}]")
+        line = self._direct_line(context, chosen, passages, numbers) if direct else ""
         citations = [Citation.from_passage(n, passages[pi], used[pi]) for pi, n in numbers.items()]
-        text = " ".join(parts)
+        text = " ".join([line, *parts]).strip()
         missing = unverified_figures(text, citations)
         return Draft(text=text, citations=citations, flags=Flags(unverified=bool(missing), unverified_figures=missing))
+
+    @staticmethod
+    def _direct_line(
+        context: Context, chosen: list[Candidate], passages: list[Passage], numbers: dict[int, int]
+    ) -> str:
+        """One short line that states the value asked for, copied from the best sentence, with its outlet and
+        outlet: "Riot Platforms: 18,005 BTC (Business Wire) [1]." The sentences follow it; the citation carries the
+        date (a date in the line would read as a figure to verify)."""
+        analysis = context.analysis
+        unit = analysis.unit if analysis else None
+        best = chosen[0]
+        value = next((v for v in best.values if v.unit is unit), None) if unit else None
+        if value is None:
+            return ""
+        source = passages[best.passage_index].source
+        subject = f"{context.companies[0]}: " if context.companies else ""
+        return f"{subject}{value.text}{f' ({source})' if source else ''} [{numbers[best.passage_index]}]."
 
     @staticmethod
     def _about(context: Context, passage: Passage, candidate: Candidate) -> bool:
@@ -276,37 +384,144 @@ class GroundedAnswerer:
         others = [c for c in passage.companies if c not in context.companies]
         if any(mentions(candidate.sentence, name) for name in others):
             return False
-        return any(mentions(passage.title, name) for name in context.companies)
-
-    def _absent_names(self, question: str, passages: list[Passage]) -> list[str]:
-        """Proper names in the question that no retrieved passage (or its title) mentions."""
-        words = re.findall(r"(?<![\w'])([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)", question)
-        haystack = " ".join(f"{p.title} {p.text} {' '.join(p.companies)}" for p in passages).lower()
-        absent = []
-        for phrase in words:
-            names = [w.removesuffix("'s").removesuffix("’s") for w in phrase.split() if w not in COMMON_CAPS]
-            names = [n for n in names if len(n) > 1 and not set(n.lower().split("-")) <= MONTH_NAMES]
-            if names and names[0].lower() not in haystack:  # the distinctive first word of the name
-                absent.append(" ".join(names))
-        return absent
+        return any(mentions(passage.title, name) for name in context.companies) or bool(
+            set(passage.companies) & set(context.companies) and len(passage.companies) == 1
+        )
 
 
-def _figures(sentence: str) -> set[str]:
-    """The amounts a sentence states: numbers that are not years or days of a month."""
-    found = set()
-    for match in NUMBER_TOKEN.finditer(sentence):
-        number = match.group(0).rstrip(",.")
-        if re.fullmatch(r"(19|20)\d\d", number) or MONTH_BEFORE.search(sentence[: match.start()]):
-            continue
-        found.add(number.replace(",", ""))
-    return found
+# checks: each returns the reason to refuse, or "" ------------------------------------------------------------
+def no_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
+    return "" if found.passages else "No indexed article matches the question and filters."
 
 
-def _with_previous(candidate: Candidate, passages: list[Passage]) -> str:
-    """The sentence with the one before it, which often carries its date ("as of December 31, 2025. ... that stack")."""
-    if candidate.position == 0:
-        return candidate.sentence
-    return f"{split_sentences(passages[candidate.passage_index].text)[candidate.position - 1]} {candidate.sentence}"
+def unknown_company(answerer: GroundedAnswerer, found: Sentences) -> str:
+    analysis = found.context.analysis
+    names = analysis.unknown_names if analysis else []
+    return f"No indexed article mentions {', '.join(names)}." if names else ""
+
+
+def no_usable_sentence(answerer: GroundedAnswerer, found: Sentences) -> str:
+    return "" if found.candidates else "The retrieved passages hold no usable sentence."
+
+
+def company_not_covered(answerer: GroundedAnswerer, found: Sentences) -> str:
+    context = found.context
+    if not context.companies or answerer._eligible_about(found):
+        return ""
+    return f"No retrieved passage is about {' or '.join(context.companies)}."
+
+
+def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
+    top = found.candidates[:3]
+    closeness = max(max(c.score - c.prior for c in top), max(p.dense for p in found.passages))
+    if max(c.lexical for c in top) < answerer.config.min_coverage and closeness < answerer.config.min_semantic:
+        return "The closest passages do not state it."
+    return ""
+
+
+def measure_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
+    if not answerer._predicate(found.context):
+        return ""
+    pool = answerer._eligible_about(found)
+    best_score = pool[0].score if pool else 0.0
+    if any(c.on_topic and c.score >= answerer.config.on_topic_floor * best_score for c in pool):
+        return ""
+    return "The closest passages do not state it."
+
+
+def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
+    analysis = found.context.analysis
+    if analysis is None:
+        return ""
+    pool = [c for c in answerer._eligible_about(found) if c.on_topic or not answerer._predicate(found.context)]
+    if analysis.expects and analysis.expects[0] in UNIT_NAMES and not any(c.typed for c in pool):
+        return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for it."
+    if analysis.wants_value and not any(NUMBER.search(c.sentence) for c in pool[:5]):
+        return "The closest passages give no figure for it."
+    return ""
+
+
+def period_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
+    """The question names a month or quarter, and no passage about it names that period (in the sentence, the
+    one before it or the title): a figure for another period does not answer it."""
+    frame = found.context.frame
+    if not frame.words or not re.search(r"[A-Za-z]", " ".join(frame.words[:1])):
+        return ""  # a bare year is too wide to demand
+    pool = [c for c in answerer._eligible(found) if c.on_topic]
+    if not pool or any(c.features["period"] or _reported_in(frame, found.passages[c.passage_index], c) for c in pool):
+        return ""
+    return f"No retrieved passage reports a figure for {frame.text}."
+
+
+def _reported_in(frame, passage: Passage, candidate: Candidate) -> bool:
+    """Published in the period asked about (or the weeks after, when its figures are reported) and naming no
+    other period: 'mined 445 BTC' in an October 3 production update answers 'in September'."""
+    if candidate.features["other_period"] or not passage.published or frame.start is None:
+        return False
+    return frame.start.isoformat() <= passage.published[:10] <= (frame.end + GRACE_AFTER).isoformat()
+
+
+def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
+    """'Why did X sell its entire treasury?' when no passage about X says all / entire / every."""
+    context = found.context
+    if not context.companies or not PREMISE.search(context.question):
+        return ""
+    pool = answerer._eligible_about(found)
+    if any(WHOLE.search(c.sentence) and c.on_topic for c in pool[:8]):
+        return ""
+    reported = f' It reports: "{pool[0].sentence}"' if pool else ""
+    return f"The news does not report that ({PREMISE.search(context.question).group(0)}).{reported}"
+
+
+CHECKS: tuple[Check, ...] = (
+    no_passages,
+    unknown_company,
+    no_usable_sentence,
+    company_not_covered,
+    off_topic,
+    measure_missing,
+    premise_not_reported,
+    value_missing,
+    period_missing,
+)
+
+
+def _holds_kind(analysis: Analysis | None, sentence: str, values: list[Value], context: Context) -> bool:
+    """The sentence holds a value of the main kind the question asks for."""
+    if analysis is None or not analysis.expects:
+        return False
+    kind = analysis.expects[0]
+    if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
+        return any(v.unit is kind and (not analysis.measure or v.measure in ("", analysis.measure)) for v in values)
+    if kind in (PERSON, ORG):
+        known = {t for name in context.companies for t in name.split()}
+        asked = set(re.findall(r"\b[A-Z][\w&-]+", context.question))
+        pattern = PROPER_NAME if kind == PERSON else CAPITALIZED
+        names = [m.group(1) for m in pattern.finditer(sentence)]
+        return any(not (set(n.split()) <= known | asked) and not MONTH_NAME.fullmatch(n) for n in names)
+    if kind == DATE:
+        return bool(MONTH_NAME.search(sentence) or re.search(r"\b(19|20)\d\d\b", sentence))
+    if kind == PLACE:
+        return bool(re.search(r"\b(in|at|near) [A-Z][a-z]+", sentence))
+    return False
+
+
+QUARTER_MARK = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth)[- ]quarter)\b", re.I)
+ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+
+
+def _period_marks(text: str) -> set[str]:
+    """The months, quarters and years a text names ('August', 'Q3', '2023'): a sentence naming only other ones is
+    about another period than the one asked."""
+    marks = set(MONTH_NAME.findall(text)) | set(re.findall(r"\b(?:19|20)\d\d\b", text))
+    for match in QUARTER_MARK.finditer(text):
+        marks.add(f"Q{match.group(1) or ORDINAL[match.group(2).lower()]}")
+    return marks
+
+
+def _time_tokens(context: Context) -> set[str]:
+    words = f"{context.frame.text} {' '.join(context.frame.words)}"
+    return set(tokenize(words)) | {w.lower() for w in re.findall(r"[A-Za-z]+", words)}
 
 
 def _expand(terms: frozenset[str] | set[str]) -> frozenset[str]:

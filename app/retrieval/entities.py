@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+
+from ingest.text import tokenize
 
 SUFFIXES = (
     "Holdings",
@@ -33,16 +38,60 @@ def aliases_of(name: str) -> set[str]:
     return found
 
 
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’-]*")
+# a lower-case word right before one of these is taken for part of a company name ("argo blockchain")
+NAME_TAILS = frozenset(
+    "blockchain mining miners digital technologies technology holdings inc corp corporation platforms ltd group "
+    "capital infrastructure".split()
+)
+NOT_NAMES = frozenset(
+    "btc ai hpc gpu gpus ceo cfo cto coo usd us eh ph mw gw q1 q2 q3 q4 etf ipo jv bitcoin ether eth nasdaq nyse "
+    "tsx sec i ok jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
 @dataclass
 class Entities:
-    """Maps aliases to canonical company names; matching is case-sensitive for short forms."""
+    """Maps aliases to canonical company names; matching is case-sensitive for short forms in articles, and
+    loose in questions (people type 'riot' and 'corz'). Also knows the index's words, so a name the question
+    uses that no article contains can be told apart from an ordinary word."""
 
     alias_to_name: dict[str, str] = field(default_factory=dict)
+    words: frozenset[str] = frozenset()  # every word of the index, lower-cased
+    plain_words: frozenset[str] = frozenset()  # words the articles also write in lower case (not only names)
+    idf: dict[str, float] = field(default_factory=dict)  # search token -> inverse document frequency over chunks
     _patterns: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
+    _sorted_words: list[str] = field(default_factory=list, repr=False)
+
+    def known_word(self, word: str) -> bool:
+        """The index holds this word, or a word it begins ('Sci' of 'Scientific')."""
+        lowered = word.lower()
+        if lowered in self.words:
+            return True
+        at = bisect.bisect_left(self._sorted_words, lowered)
+        return at < len(self._sorted_words) and self._sorted_words[at].startswith(lowered)
+
+    def term_weight(self, token: str) -> float:
+        """How much a search token tells: its idf, or the largest idf for a token no chunk holds."""
+        return self.idf.get(token, max(self.idf.values(), default=1.0))
 
     @classmethod
-    def from_metadata(cls, rows: list[dict]) -> Entities:
-        entities = cls()
+    def from_metadata(cls, rows: list[dict], texts: list[str] | None = None) -> Entities:
+        words: set[str] = set()
+        plain: set[str] = set()
+        document_frequency: Counter[str] = Counter()
+        for text in texts or []:
+            for word in WORD.findall(text):
+                words.add(word.lower())
+                if word.islower():
+                    plain.add(word)
+            document_frequency.update(set(tokenize(text)))
+        count = max(len(texts or []), 1)
+        idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
+        for meta in rows:
+            words.update(w.lower() for w in WORD.findall(str(meta.get("title") or "")))
+        entities = cls(words=frozenset(words), plain_words=frozenset(plain), idf=idf)
+        entities._sorted_words = sorted(words)
         for meta in rows:
             companies = list(meta.get("companies") or [])
             tickers = list(meta.get("tickers") or [])
@@ -68,6 +117,42 @@ class Entities:
             if name not in seen:
                 seen.append(name)
         return seen
+
+    def in_question(self, question: str) -> list[str]:
+        """The companies a question names, by any alias in any case, except aliases that are also ordinary
+        words of the articles ('applied'), which must keep their capital."""
+        hits: list[tuple[int, str]] = []
+        for alias, name in self.alias_to_name.items():
+            loose = len(alias) >= 3 and alias.lower() not in self.plain_words
+            flags = re.IGNORECASE if loose or " " in alias else 0
+            match = re.search(rf"(?<![\w-]){re.escape(alias)}(?:['’]s)?(?![\w-])", question, flags)
+            if match:
+                hits.append((match.start(), name))
+        seen: list[str] = []
+        for _, name in sorted(hits):
+            if name not in seen:
+                seen.append(name)
+        return seen
+
+    def unknown_names(self, question: str) -> list[str]:
+        """Names in the question that no article contains: a capitalized word past the first (or an upper-case
+        one, or a lower-case word before 'blockchain', 'mining'...), unknown to the index's words and aliases.
+        An ordinary capitalized word ('Counting', 'Toronto-area') is in the articles, so it is not a name."""
+        tokens = list(WORD.finditer(question))
+        aliases = {a.lower() for a in self.alias_to_name}
+        unknown: list[str] = []
+        for i, match in enumerate(tokens):
+            word = match.group(0).removesuffix("'s").removesuffix("’s").rstrip("'’")
+            lowered = word.lower()
+            nxt = tokens[i + 1].group(0).lower() if i + 1 < len(tokens) else ""
+            looks_like_name = (word[0].isupper() and i > 0) or (word.isupper() and len(word) >= 3) or nxt in NAME_TAILS
+            if not looks_like_name or len(word) < 3 or lowered in NOT_NAMES or lowered in aliases:
+                continue
+            parts = [p for p in lowered.split("-") if p]
+            if any(self.known_word(p) for p in parts) or self.known_word(lowered):
+                continue
+            unknown.append(word)
+        return unknown
 
     def mentions(self, text: str, name: str) -> bool:
         return bool(self.pattern(name).search(text))

@@ -16,14 +16,15 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 RECENT = re.compile(r"\b(latest|newest|most recent|recently|current(ly)?|now|today|still|so far|as of now)\b", re.I)
-MONTH_YEAR = re.compile(rf"\b({MONTH_WORDS})\.?(?:\s+of)?(?:\s+(\d{{4}}))?\b", re.I)
+YEAR_WORD = r"(\d{4}|['’]\d{2}\b)"  # 2026, or '26 as people type it
+MONTH_YEAR = re.compile(rf"\b({MONTH_WORDS})\.?(?:\s+of)?(?:\s+{YEAR_WORD})?(?!\w)", re.I)
 MONTH_RANGE = re.compile(
     rf"\b(?:between\s+|from\s+)?({MONTH_WORDS})\.?(?:\s+(\d{{4}}))?\s*(?:-|–|to|and|through|until)\s*"
     rf"({MONTH_WORDS})\.?(?:\s+(\d{{4}}))?\b",
     re.I,
 )
-QUARTER = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?:\s+(?:of\s+)?(\d{4}))?\b", re.I)
-YEAR = re.compile(r"\b(?:in|during|for|of|since)\s+((?:19|20)\d{2})\b", re.I)
+QUARTER = re.compile(rf"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?:\s+(?:of\s+)?{YEAR_WORD})?(?!\w)", re.I)
+YEAR = re.compile(r"\b(?:in|during|for|of|since)\s+(?:(?:calendar|fiscal|full[- ]year)\s+)?((?:19|20)\d{2})\b", re.I)
 RELATIVE = re.compile(r"\b(last|past|this|previous)\s+(week|month|quarter|year)\b", re.I)
 TIME_PATTERNS = (MONTH_RANGE, QUARTER, MONTH_YEAR, YEAR, RELATIVE)  # most specific first
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
@@ -130,7 +131,7 @@ class TimeFrame:
         question's own phrase for it. True when the question names no period."""
         if not self.words:
             return True
-        lowered = text.lower()
+        lowered = text.lower().replace("-", " ")
         short = [w.lower() for w in self.words]
         quarter = re.fullmatch(r"q([1-4])", short[0])
         spelled = [f"{ORDINAL_NAMES[int(quarter.group(1))]} quarter", *short[1:]] if quarter else short
@@ -159,13 +160,13 @@ def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
         frame.words = (calendar.month_name[last], str(end_year))  # reports on a period name its last month
     elif quarter:
         q = int(quarter.group(1) or ORDINALS[quarter.group(2).lower()])
-        y = int(quarter.group(3) or anchor.year)
+        y = full_year(quarter.group(3)) if quarter.group(3) else anchor.year
         frame.start, frame.end = date(y, 3 * q - 2, 1), month_range(y, 3 * q)[1]
         frame.text = quarter.group(0)
         frame.words = (f"Q{q}", str(y))
     elif month and (month.group(2) or month.group(1).lower() not in AMBIGUOUS or month.group(1)[0].isupper()):
         number = MONTHS[month.group(1).lower()]
-        y = int(month.group(2)) if month.group(2) else _year_of(number, anchor)
+        y = full_year(month.group(2)) if month.group(2) else _year_of(number, anchor)
         frame.start, frame.end = month_range(y, number)
         frame.text = month.group(0)
         frame.words = (calendar.month_name[number], str(y))
@@ -180,6 +181,12 @@ def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
         frame.text = relative.group(0)
         frame.prefer_recent = True
     return frame
+
+
+def full_year(text: str) -> int:
+    """'2026' or "'26" as a year."""
+    digits = text.lstrip("'’")
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
 def _plain_word(match: re.Match) -> bool:

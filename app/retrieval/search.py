@@ -86,7 +86,7 @@ class SearchIndex:
             self.position = {chunk.id: i for i, chunk in enumerate(chunks)}
             self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)
             self.sources = np.array([(c.metadata.get("source") or "").lower() for c in chunks], dtype=object)
-            self.entities = Entities.from_metadata([c.metadata for c in chunks])
+            self.entities = Entities.from_metadata([c.metadata for c in chunks], [c.document for c in chunks])
             dates = [c.metadata.get("published") for c in chunks if c.metadata.get("published")]
             self.newest = date.fromisoformat(max(dates)) if dates else None
             self._loaded_mtime = mtime

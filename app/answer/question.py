@@ -1,0 +1,191 @@
+"""Question analysis, done once per question: which companies, which period, what is asked (the measure and the
+kind of answer expected: a BTC count, a dollar amount, megawatts, a person...), and whether it is a listing or a
+comparison with sides. The grounded answerer scores and checks sentences against this record."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.retrieval.entities import Entities
+from app.retrieval.filters import TIME_PATTERNS, TimeFrame
+from ingest.values import Unit, measures_in
+
+PERSON = "person"
+ORG = "org"
+DATE = "date"
+PLACE = "place"
+
+# What a question asks for, read from its words: the first rule that matches gives the main expected kind.
+# Each is (kind, pattern); a question can expect several ("how much and over how long": USD, YEARS).
+EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
+    (
+        Unit.PRICE,
+        re.compile(r"\bper (share|bitcoin|btc|coin)\b|\bshare price\b|\bexercise price\b|\bat what price\b", re.I),
+    ),
+    (
+        Unit.PERCENT,
+        re.compile(
+            r"%|\bpercent|\bpercentage\b|\bwhat (share|portion|fraction)\b|\bhow much of\b|\b(interest|coupon) rate\b|"
+            r"\bwhat rate\b|\byield\b|\bmargin\b",
+            re.I,
+        ),
+    ),
+    (Unit.HASHRATE, re.compile(r"\bhash ?rate\b|\beh/s\b|\bexahash", re.I)),
+    (Unit.MW, re.compile(r"\b(mw|megawatts?|gw|gigawatts?|capacity|critical it load|it load|power)\b", re.I)),
+    (Unit.YEARS, re.compile(r"\bhow long\b|\bhow many years\b|\b(lease|contract|loan) term\b|\bover how long\b", re.I)),
+    (Unit.SHARES, re.compile(r"\bhow many (\w+ )?shares\b|\bhow many warrants\b", re.I)),
+    (
+        Unit.BTC,
+        re.compile(
+            r"\b(how (much|many)|what)\b[^?]*\b(btc|bitcoins?|coins?)\b(?! (miners?|mining|treasury compan))|"
+            r"\b(btc|bitcoin) (stack|treasury|holdings?|reserve|balance)\b|\bhodl\b",
+            re.I,
+        ),
+    ),
+    (
+        Unit.USD,
+        re.compile(
+            r"\$|\busd\b|\bdollars?\b|\bworth\b|\bvalue[ds]?\b|\bcost\b|\bpa(y|id)\b|\bprice\b|\bproceeds\b|"
+            r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blost\b|\bbottom line\b|\bcash\b|"
+            r"\bbring in\b|\bfinancing\b|\bfunding\b|\bhow big (is|was) the (loan|deal|contract|facility)\b|\bowe\b",
+            re.I,
+        ),
+    ),
+    (
+        PERSON,
+        re.compile(
+            r"\bwho (runs|leads|heads|is the (ceo|cfo|cto|chief|president|chair))|\b(ceo|cfo|cto|chief \w+( \w+)? officer|exec(utive)?|chair(man)?|founder)\b",
+            re.I,
+        ),
+    ),
+    (
+        ORG,
+        re.compile(
+            r"^\s*(who|which (company|firm|bank|lender|tenant|utility|partner|buyer|customer|hyperscaler|outlet))\b|\bwhat (coin|stablecoin|bank|company|firm)\b",
+            re.I,
+        ),
+    ),
+    (DATE, re.compile(r"^\s*when\b|\bwhat date\b", re.I)),
+    (PLACE, re.compile(r"^\s*where\b|\bwhich (site|state|city|country)\b|\bwhat (site|state|city|country)\b", re.I)),
+)
+VALUE_ASKED = re.compile(
+    r"\bhow (much|many|big|large|long)\b|\bwhat (was|is|were|are) the (value|amount|size|number|total)\b", re.I
+)
+LISTING = re.compile(
+    r"\b(which|what|any|name the|list( the)?) (miners|companies|firms|operators)\b|\bwho (else )?(has|have|signed|sold|took)\b.*\?$",
+    re.I,
+)
+COMPARE = re.compile(
+    r"\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\bcompared\b|\bbefore and after\b|\bbigger\b|\blarger\b|\bmore than\b", re.I
+)
+STOCK_MOVE = re.compile(r"\b(stock|shares?)\b.*\b(jump|rise|rose|fall|fell|drop|climb|gain|move)", re.I)
+RECENT_WORDS = re.compile(
+    r"\b(these days|lately|at the moment|right now|currently|most recent|latest|newest|now|today|still)\b", re.I
+)
+
+
+@dataclass
+class Side:
+    """One side of a comparison: the sub-question asked on its own, and what it fixes (a company or a period)."""
+
+    question: str
+    company: str = ""
+    period: str = ""
+
+
+@dataclass
+class Analysis:
+    """What a question asks, read once."""
+
+    question: str
+    companies: list[str]
+    unknown_names: list[str]
+    frame: TimeFrame
+    expects: tuple[str, ...] = ()  # Unit values or PERSON / ORG / DATE / PLACE, the main one first
+    wants_value: bool = False  # the question asks for an amount (how much / how many ...)
+    measure: str = ""  # what the amount asked is of: sold, held, mined... (ingest.values.MEASURE_WORDS)
+    listing: bool = False
+    latest: bool = False
+    sides: list[Side] = field(default_factory=list)
+
+    @property
+    def unit(self) -> Unit | None:
+        """The unit of the value asked for, when the main expected kind is one."""
+        return self.expects[0] if self.expects and isinstance(self.expects[0], Unit) else None
+
+
+def expected_kinds(question: str) -> tuple[str, ...]:
+    """The kinds of answer the question's words ask for, the main one first."""
+    kinds: list[str] = []
+    if STOCK_MOVE.search(question):
+        kinds.append(Unit.PERCENT)
+    for kind, pattern in EXPECTS:
+        if pattern.search(question) and kind not in kinds:
+            kinds.append(kind)
+    if Unit.BTC in kinds and Unit.USD in kinds and re.search(r"\b(bitcoins?|btc)\b", question, re.I):
+        if not re.search(r"\$|dollars?|worth|value|proceeds|raise|revenue|pay|cost|price", question, re.I):
+            kinds.remove(Unit.USD)  # 'how much bitcoin did it sell' asks a BTC count, not a dollar amount
+    return tuple(kinds)
+
+
+def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
+    companies = entities.in_question(question)
+    unnamed = question
+    for name in companies:  # "BTC Digital" and "American Bitcoin" say nothing about what is asked
+        for alias in sorted((a for a, n in entities.alias_to_name.items() if n == name), key=len, reverse=True):
+            unnamed = re.sub(rf"(?i)(?<![\w-]){re.escape(alias)}(?:['’]s)?(?![\w-])", " ", unnamed)
+    analysis = Analysis(
+        question=question,
+        companies=companies,
+        unknown_names=entities.unknown_names(question),
+        frame=frame,
+        expects=expected_kinds(unnamed),
+        wants_value=bool(VALUE_ASKED.search(unnamed)),
+        measure=next(iter(measures_in(unnamed)), ""),
+        listing=bool(LISTING.search(question)),
+        latest=frame.prefer_recent or bool(RECENT_WORDS.search(question)),
+    )
+    analysis.sides = comparison_sides(question, companies, entities)
+    return analysis
+
+
+def comparison_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
+    """For a question that compares two companies or two periods, one standalone sub-question per side."""
+    periods = _periods(question)
+    if len(companies) >= 2 and (COMPARE.search(question) or re.search(r"\b(both|each|either)\b", question)):
+        if len(companies) > 3:
+            return []
+        sides = []
+        for company in companies:
+            text = question
+            for other in companies:
+                if other != company:
+                    text = entities.pattern(other).sub(" ", text)
+                    text = re.sub(rf"(?i)\b{re.escape(other)}\b", " ", text)
+            sides.append(Side(re.sub(r"\s+", " ", f"{company}: {text}").strip(), company=company))
+        return sides
+    if len(periods) >= 2:
+        base = question
+        for period in periods:
+            base = base.replace(period, " ")
+        base = re.sub(r"\b(vs\.?|versus|compared (to|with)|and|or|from|to)\b(?=\W*(\?|$|,))", " ", base)
+        base = re.sub(r"\s+", " ", base).strip(" ?:,")
+        return [Side(f"{base} in {period}?", period=period) for period in periods]
+    return []
+
+
+def _periods(question: str) -> list[str]:
+    """The distinct time expressions a question holds, in order."""
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in TIME_PATTERNS:
+        for match in pattern.finditer(question):
+            span = match.span()
+            if any(span[0] < e and s < span[1] for s, e in taken):
+                continue
+            if not re.search(r"\d|Q[1-4]|quarter", match.group(0), re.I) and not match.group(0)[0].isupper():
+                continue  # a bare lower-case month word: 'may', 'march'
+            taken.append(span)
+            found.append((span[0], match.group(0).strip()))
+    return [text for _, text in sorted(found)]

@@ -1,0 +1,141 @@
+"""Typed values in news text: "4,451 BTC", "$305 million", "$70 per share", "250 MW", "14%", "five-year", each
+with its unit, its amount as a number and its exact wording, so an answer can state a figure as the source wrote it
+and a question that asks for a kind of value is answered only by a sentence that holds one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Unit(StrEnum):
+    BTC = "btc"
+    USD = "usd"
+    PRICE = "price"  # an amount per unit: "$70 per share", "$88,870 per bitcoin"
+    MW = "mw"  # power capacity, GW converted
+    PERCENT = "percent"
+    YEARS = "years"  # a term: "five-year lease", "15 years"
+    HASHRATE = "hashrate"  # EH/s
+    SHARES = "shares"
+    COUNT = "count"  # any other number: acres, employees, miners
+
+
+SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
+SCALE["trillion"] = 1e12
+WORD_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)"  # "4,451", "1,025.69", "0.1235"; no trailing comma
+SCALE_WORDS = r"(?:thousand|million|billion|trillion|bn|mn|[mbk])\b"
+PER = r"(?:\s*(?:per|a|each|/)\s*(?P<per>share|bitcoin|btc|coin|unit|warrant|mwh|kwh|megawatt-hour|exahash|eh/s))"
+
+# most specific first: a span taken by one pattern is not read again by a later one
+PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
+    (Unit.PRICE, re.compile(rf"(?:US)?\$\s?(?P<n>{NUMBER})(?:\s*(?P<scale>{SCALE_WORDS}))?{PER}", re.I)),
+    (Unit.USD, re.compile(rf"(?:US)?\$\s?(?P<n>{NUMBER})(?:\s*(?P<scale>{SCALE_WORDS}))?", re.I)),
+    (Unit.USD, re.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>{SCALE_WORDS})?\s*(?:US )?dollars\b", re.I)),
+    (
+        Unit.BTC,
+        re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:BTC|bitcoins?)\b(?!\s+Digital)", re.I),
+    ),
+    (Unit.MW, re.compile(rf"(?P<n>{NUMBER})(?:\s*|-)(?P<unit>MW|GW|megawatts?|gigawatts?)\b", re.I)),
+    (Unit.PERCENT, re.compile(rf"(?P<n>{NUMBER})\s*(?:%|percent\b|per cent\b)", re.I)),
+    (Unit.HASHRATE, re.compile(rf"(?P<n>{NUMBER})\s*EH/s", re.I)),
+    (
+        Unit.YEARS,
+        re.compile(rf"(?P<n>{NUMBER}|{'|'.join(WORD_NUMBERS)})(?:-|\s)(?:year|yr)s?\b(?!\s+(?:ago|old))", re.I),
+    ),
+    (Unit.SHARES, re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>million|billion)\b)?\s*(?:\w+\s)?shares\b", re.I)),
+    (Unit.COUNT, re.compile(rf"(?<![\w.$])(?P<n>{NUMBER})")),
+)
+# What an amount measures, from the words just before it ("sold 4,451 BTC", "held 1,025.69 BTC"). The nearest
+# measure word wins; MEASURE_WINDOW characters back at most.
+MEASURE_WORDS = {
+    "sold": "sell sells sold sale sales selling offload offloaded offloading dispose disposed liquidated dumped",
+    "held": "hold holds held holding holdings treasury reserve reserves balance stack hodl owned",
+    "mined": "mine mines mined mining produce produces produced production output",
+    "bought": "buy buys bought purchase purchased acquire acquired",
+    "raised": "raise raises raised raising offering placement financing loan notes borrowed",
+    "revenue": "revenue revenues",
+    "income": "income profit earnings loss",
+}
+MEASURE_OF = {word: measure for measure, words in MEASURE_WORDS.items() for word in words.split()}
+MEASURE_WORD = re.compile(rf"\b({'|'.join(sorted(MEASURE_OF, key=len, reverse=True))})\b", re.I)
+MEASURE_WINDOW = 60
+YEAR_OR_DAY = re.compile(r"^(?:19|20)\d\d$")
+MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$")
+
+
+@dataclass(frozen=True)
+class Value:
+    """One typed value as a sentence states it."""
+
+    unit: Unit
+    amount: float  # in the unit's base: dollars, BTC, MW, percent points, years
+    text: str  # the exact wording: "$305 million", "4,451 BTC"
+    figure: str  # the number as written: "$305 million" → "305", "4,451 BTC" → "4,451"
+    start: int
+    end: int
+    per: str = ""  # for PRICE: what one unit is ("share", "bitcoin")
+    measure: str = ""  # what the amount is of, from the nearest measure word before it: "sold", "held"...
+
+
+def _amount(number: str, scale: str | None) -> float:
+    if number.lower() in WORD_NUMBERS:
+        return float(WORD_NUMBERS[number.lower()])
+    value = float(number.replace(",", ""))
+    return value * SCALE.get((scale or "").lower(), 1.0)
+
+
+def values_in(text: str) -> list[Value]:
+    """Every typed value in the text, in order of position; years and days of a month are not values."""
+    taken: list[tuple[int, int]] = []
+    found: list[Value] = []
+    for unit, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            number = match.group("n")
+            if unit is Unit.COUNT and (YEAR_OR_DAY.match(number) or MONTH_BEFORE.search(text[:start])):
+                continue
+            groups = match.groupdict()
+            amount = _amount(number, groups.get("scale"))
+            if unit is Unit.MW and (groups.get("unit") or "").lower().startswith("g"):
+                amount *= 1000
+            phrase = match.group(0).strip().rstrip(".,")
+            measure = measure_before(text, start)
+            found.append(
+                Value(
+                    unit,
+                    amount,
+                    phrase,
+                    number.rstrip(".,"),
+                    start,
+                    start + len(phrase),
+                    groups.get("per") or "",
+                    measure,
+                )
+            )
+            taken.append((start, end))
+    return sorted(found, key=lambda v: v.start)
+
+
+def has_unit(text: str, unit: Unit) -> bool:
+    return any(v.unit is unit for v in values_in(text))
+
+
+def measure_before(text: str, position: int) -> str:
+    """The measure named nearest before `position` (within MEASURE_WINDOW characters), or ''."""
+    words = list(MEASURE_WORD.finditer(text, max(0, position - MEASURE_WINDOW), position))
+    return MEASURE_OF[words[-1].group(1).lower()] if words else ""
+
+
+def measures_in(text: str) -> list[str]:
+    """Every measure a text names, in order (for a question: what it asks about)."""
+    return [MEASURE_OF[m.group(1).lower()] for m in MEASURE_WORD.finditer(text)]

@@ -1,0 +1,105 @@
+"""Question analysis and the rules around it, on a small synthetic index vocabulary (no model, no Chroma)."""
+
+from datetime import date
+
+import pytest
+
+from app.answer.base import Citation, Draft, Flags, combine
+from app.answer.question import ORG, PERSON, analyse, expected_kinds
+from app.conversation import Turn, resolve_followup
+from app.retrieval.entities import Entities
+from app.retrieval.filters import parse_time_frame
+from ingest.values import Unit
+
+META = [
+    {
+        "title": "Core Scientific rejects CoreWeave",
+        "companies": ["Core Scientific", "CoreWeave"],
+        "tickers": ["CORZ", "CRWV"],
+    },
+    {"title": "Riot Platforms sells BTC", "companies": ["Riot Platforms"], "tickers": ["RIOT"]},
+    {"title": "Applied Digital leases", "companies": ["Applied Digital"], "tickers": ["APLD"]},
+]
+TEXTS = [
+    "Counting every vote, holders of Core Scientific rejected the deal. The company applied for permits.",
+    "Riot sold 1,818 BTC in December 2025 near Toronto and Rockdale.",
+    "Applied Digital signed leases at its Polaris Forge 1 campus.",
+]
+
+
+@pytest.fixture(scope="module")
+def entities() -> Entities:
+    return Entities.from_metadata(META, TEXTS)
+
+
+def test_tickers_and_lower_case_names_are_companies(entities):
+    assert entities.in_question("how many CORZ shares voted?") == ["Core Scientific"]
+    assert entities.in_question("what did riot sell in december?") == ["Riot Platforms"]
+    assert entities.in_question("the company applied for permits") == []  # 'applied' is an ordinary word here
+
+
+def test_ordinary_capitalized_words_are_not_unknown_names(entities):
+    assert entities.unknown_names("Counting warrants, how much could Riot raise?") == []
+    assert entities.unknown_names("How big is Riot's Toronto-area site in Sept 2025?") == []
+    assert entities.unknown_names("How much did Digihost mine?") == ["Digihost"]
+    assert entities.unknown_names("how much btc did argo blockchain sell?") == ["argo"]
+
+
+@pytest.mark.parametrize(
+    ("question", "main"),
+    [
+        ("How much bitcoin did Cango sell?", Unit.BTC),
+        ("How much did Cango raise?", Unit.USD),
+        ("How many MW will AMD take?", Unit.MW),
+        ("At what price per share can Nvidia buy?", Unit.PRICE),
+        ("What interest rate does the loan carry?", Unit.PERCENT),
+        ("How long is the lease?", Unit.YEARS),
+        ("How much did APLD stock jump?", Unit.PERCENT),
+        ("Who runs Applied Digital?", PERSON),
+        ("Which bank lent Galaxy the money?", ORG),
+    ],
+)
+def test_expected_kind_of_answer(question, main):
+    assert expected_kinds(question)[0] == main
+
+
+def test_bitcoin_miners_do_not_make_a_question_about_a_btc_amount():
+    assert Unit.BTC not in expected_kinds("How much in AI contracts have bitcoin miners announced?")
+
+
+def test_comparisons_get_one_side_per_period_or_company(entities):
+    question = "CORZ colocation revenue: Q4 '25 vs Q1 '26?"
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    assert [s.period for s in analysis.sides] == ["Q4 '25", "Q1 '26"]
+    assert all("colocation revenue" in s.question for s in analysis.sides)
+    question = "Riot vs Core Scientific: who sold more BTC?"
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert [s.company for s in sides] == ["Riot Platforms", "Core Scientific"]
+    assert "Core Scientific" not in sides[0].question and "Riot" not in sides[1].question
+
+
+def test_follow_ups_carry_company_period_and_place(entities):
+    turns = [Turn("user", "what did riot mine in September 2025?"), Turn("assistant", "445 BTC.")]
+    assert resolve_followup("and how many did they sell that month?", turns, entities) == (
+        "How many did Riot Platforms sell in September 2025?"
+    )
+    turns = [Turn("user", "Who is the tenant at Applied Digital's Polaris Forge 1?"), Turn("assistant", "CoreWeave.")]
+    resolved = resolve_followup("could they take more there?", turns, entities)
+    assert "Applied Digital" in resolved and "at Polaris Forge 1" in resolved
+    turns = [Turn("user", "What AI cloud contract did Riot sign with Microsoft?"), Turn("assistant", "...")]
+    assert (
+        resolve_followup("What about with Nvidia?", turns, entities)
+        == "What AI cloud contract did Riot sign with Nvidia?"
+    )
+
+
+def test_combined_sides_renumber_their_citations():
+    def draft(chunk: str, text: str) -> Draft:
+        return Draft(text, [Citation(1, chunk, chunk, "t", "s", "2026-01-01", "u", "p")], Flags())
+
+    merged = combine([("Q4 2025", draft("a::0", "$31.3 million [1]")), ("Q1 2026", draft("b::0", "$77.5 million [1]"))])
+    assert merged.text == "Q4 2025: $31.3 million [1] Q1 2026: $77.5 million [2]"
+    assert [c.n for c in merged.citations] == [1, 2]
+    refused = Draft("no", [], Flags(refused=True, reason="No passage."))
+    partial = combine([("A", draft("a::0", "x [1]")), ("B", refused)])
+    assert not partial.flags.refused and "B: the indexed news does not say" in partial.text

@@ -1,0 +1,39 @@
+"""Typed values: unit, amount, wording as written, and the measure named before them."""
+
+import pytest
+
+from ingest.values import Unit, values_in
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Cango sold 4,451 BTC or about $305 million.",
+            [(Unit.BTC, 4451.0, "4,451 BTC"), (Unit.USD, 305e6, "$305 million")],
+        ),
+        ("an average of $88,870 per bitcoin", [(Unit.PRICE, 88870.0, "$88,870 per bitcoin")]),
+        ("25 MW now and a 1.5 GW campus", [(Unit.MW, 25.0, "25 MW"), (Unit.MW, 1500.0, "1.5 GW")]),
+        ("a 250-megawatt site", [(Unit.MW, 250.0, "250-megawatt")]),
+        ("its stake rises to 14%", [(Unit.PERCENT, 14.0, "14%")]),
+        ("a five-year lease", [(Unit.YEARS, 5.0, "five-year")]),
+        ("30 million shares", [(Unit.SHARES, 30e6, "30 million shares")]),
+        (
+            "held 1,025.69 bitcoin and ran 40.5 EH/s",
+            [(Unit.BTC, 1025.69, "1,025.69 bitcoin"), (Unit.HASHRATE, 40.5, "40.5 EH/s")],
+        ),
+    ],
+)
+def test_values_keep_unit_amount_and_wording(text, expected):
+    assert [(v.unit, v.amount, v.text) for v in values_in(text)] == expected
+
+
+def test_years_days_and_names_are_not_values():
+    values = values_in("In December 2024, BTC Digital sold shares on March 31, 2026.")
+    assert all(v.unit is not Unit.BTC for v in values)  # '2024, BTC Digital' is a year and a name
+    assert [v.figure for v in values] == []
+
+
+def test_the_measure_is_the_nearest_word_before_the_amount():
+    sold, held = values_in("Cango sold 2,000 BTC in March; after the sale it held 1,025.69 BTC.")
+    assert (sold.measure, held.measure) == ("sold", "held")
