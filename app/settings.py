@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from app.answer.weights import default_weights
 from ingest.settings import DEFAULT_EMBEDDING_MODEL, DEFAULT_ENCODING, IndexSettings
 
 __all__ = ["DEFAULT_EMBEDDING_MODEL", "DEFAULT_ENCODING", "GroundedConfig", "SearchConfig", "Settings"]
@@ -23,26 +24,11 @@ class SearchConfig(BaseModel):
     duplicate_threshold: float = 0.7
 
 
-DEFAULT_WEIGHTS = {
-    "coverage": 0.5,
-    "retrieval": 0.2,
-    "recency": 0.1,
-    "figure": 0.15,
-    "no_figure": -0.1,
-    "company": 0.1,
-    "period": 0.25,
-    "other_period": -0.15,
-    "on_topic": 0.15,
-    "answer_type": 0.2,
-    "semantic": 0.5,
-}
-
-
 class GroundedConfig(BaseModel):
     """Knobs of the grounded (no-LLM) answerer; `weights` are its sentence features' (app/answer/grounded.py
     FEATURES), refit on an eval set's tune split by `newsdesk eval fit-weights`."""
 
-    weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    weights: dict[str, float] = Field(default_factory=default_weights)
     max_sentences: int = 3
     semantic_top: int = 4  # sentences re-scored by similarity when words cannot decide
     semantic_margin: float = 0.08
@@ -50,7 +36,7 @@ class GroundedConfig(BaseModel):
     min_semantic: float = 0.45
     on_topic_floor: float = 0.8
     another_report_floor: float = 0.9
-    latest_floor: float = 0.85  # for "now / latest", the newest sentence scoring this close to the best wins
+    latest_floor: float = 0.7  # for "now / latest", the newest sentence scoring this close to the best wins
     listing_floor: float = 0.5  # a listing's lines score at least this share of the best sentence
     listing_max: int = 8
 

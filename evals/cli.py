@@ -212,7 +212,38 @@ def bench_query_cmd(
     console.print(table)
 
 
+def fit_weights_command(
+    set_name: Annotated[str, typer.Argument(metavar="SET", help="An eval set (path or name in evals/sets/).")],
+    split: Annotated[str | None, typer.Option("--split", help="The split to fit on (tune); all when none.")] = "tune",
+    write: Annotated[bool, typer.Option("--write", help="Store the weights in app/answer/weights.json.")] = False,
+    home: Annotated[Path | None, typer.Option("--home", help="Data dir of the index the set asks about.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Refit the grounded answerer's feature weights on an eval set's tune split (logistic regression)."""
+    from app.assistant import Assistant
+    from evals.fit import fit_weights
+
+    try:
+        result = fit_weights(Assistant(settings_from(home=home)), set_name, split, write)
+    except NewsdeskError as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return
+    table = Table("feature", "weight", title=f"fitted on {set_name} ({split or 'all'})")
+    for name, weight in result.weights.items():
+        table.add_row(name, f"{weight:+.4f}")
+    console.print(table)
+    console.print(
+        f"{result.questions} questions, {result.examples} sentences ({result.positives} state a gold figure); "
+        f"best sentence is a gold one for {result.accuracy:.3f} of questions (weights before: {result.baseline:.3f})"
+    )
+    if write:
+        console.print("written to app/answer/weights.json")
+
+
 def register(cli: typer.Typer) -> None:
-    """The `newsdesk.commands` entry point: adds `newsdesk eval` and `newsdesk bench` to the main command."""
+    """The `newsdesk.commands` entry point: adds `newsdesk eval`, `newsdesk fit-weights` and `newsdesk bench`."""
     cli.command("eval")(eval_command)
+    cli.command("fit-weights")(fit_weights_command)
     cli.add_typer(bench_cli, name="bench")

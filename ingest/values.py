@@ -63,6 +63,7 @@ MEASURE_WORDS = {
     "raised": "raise raises raised raising offering placement financing loan notes borrowed",
     "revenue": "revenue revenues",
     "income": "income profit earnings loss",
+    "rate": "rate rates interest coupon yield",
 }
 MEASURE_OF = {word: measure for measure, words in MEASURE_WORDS.items() for word in words.split()}
 MEASURE_WORD = re.compile(rf"\b({'|'.join(sorted(MEASURE_OF, key=len, reverse=True))})\b", re.I)

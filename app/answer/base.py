@@ -136,8 +136,9 @@ def combine(drafts: list[tuple[str, Draft]]) -> Draft:
     flags = Flags()
     by_chunk: dict[str, int] = {}
     for label, draft in drafts:
+        prefix = f"{label}: " if label else ""
         if draft.flags.refused:
-            parts.append(f"{label}: the indexed news does not say ({draft.flags.reason})")
+            parts.append(f"{prefix}the indexed news does not say ({draft.flags.reason.rstrip('.')}).")
             continue
         renumber: dict[int, int] = {}
         for citation in draft.citations:
@@ -146,7 +147,7 @@ def combine(drafts: list[tuple[str, Draft]]) -> Draft:
                 citations.append(replace(citation, n=by_chunk[citation.chunk_id]))
             renumber[citation.n] = by_chunk[citation.chunk_id]
         text = MARKER_NUMBER.sub(lambda m, table=renumber: f"[{table.get(int(m.group(1)), m.group(1))}]", draft.text)
-        parts.append(f"{label}: {text}")
+        parts.append(f"{prefix}{text}")
         flags.unverified_figures += [f for f in draft.flags.unverified_figures if f not in flags.unverified_figures]
     flags.unverified = bool(flags.unverified_figures)
     return Draft(" ".join(parts), citations, flags)

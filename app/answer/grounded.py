@@ -14,6 +14,7 @@ How it decides, in three steps a reader can change one at a time:
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -73,6 +74,14 @@ PREMISE = re.compile(
     r"\b(all (of )?(its|their|the)|(its|their) entire|entire|every|whole|give up|gave up|quit|stop(ped)? mining)\b",
     re.I,
 )
+HEDGE = re.compile(
+    r"\b(could|would|as much as|up to|if (all|every|the)\b[^.]*\b(exercised|renewed|extended|met)|potential(ly)?|"
+    r"options? (are|is) exercised|with (all )?(renewal|extension) options)\b",
+    re.I,
+)
+HEDGE_ASKED = re.compile(
+    r"\b(including|counting|with (all|every)|if (all|every|the)|up to|at most|maximum|potential(ly)?|could)\b", re.I
+)
 UNIT_NAMES = {
     Unit.BTC: "bitcoin amount",
     Unit.USD: "dollar amount",
@@ -96,6 +105,8 @@ FEATURES = (
     "other_period",  # the sentence names another month than the one asked about
     "on_topic",  # a word (or synonym) of what is asked is in the sentence, names left out
     "answer_type",  # the sentence holds a value of the kind asked for (BTC, $, MW, %, a person...)
+    "hedged",  # the sentence states a value that only might be ('up to', 'if all options are exercised')...
+    "hedge_asked",  # ... and the question asks for that one ('including renewal options', 'counting warrants')
     "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
 )
 
@@ -185,6 +196,7 @@ class GroundedAnswerer:
         recency = _recency(passages) if latest else [0.0] * len(passages)
         predicate = self._predicate(context)
         asked = _period_marks(" ".join(context.frame.words))
+        hedge_asked = bool(HEDGE_ASKED.search(context.question))
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
             sentences = split_sentences(passage.text)
@@ -195,6 +207,7 @@ class GroundedAnswerer:
                 values = values_in(sentence)
                 previous = sentences[position - 1] if position else ""
                 named = _period_marks(sentence)
+                hedged = bool(HEDGE.search(sentence))
                 other_period = float(bool(asked and named and not named & asked))
                 features = {
                     "coverage": sum(w for t, w in term_weights.items() if t in tokens or synonyms[t] & tokens) / total,
@@ -215,6 +228,8 @@ class GroundedAnswerer:
                         bool(_expand(set(tokenize(context.entities.without_names(sentence)))) & predicate)
                     ),
                     "answer_type": float(_holds_kind(analysis, sentence, values, context)),
+                    "hedged": float(hedged and not hedge_asked),
+                    "hedge_asked": float(hedged and hedge_asked),
                 }
                 prior = sum(weights.get(name, 0.0) * value for name, value in features.items())
                 hits = frozenset(t for t in term_weights if t in tokens)
@@ -301,7 +316,7 @@ class GroundedAnswerer:
         if analysis is None or not analysis.latest:
             return best
         close = [c for c in pool if c.score >= self.config.latest_floor * best.score and c.on_topic == best.on_topic]
-        return max(close, key=lambda c: (found.passages[c.passage_index].published or "", c.score))
+        return max(close, key=lambda c: (_as_of(c, found.passages[c.passage_index]), c.score))
 
     def _another_report(
         self, candidate: Candidate, chosen: list[Candidate], best: Candidate, passages: list[Passage]
@@ -361,18 +376,19 @@ class GroundedAnswerer:
     def _direct_line(
         context: Context, chosen: list[Candidate], passages: list[Passage], numbers: dict[int, int]
     ) -> str:
-        """One short line that states the value asked for, copied from the best sentence, with its outlet and
-        outlet: "Riot Platforms: 18,005 BTC (Business Wire) [1]." The sentences follow it; the citation carries the
-        date (a date in the line would read as a figure to verify)."""
+        """One short line that states the value asked for, copied from the best sentence: "Riot Platforms:
+        18,005 BTC [1]." The sentences follow it; the citation carries outlet and date (a date or an outlet such
+        as '101 finance' in the line would read as a figure to verify)."""
         analysis = context.analysis
         unit = analysis.unit if analysis else None
         best = chosen[0]
-        value = next((v for v in best.values if v.unit is unit), None) if unit else None
+        measure = analysis.measure if analysis else ""
+        typed = [v for v in best.values if v.unit is unit] if unit else []
+        value = next((v for v in typed if v.measure == measure), typed[0] if typed else None)
         if value is None:
             return ""
-        source = passages[best.passage_index].source
         subject = f"{context.companies[0]}: " if context.companies else ""
-        return f"{subject}{value.text}{f' ({source})' if source else ''} [{numbers[best.passage_index]}]."
+        return f"{subject}{value.text} [{numbers[best.passage_index]}]."
 
     @staticmethod
     def _about(context: Context, passage: Passage, candidate: Candidate) -> bool:
@@ -458,6 +474,9 @@ def _reported_in(frame, passage: Passage, candidate: Candidate) -> bool:
     other period: 'mined 445 BTC' in an October 3 production update answers 'in September'."""
     if candidate.features["other_period"] or not passage.published or frame.start is None:
         return False
+    asked, titled = _period_marks(" ".join(frame.words)), _period_marks(passage.title)
+    if titled and not titled & asked:
+        return False  # a Q4 results story published in February does not report Q1
     return frame.start.isoformat() <= passage.published[:10] <= (frame.end + GRACE_AFTER).isoformat()
 
 
@@ -517,6 +536,22 @@ def _period_marks(text: str) -> set[str]:
     for match in QUARTER_MARK.finditer(text):
         marks.add(f"Q{match.group(1) or ORDINAL[match.group(2).lower()]}")
     return marks
+
+
+MONTH_NUMBER = {m: i for i, m in enumerate(calendar.month_name) if m}
+
+
+def _as_of(candidate: Candidate, passage: Passage) -> str:
+    """The date a sentence's figure is as of, for ordering reports: the latest month or year-end it names
+    ('at the end of 2025' → 2025-12; 'as of March 31, 2026' → 2026-03), else its article's publication date."""
+    stamps = []
+    for month, year in re.findall(
+        rf"\b({'|'.join(MONTH_NUMBER)})\b(?:\s+\d{{1,2}},)?\s+((?:19|20)\d\d)\b", candidate.sentence
+    ):
+        stamps.append(f"{year}-{MONTH_NUMBER[month]:02d}")
+    for year in re.findall(r"\b(?:end of|year-end|close of)\s+((?:19|20)\d\d)\b", candidate.sentence):
+        stamps.append(f"{year}-12")
+    return max(stamps) if stamps else (passage.published or "")[:7]
 
 
 def _time_tokens(context: Context) -> set[str]:

@@ -26,8 +26,8 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (
         Unit.PERCENT,
         re.compile(
-            r"%|\bpercent|\bpercentage\b|\bwhat (share|portion|fraction)\b|\bhow much of\b|\b(interest|coupon) rate\b|"
-            r"\bwhat rate\b|\byield\b|\bmargin\b",
+            r"\b(what|which|how (much|many))( \w+)? (%|percent|percentage|share|portion|fraction)|\bhow much of\b|"
+            r"\bpercentage\b|\b(interest|coupon) rate\b|\bwhat rate\b|\byield\b|\bmargin\b",
             re.I,
         ),
     ),
@@ -70,8 +70,13 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (PLACE, re.compile(r"^\s*where\b|\bwhich (site|state|city|country)\b|\bwhat (site|state|city|country)\b", re.I)),
 )
 VALUE_ASKED = re.compile(
-    r"\bhow (much|many|big|large|long)\b|\bwhat (was|is|were|are) the (value|amount|size|number|total)\b", re.I
+    r"\bhow (much|many|big|large|long)\b|\bwhat (was|is|were|are) the (value|amount|size|number|total)\b|"
+    r"\b(ratio|premium|multiple)\b",
+    re.I,
 )
+# "how much did it sell, and what revenue did it book?": two questions in one, answered clause by clause
+CLAUSE = re.compile(r",?\s+and\s+(?=(?:what|how|who|which|when|where|did|does|is|was|were)\b)", re.I)
+PRONOUN = re.compile(r"\b(it|its|they|their|the company|the firm)\b", re.I)
 LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (miners|companies|firms|operators)\b|\bwho (else )?(has|have|signed|sold|took)\b.*\?$",
     re.I,
@@ -151,7 +156,11 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
 
 
 def comparison_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
-    """For a question that compares two companies or two periods, one standalone sub-question per side."""
+    """For a question that compares two companies or two periods, or asks two things, one standalone
+    sub-question per side."""
+    clauses = [c.strip(" ,?") for c in CLAUSE.split(question) if c.strip(" ,?")]
+    if len(clauses) == 2 and not COMPARE.search(question):
+        return _clause_sides(clauses, companies, entities)
     periods = _periods(question)
     if len(companies) >= 2 and (COMPARE.search(question) or re.search(r"\b(both|each|either)\b", question)):
         if len(companies) > 3:
@@ -173,6 +182,21 @@ def comparison_sides(question: str, companies: list[str], entities: Entities) ->
         base = re.sub(r"\s+", " ", base).strip(" ?:,")
         return [Side(f"{base} in {period}?", period=period) for period in periods]
     return []
+
+
+def _clause_sides(clauses: list[str], companies: list[str], entities: Entities) -> list[Side]:
+    """Each clause as its own question: the company carried into a clause that only says 'it', and a period
+    that opens the question ('In Q1 '26 how much ... and what ...') carried into both."""
+    first, second = clauses
+    opening = next((p for p in _periods(first) if first.lower().startswith(("in " + p).lower())), "")
+    subject = companies[0] if companies else ""
+    if subject and not entities.in_question(second):
+        second = PRONOUN.sub(lambda m: subject + ("'s" if m.group(0).lower() in ("its", "their") else ""), second, 1)
+        if subject not in second:
+            second = f"{subject}: {second}"
+    if opening and opening not in second:
+        second = f"{second} in {opening}"
+    return [Side(f"{first}?"), Side(f"{second}?")]
 
 
 def _periods(question: str) -> list[str]:

@@ -125,7 +125,7 @@ def test_streaming_yields_text_then_the_answer(assistant):
 
 def test_latest_holding_leads_with_the_newest_report(assistant):
     answer = assistant.ask("How much bitcoin does Cango hold now?")
-    assert "1,026" in answer.answer, answer.answer
+    assert "1,026" in answer.answer or "1,025.69" in answer.answer, answer.answer  # both from the newest report
     dates = [c.published for c in answer.citations]
     assert dates[0] == max(dates), dates
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from evals.evalset import EvalSetError, load_set
+from evals.evalset import TYPES, EvalSetError, load_set
 from evals.runner import EvalRunError, run_eval
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,3 +135,10 @@ def _cli():
     from app.cli import with_plugins
 
     return with_plugins()
+
+
+def test_the_newuser_set_is_split_before_use_with_every_type_in_both_halves():
+    tune, check = load_set("newuser", "tune"), load_set("newuser", "check")
+    assert len(tune) + len(check) == len(load_set("newuser")) >= 120
+    assert {q.type for q in tune} == {q.type for q in check} == set(TYPES)
+    assert not {q.id for q in tune} & {q.id for q in check}
