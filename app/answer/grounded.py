@@ -82,6 +82,9 @@ HEDGE = re.compile(
 HEDGE_ASKED = re.compile(
     r"\b(including|counting|with (all|every)|if (all|every|the)|up to|at most|maximum|potential(ly)?|could)\b", re.I
 )
+# one fact asked ('how much ...?'): one sentence will do; otherwise sentences that add a figure are added
+SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
+COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
 UNIT_NAMES = {
     Unit.BTC: "bitcoin amount",
     Unit.USD: "dollar amount",
@@ -272,7 +275,11 @@ class GroundedAnswerer:
         pool = self._eligible_about(found)
         analysis = found.context.analysis
         if analysis is not None and analysis.expects:
-            for narrower in ([c for c in pool if c.typed and c.on_topic], [c for c in pool if c.typed]):
+            for narrower in (
+                [c for c in pool if c.typed and c.on_topic and not c.features["other_period"]],
+                [c for c in pool if c.typed and c.on_topic],
+                [c for c in pool if c.typed],
+            ):
                 if narrower:
                     return narrower
         return pool
@@ -284,12 +291,11 @@ class GroundedAnswerer:
         pool = self._eligible(found) or found.candidates
         best = self._best(found, pool)
         analysis = context.analysis
-        compound = analysis is not None and (
-            len(analysis.expects) > 1 or bool(re.search(r"\band\b|,", context.question))
-        )
+        compound = bool(COMPOUND.search(context.question)) or not SINGLE_FACT.search(context.question)
         chosen = [best]
         covered = set(best.hits)
-        for candidate in pool:
+        others = (self._eligible_about(found) or found.candidates) if compound else pool
+        for candidate in others:
             if candidate is best or len(chosen) >= self.config.max_sentences:
                 continue
             beside = candidate.passage_index == best.passage_index and abs(candidate.position - best.position) == 1
@@ -300,7 +306,8 @@ class GroundedAnswerer:
             if any(jaccard(tokens, set(tokenize(c.sentence))) >= 0.5 for c in chosen):
                 continue
             adds_word = bool(candidate.hits - covered)
-            adds_kind = compound and candidate.typed and (beside or candidate.hits & covered)
+            figure = candidate.typed or bool(NUMBER.search(candidate.sentence))
+            adds_kind = compound and figure and (beside or candidate.hits & covered)
             if adds_word or adds_kind or self._another_report(candidate, chosen, best, passages):
                 chosen.append(candidate)
                 covered |= candidate.hits
@@ -333,30 +340,41 @@ class GroundedAnswerer:
 
     def _listing(self, found: Sentences) -> Draft | None:
         """'Which miners ...?': for every company whose passage states the thing asked, its best on-topic
-        sentence, one cited line each."""
+        sentence, one cited line each, led by the company's name. The question's own companies ('leasing from
+        CoreWeave') are not listed; 'sold all their bitcoin' lists only sentences that say all / entire."""
         context, passages = found.context, found.passages
         best_score = found.candidates[0].score if found.candidates else 0.0
+        whole = bool(PREMISE.search(context.question))
         lines: dict[str, Candidate] = {}
         for candidate in found.candidates:
             if not candidate.on_topic or candidate.score < self.config.listing_floor * best_score:
                 continue
+            if whole and not WHOLE.search(candidate.sentence):
+                continue
             passage = passages[candidate.passage_index]
-            named = [n for n in passage.companies if context.entities.mentions(candidate.sentence, n)]
-            for company in named[:1] or passage.companies[:1]:
+            others = [n for n in passage.companies if n not in context.companies]
+            named = [n for n in others if context.entities.mentions(candidate.sentence, n)]
+            company = named[0] if named else (others[0] if len(others) == 1 else "")
+            if company:
                 lines.setdefault(company, candidate)
         if len(lines) < 2:
             return None
-        chosen = list(lines.values())[: self.config.listing_max]
-        return self._compose(context, chosen, passages, direct=False)
+        listed = list(lines.items())[: self.config.listing_max]
+        return self._compose(context, [c for _, c in listed], passages, direct=False, labels=[n for n, _ in listed])
 
     # composing ---------------------------------------------------------------------------------------------
     def _compose(
-        self, context: Context, chosen: list[Candidate], passages: list[Passage], direct: bool = True
+        self,
+        context: Context,
+        chosen: list[Candidate],
+        passages: list[Passage],
+        direct: bool = True,
+        labels: list[str] | None = None,
     ) -> Draft:
         numbers: dict[int, int] = {}
         used: dict[int, list[str]] = {}
         parts: list[str] = []
-        for candidate in chosen:
+        for i, candidate in enumerate(chosen):
             pi = candidate.passage_index
             n = numbers.setdefault(pi, len(numbers) + 1)
             sentences = [candidate.sentence]
@@ -365,7 +383,8 @@ class GroundedAnswerer:
                 if previous not in " ".join(parts):
                     sentences.insert(0, previous)
             used.setdefault(pi, []).extend(s for s in sentences if s not in used.get(pi, []))
-            parts.append(f"{' '.join(sentences)} [{n}]")
+            label = f"{labels[i]}: " if labels else ""
+            parts.append(f"{label}{' '.join(sentences)} [{n}]")
         line = self._direct_line(context, chosen, passages, numbers) if direct else ""
         citations = [Citation.from_passage(n, passages[pi], used[pi]) for pi, n in numbers.items()]
         text = " ".join([line, *parts]).strip()
