@@ -44,7 +44,8 @@ GENERIC = frozenset(
     tokenize(
         "bitcoin bitcoins btc coins much many total number amount value worth their its more less end start latest "
         "now still current currently larger bigger higher lower give figures numbers key terms these days lately "
-        "recent recently most back roughly about around approximately exactly any"
+        "recent recently most back roughly about around approximately exactly any dollar dollars usd money "
+        "megawatts percent percentage"
     )
 )
 # Words that say the same thing in this domain: a sentence answering "holdings" may say "treasury" instead.
@@ -211,7 +212,7 @@ class GroundedAnswerer:
                 previous = sentences[position - 1] if position else ""
                 named = _period_marks(sentence)
                 hedged = bool(HEDGE.search(sentence))
-                other_period = float(bool(asked and named and not named & asked))
+                other_period = float(_other_period(asked, named))
                 features = {
                     "coverage": sum(w for t, w in term_weights.items() if t in tokens or synonyms[t] & tokens) / total,
                     "retrieval": passage.score / top,
@@ -403,7 +404,14 @@ class GroundedAnswerer:
         best = chosen[0]
         measure = analysis.measure if analysis else ""
         typed = [v for v in best.values if v.unit is unit] if unit else []
-        value = next((v for v in typed if v.measure == measure), typed[0] if typed else None)
+        asked = _expand(set(tokenize(context.question)))
+
+        def fits(value: Value) -> tuple[bool, int]:
+            """Of what was asked, then nearest to the question's words ('valued the treasury at $446 million')."""
+            before = set(tokenize(best.sentence[max(0, value.start - 50) : value.start]))
+            return (bool(measure) and value.measure == measure, len(before & asked))
+
+        value = max(typed, key=fits) if typed else None
         if value is None:
             return ""
         subject = f"{context.companies[0]}: " if context.companies else ""
@@ -447,6 +455,12 @@ def company_not_covered(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 
 def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
+    """Few of the question's words and little similarity, unless a sentence about its company, of the kind and
+    period asked, is there ('what hashrate was CLSK running at' shares few words with '45.6 EH/s ... September')."""
+    eligible = answerer._eligible(found)
+    if eligible and found.context.companies and eligible[0].typed and eligible[0].on_topic:
+        if not found.context.frame.words or eligible[0].features["period"]:
+            return ""
     top = found.candidates[:3]
     closeness = max(max(c.score - c.prior for c in top), max(p.dense for p in found.passages))
     if max(c.lexical for c in top) < answerer.config.min_coverage and closeness < answerer.config.min_semantic:
@@ -471,7 +485,15 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     pool = [c for c in answerer._eligible_about(found) if c.on_topic or not answerer._predicate(found.context)]
     if analysis.expects and analysis.expects[0] in UNIT_NAMES and not any(c.typed for c in pool):
         return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for it."
-    if analysis.wants_value and not any(NUMBER.search(c.sentence) for c in pool[:5]):
+    typed = [c for c in pool if c.typed]
+    frame = found.context.frame
+    if (
+        typed
+        and _period_marks(" ".join(frame.words)) - set(frame.words[-1:])
+        and all(c.features["other_period"] for c in typed)
+    ):
+        return f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {frame.text}."
+    if analysis.wants_value and not any(NUMBER.search(c.sentence) for c in pool[:10]):
         return "The closest passages give no figure for it."
     return ""
 
@@ -482,7 +504,7 @@ def period_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     frame = found.context.frame
     if not frame.words or not re.search(r"[A-Za-z]", " ".join(frame.words[:1])):
         return ""  # a bare year is too wide to demand
-    pool = [c for c in answerer._eligible(found) if c.on_topic]
+    pool = [c for c in answerer._eligible_about(found) if c.on_topic]
     if not pool or any(c.features["period"] or _reported_in(frame, found.passages[c.passage_index], c) for c in pool):
         return ""
     return f"No retrieved passage reports a figure for {frame.text}."
@@ -557,9 +579,6 @@ def _period_marks(text: str) -> set[str]:
     return marks
 
 
-MONTH_NUMBER = {m: i for i, m in enumerate(calendar.month_name) if m}
-
-
 def _as_of(candidate: Candidate, passage: Passage) -> str:
     """The date a sentence's figure is as of, for ordering reports: the latest month or year-end it names
     ('at the end of 2025' → 2025-12; 'as of March 31, 2026' → 2026-03), else its article's publication date."""
@@ -571,6 +590,21 @@ def _as_of(candidate: Candidate, passage: Passage) -> str:
     for year in re.findall(r"\b(?:end of|year-end|close of)\s+((?:19|20)\d\d)\b", candidate.sentence):
         stamps.append(f"{year}-12")
     return max(stamps) if stamps else (passage.published or "")[:7]
+
+
+MONTH_NUMBER = {m: i for i, m in enumerate(calendar.month_name) if m}
+
+
+def _other_period(asked: set[str], named: set[str]) -> bool:
+    """The sentence names a period, none of them the one asked, compared at the finest level the question
+    uses: 'third-quarter 2025' is another period than 'August 2025', though both say 2025."""
+    years = {m for m in asked if m.isdigit()}
+    finer_asked, finer_named = asked - years, {m for m in named if not m.isdigit()}
+    finer_named |= {f"Q{(MONTH_NUMBER[m] - 1) // 3 + 1}" for m in finer_named if m in MONTH_NUMBER}  # December is in Q4
+    if finer_asked and finer_named:
+        return not finer_named & finer_asked
+    named_years = {m for m in named if m.isdigit()}
+    return bool(years and named_years) and not named_years & years
 
 
 def _time_tokens(context: Context) -> set[str]:

@@ -128,9 +128,24 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     for kind, pattern in EXPECTS:
         if pattern.search(question) and kind not in kinds:
             kinds.append(kind)
+    if (
+        not kinds
+        and re.search(r"\bhow (much|many)\b", question, re.I)
+        and measures_in(question)[:1]
+        in (
+            ["sold"],
+            ["held"],
+            ["mined"],
+            ["bought"],
+        )
+    ):
+        kinds.append(Unit.BTC)  # 'how many did they sell / mine / hold': on this beat, coins
     if Unit.BTC in kinds and Unit.USD in kinds and re.search(r"\b(bitcoins?|btc)\b", question, re.I):
         if not re.search(r"\$|dollars?|worth|value|proceeds|raise|revenue|pay|cost|price", question, re.I):
             kinds.remove(Unit.USD)  # 'how much bitcoin did it sell' asks a BTC count, not a dollar amount
+    if Unit.USD in kinds and re.search(r"\bdollars?\b|\busd\b|\$(?!\s?\d)", question, re.I):
+        kinds.remove(Unit.USD)  # 'how many dollars did it raise from the bitcoin sale': dollars, said outright
+        kinds.insert(0, Unit.USD)
     return tuple(kinds)
 
 
