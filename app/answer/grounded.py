@@ -86,6 +86,7 @@ HEDGE_ASKED = re.compile(
 # one fact asked ('how much ...?'): one sentence will do; otherwise sentences that add a figure are added
 SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
 COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
+NEAR_BEFORE, NEAR_AFTER = 60, 40  # characters around a value in which a word of what is asked must stand
 UNIT_NAMES = {
     Unit.BTC: "bitcoin amount",
     Unit.USD: "dollar amount",
@@ -231,7 +232,7 @@ class GroundedAnswerer:
                     "on_topic": float(
                         bool(_expand(set(tokenize(context.entities.without_names(sentence)))) & predicate)
                     ),
-                    "answer_type": float(_holds_kind(analysis, sentence, values, context)),
+                    "answer_type": float(_holds_kind(analysis, sentence, values, context, predicate, passage.source)),
                     "hedged": float(hedged and not hedge_asked),
                     "hedge_asked": float(hedged and hedge_asked),
                 }
@@ -427,6 +428,12 @@ class GroundedAnswerer:
         others = [c for c in passage.companies if c not in context.companies]
         if any(mentions(candidate.sentence, name) for name in others):
             return False
+        if candidate.position > 0 and PRONOUN_START.match(candidate.sentence):  # 'That compares with ...'
+            previous = split_sentences(passage.text)[candidate.position - 1]
+            if any(mentions(previous, name) for name in others) and not any(
+                mentions(previous, name) for name in context.companies
+            ):
+                return False
         return any(mentions(passage.title, name) for name in context.companies) or bool(
             set(passage.companies) & set(context.companies) and len(passage.companies) == 1
         )
@@ -485,6 +492,8 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     pool = [c for c in answerer._eligible_about(found) if c.on_topic or not answerer._predicate(found.context)]
     if analysis.expects and analysis.expects[0] in UNIT_NAMES and not any(c.typed for c in pool):
         return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for it."
+    if analysis.expects and analysis.expects[0] in (PERSON, ORG) and not any(c.typed for c in pool):
+        return f"The closest passages name no {'person' if analysis.expects[0] == PERSON else 'organisation'} for it."
     typed = [c for c in pool if c.typed]
     frame = found.context.frame
     if (
@@ -546,19 +555,44 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def _holds_kind(analysis: Analysis | None, sentence: str, values: list[Value], context: Context) -> bool:
-    """The sentence holds a value of the main kind the question asks for."""
+def _holds_kind(
+    analysis: Analysis | None,
+    sentence: str,
+    values: list[Value],
+    context: Context,
+    predicate: frozenset[str],
+    source: str,
+) -> bool:
+    """The sentence holds a value of the main kind the question asks for, of the measure asked, and near a word
+    of what is asked: '9%' in 'shares rose roughly 9%' does not answer 'what interest rate do the notes carry'."""
     if analysis is None or not analysis.expects:
         return False
     kind = analysis.expects[0]
+
+    def near_asked(start: int, end: int) -> bool:
+        if not predicate:
+            return True
+        window = context.entities.without_names(sentence[max(0, start - NEAR_BEFORE) : end + NEAR_AFTER])
+        return bool(_expand(set(tokenize(window))) & predicate)
+
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
-        return any(v.unit is kind and (not analysis.measure or v.measure in ("", analysis.measure)) for v in values)
+        strict = analysis.measure == "rate"  # a percentage anywhere in a sentence is rarely the rate asked for
+        return any(
+            v.unit is kind
+            and (not analysis.measure or v.measure in ("", analysis.measure))
+            and (not strict or near_asked(v.start, v.end))
+            for v in values
+        )
     if kind in (PERSON, ORG):
-        known = {t for name in context.companies for t in name.split()}
+        known = {t for name in context.companies for t in name.split()} | set(source.split())
         asked = set(re.findall(r"\b[A-Z][\w&-]+", context.question))
         pattern = PROPER_NAME if kind == PERSON else CAPITALIZED
-        names = [m.group(1) for m in pattern.finditer(sentence)]
-        return any(not (set(n.split()) <= known | asked) and not MONTH_NAME.fullmatch(n) for n in names)
+        return any(
+            not (set(m.group(1).split()) <= known | asked)
+            and not MONTH_NAME.fullmatch(m.group(1))
+            and near_asked(m.start(1), m.end(1))
+            for m in pattern.finditer(sentence)
+        )
     if kind == DATE:
         return bool(MONTH_NAME.search(sentence) or re.search(r"\b(19|20)\d\d\b", sentence))
     if kind == PLACE:
