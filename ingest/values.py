@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Unit(StrEnum):
@@ -95,6 +96,11 @@ def _amount(number: str, scale: str | None) -> float:
 
 def values_in(text: str) -> list[Value]:
     """Every typed value in the text, in order of position; years and days of a month are not values."""
+    return list(_values(text))
+
+
+@lru_cache(maxsize=50_000)  # the sentences of popular passages recur across questions
+def _values(text: str) -> tuple[Value, ...]:
     taken: list[tuple[int, int]] = []
     found: list[Value] = []
     for unit, pattern in PATTERNS:
@@ -124,7 +130,7 @@ def values_in(text: str) -> list[Value]:
                 )
             )
             taken.append((start, end))
-    return sorted(found, key=lambda v: v.start)
+    return tuple(sorted(found, key=lambda v: v.start))
 
 
 def has_unit(text: str, unit: Unit) -> bool:
