@@ -104,35 +104,17 @@ class Entities:
                         entities.alias_to_name.setdefault(ticker, name)
         return entities
 
-    def find(self, text: str) -> list[str]:
-        """Canonical names of the companies a text mentions, in order of first mention."""
-        hits: list[tuple[int, str]] = []
-        for alias, name in self.alias_to_name.items():
-            flags = re.IGNORECASE if (" " in alias or len(alias) > 5) and not alias.isupper() else 0
-            match = re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text, flags)
-            if match:
-                hits.append((match.start(), name))
-        seen: list[str] = []
-        for _, name in sorted(hits):
-            if name not in seen:
-                seen.append(name)
-        return seen
-
     def in_question(self, question: str) -> list[str]:
-        """The companies a question names, by any alias in any case, except aliases that are also ordinary
-        words of the articles ('applied'), which must keep their capital."""
+        """The companies a question names, in order of first mention, by any alias in any case, except aliases
+        that are also ordinary words of the articles ('applied'), which must keep their capital."""
         hits: list[tuple[int, str]] = []
         for alias, name in self.alias_to_name.items():
             loose = len(alias) >= 3 and alias.lower() not in self.plain_words
             flags = re.IGNORECASE if loose or " " in alias else 0
-            match = re.search(rf"(?<![\w-]){re.escape(alias)}(?:['’]s)?(?![\w-])", question, flags)
+            match = re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", question, flags)
             if match:
                 hits.append((match.start(), name))
-        seen: list[str] = []
-        for _, name in sorted(hits):
-            if name not in seen:
-                seen.append(name)
-        return seen
+        return list(dict.fromkeys(name for _, name in sorted(hits)))
 
     def unknown_names(self, question: str) -> list[str]:
         """Names in the question that no article contains: a capitalized word past the first (or an upper-case
