@@ -45,8 +45,8 @@ def collect(assistant, set_name: str, split: str | None) -> tuple[np.ndarray, np
         if not question.answerable or not question.figures:
             continue
         prepared = assistant.prepare(question.question, question.history or None, None, 10, writer)
-        candidates = writer._score(prepared.context, prepared.passages)
-        writer._add_semantic(prepared.context, candidates)  # every sentence gets its similarity here
+        candidates = writer.score_sentences(prepared.context, prepared.passages)
+        writer.add_semantic(prepared.context, candidates)  # every sentence gets its similarity here
         for candidate in candidates:
             passage = prepared.passages[candidate.passage_index]
             gold = passage.article_id in question.gold_articles

@@ -133,10 +133,6 @@ def _values(text: str) -> tuple[Value, ...]:
     return tuple(sorted(found, key=lambda v: v.start))
 
 
-def has_unit(text: str, unit: Unit) -> bool:
-    return any(v.unit is unit for v in values_in(text))
-
-
 def measure_before(text: str, position: int) -> str:
     """The measure named nearest before `position` (within MEASURE_WINDOW characters), or ''."""
     words = list(MEASURE_WORD.finditer(text, max(0, position - MEASURE_WINDOW), position))

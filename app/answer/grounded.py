@@ -165,7 +165,7 @@ class GroundedAnswerer:
         return resolve_followup(question, turns, entities) if turns else question
 
     def answer(self, context: Context, passages: list[Passage]) -> Draft:
-        found = Sentences(context, passages, self._score(context, passages) if passages else [])
+        found = Sentences(context, passages, self.score_sentences(context, passages) if passages else [])
         for check in CHECKS:
             reason = check(self, found)
             if reason:
@@ -185,7 +185,7 @@ class GroundedAnswerer:
         yield draft
 
     # features ----------------------------------------------------------------------------------------------
-    def _score(self, context: Context, passages: list[Passage]) -> list[Candidate]:
+    def score_sentences(self, context: Context, passages: list[Passage]) -> list[Candidate]:
         analysis = context.analysis
         weights = self.config.weights
         times = _time_tokens(context)  # the period is scored by its own feature, not as words to cover
@@ -241,11 +241,11 @@ class GroundedAnswerer:
                 candidates.append(Candidate(sentence, pi, position, features, prior, prior, hits, values))
         candidates.sort(key=lambda c: -c.prior)
         if len(candidates) > 1 and candidates[0].prior - candidates[1].prior < self.config.semantic_margin:
-            self._add_semantic(context, candidates[: self.config.semantic_top])  # only when words cannot decide
+            self.add_semantic(context, candidates[: self.config.semantic_top])  # only when words cannot decide
         candidates.sort(key=lambda c: -c.score)
         return candidates
 
-    def _add_semantic(self, context: Context, candidates: list[Candidate]) -> None:
+    def add_semantic(self, context: Context, candidates: list[Candidate]) -> None:
         if not candidates:
             return
         question = context.question_vector
@@ -265,7 +265,7 @@ class GroundedAnswerer:
         return _expand(frozenset(t for t in terms if not t[:1].isdigit()))
 
     # selection ---------------------------------------------------------------------------------------------
-    def _eligible_about(self, found: Sentences) -> list[Candidate]:
+    def eligible_about(self, found: Sentences) -> list[Candidate]:
         """The candidates about the question's companies (all of them when it names none)."""
         context = found.context
         if not context.companies:
@@ -274,7 +274,7 @@ class GroundedAnswerer:
 
     def _eligible(self, found: Sentences) -> list[Candidate]:
         """The candidates that may answer: about the question's companies, and of the kind asked for."""
-        pool = self._eligible_about(found)
+        pool = self.eligible_about(found)
         analysis = found.context.analysis
         if analysis is not None and analysis.expects:
             for narrower in (
@@ -296,7 +296,7 @@ class GroundedAnswerer:
         compound = bool(COMPOUND.search(context.question)) or not SINGLE_FACT.search(context.question)
         chosen = [best]
         covered = set(best.hits)
-        others = (self._eligible_about(found) or found.candidates) if compound else pool
+        others = (self.eligible_about(found) or found.candidates) if compound else pool
         for candidate in others:
             if candidate is best or len(chosen) >= self.config.max_sentences:
                 continue
@@ -456,7 +456,7 @@ def no_usable_sentence(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 def company_not_covered(answerer: GroundedAnswerer, found: Sentences) -> str:
     context = found.context
-    if not context.companies or answerer._eligible_about(found):
+    if not context.companies or answerer.eligible_about(found):
         return ""
     return f"No retrieved passage is about {' or '.join(context.companies)}."
 
@@ -478,7 +478,7 @@ def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
 def measure_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     if not answerer._predicate(found.context):
         return ""
-    pool = answerer._eligible_about(found)
+    pool = answerer.eligible_about(found)
     best_score = pool[0].score if pool else 0.0
     if any(c.on_topic and c.score >= answerer.config.on_topic_floor * best_score for c in pool):
         return ""
@@ -489,7 +489,7 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     analysis = found.context.analysis
     if analysis is None:
         return ""
-    pool = [c for c in answerer._eligible_about(found) if c.on_topic or not answerer._predicate(found.context)]
+    pool = [c for c in answerer.eligible_about(found) if c.on_topic or not answerer._predicate(found.context)]
     if analysis.expects and analysis.expects[0] in UNIT_NAMES and not any(c.typed for c in pool):
         return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for it."
     if analysis.expects and analysis.expects[0] in (PERSON, ORG) and not any(c.typed for c in pool):
@@ -513,7 +513,7 @@ def period_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     frame = found.context.frame
     if not frame.words or not re.search(r"[A-Za-z]", " ".join(frame.words[:1])):
         return ""  # a bare year is too wide to demand
-    pool = [c for c in answerer._eligible_about(found) if c.on_topic]
+    pool = [c for c in answerer.eligible_about(found) if c.on_topic]
     if not pool or any(c.features["period"] or _reported_in(frame, found.passages[c.passage_index], c) for c in pool):
         return ""
     return f"No retrieved passage reports a figure for {frame.text}."
@@ -535,7 +535,7 @@ def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     context = found.context
     if not context.companies or not PREMISE.search(context.question):
         return ""
-    pool = answerer._eligible_about(found)
+    pool = answerer.eligible_about(found)
     if any(WHOLE.search(c.sentence) and c.on_topic for c in pool[:8]):
         return ""
     reported = f' It reports: "{pool[0].sentence}"' if pool else ""
