@@ -118,7 +118,8 @@ class Answerer(Protocol):
 
 def refusal(reason: str, passages: list[Passage]) -> Draft:
     """A plain 'not in the news' answer that still shows the closest sources."""
-    closest = [Citation.from_passage(n, p) for n, p in enumerate(passages[:3], start=1)]
+    one_each = list({p.article_id: p for p in reversed(passages)}.values())[::-1]  # the best passage per article
+    closest = [Citation.from_passage(n, p) for n, p in enumerate(one_each[:3], start=1)]
     text = f"{REFUSAL} {reason}".strip()
     if closest:
         text += " The closest sources are listed below."

@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -373,12 +373,13 @@ class GroundedAnswerer:
         direct: bool = True,
         labels: list[str] | None = None,
     ) -> Draft:
-        numbers: dict[int, int] = {}
+        numbers: dict[int, int] = {}  # passage → citation number; one number per article
+        by_article: dict[str, int] = {}
         used: dict[int, list[str]] = {}
         parts: list[str] = []
         for i, candidate in enumerate(chosen):
             pi = candidate.passage_index
-            n = numbers.setdefault(pi, len(numbers) + 1)
+            n = numbers.setdefault(pi, by_article.setdefault(passages[pi].article_id, len(by_article) + 1))
             sentences = [candidate.sentence]
             if PRONOUN_START.match(candidate.sentence) and candidate.position > 0:
                 previous = split_sentences(passages[pi].text)[candidate.position - 1]
@@ -388,7 +389,10 @@ class GroundedAnswerer:
             label = f"{labels[i]}: " if labels else ""
             parts.append(f"{label}{' '.join(sentences)} [{n}]")
         line = self._direct_line(context, chosen, passages, numbers) if direct else ""
-        citations = [Citation.from_passage(n, passages[pi], used[pi]) for pi, n in numbers.items()]
+        citations = [
+            _article_citation(n, [pi for pi, m in numbers.items() if m == n], passages, used)
+            for n in by_article.values()
+        ]
         text = " ".join([line, *parts]).strip()
         missing = unverified_figures(text, citations)
         return Draft(text=text, citations=citations, flags=Flags(unverified=bool(missing), unverified_figures=missing))
@@ -437,6 +441,21 @@ class GroundedAnswerer:
         return any(mentions(passage.title, name) for name in context.companies) or bool(
             set(passage.companies) & set(context.companies) and len(passage.companies) == 1
         )
+
+
+def _article_citation(n: int, indices: list[int], passages: list[Passage], used: dict[int, list[str]]) -> Citation:
+    """One citation for the passages of one article an answer uses, in their order in the article: an article
+    is cited once, as [n], however many of its passages answer."""
+    ordered = sorted(indices, key=lambda pi: _chunk_number(passages[pi].chunk_id))
+    first = passages[ordered[0]]
+    text = "\n\n".join(dict.fromkeys(passages[pi].text for pi in ordered))
+    sentences = [s for pi in ordered for s in used[pi]]
+    return Citation.from_passage(n, replace(first, text=text), list(dict.fromkeys(sentences)))
+
+
+def _chunk_number(chunk_id: str) -> int:
+    tail = chunk_id.rpartition("::")[2]
+    return int(tail) if tail.isdigit() else 0
 
 
 # checks: each returns the reason to refuse, or "" ------------------------------------------------------------

@@ -27,14 +27,22 @@ def load(path: Path, settings: IndexSettings) -> list[Article]:
         raise IngestError(f"{path}: no article text found in the HTML")
     meta = {**_page_meta(found), **read_sidecar(path)}
     fields = article_fields(meta)
+    title = str(meta.get("title") or path.stem)
     return [
         Article(
             id=str(meta.get("id") or path_id(path)),
-            title=str(meta.get("title") or path.stem),
-            text=clean_text(found["text"]),
+            title=title,
+            text=without_title(clean_text(found["text"]), title),
             **fields,
         )
     ]
+
+
+def without_title(text: str, title: str) -> str:
+    """The text without a first line that repeats the title (the page's h1): the title is every chunk's header
+    already, and a heading with no full stop would run into the first sentence."""
+    first, _, rest = text.partition("\n")
+    return rest.lstrip() if first.strip().lower() == title.strip().lower() and rest.strip() else text
 
 
 def _page_meta(found: dict) -> dict:

@@ -140,3 +140,17 @@ def test_two_reports_of_a_figure_are_both_shown(assistant):
 def test_sentences_about_another_company_are_left_out(assistant):
     answer = assistant.ask("How much bitcoin did Bitdeer hold a week before its treasury went to zero?")
     assert "Cango" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many CORZ shares were voted against the coreweave buyout?",
+        "What interest rate is Galaxy paying on the Helios loan?",  # refused: its closest sources
+        "How much did Riot sell in December 2025?",
+    ],
+)
+def test_an_article_is_cited_once(assistant, question):
+    answer = assistant.ask(question)
+    articles = [c.article_id for c in answer.citations]
+    assert articles and len(articles) == len(set(articles)), articles

@@ -57,6 +57,7 @@ def test_html_page_main_text_and_metadata(tmp_path):
     assert article.authors == ["Jane Doe"]
     assert "sold 2,000 BTC" in article.text
     assert "newsletter" not in article.text.lower() and "All rights reserved" not in article.text
+    assert article.text.startswith("Sentence 0")  # the h1 repeats the title: not glued to the first sentence
 
 
 def test_jsonl_records_and_configurable_fields(tmp_path):
