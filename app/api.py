@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -96,10 +97,21 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.include_router(openai_router, dependencies=[Depends(bearer)])
     app.add_exception_handler(NewsdeskError, newsdesk_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_api_route("/api/{rest:path}", no_such_route, methods=ANY_METHOD, include_in_schema=False)
+    app.add_api_route("/v1/{rest:path}", no_such_route, methods=ANY_METHOD, include_in_schema=False)
     if settings.api_token:
         app.add_middleware(TokenGate, token=settings.api_token)
-    mount_ui(app, build_ui(assistant, settings))
+    mount_ui(app, build_ui(assistant, settings))  # at "/": API paths it does not know must be answered before
     return app
+
+
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def no_such_route(rest: str, request: Request) -> JSONResponse:
+    """An /api or /v1 path that is not there: 404 in the API's shape, not the chat app's {"detail"}."""
+    return error_response(request, 404, f"no such route: {request.method} {request.url.path}")
 
 
 def rest_router() -> APIRouter:
@@ -191,6 +203,12 @@ async def newsdesk_error(request: Request, exc: Exception) -> JSONResponse:
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     return error_response(request, 422, describe_errors(exc.errors()))
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Errors FastAPI raises itself (a body it cannot parse, a route that is not there) in the same shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    return error_response(request, exc.status_code, str(exc.detail))
 
 
 def describe_errors(errors: list) -> str:

@@ -109,7 +109,7 @@ class Assistant:
 
     def search(self, query: str, k: int = 6, filters: Filters | dict | None = None) -> list[Passage]:
         """Retrieval only: the k best passages, with the question's time frame applied like ask() does."""
-        return self.prepare(query, None, filters, k, None).passages
+        return self.prepare(self.check_question(query, "query"), None, filters, k, None).passages
 
     def answerer(self, name: str) -> Answerer:
         name = canonical(name)
@@ -211,15 +211,16 @@ class Assistant:
             return "Nothing in the indexed news is close to this question."
         return ""
 
-    def check_question(self, question: object) -> str:
+    def check_question(self, question: object, field: str = "question") -> str:
+        """The question stripped; a QuestionError naming `field` (question, or query for a search) if unusable."""
         if not isinstance(question, str):
-            raise QuestionError("question must be a string")
+            raise QuestionError(f"{field} must be a string")
         text = question.strip()
         if not text:
-            raise QuestionError("question is empty; ask something about the news")
+            raise QuestionError(f"{field} is empty; ask something about the news")
         limit = self.settings.max_question_chars
         if len(text) > limit:
-            raise QuestionError(f"question is too long ({len(text):,} characters; the limit is {limit:,})")
+            raise QuestionError(f"{field} is too long ({len(text):,} characters; the limit is {limit:,})")
         return text
 
     @staticmethod

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
 
 from app.answer.base import Answer
 from app.assistant import Assistant
@@ -61,11 +62,19 @@ def model_names(assistant: Assistant) -> dict[str, str | None]:
 @router.get("/models")
 def list_models(request: Request) -> dict:
     assistant: Assistant = request.app.state.assistant
-    created = int(time.time())
-    data = [
-        {"id": name, "object": "model", "created": created, "owned_by": "newsdesk"} for name in model_names(assistant)
-    ]
-    return {"object": "list", "data": data}
+    return {"object": "list", "data": [model_card(name) for name in model_names(assistant)]}
+
+
+@router.get("/models/{model_id}")
+def retrieve_model(model_id: str, request: Request) -> dict:
+    """One model, as OpenAI clients' models.retrieve() asks for it."""
+    if model_id not in model_names(request.app.state.assistant):
+        raise HTTPException(404, f"model {model_id!r} is not served here; GET /v1/models lists the ones that are")
+    return model_card(model_id)
+
+
+def model_card(name: str) -> dict:
+    return {"id": name, "object": "model", "created": int(time.time()), "owned_by": "newsdesk"}
 
 
 @router.post("/chat/completions", response_model=None)

@@ -6,10 +6,12 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from dateutil import parser as dateparser
+
+from ingest.errors import IngestError
 
 MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -81,6 +83,26 @@ def parse_date(value: object) -> datetime | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+FUTURE_GRACE = timedelta(days=1)  # time zones: an article dated tomorrow somewhere is not from the future
+YEAR_IN = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def published_date(value: object, where: str) -> datetime | None:
+    """A publication date given as metadata: absent is None; a value that is not a full date ('tomorrow',
+    'Tuesday') or lies in the future is an IngestError naming `where`, rather than no date or the day of ingest
+    (a 2099 date would anchor 'last month' on 2099)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and not YEAR_IN.search(value):
+        raise IngestError(f"{where}: published {value!r} is not a date (write it like 2026-02-09)")
+    moment = parse_date(value)
+    if moment is None:
+        raise IngestError(f"{where}: published {value!r} is not a date (write it like 2026-02-09)")
+    if moment > datetime.now(UTC) + FUTURE_GRACE:
+        raise IngestError(f"{where}: published {moment.date().isoformat()} is in the future")
+    return moment
 
 
 def find_date_in_text(text: str) -> datetime | None:

@@ -116,7 +116,7 @@ class Ingestor:
         loaded: set[str] = set()
         for path in files:
             try:
-                found = load_file(path, self.settings)
+                found = load_file(path, self.settings, report.errors)
             except IngestError as exc:
                 report.errors.append(str(exc))
                 continue

@@ -38,12 +38,20 @@ def is_article_file(path: Path) -> bool:
     )
 
 
-def load_file(path: Path, settings: IndexSettings) -> list[Article]:
-    """All articles in one file; raises IngestError naming the file when it cannot be used."""
+def load_file(path: Path, settings: IndexSettings, errors: list[str] | None = None) -> list[Article]:
+    """All articles in one file; raises IngestError naming the file when it cannot be used. A loader of a
+    multi-record file (JSON) returns a bad record as an IngestError among its articles: with `errors` given,
+    the good records load and each bad one is one line there; without it, the first bad record fails the file."""
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         raise IngestError(f"{path}: unsupported file type {path.suffix!r} (use one of {', '.join(LOADERS)})")
-    articles = loader(path, settings)
+    loaded = loader(path, settings)
+    bad = [item for item in loaded if isinstance(item, IngestError)]
+    articles = [item for item in loaded if not isinstance(item, IngestError)]
+    if bad and (errors is None or not articles):
+        raise bad[0]
+    if errors is not None:
+        errors.extend(str(item) for item in bad)
     if not articles:
         raise IngestError(f"{path}: no articles found")
     for article in articles:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.article import as_list, parse_date
+from ingest.article import as_list, published_date
 
 
 def first(meta: dict, names: list[str] | tuple[str, ...]) -> object:
@@ -12,8 +12,9 @@ def first(meta: dict, names: list[str] | tuple[str, ...]) -> object:
     return None
 
 
-def article_fields(meta: dict) -> dict:
-    """Common metadata fields by their usual names; absent ones are empty."""
+def article_fields(meta: dict, where: str = "metadata") -> dict:
+    """Common metadata fields by their usual names; absent ones are empty. `where` names the file (and record)
+    in the error for a publication date that is not one."""
     known = {
         "id",
         "title",
@@ -39,7 +40,7 @@ def article_fields(meta: dict) -> dict:
         "companies": as_list(meta.get("companies")),
         "tickers": as_list(meta.get("tickers")),
         "topics": as_list(first(meta, ["topics", "category", "categories"])),
-        "published": parse_date(first(meta, ["published", "published_at", "date", "pubDate"])),
+        "published": published_date(first(meta, ["published", "published_at", "date", "pubDate"]), where),
         "extra": {k: v for k, v in meta.items() if k not in known and not k.startswith("_") and _scalar(v)},
     }
 

@@ -26,7 +26,7 @@ def load(path: Path, settings: IndexSettings) -> list[Article]:
     if not (found.get("text") or "").strip():
         raise IngestError(f"{path}: no article text found in the HTML")
     meta = {**_page_meta(found), **read_sidecar(path)}
-    fields = article_fields(meta)
+    fields = article_fields(meta, str(path))
     title = str(meta.get("title") or path.stem)
     return [
         Article(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ingest.article import Article, make_id
+from ingest.article import Article, make_id, published_date
 from ingest.clean import clean_text
 from ingest.errors import IngestError
 from ingest.loaders.fields import article_fields, first
@@ -19,10 +19,17 @@ from ingest.settings import IndexSettings
 LIST_KEYS = ("articles", "items", "data", "records", "documents")
 
 
-def load(path: Path, settings: IndexSettings) -> list[Article]:
+def load(path: Path, settings: IndexSettings) -> list[Article | IngestError]:
+    """The file's articles; a record that is not one comes back as its IngestError, so the others still load."""
     raw = read_text(path, settings.max_file_bytes)
     records = _jsonl_records(path, raw) if path.suffix.lower() == ".jsonl" else _json_records(path, raw)
-    return [_article(path, index, record, settings) for index, record in enumerate(records)]
+    loaded: list[Article | IngestError] = []
+    for index, record in enumerate(records):
+        try:
+            loaded.append(_article(path, index, record, settings))
+        except IngestError as exc:
+            loaded.append(exc)
+    return loaded
 
 
 def _json_records(path: Path, raw: str) -> list[dict]:
@@ -58,10 +65,8 @@ def _article(path: Path, index: int, record: object, settings: IndexSettings) ->
         raise IngestError(f"{where} has no text (looked for fields {', '.join(settings.json_text_fields)})")
     title = str(first(record, settings.json_title_fields) or "").strip()
     record_id = first(record, settings.json_id_fields)
-    fields = article_fields({k: v for k, v in record.items() if k not in settings.json_text_fields})
-    fields["published"] = (
-        fields["published"] or article_fields({"published": first(record, settings.json_date_fields)})["published"]
-    )
+    fields = article_fields({k: v for k, v in record.items() if k not in settings.json_text_fields}, where)
+    fields["published"] = fields["published"] or published_date(first(record, settings.json_date_fields), where)
     return Article(
         id=str(record_id) if record_id else make_id(title or text[:60], f"{title}|{fields['url']}|{text[:200]}"),
         title=title or text.strip().split("\n")[0][:120],

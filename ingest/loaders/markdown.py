@@ -33,7 +33,7 @@ def load(path: Path, settings: IndexSettings) -> list[Article]:
         title = heading.group(1).strip()
     if heading and heading.group(1).strip() == title:
         body = body.replace(heading.group(0), "", 1)
-    fields = article_fields(post.metadata)
+    fields = article_fields(post.metadata, str(path))
     fields["published"] = fields["published"] or find_date_in_text(body)
     return [
         Article(

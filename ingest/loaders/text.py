@@ -1,4 +1,5 @@
-"""Plain-text articles: the first line is the title, the publication date is found in the text."""
+"""Plain-text articles: the first line is the title (or, for a single paragraph, its first sentence), the
+publication date is found in the text."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ingest.loaders.fields import article_fields
 from ingest.loaders.sidecar import read_sidecar
 from ingest.read import read_text
 from ingest.settings import IndexSettings
+from ingest.text import split_sentences
 
 
 def load(path: Path, settings: IndexSettings) -> list[Article]:
@@ -18,8 +20,11 @@ def load(path: Path, settings: IndexSettings) -> list[Article]:
     # A line that is only a date is metadata, not story.
     body_lines = [line for line in body_lines if DATE_IN_TEXT.fullmatch(line.strip()) is None]
     body = "\n".join(body_lines)
+    if not body.strip():  # one paragraph and nothing else: it is the story, and its first sentence the title
+        body = lines[0]
+        title = split_sentences(body)[0][:160]
     meta = read_sidecar(path)
-    fields = article_fields(meta)
+    fields = article_fields(meta, str(path))
     fields["published"] = fields["published"] or find_date_in_text("\n".join(lines[:5])) or find_date_in_text(body)
     return [
         Article(

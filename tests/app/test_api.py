@@ -110,7 +110,14 @@ def test_bad_json_and_bad_paging_are_4xx(http):
     response = http.get("/api/articles", params={"offset": -1})
     assert response.status_code == 422 and "offset" in response.json()["error"]
     response = http.post("/api/search", json={"query": "", "k": 3})
-    assert response.status_code == 400 and "question" in response.json()["error"]
+    assert response.status_code == 400 and response.json()["error"].startswith("query is empty")
+
+
+def test_bodies_fastapi_cannot_read_get_the_error_shape(http):
+    bad_utf8 = http.post("/api/ask", content=b'{"question": "\xff\xfe"}', headers={"content-type": "application/json"})
+    assert 400 <= bad_utf8.status_code < 500 and "error" in bad_utf8.json(), bad_utf8.text
+    missing = http.get("/api/no-such-route")
+    assert missing.status_code == 404 and set(missing.json()) == {"error"}, missing.text
 
 
 @pytest.mark.parametrize("path", ["/api/status", "/api/articles", "/v1/models", "/"])

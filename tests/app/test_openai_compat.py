@@ -18,6 +18,12 @@ def test_models_lists_newsdesk(client):
     assert "newsdesk-openai" not in names  # no OpenAI endpoint is configured in the tests
 
 
+def test_a_model_can_be_retrieved_and_an_unknown_one_is_404(client):
+    assert client.models.retrieve("newsdesk").id == "newsdesk"
+    with pytest.raises(openai.NotFoundError, match="not served here"):
+        client.models.retrieve("gpt-9")
+
+
 def test_chat_completion_answers_with_citations(client):
     completion = client.chat.completions.create(model="newsdesk", messages=[{"role": "user", "content": CANGO}])
     text = completion.choices[0].message.content

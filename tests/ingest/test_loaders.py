@@ -111,3 +111,32 @@ def test_every_shipped_corpus_file_loads_with_metadata():
 def test_unsupported_suffix_is_a_clear_error(tmp_path):
     with pytest.raises(IngestError, match=r"data\.csv: unsupported file type"):
         load_file(write(tmp_path / "data.csv", "a,b"), SETTINGS)
+
+
+def test_a_one_paragraph_text_file_is_the_story(tmp_path):
+    story = "Cango sold 2,000 BTC in March 2026 to repay loans. It now holds about 1,026 BTC."
+    article = load_file(write(tmp_path / "brief.txt", story), SETTINGS)[0]
+    assert article.title == "Cango sold 2,000 BTC in March 2026 to repay loans."
+    assert "1,026 BTC" in article.text
+
+
+@pytest.mark.parametrize("published", ["tomorrow", "Tuesday", "2099-01-01"])
+def test_a_publication_date_that_is_not_one_is_a_clear_error(tmp_path, published):
+    path = write(tmp_path / "a.md", f"---\ntitle: T\npublished: {published}\n---\nCango sold 2,000 BTC.\n")
+    with pytest.raises(IngestError, match=r"a\.md: published .*(not a date|in the future)"):
+        load_file(path, SETTINGS)
+
+
+def test_one_bad_json_record_does_not_lose_the_good_ones(tmp_path):
+    records = [
+        {"title": "Good", "text": "Cango sold 2,000 BTC."},
+        {"title": "No text"},
+        {"title": "Also good", "text": "Riot sold 1,818 BTC."},
+    ]
+    path = write(tmp_path / "batch.json", json.dumps(records))
+    errors: list[str] = []
+    articles = load_file(path, SETTINGS, errors)
+    assert [a.title for a in articles] == ["Good", "Also good"]
+    assert len(errors) == 1 and "batch.json: record 2 has no text" in errors[0]
+    with pytest.raises(IngestError, match="record 2"):
+        load_file(path, SETTINGS)  # without a place for errors, the file fails as a whole
