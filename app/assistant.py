@@ -167,7 +167,7 @@ class Assistant:
         """A comparison answered side by side: each side (a company, a period) retrieved and answered on its own,
         then put together so that each is stated and cited. None when the question has no sides."""
         analysis = prepared.context.analysis
-        if analysis is None or len(analysis.sides) < 2 or not getattr(writer, "decomposes", False):
+        if analysis is None or len(analysis.sides) < 2 or not writer.decomposes:
             return None
         drafts = []
         for side in analysis.sides:

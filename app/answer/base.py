@@ -104,6 +104,7 @@ class Context:
 
 class Answerer(Protocol):
     name: str
+    decomposes: bool  # a comparison or two-part question is asked of it side by side (Assistant.answer_sides)
 
     def standalone(self, question: str, turns: list[Turn], entities: Entities) -> str:
         """The question rewritten to stand alone, given the earlier turns (the question itself when none)."""

@@ -142,11 +142,16 @@ class Candidate:
 
 @dataclass
 class Sentences:
-    """Candidates of one question, scored, with what the checks need to know about them."""
+    """Candidates of one question, scored, with what the checks and the selection need, worked out once:
+    `about` the candidates about the question's companies (all when it names none), `eligible` those of them of
+    the kind asked for, `predicate` the words (and synonyms) of what is asked."""
 
     context: Context
     passages: list[Passage]
     candidates: list[Candidate]
+    predicate: frozenset[str] = frozenset()
+    about: list[Candidate] = field(default_factory=list)
+    eligible: list[Candidate] = field(default_factory=list)
 
 
 Check = Callable[["GroundedAnswerer", Sentences], str]
@@ -165,7 +170,7 @@ class GroundedAnswerer:
         return resolve_followup(question, turns, entities) if turns else question
 
     def answer(self, context: Context, passages: list[Passage]) -> Draft:
-        found = Sentences(context, passages, self.score_sentences(context, passages) if passages else [])
+        found = self.sentences(context, passages)
         for check in CHECKS:
             reason = check(self, found)
             if reason:
@@ -265,38 +270,25 @@ class GroundedAnswerer:
         return _expand(frozenset(t for t in terms if not t[:1].isdigit()))
 
     # selection ---------------------------------------------------------------------------------------------
-    def eligible_about(self, found: Sentences) -> list[Candidate]:
-        """The candidates about the question's companies (all of them when it names none)."""
-        context = found.context
-        if not context.companies:
-            return found.candidates
-        return [c for c in found.candidates if self._about(context, found.passages[c.passage_index], c)]
-
-    def _eligible(self, found: Sentences) -> list[Candidate]:
-        """The candidates that may answer: about the question's companies, and of the kind asked for."""
-        pool = self.eligible_about(found)
-        analysis = found.context.analysis
-        if analysis is not None and analysis.expects:
-            for narrower in (
-                [c for c in pool if c.typed and c.on_topic and not c.features["other_period"]],
-                [c for c in pool if c.typed and c.on_topic],
-                [c for c in pool if c.typed],
-            ):
-                if narrower:
-                    return narrower
-        return pool
+    def sentences(self, context: Context, passages: list[Passage]) -> Sentences:
+        """The passages' sentences scored, with the pools the checks and the selection use."""
+        candidates = self.score_sentences(context, passages) if passages else []
+        about = candidates
+        if context.companies:
+            about = [c for c in candidates if self._about(context, passages[c.passage_index], c)]
+        return Sentences(context, passages, candidates, self._predicate(context), about, _of_kind(context, about))
 
     def _select(self, found: Sentences) -> list[Candidate]:
         """The best sentence, then others that add a question word not yet covered (or another figure for what
         was asked), while they score close enough to the best."""
         context, passages = found.context, found.passages
-        pool = self._eligible(found) or found.candidates
+        pool = found.eligible or found.candidates
         best = self._best(found, pool)
         analysis = context.analysis
         compound = bool(COMPOUND.search(context.question)) or not SINGLE_FACT.search(context.question)
         chosen = [best]
         covered = set(best.hits)
-        others = (self.eligible_about(found) or found.candidates) if compound else pool
+        others = (found.about or found.candidates) if compound else pool
         for candidate in others:
             if candidate is best or len(chosen) >= self.config.max_sentences:
                 continue
@@ -475,7 +467,7 @@ def no_usable_sentence(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 def company_not_covered(answerer: GroundedAnswerer, found: Sentences) -> str:
     context = found.context
-    if not context.companies or answerer.eligible_about(found):
+    if not context.companies or found.about:
         return ""
     return f"No retrieved passage is about {' or '.join(context.companies)}."
 
@@ -483,7 +475,7 @@ def company_not_covered(answerer: GroundedAnswerer, found: Sentences) -> str:
 def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
     """Few of the question's words and little similarity, unless a sentence about its company, of the kind and
     period asked, is there ('what hashrate was CLSK running at' shares few words with '45.6 EH/s ... September')."""
-    eligible = answerer._eligible(found)
+    eligible = found.eligible
     if eligible and found.context.companies and eligible[0].typed and eligible[0].on_topic:
         if not found.context.frame.words or eligible[0].features["period"]:
             return ""
@@ -495,9 +487,9 @@ def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 
 def measure_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
-    if not answerer._predicate(found.context):
+    if not found.predicate:
         return ""
-    pool = answerer.eligible_about(found)
+    pool = found.about
     best_score = pool[0].score if pool else 0.0
     if any(c.on_topic and c.score >= answerer.config.on_topic_floor * best_score for c in pool):
         return ""
@@ -508,7 +500,7 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     analysis = found.context.analysis
     if analysis is None:
         return ""
-    pool = [c for c in answerer.eligible_about(found) if c.on_topic or not answerer._predicate(found.context)]
+    pool = [c for c in found.about if c.on_topic or not found.predicate]
     if analysis.expects and analysis.expects[0] in UNIT_NAMES and not any(c.typed for c in pool):
         return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for it."
     if analysis.expects and analysis.expects[0] in (PERSON, ORG) and not any(c.typed for c in pool):
@@ -532,7 +524,7 @@ def period_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     frame = found.context.frame
     if not frame.words or not re.search(r"[A-Za-z]", " ".join(frame.words[:1])):
         return ""  # a bare year is too wide to demand
-    pool = [c for c in answerer.eligible_about(found) if c.on_topic]
+    pool = [c for c in found.about if c.on_topic]
     if not pool or any(c.features["period"] or _reported_in(frame, found.passages[c.passage_index], c) for c in pool):
         return ""
     return f"No retrieved passage reports a figure for {frame.text}."
@@ -554,7 +546,7 @@ def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     context = found.context
     if not context.companies or not PREMISE.search(context.question):
         return ""
-    pool = answerer.eligible_about(found)
+    pool = found.about
     if any(WHOLE.search(c.sentence) and c.on_topic for c in pool[:8]):
         return ""
     reported = f' It reports: "{pool[0].sentence}"' if pool else ""
@@ -572,6 +564,20 @@ CHECKS: tuple[Check, ...] = (
     value_missing,
     period_missing,
 )
+
+
+def _of_kind(context: Context, pool: list[Candidate]) -> list[Candidate]:
+    """The candidates that may answer: of the kind asked for, on topic and of the period asked when some are."""
+    analysis = context.analysis
+    if analysis is not None and analysis.expects:
+        for narrower in (
+            [c for c in pool if c.typed and c.on_topic and not c.features["other_period"]],
+            [c for c in pool if c.typed and c.on_topic],
+            [c for c in pool if c.typed],
+        ):
+            if narrower:
+                return narrower
+    return pool
 
 
 def _holds_kind(

@@ -25,6 +25,8 @@ SYSTEM = (
 
 
 class LLMAnswerer:
+    decomposes = False  # the model sees every source at once and compares them itself
+
     def __init__(
         self, name: str, model: BaseChatModel, context_tokens: int, max_tokens: int, encoding: str, endpoint: str = ""
     ) -> None:
