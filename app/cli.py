@@ -47,53 +47,113 @@ def fail(message: str) -> None:
 
 @cli.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs or feed files.")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, globs, feed files, or urls of feeds and pages.")],
     prune: Annotated[bool, typer.Option(help="Remove articles whose files are gone.")] = False,
     rebuild: Annotated[bool, typer.Option(help="Start from an empty index.")] = False,
     home: HomeOpt = None,
     chroma_url: ChromaOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Load, clean, chunk, embed and store articles; unchanged articles are skipped."""
+    """Load, clean, chunk, embed and store articles; unchanged articles are skipped. An http(s) url is fetched:
+    a feed gives one article per entry, a page its article."""
     from ingest.pipeline import Ingestor
+    from ingest.watch import read_urls
+    from ingest.web import WebReader, is_url
 
+    urls = [p for p in paths if is_url(p)]
+    files = [p for p in paths if not is_url(p)]
     try:
-        ingestor = Ingestor(settings_from(home=home, chroma_url=chroma_url))
+        settings = settings_from(home=home, chroma_url=chroma_url)
+        ingestor = Ingestor(settings)
         with progress_bar("embedding", disable=as_json) as bar:
             task = bar.add_task("chunks", total=None)
-            report = ingestor.ingest(
-                paths,
-                prune=prune,
-                rebuild=rebuild,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+            progress = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+            reports = []
+            if files or rebuild or not urls:
+                reports.append(ingestor.ingest(files, prune=prune, rebuild=rebuild, progress=progress))
+            if urls:
+                with WebReader(settings) as reader:
+                    reports.append(read_urls(urls, ingestor, reader).ingest)
     except NewsdeskError as exc:
         fail(str(exc))
+    report = merge_reports(reports)
+    print_report(report, as_json)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def merge_reports(reports: list):
+    """One report of several pipeline runs (files, then urls)."""
+    from ingest.pipeline import IngestReport
+
+    total = IngestReport()
+    for report in reports:
+        for name in ("added", "updated", "unchanged", "failed", "removed", "chunks_written", "seconds"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        total.errors += report.errors
+        total.articles += report.articles
+    return total
+
+
+def print_report(report, as_json: bool, title: str = "ingest") -> None:
+    """An ingest report: one `failed:` line per error on stderr, then a table (or the JSON record)."""
     for line in report.errors:
         err_console.print(f"[red]failed:[/red] {line}", highlight=False, soft_wrap=True)
     if as_json:
-        print(json.dumps(report.__dict__, indent=2))
-    else:
-        table = Table(title="ingest", show_header=True)
-        for name in ("added", "updated", "unchanged", "failed", "removed", "chunks written", "seconds"):
-            table.add_column(name, justify="right")
-        table.add_row(
-            *(
-                str(v)
-                for v in (
-                    report.added,
-                    report.updated,
-                    report.unchanged,
-                    report.failed,
-                    report.removed,
-                    report.chunks_written,
-                    f"{report.seconds:.2f}",
-                )
-            )
-        )
-        console.print(table)
-    if not report.ok:
+        print(json.dumps(report.to_dict(), indent=2))
+        return
+    table = Table(title=title, show_header=True)
+    for name in ("added", "updated", "unchanged", "failed", "removed", "chunks written", "seconds"):
+        table.add_column(name, justify="right")
+    values = (report.added, report.updated, report.unchanged, report.failed, report.removed, report.chunks_written)
+    table.add_row(*(str(v) for v in values), f"{report.seconds:.2f}")
+    console.print(table)
+
+
+@cli.command()
+def watch(
+    feed: Annotated[list[str] | None, typer.Option("--feed", help="A feed url to follow (repeat for more).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="YAML file with `feeds: [url, ...]`.")] = None,
+    every: Annotated[float, typer.Option("--every", help="Minutes between two polls.", min=0.01)] = 30.0,
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (status 1 if anything failed).")] = False,
+    home: HomeOpt = None,
+    chroma_url: ChromaOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each poll's report as JSON.")] = False,
+) -> None:
+    """Follow feeds: poll them every N minutes with conditional GET, storing new and changed entries."""
+    from ingest.pipeline import Ingestor
+    from ingest.watch import load_feed_list
+    from ingest.watch import watch as follow
+    from ingest.web import WebReader, is_url
+
+    feeds = list(feed or [])
+    bad = [url for url in feeds if not is_url(url)]
+    if bad:
+        fail(f"--feed {bad[0]!r} is not an http(s) url")
+    try:
+        if config is not None:
+            feeds += load_feed_list(config)
+        if not feeds:
+            fail("no feeds to watch: give --feed URL (repeatable) or --config FILE")
+        settings = settings_from(home=home, chroma_url=chroma_url)
+        ingestor = Ingestor(settings)
+        with WebReader(settings) as reader:
+            final = follow(feeds, ingestor, reader, every, once=once, on_poll=lambda r: print_poll(r, as_json))
+    except NewsdeskError as exc:
+        fail(str(exc))
+    if not final.ok:
         raise typer.Exit(1)
+
+
+def print_poll(poll, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"feeds": [f.__dict__ for f in poll.feeds], "ingest": poll.ingest.to_dict()}), flush=True)
+        for line in poll.ingest.errors:
+            err_console.print(f"[red]failed:[/red] {line}", highlight=False, soft_wrap=True)
+        return
+    for f in poll.feeds:
+        console.print(f"{f.status:>12}  {f.url}  ({f.entries} entries)", highlight=False)
+    print_report(poll.ingest, False, title="poll")
 
 
 @cli.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +38,10 @@ class IngestReport:
     chunks_written: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)  # ids of the articles added or updated
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
     @property
     def ok(self) -> bool:
@@ -63,6 +67,14 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
             errors.append(f"{raw}: no article files found")
         files.extend(p for p in matched if p not in files)
     return files, errors
+
+
+NOT_FILE_ORIGINS = ("http://", "https://", "api:", "upload:")
+
+
+def is_file_origin(origin: str) -> bool:
+    """Whether an article's recorded origin is a file on disk (rather than a url, an API post or an upload)."""
+    return not origin.startswith(NOT_FILE_ORIGINS)
 
 
 class Ingestor:
@@ -105,7 +117,49 @@ class Ingestor:
         self._write(pending, report, progress)
         if prune:
             self._prune(articles, loaded_files, report)
-        if pending or report.removed or rebuild or not self.lexical.is_current():
+        return self._finish(report, bool(pending) or rebuild, started)
+
+    def add(
+        self, articles: Iterable[Article], errors: Iterable[str] = (), progress: Progress | None = None
+    ) -> IngestReport:
+        """Store articles that did not come from files (fetched from the web, posted to the API): new ones are
+        added, changed ones replace their old chunks, unchanged ones cost nothing. `errors` are the lines of
+        whatever failed before (a dead feed, a bad record); they go into the report."""
+        started = time.perf_counter()
+        self.reload()
+        report = IngestReport(errors=list(errors))
+        unique: dict[str, Article] = {}
+        for article in articles:
+            if not article.text.strip():
+                report.errors.append(f"{article.path or article.url or article.id}: no text after cleaning")
+                continue
+            unique[article.id] = article
+        pending = self._diff(list(unique.values()), report)
+        self._write(pending, report, progress)
+        return self._finish(report, bool(pending), started)
+
+    def remove(self, article_ids: Iterable[str]) -> IngestReport:
+        """Delete articles by id (chunks, manifest entry, BM25); an unknown id is an error line naming it."""
+        started = time.perf_counter()
+        self.reload()
+        report = IngestReport()
+        for article_id in article_ids:
+            if article_id not in self.manifest.entries:
+                report.errors.append(f"article {article_id!r}: no such article in the index")
+                continue
+            self.store.delete_article(article_id)
+            del self.manifest.entries[article_id]
+            report.removed += 1
+        self.manifest.save()
+        return self._finish(report, False, started)
+
+    def reload(self) -> None:
+        """Re-read the manifest, which another process (or another Ingestor on this index) may have rewritten
+        since this one read it: a long-lived Ingestor (the server, `watch`) must not save over its entries."""
+        self.manifest = Manifest(self.settings.manifest_path, self.signature)
+
+    def _finish(self, report: IngestReport, changed: bool, started: float) -> IngestReport:
+        if changed or report.removed or not self.lexical.is_current():
             self.lexical.build(self.store.all_chunks())
         report.failed = len(report.errors)
         report.seconds = time.perf_counter() - started
@@ -139,6 +193,7 @@ class Ingestor:
                     entry.path = article.path
                 continue
             pending.append(article)
+            report.articles.append(article.id)
             if entry:
                 report.updated += 1
             else:
@@ -187,9 +242,12 @@ class Ingestor:
             progress(report.chunks_written, total)
 
     def _prune(self, articles: list[Article], loaded_files: set[str], report: IngestReport) -> None:
-        """Removes articles whose file is gone, or whose file was read this run and no longer holds them."""
+        """Removes articles whose file is gone, or whose file was read this run and no longer holds them. Articles
+        that came from no file (a url, the API) are left alone."""
         seen = {article.id for article in articles}
         for article_id, entry in list(self.manifest.entries.items()):
+            if not is_file_origin(entry.path):
+                continue
             gone = not Path(entry.path).exists()
             dropped = entry.path in loaded_files and article_id not in seen
             if gone or dropped:

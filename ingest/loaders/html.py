@@ -16,26 +16,31 @@ from ingest.settings import IndexSettings
 
 
 def load(path: Path, settings: IndexSettings) -> list[Article]:
-    page = read_text(path, settings.max_file_bytes)
+    found = extract(read_text(path, settings.max_file_bytes), str(path))
+    meta = {**page_meta(found), **read_sidecar(path)}
+    return [page_article(found["text"], meta, str(meta.get("id") or path_id(path)), str(path), path.stem)]
+
+
+def extract(page: str, where: str) -> dict:
+    """trafilatura's reading of a page: its main text and metadata (title, sitename, url, date, author...);
+    IngestError naming `where` when the page has no markup or no article text."""
     if "<" not in page:
-        raise IngestError(f"{path}: not an HTML page (no markup found)")
+        raise IngestError(f"{where}: not an HTML page (no markup found)")
     document = trafilatura.bare_extraction(
         page, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
     )
     found = document.as_dict() if document is not None and hasattr(document, "as_dict") else (document or {})
     if not (found.get("text") or "").strip():
-        raise IngestError(f"{path}: no article text found in the HTML")
-    meta = {**_page_meta(found), **read_sidecar(path)}
-    fields = article_fields(meta, str(path))
-    title = str(meta.get("title") or path.stem)
-    return [
-        Article(
-            id=str(meta.get("id") or path_id(path)),
-            title=title,
-            text=without_title(clean_text(found["text"]), title),
-            **fields,
-        )
-    ]
+        raise IngestError(f"{where}: no article text found in the HTML")
+    return found
+
+
+def page_article(text: str, meta: dict, article_id: str, where: str, fallback_title: str) -> Article:
+    """An Article from a page's extracted text and its metadata (the page's own, overridden by a sidecar's or a
+    feed entry's)."""
+    fields = article_fields(meta, where)
+    title = str(meta.get("title") or fallback_title)
+    return Article(id=article_id, title=title, text=without_title(clean_text(text), title), **fields)
 
 
 def without_title(text: str, title: str) -> str:
@@ -45,7 +50,7 @@ def without_title(text: str, title: str) -> str:
     return rest.lstrip() if first.strip().lower() == title.strip().lower() and rest.strip() else text
 
 
-def _page_meta(found: dict) -> dict:
+def page_meta(found: dict) -> dict:
     return {
         "title": found.get("title"),
         "source": found.get("sitename") or found.get("hostname"),
