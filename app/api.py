@@ -12,21 +12,23 @@ import hmac
 from typing import Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.answer.base import Answer
+from app.articles import ArticleOut, ArticleRecord, Desk
 from app.assistant import MAX_K, Assistant
 from app.errors import BackendError, ConfigError, IngestError, NewsdeskError, QuestionError
 from app.retrieval.filters import Filters
 from app.retrieval.search import Passage
 from app.settings import Settings
-from ingest.manifest import Manifest
+from ingest.pipeline import IngestReport
 from ingest.stats import index_stats
 
 TOKEN_COOKIE = "newsdesk_token"
@@ -64,16 +66,6 @@ class SearchResponse(BaseModel):
     passages: list[Passage]
 
 
-class ArticleOut(BaseModel):
-    id: str
-    title: str
-    source: str
-    published: str
-    url: str
-    companies: list[str]
-    chunks: int
-
-
 class ArticlesPage(BaseModel):
     total: int
     offset: int
@@ -93,6 +85,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     )
     app.state.assistant = assistant
     app.state.settings = settings
+    app.state.desk = Desk(assistant)
     app.include_router(rest_router())
     app.include_router(openai_router, dependencies=[Depends(bearer)])
     app.add_exception_handler(NewsdeskError, newsdesk_error)
@@ -102,7 +95,9 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.add_api_route("/v1/{rest:path}", no_such_route, methods=ANY_METHOD, include_in_schema=False)
     if settings.api_token:
         app.add_middleware(TokenGate, token=settings.api_token)
-    mount_ui(app, build_ui(assistant, settings))  # at "/": API paths it does not know must be answered before
+    mount_ui(
+        app, build_ui(assistant, settings, app.state.desk)
+    )  # at "/": API paths it does not know must be answered before
     return app
 
 
@@ -141,8 +136,40 @@ def rest_router() -> APIRouter:
         limit: int = Query(50, ge=1, le=MAX_ARTICLES_PAGE),
     ) -> ArticlesPage:
         """What is indexed, newest first, one page at a time."""
-        listed = list_articles(assistant_of(request))
+        listed = desk_of(request).list()
         return ArticlesPage(total=len(listed), offset=offset, limit=limit, articles=listed[offset : offset + limit])
+
+    @api.post("/articles", openapi_extra=ADD_ARTICLES_BODY, responses={200: {"description": "The ingest report."}})
+    async def add_articles(request: Request) -> JSONResponse:
+        """Add articles: JSON fields (one object or a list), or multipart files (`file`, repeatable) in any format
+        `newsdesk ingest` reads; a record with a url and no text has its url fetched. The answer is the ingest
+        report; what was added is answerable at once."""
+        desk = desk_of(request)
+        if request.headers.get("content-type", "").startswith("multipart/form-data"):
+            form = await request.form()
+            uploads = [item for key in ("file", "files") for item in form.getlist(key) if hasattr(item, "read")]
+            if not uploads:
+                return error_response(request, 422, "file: no file in the form (send the field `file`)")
+            files = [(upload.filename or "upload", await upload.read()) for upload in uploads]
+            report = await run_in_threadpool(desk.add_files, files)
+        else:
+            try:
+                parsed = RECORDS.validate_json(await request.body())
+            except ValidationError as exc:
+                return error_response(request, 422, describe_errors(exc.errors()))
+            records = parsed if isinstance(parsed, list) else [parsed]
+            if not records:
+                return error_response(request, 422, "body: the list of articles is empty")
+            report = await run_in_threadpool(desk.add_records, records)
+        return report_response(request, report)
+
+    @api.delete("/articles/{article_id}", responses={200: {"description": "The ingest report (removed: 1)."}})
+    async def delete_article(article_id: str, request: Request) -> JSONResponse:
+        """Remove an article (its chunks, its manifest entry, its BM25 rows)."""
+        desk = desk_of(request)
+        if not desk.has(article_id):
+            return error_response(request, 404, f"article {article_id!r}: no such article in the index")
+        return report_response(request, await run_in_threadpool(desk.delete, article_id))
 
     @api.get("/status")
     def status(request: Request) -> dict:
@@ -162,26 +189,35 @@ def assistant_of(request: Request) -> Assistant:
     return request.app.state.assistant
 
 
-def list_articles(assistant: Assistant) -> list[ArticleOut]:
-    """Manifest entries (newest first) with the url from the stored chunk metadata."""
-    assistant.index.refresh()
-    urls = {c.metadata.get("article_id"): c.metadata.get("url") or "" for c in assistant.index.lexical.chunks}
-    entries = Manifest(assistant.settings.manifest_path, signature="").entries
-    listed = [
-        ArticleOut(
-            id=article_id,
-            title=e.title,
-            source=e.source,
-            published=e.published,
-            url=urls.get(article_id, ""),
-            companies=list(e.companies),
-            chunks=e.chunks,
-        )
-        for article_id, e in entries.items()
-    ]
-    listed.sort(key=lambda a: a.id)
-    listed.sort(key=lambda a: a.published, reverse=True)
-    return listed
+def desk_of(request: Request) -> Desk:
+    return request.app.state.desk
+
+
+RECORDS = TypeAdapter(ArticleRecord | list[ArticleRecord])
+RECORD_SCHEMA = ArticleRecord.model_json_schema()  # flat: no $defs to resolve
+ADD_ARTICLES_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"anyOf": [RECORD_SCHEMA, {"type": "array", "items": RECORD_SCHEMA}]}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                }
+            },
+        },
+    }
+}
+
+
+def report_response(request: Request, report: IngestReport) -> JSONResponse:
+    """The ingest report; a 400 naming what failed when nothing at all could be stored or removed."""
+    body = report.to_dict()
+    stored = report.added + report.updated + report.unchanged + report.removed
+    if report.errors and not stored:
+        return JSONResponse({"error": "; ".join(report.errors), "report": body}, status_code=400)
+    return JSONResponse(body)
 
 
 # errors ----------------------------------------------------------------------------------------------------

@@ -76,23 +76,12 @@ def ingest(
                     reports.append(read_urls(urls, ingestor, reader).ingest)
     except NewsdeskError as exc:
         fail(str(exc))
-    report = merge_reports(reports)
+    report = reports[0]
+    for other in reports[1:]:
+        report.extend(other)
     print_report(report, as_json)
     if not report.ok:
         raise typer.Exit(1)
-
-
-def merge_reports(reports: list):
-    """One report of several pipeline runs (files, then urls)."""
-    from ingest.pipeline import IngestReport
-
-    total = IngestReport()
-    for report in reports:
-        for name in ("added", "updated", "unchanged", "failed", "removed", "chunks_written", "seconds"):
-            setattr(total, name, getattr(total, name) + getattr(report, name))
-        total.errors += report.errors
-        total.articles += report.articles
-    return total
 
 
 def print_report(report, as_json: bool, title: str = "ingest") -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # must be set before gradio is imported
 
@@ -15,9 +16,11 @@ from fastapi import FastAPI  # noqa: E402
 
 from app.answer.base import Answer, Citation  # noqa: E402
 from app.answer.registry import SPECS  # noqa: E402
+from app.articles import Desk  # noqa: E402
 from app.assistant import Assistant  # noqa: E402
 from app.errors import NewsdeskError  # noqa: E402
 from app.settings import Settings  # noqa: E402
+from ingest.pipeline import IngestReport  # noqa: E402
 from ingest.stats import index_stats  # noqa: E402
 
 EXAMPLES = [
@@ -46,12 +49,12 @@ def theme() -> gr.themes.Base:
     return gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
 
 
-def build_ui(assistant: Assistant, settings: Settings) -> gr.Blocks:
+def build_ui(assistant: Assistant, settings: Settings, desk: Desk | None = None) -> gr.Blocks:
     ready = assistant.answerers()
     default = settings.answerer if ready.get(settings.answerer) else "grounded"
     answerer_choices = [(SPECS[name].label + ("" if ok else " — not configured"), name) for name, ok in ready.items()]
 
-    handlers = ChatHandlers(assistant)
+    handlers = ChatHandlers(assistant, desk or Desk(assistant))
     with gr.Blocks(title="newsdesk", analytics_enabled=False) as demo:
         history = gr.State([])
         with gr.Row(equal_height=True):
@@ -85,6 +88,20 @@ def build_ui(assistant: Assistant, settings: Settings) -> gr.Blocks:
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.HTML(EMPTY_SOURCES, elem_id="nd-sources")
+        with gr.Accordion("Add articles", open=False, elem_id="nd-add"):
+            with gr.Row():
+                uploads = gr.File(
+                    label="Files (Markdown, text, HTML, JSON/JSONL, RSS/Atom)",
+                    file_count="multiple",
+                    type="filepath",
+                    elem_id="nd-add-files",
+                )
+                with gr.Column():
+                    add_url = gr.Textbox(
+                        label="Or the url of a feed or an article page", placeholder="https://…", elem_id="nd-add-url"
+                    )
+                    add = gr.Button("Add to the index", elem_id="nd-add-button")
+            add_report = gr.Markdown(elem_id="nd-add-report")
 
         inputs = [question, chatbot, history, since, until, source, company, answerer]
         outputs = [chatbot, history, sources, question]
@@ -92,6 +109,10 @@ def build_ui(assistant: Assistant, settings: Settings) -> gr.Blocks:
         ask.click(handlers.respond, inputs, outputs, concurrency_limit=None)
         new_chat.click(lambda: ([], [], EMPTY_SOURCES, ""), None, outputs, queue=False)
         chatbot.clear(lambda: ([], EMPTY_SOURCES), None, [history, sources], queue=False)
+
+        add.click(handlers.add_articles, [uploads, add_url], [add_report, uploads, add_url]).then(
+            handlers.refresh, None, [status, source, company], queue=False
+        )
 
         demo.load(handlers.refresh, None, [status, source, company], queue=False)
     demo.queue(default_concurrency_limit=None)
@@ -101,8 +122,24 @@ def build_ui(assistant: Assistant, settings: Settings) -> gr.Blocks:
 class ChatHandlers:
     """What the chat's events run: answer a turn (streamed), and read the index status for the header."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, desk: Desk) -> None:
         self.assistant = assistant
+        self.desk = desk
+
+    def add_articles(self, paths: list[str] | None, url: str | None) -> tuple:
+        """Ingest the uploaded files and the url; the report as Markdown, and the inputs emptied."""
+        url = (url or "").strip()
+        if not paths and not url:
+            return "Choose files or paste a url first.", gr.skip(), gr.skip()
+        report = IngestReport()
+        try:
+            if paths:
+                report.extend(self.desk.add_files((Path(p).name, Path(p).read_bytes()) for p in paths))
+            if url:
+                report.extend(self.desk.add_urls([url]))
+        except NewsdeskError as exc:
+            return f"⚠️ {exc}", gr.skip(), gr.skip()
+        return report_markdown(report), None, ""
 
     def respond(self, text, chat, turns, since_text, until_text, source_name, company_name, answerer_name):
         """Stream one answer into the chat; at the end link its markers and fill the sources panel.
@@ -146,6 +183,14 @@ def mount_ui(app: FastAPI, demo: gr.Blocks, path: str = "/") -> FastAPI:
     return gr.mount_gradio_app(
         app, demo, path=path, theme=theme(), css=CSS, ssr_mode=False, footer_links=["api", "settings"]
     )
+
+
+def report_markdown(report: IngestReport) -> str:
+    """An ingest report as the panel shows it: the counts, then one line per failure."""
+    counts = f"**{report.added}** added · **{report.updated}** updated · **{report.unchanged}** unchanged"
+    lines = [counts + (f" · **{report.failed}** failed" if report.failed else "")]
+    lines += [f"- ⚠️ {html.escape(line)}" for line in report.errors]
+    return "\n".join(lines)
 
 
 def linked_answer(answer: Answer) -> str:

@@ -43,6 +43,14 @@ class IngestReport:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def extend(self, other: IngestReport) -> IngestReport:
+        """This report with another run's counts and lines added (files then urls, records then fetches)."""
+        for name in ("added", "updated", "unchanged", "failed", "removed", "chunks_written", "seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+        self.articles += other.articles
+        return self
+
     @property
     def ok(self) -> bool:
         return not self.errors
