@@ -73,19 +73,25 @@ class ArticlesPage(BaseModel):
     articles: list[ArticleOut]
 
 
-def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
-    """The whole server: REST routes, /v1 (OpenAI-compatible) and the chat UI at /."""
+def create_app(assistant: Assistant, settings: Settings, host: str = "127.0.0.1") -> FastAPI:
+    """The whole server: REST routes, /v1 (OpenAI-compatible), MCP at /mcp and the chat UI at /. `host` is the
+    interface it will be served on (MCP keeps its DNS-rebinding protection on loopback)."""
+    from app.mcp_server import build_mcp, http_app
     from app.openai_compat import router as openai_router
     from app.ui import build_ui, mount_ui
 
+    desk = Desk(assistant)
+    mcp_app = http_app(build_mcp(assistant, desk), host)
     app = FastAPI(
         title="newsdesk",
         summary="Ask the news, get answers with cited passages you can check.",
         version="0.1.0",
+        lifespan=lambda _: mcp_app.router.lifespan_context(mcp_app),  # runs MCP's session manager
     )
     app.state.assistant = assistant
     app.state.settings = settings
-    app.state.desk = Desk(assistant)
+    app.state.desk = desk
+    app.router.routes.extend(route for route in mcp_app.routes if getattr(route, "path", "") == "/mcp")
     app.include_router(rest_router())
     app.include_router(openai_router, dependencies=[Depends(bearer)])
     app.add_exception_handler(NewsdeskError, newsdesk_error)
@@ -306,7 +312,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     import uvicorn
 
     assistant = Assistant(settings)
-    app = create_app(assistant, settings)
+    app = create_app(assistant, settings, host)
     print(f"newsdesk: web chat at http://{host}:{port}/  API docs at http://{host}:{port}/docs", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_token:
         print("newsdesk: open to the network with no token; set NEWSDESK_API_TOKEN to require one", flush=True)

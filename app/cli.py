@@ -274,6 +274,19 @@ def serve(
         fail(str(exc))
 
 
+@cli.command()
+def mcp(home: HomeOpt = None, chroma_url: ChromaOpt = None) -> None:
+    """Serve the Model Context Protocol on stdin/stdout (for Claude Desktop, IDEs, agents): the tools search_news,
+    ask_news, list_articles and add_article."""
+    from app.assistant import Assistant
+    from app.mcp_server import serve_stdio
+
+    try:
+        serve_stdio(Assistant(settings_from(home=home, chroma_url=chroma_url)))
+    except NewsdeskError as exc:
+        fail(str(exc))
+
+
 PLUGIN_GROUP = "newsdesk.commands"
 
 
