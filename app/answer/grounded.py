@@ -22,10 +22,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
-from app.answer.question import DATE, ORG, PERSON, PLACE, Analysis
+from app.answer.names import DATE, NAME, ORG, PERSON, PLACE, Name, in_role, names_in
+from app.answer.question import Analysis
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
-from app.retrieval.entities import Entities
+from app.retrieval.entities import NOT_NAMES, Entities
 from app.retrieval.filters import GRACE_AFTER
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
@@ -61,15 +62,15 @@ CONCEPTS = [
         "revenue revenues sales income",
         "ceo chief executive runs leads",
         "cto chief technology officer",
+        "cfo financial",
         "profit earnings income loss bottom line",
         "hashrate hash rate eh",
+        "name names renamed rename rebrand rebranded rebranding called formerly",
     )
 ]
 NUMBER = re.compile(r"\d")
 PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
 MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
-PROPER_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)\b")
-CAPITALIZED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-Z][\w&-]+)")
 WHOLE = re.compile(r"\b(all|entire|entirety|every|whole|100%|zero|none|no longer holds?)\b", re.I)
 PREMISE = re.compile(
     r"\b(all (of )?(its|their|the)|(its|their) entire|entire|every|whole|give up|gave up|quit|stop(ped)? mining)\b",
@@ -110,6 +111,7 @@ FEATURES = (
     "other_period",  # the sentence names another month than the one asked about
     "on_topic",  # a word (or synonym) of what is asked is in the sentence, names left out
     "answer_type",  # the sentence holds a value of the kind asked for (BTC, $, MW, %, a person...)
+    "role",  # ... a name in the role asked ('Deutsche Bank as the initial lender' for 'who lent ...')
     "hedged",  # the sentence states a value that only might be ('up to', 'if all options are exercised')...
     "hedge_asked",  # ... and the question asks for that one ('including renewal options', 'counting warrants')
     "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
@@ -207,6 +209,8 @@ class GroundedAnswerer:
         predicate = self._predicate(context)
         asked = _period_marks(" ".join(context.frame.words))
         hedge_asked = bool(HEDGE_ASKED.search(context.question))
+        asks_name = bool(analysis and analysis.expects and analysis.expects[0] in NAME_KINDS)
+        roles = analysis.roles if analysis else ()
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
             sentences = split_sentences(passage.text)
@@ -218,6 +222,7 @@ class GroundedAnswerer:
                 previous = sentences[position - 1] if position else ""
                 named = _period_marks(sentence)
                 hedged = bool(HEDGE.search(sentence))
+                names = answer_names(sentence, context, passage.source) if asks_name else []
                 other_period = float(_other_period(asked, named))
                 features = {
                     "coverage": sum(w for t, w in term_weights.items() if t in tokens or synonyms[t] & tokens) / total,
@@ -237,7 +242,8 @@ class GroundedAnswerer:
                     "on_topic": float(
                         bool(_expand(set(tokenize(context.entities.without_names(sentence)))) & predicate)
                     ),
-                    "answer_type": float(_holds_kind(analysis, sentence, values, context, predicate, passage.source)),
+                    "answer_type": float(_holds_kind(analysis, sentence, values, context, predicate, names)),
+                    "role": float(any(in_role(sentence, name, roles) for name in names)),
                     "hedged": float(hedged and not hedge_asked),
                     "hedge_asked": float(hedged and hedge_asked),
                 }
@@ -265,7 +271,8 @@ class GroundedAnswerer:
     def _predicate(self, context: Context) -> frozenset[str]:
         """What the question asks about, beyond who and when: at least one such word must be in the answer."""
         names = {t for name in context.companies for t in tokenize(name)}
-        names |= {t for word in re.findall(r"\b[A-Z]{3,5}\b", context.question) for t in tokenize(word)}
+        tickers = (w for w in re.findall(r"\b[A-Z]{3,5}\b", context.question) if w.lower() not in NOT_NAMES)
+        names |= {t for word in tickers for t in tokenize(word)}
         terms = set(tokenize(context.question)) - QUESTION_STEMS - GENERIC - names - _time_tokens(context)
         return _expand(frozenset(t for t in terms if not t[:1].isdigit()))
 
@@ -475,8 +482,9 @@ def company_not_covered(answerer: GroundedAnswerer, found: Sentences) -> str:
 def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
     """Few of the question's words and little similarity, unless a sentence about its company, of the kind and
     period asked, is there ('what hashrate was CLSK running at' shares few words with '45.6 EH/s ... September')."""
-    eligible = found.eligible
-    if eligible and found.context.companies and eligible[0].typed and eligible[0].on_topic:
+    eligible, analysis = found.eligible, found.context.analysis
+    named = found.context.companies or (analysis is not None and analysis.listing)
+    if eligible and named and eligible[0].typed and eligible[0].on_topic:
         if not found.context.frame.words or eligible[0].features["period"]:
             return ""
     top = found.candidates[:3]
@@ -571,6 +579,7 @@ def _of_kind(context: Context, pool: list[Candidate]) -> list[Candidate]:
     analysis = context.analysis
     if analysis is not None and analysis.expects:
         for narrower in (
+            [c for c in pool if c.features.get("role") and c.on_topic and not c.features["other_period"]],
             [c for c in pool if c.typed and c.on_topic and not c.features["other_period"]],
             [c for c in pool if c.typed and c.on_topic],
             [c for c in pool if c.typed],
@@ -586,7 +595,7 @@ def _holds_kind(
     values: list[Value],
     context: Context,
     predicate: frozenset[str],
-    source: str,
+    names: list[Name],
 ) -> bool:
     """The sentence holds a value of the main kind the question asks for, of the measure asked, and near a word
     of what is asked: '9%' in 'shares rose roughly 9%' does not answer 'what interest rate do the notes carry'."""
@@ -608,21 +617,28 @@ def _holds_kind(
             and (not strict or near_asked(v.start, v.end))
             for v in values
         )
-    if kind in (PERSON, ORG):
-        known = {t for name in context.companies for t in name.split()} | set(source.split())
-        asked = set(re.findall(r"\b[A-Z][\w&-]+", context.question))
-        pattern = PROPER_NAME if kind == PERSON else CAPITALIZED
-        return any(
-            not (set(m.group(1).split()) <= known | asked)
-            and not MONTH_NAME.fullmatch(m.group(1))
-            and near_asked(m.start(1), m.end(1))
-            for m in pattern.finditer(sentence)
-        )
+    if kind in NAME_KINDS:
+        return any(near_asked(name.start, name.end) for name in names)
     if kind == DATE:
         return bool(MONTH_NAME.search(sentence) or re.search(r"\b(19|20)\d\d\b", sentence))
-    if kind == PLACE:
-        return bool(re.search(r"\b(in|at|near) [A-Z][a-z]+", sentence))
     return False
+
+
+NAME_KINDS = {PERSON: (PERSON,), ORG: (ORG, NAME, PERSON), PLACE: (PLACE,)}  # 'who ...?' may be either
+
+
+def answer_names(sentence: str, context: Context, source: str) -> list[Name]:
+    """The names in a sentence that may answer a who / which / where question: of the kind asked, not the
+    question's own companies or words, and not the outlet."""
+    analysis = context.analysis
+    kinds = NAME_KINDS.get(analysis.expects[0], ()) if analysis and analysis.expects else ()
+    known = {w.lower() for name in context.companies for w in name.split()} | {w.lower() for w in source.split()}
+    known |= {w.lower() for w in re.findall(r"\b[A-Z][\w&-]+", context.question)}
+    return [
+        name
+        for name in names_in(sentence, context.entities, context.entities.outlets)
+        if name.kind in kinds and not {w.lower().rstrip("'’s") for w in name.text.split()} <= known
+    ]
 
 
 QUARTER_MARK = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth)[- ]quarter)\b", re.I)

@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
 from app.retrieval.entities import Entities
 from app.retrieval.filters import TIME_PATTERNS, TimeFrame
 from ingest.values import Unit, measures_in
 
-PERSON = "person"
-ORG = "org"
-DATE = "date"
-PLACE = "place"
+__all__ = ["DATE", "ORG", "PERSON", "PLACE", "Analysis", "Side", "analyse", "expected_kinds"]
 
 # What a question asks for, read from its words: the first rule that matches gives the main expected kind.
 # Each is (kind, pattern); a question can expect several ("how much and over how long": USD, YEARS).
@@ -62,12 +60,17 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (
         ORG,
         re.compile(
-            r"^\s*(who|which (company|firm|bank|lender|tenant|utility|partner|buyer|customer|hyperscaler|outlet))\b|\bwhat (coin|stablecoin|bank|company|firm)\b",
+            r"^\s*(who|whose|which (company|firm|bank|lender|tenant|utility|partner|buyer|customer|hyperscaler|outlet|investor|fund))\b|"
+            r"\bwhat (coin|stablecoin|bank|company|firm|fund|utility|lender|tenant|investor|(\w+ )?company)\b|"
+            r"\b(new |its |former |old )name\b|\bcalled\b|\brenam(e|ed|ing)\b|\brebrand",
             re.I,
         ),
     ),
     (DATE, re.compile(r"^\s*when\b|\bwhat date\b", re.I)),
     (PLACE, re.compile(r"^\s*where\b|\bwhich (site|state|city|country)\b|\bwhat (site|state|city|country)\b", re.I)),
+)
+NAME_FIRST = re.compile(
+    r"^\s*(who|whose|whom|(what|which) (coin|stablecoin|bank|company|firm|fund|lender|tenant|investor))\b", re.I
 )
 VALUE_ASKED = re.compile(
     r"\bhow (much|many|big|large|long)\b|\bwhat (was|is|were|are) the (value|amount|size|number|total)\b|"
@@ -78,7 +81,7 @@ VALUE_ASKED = re.compile(
 CLAUSE = re.compile(r",?\s+and\s+(?=(?:what|how|who|which|when|where|did|does|is|was|were)\b)", re.I)
 PRONOUN = re.compile(r"\b(it|its|they|their|the company|the firm)\b", re.I)
 LISTING = re.compile(
-    r"\b(which|what|any|name the|list( the)?) (miners|companies|firms|operators)\b|\bwho (else )?(has|have|signed|sold|took)\b.*\?$",
+    r"\b(which|what|any|name the|list( the)?) (miners|companies|firms|operators)\b|\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$",
     re.I,
 )
 COMPARE = re.compile(
@@ -112,6 +115,7 @@ class Analysis:
     measure: str = ""  # what the amount asked is of: sold, held, mined... (ingest.values.MEASURE_WORDS)
     listing: bool = False
     latest: bool = False
+    roles: tuple[str, ...] = ()  # words a sentence names the answer by, for who / which questions ('lender')
     sides: list[Side] = field(default_factory=list)
 
     @property
@@ -140,6 +144,11 @@ def expected_kinds(question: str) -> tuple[str, ...]:
         )
     ):
         kinds.append(Unit.BTC)  # 'how many did they sell / mine / hold': on this beat, coins
+    if NAME_FIRST.search(question):  # 'what coin did it get paid in for the 4,451 BTC': a name, not a count
+        for kind in (ORG, PERSON):
+            if kind in kinds:
+                kinds.remove(kind)
+                kinds.insert(0, kind)
     if Unit.BTC in kinds and Unit.USD in kinds and re.search(r"\b(bitcoins?|btc)\b", question, re.I):
         if not re.search(r"\$|dollars?|worth|value|proceeds|raise|revenue|pay|cost|price", question, re.I):
             kinds.remove(Unit.USD)  # 'how much bitcoin did it sell' asks a BTC count, not a dollar amount
@@ -166,6 +175,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
         listing=bool(LISTING.search(question)),
         latest=frame.prefer_recent or bool(RECENT_WORDS.search(question)),
     )
+    if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
+        analysis.roles = roles_asked(unnamed)
     analysis.sides = comparison_sides(question, companies, entities)
     return analysis
 

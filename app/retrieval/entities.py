@@ -60,6 +60,7 @@ class Entities:
     words: frozenset[str] = frozenset()  # every word of the index, lower-cased
     plain_words: frozenset[str] = frozenset()  # words the articles also write in lower case (not only names)
     idf: dict[str, float] = field(default_factory=dict)  # search token -> inverse document frequency over chunks
+    outlets: frozenset[str] = frozenset()  # the articles' sources, lower-cased: 'cointelegraph', 'the block'
     _patterns: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
     _sorted_words: list[str] = field(default_factory=list, repr=False)
 
@@ -90,7 +91,8 @@ class Entities:
         idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
         for meta in rows:
             words.update(w.lower() for w in WORD.findall(str(meta.get("title") or "")))
-        entities = cls(words=frozenset(words), plain_words=frozenset(plain), idf=idf)
+        outlets = frozenset(str(meta.get("source") or "").lower() for meta in rows) - {""}
+        entities = cls(words=frozenset(words), plain_words=frozenset(plain), idf=idf, outlets=outlets)
         entities._sorted_words = sorted(words)
         for meta in rows:
             companies = list(meta.get("companies") or [])
