@@ -141,7 +141,7 @@ def print_poll(poll, as_json: bool) -> None:
             err_console.print(f"[red]failed:[/red] {line}", highlight=False, soft_wrap=True)
         return
     for f in poll.feeds:
-        console.print(f"{f.status:>12}  {f.url}  ({f.entries} entries)", highlight=False)
+        console.print(f"{f.status:>12}  {f.url}  ({f.entries} article{'' if f.entries == 1 else 's'})", highlight=False)
     print_report(poll.ingest, False, title="poll")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, NewsdeskError
 from ingest.pipeline import Ingestor, IngestReport
 from ingest.web import WebReader, WebResult, is_url
 
@@ -88,9 +88,15 @@ def watch(
     on_poll: Callable[[PollReport], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> PollReport:
-    """Poll the feeds (conditional GET) now, then every `every_minutes` until interrupted, or only once."""
+    """Poll the feeds (conditional GET) now, then every `every_minutes` until interrupted, or only once. When
+    polling on, a poll that fails whole (the store is down) is reported and the next one tries again."""
     while True:
-        report = read_urls(feeds, ingestor, reader, conditional=True)
+        try:
+            report = read_urls(feeds, ingestor, reader, conditional=True)
+        except NewsdeskError as exc:
+            if once:
+                raise
+            report = PollReport([], IngestReport(failed=1, errors=[str(exc)]))
         if on_poll:
             on_poll(report)
         if once:

@@ -5,6 +5,7 @@ The reading tests need no model; those that store articles (and `newsdesk watch`
 from __future__ import annotations
 
 import json
+import re
 import threading
 from itertools import pairwise
 
@@ -235,3 +236,41 @@ def test_ingest_urls_keeps_what_is_stored_when_feeds_break(web, tmp_path, monkey
     assert [line.split()[1].rstrip(":") for line in failed] == urls[:4]
     code, out, _ = invoke("stats", "--home", home, "--json")
     assert json.loads(out)["articles"] == 2  # the page stored before is still there
+
+
+def test_feed_list_file_and_its_errors_name_the_file(tmp_path):
+    from ingest.errors import IngestError
+    from ingest.watch import load_feed_list
+
+    good = tmp_path / "feeds.yml"
+    good.write_text("feeds:\n  - https://a.test/feed\n  - url: http://b.test/rss\n")
+    assert load_feed_list(good) == ["https://a.test/feed", "http://b.test/rss"]
+    for name, text, reason in [
+        ("empty.yml", "", "expected `feeds:`"),
+        ("bad.yml", "feeds: [unclosed", "malformed YAML"),
+        ("ftp.yml", "feeds:\n  - ftp://c.test/x\n", "feed 1 ('ftp://c.test/x') is not an http(s) url"),
+    ]:
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(IngestError, match=re.escape(f"{path}: {reason}")):
+            load_feed_list(path)
+
+
+@pytest.mark.slow
+def test_watch_polls_again_after_a_failed_poll(web, tmp_path):
+    from ingest.pipeline import Ingestor
+    from ingest.watch import watch
+
+    settings = Settings(home=tmp_path / "home", fetch=FAST)
+    dead = f"http://127.0.0.1:{free_port()}/feed.xml"
+    polls, naps = [], []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 2:
+            raise KeyboardInterrupt
+
+    with WebReader(settings) as reader, pytest.raises(KeyboardInterrupt):
+        watch([dead], Ingestor(settings), reader, every_minutes=0.5, on_poll=polls.append, sleep=nap)
+    assert len(polls) == 2 and naps == [30.0, 30.0]
+    assert all(p.feeds[0].status == "failed" and p.ingest.errors[0].startswith(dead) for p in polls)
