@@ -35,14 +35,19 @@ def index_settings(tmp_path_factory, embedder) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def api(index_settings, embedder):
+def api_url(index_settings, embedder):
     from app.api import create_app
     from app.assistant import Assistant
 
     assistant = Assistant(index_settings, embedder=embedder)
     with BackgroundServer(create_app(assistant, index_settings)) as server:
-        with httpx.Client(base_url=server.url, timeout=120) as client:
-            yield client
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def api(api_url):
+    with httpx.Client(base_url=api_url, timeout=120) as client:
+        yield client
 
 
 @pytest.fixture(scope="module")
@@ -144,6 +149,8 @@ def test_articles_routes_need_the_token_when_set(token_api):
     with httpx.Client(base_url=token_api, timeout=120) as client:
         assert client.post("/api/articles", json=NORTHERN).status_code == 401
         assert client.delete("/api/articles/anything").status_code == 401
+        wrong = {"Authorization": "Bearer wrong"}
+        assert client.post("/api/articles", json=NORTHERN, headers=wrong).status_code == 401
         auth = {"Authorization": f"Bearer {TOKEN}"}
         assert client.post("/api/articles", json=NORTHERN, headers=auth).status_code == 200
         assert client.delete("/api/articles/no-such-id", headers=auth).status_code == 404
@@ -164,3 +171,33 @@ def test_the_chat_add_articles_panel_reports_the_ingest(index_settings, embedder
     assert "empty.md: empty file" in markdown and "not-a-url: not an http(s) url" in markdown
     assert (files, url) == (None, "")
     assert any("64 BTC" in p.text for p in assistant.search("How much bitcoin did Aurora Hash sell?", k=3))
+
+
+@pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting'", "ignore:The copy keyword is deprecated")
+def test_add_articles_panel_in_a_real_browser(api_url, tmp_path):
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    chromium = "/usr/bin/chromium"
+    if not shutil.which(chromium):
+        pytest.fail(f"{chromium} is missing: apt-get install -y chromium (`make browser` does it)")
+    story = tmp_path / "lumen-hash.md"
+    story.write_text(
+        "---\ntitle: Lumen Hash sells 88 BTC\npublished: 2026-01-28\nsource: Test Wire\n---\n"
+        "Lumen Hash Corp. sold 88 BTC in January 2026 to pay for its new Wyoming site, the company said.\n"
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(api_url + "/")
+        page.get_by_text("Add articles").click()
+        page.set_input_files("#nd-add-files input[type=file]", str(story))
+        page.wait_for_function("document.querySelector('#nd-add-files').innerText.includes('lumen-hash.md')")
+        page.click("#nd-add-button")
+        page.wait_for_function("document.querySelector('#nd-add-report').innerText.includes('added')", timeout=60_000)
+        report = page.inner_text("#nd-add-report")
+        browser.close()
+    assert report.startswith("1 added")
+    passages = httpx.post(f"{api_url}/api/search", json={"query": "Lumen Hash Wyoming", "k": 3}, timeout=60).json()
+    assert any("88 BTC" in p["text"] for p in passages["passages"])
