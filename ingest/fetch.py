@@ -4,6 +4,7 @@ limit. Every failure is one IngestError naming the url."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from ingest.settings import FetchConfig
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHUNK_BYTES = 65536
+FEED_START = re.compile(
+    rb"(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?:<\?xml-stylesheet[^>]*\?>\s*)?<(?:rss|feed|rdf:rdf)\b", re.S
+)
 
 
 @dataclass
@@ -36,20 +40,19 @@ class Fetched:
 
     @property
     def kind(self) -> str:
-        """'feed', 'html' or '' (anything else), from the Content-Type, or from the first bytes when it says
-        nothing useful (text/plain, application/octet-stream)."""
+        """'feed', 'html' or '' (anything else). A body that opens as RSS/Atom is a feed whatever the
+        Content-Type says (servers often send feeds as text/html); otherwise the Content-Type decides, and the
+        first bytes when it says nothing useful (text/plain, application/octet-stream)."""
+        head = self.content[:1024].lstrip().lower()
+        if FEED_START.match(head):
+            return "feed"
         if self.content_type in FEED_TYPES or self.content_type.endswith(("+xml", "/xml")):
             return "feed"
         if self.content_type in HTML_TYPES:
             return "html"
         if self.content_type and not self.content_type.startswith(("text/plain", "application/octet-stream")):
             return ""
-        head = self.content[:512].lstrip().lower()
-        if head.startswith((b"<!doctype html", b"<html")):
-            return "html"
-        if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")):
-            return "feed"
-        return ""
+        return "html" if head.startswith((b"<!doctype html", b"<html")) else ""
 
 
 class HostGate:

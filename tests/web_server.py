@@ -53,11 +53,10 @@ class WebServer:
         return [seen for seen in self.seen if seen.path == path]
 
     def publish(self, path: str, body: str, content_type: str = "application/rss+xml", etag: str = "") -> None:
-        """A feed (or page) with validators: a new ETag and Last-Modified each time it is published."""
-        stamp = formatdate(time.time(), usegmt=True)
-        self.routes[path] = Route(
-            body, content_type, etag=etag or f'"v{len(self.seen)}-{hash(body)}"', last_modified=stamp
-        )
+        """A feed (or page) with validators: a new ETag and a later Last-Modified each time it is published."""
+        self._published = max(time.time(), getattr(self, "_published", 0.0) + 1.0)
+        stamp = formatdate(self._published, usegmt=True)
+        self.routes[path] = Route(body, content_type, etag=etag or f'"v{self._published:.0f}"', last_modified=stamp)
 
     def __enter__(self) -> WebServer:
         self.thread.start()
@@ -97,9 +96,10 @@ class WebServer:
                     return
                 if route.delay:
                     time.sleep(route.delay)
-                fresh = (route.etag and headers.get("if-none-match") == route.etag) or (
-                    route.last_modified and headers.get("if-modified-since") == route.last_modified
-                )
+                if "if-none-match" in headers:  # it takes precedence over If-Modified-Since (RFC 9110 13.2.2)
+                    fresh = bool(route.etag) and headers["if-none-match"] == route.etag
+                else:
+                    fresh = bool(route.last_modified) and headers.get("if-modified-since") == route.last_modified
                 if fresh:
                     self.send_response(304)
                     self.send_header("ETag", route.etag)

@@ -81,6 +81,12 @@ def test_conditional_get_sends_the_validators_and_a_304_gives_nothing(web, reade
     assert saved["etag"] == web.routes["/feed.xml"].etag
 
 
+def test_a_feed_sent_as_text_html_is_still_a_feed(web, reader):
+    web.routes["/rss"] = Route(rss("Test Wire", [item(1, content="<p>" + " ".join(STORY) * 5 + "</p>")]), "text/html")
+    result = reader.read(web.url("/rss"))
+    assert result.kind == "feed" and [a.title for a in result.articles] == ["Story 1"]
+
+
 def test_user_agent_names_newsdesk_and_one_request_at_a_time_per_host(web):
     for n in range(6):
         web.routes[f"/p{n}"] = Route(page(f"Page {n}", STORY), delay=0.05)
