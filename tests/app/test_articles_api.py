@@ -201,3 +201,38 @@ def test_add_articles_panel_in_a_real_browser(api_url, tmp_path):
     assert report.startswith("1 added")
     passages = httpx.post(f"{api_url}/api/search", json={"query": "Lumen Hash Wyoming", "k": 3}, timeout=60).json()
     assert any("88 BTC" in p["text"] for p in passages["passages"])
+
+
+def test_an_article_another_process_fetched_is_found_by_a_running_server(chroma_server, tmp_path, embedder):
+    """`newsdesk ingest URL` in its own process, a server already running on the same index (a Chroma server
+    and one data dir): the server finds the new article without a restart."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app.api import create_app
+    from app.assistant import Assistant
+    from ingest.pipeline import Ingestor
+
+    settings = Settings(home=tmp_path / "home", chroma_url=chroma_server, collection="cross_process")
+    assert Ingestor(settings, embedder=embedder).ingest([SEED]).ok
+    story = ["Solstice Mining sold 57 BTC in January 2026 and bought 1,200 new machines, it said on Friday."] * 3
+    with WebServer() as web, BackgroundServer(create_app(Assistant(settings, embedder=embedder), settings)) as server:
+        web.routes["/solstice"] = Route(page("Solstice Mining sells 57 BTC", story))
+        env = {**os.environ, "NEWSDESK_COLLECTION": "cross_process", "NEWSDESK_FETCH__HOST_DELAY_S": "0"}
+        newsdesk = Path(sys.executable).with_name("newsdesk")
+        args = [
+            str(newsdesk),
+            "ingest",
+            web.url("/solstice"),
+            "--home",
+            str(settings.home),
+            "--chroma-url",
+            chroma_server,
+        ]
+        done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        query = {"query": "How much bitcoin did Solstice Mining sell?", "k": 3}
+        found = httpx.post(f"{server.url}/api/search", json=query, timeout=120).json()["passages"]
+    assert found[0]["url"] == web.url("/solstice") and "57 BTC" in found[0]["text"]
