@@ -11,6 +11,7 @@ from app.errors import QuestionError
 from app.retrieval.entities import Entities
 from app.retrieval.filters import TIME_PATTERNS, YEAR, strip_time_words
 from ingest.text import get_encoding
+from ingest.values import measures_in
 
 PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|he|she|his|her|the (company|firm|miner))\b", re.I)
 ELLIPTICAL = re.compile(r"^\s*(and|what about|how about|and what about|same for|what of)\b", re.I)
@@ -73,10 +74,11 @@ PLACE = re.compile(r"\b(?:at|in|for) (?:its |the )?((?:[A-Z][\w'’-]*\s?)+(?:\d
 
 
 def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> str:
-    """A standalone question: what earlier user turns referred to (the company, the period, the place) carried
-    into a follow-up. 'And in January?' and 'What about Riot?' re-ask the last question with the new part;
-    'how many did they sell that month?' gets 'they' and 'that month' replaced; 'could they take more there?'
-    gets 'there' replaced by the site the last question named."""
+    """A standalone question: what earlier turns referred to (the company, the period, the place, the thing
+    talked about) carried into a follow-up. 'And in January?' and 'What about Riot?' re-ask the last question
+    with the new part; 'how many did they sell that month?' gets 'they' and 'that month' replaced; 'could they
+    take more there?' after 'who is the tenant at X's site?' is about the tenant the answer named, at that site;
+    'what was the exchange ratio?' after a question about a merger carries the merger as its topic, '(re: ...)'."""
     previous = [t.content for t in turns if t.role == "user"]
     if not previous:
         return question
@@ -89,13 +91,18 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
         question = rest[0].upper() + rest[1:] + "?"
     resolved = question
     earlier = [name for text in reversed(previous) for name in entities.in_question(text)]
+    answered = _answered_name(last, turns, entities)
+    if answered and re.search(r"\b(they|them|their)\b", resolved, re.I):
+        earlier.insert(0, answered)  # 'could they take more there?' after 'who is the tenant ...?': the tenant
     if earlier and not named_now:
         subject = earlier[0]
-        if PRONOUNS.search(resolved):
+        if PRONOUNS.search(resolved) and not ASKS_VALUE_OF_IT.search(resolved):
             resolved = PRONOUNS.sub(
                 lambda m: subject + ("'s" if m.group(0).lower() in {"its", "their"} else ""), resolved, count=1
             )
         else:
+            together = entities.in_question(last) if subject in entities.in_question(last) else []
+            subject = " and ".join(together) if 1 < len(together) <= 2 and not answered else subject
             resolved = f"{resolved.rstrip('?. ')} for {subject}?"
     period = next((_time_phrase(text) for text in reversed(previous) if has_time(text)), "")
     if period and not has_time(resolved):
@@ -106,12 +113,57 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
     place = _place(last, entities)
     if place and REFERS_TO_PLACE.search(resolved):
         resolved = REFERS_TO_PLACE.sub(f"at {place}", resolved, count=1)
+    if not named_now:
+        topic = [w for w in _topic(previous[-2:], entities) if w.lower() not in resolved.lower()]
+        if answered:  # 'could CoreWeave take more there?': still about Applied Digital's site
+            topic = [n for n in entities.in_question(last) if n not in resolved] + topic
+        if measures_in(resolved):  # 'how many did they sell?' after 'what did they mine?': selling, not mining
+            topic = [w for w in topic if not measures_in(w)]
+        if topic:
+            resolved = f"{resolved.rstrip('?. ')} (re: {' '.join(topic)})?"
     return re.sub(r"\s+", " ", resolved).strip()
+
+
+# 'what was it at the end of February?' asks the value talked about, not the company
+ASKS_VALUE_OF_IT = re.compile(r"\b(what|how much|how many)\s+(was|is|were|are)\s+(it|that|they)\b", re.I)
+TOPIC_STOP = frozenset(
+    "what whats how much many who whom whose which when where why did does do is are was were be been has have had "
+    "the a an of to for in on at with and or about tell me us you happened happen happening doing going get got "
+    "there their they them it its that this those these company firm miner now latest currently still after before "
+    "since right so far any some from by into over per up out end start beginning early late mid".split()
+)
+
+
+def _topic(questions: list[str], entities: Entities) -> list[str]:
+    """The words of earlier questions a follow-up's 'that' may point at: less their companies, periods and
+    question words ('what happened to the CoreWeave / Core Scientific merger?' → ['merger'])."""
+    words: list[str] = []
+    for text in questions:
+        text = strip_time_words(text)
+        for name in entities.in_question(text):
+            text = entities.pattern(name).sub(" ", text)
+            for alias in (a for a, n in entities.alias_to_name.items() if n == name):
+                text = re.sub(rf"(?i)(?<![\w-]){re.escape(alias)}(?:['’]s)?(?![\w-])", " ", text)
+        for word in re.findall(r"[A-Za-z][\w’'-]*", text):
+            word = word.removesuffix("'s").removesuffix("’s")
+            if word.lower() not in TOPIC_STOP and len(word) > 1 and word.lower() not in (w.lower() for w in words):
+                words.append(word)
+    return words
+
+
+def _answered_name(last: str, turns: list[Turn], entities: Entities) -> str:
+    """The company the last answer named when the last question asked who ('CoreWeave, which has leased ...')."""
+    if not re.match(r"\s*(who|which|whose)\b", last, re.I):
+        return ""
+    reply = next((t.content for t in reversed(turns) if t.role == "assistant"), "")
+    asked = set(entities.in_question(last))
+    return next((name for name in entities.in_question(reply[:200]) if name not in asked), "")
 
 
 def _reask(last: str, rest: str, named_now: list[str], entities: Entities) -> str:
     """The last question again with the follow-up's new part: another company, or another period."""
     base = strip_time_words(last) if has_time(rest) else last
+    rest = _with_year(rest, last)
     if named_now:
         for name in entities.in_question(base):
             base = entities.pattern(name).sub(named_now[0], base)
@@ -119,6 +171,22 @@ def _reask(last: str, rest: str, named_now: list[str], entities: Entities) -> st
         return base if not has_time(rest) else f"{base.rstrip('?. ')} {rest}?"
     swapped = _swap_phrase(base, rest)
     return swapped or f"{base.rstrip('?. ')} {rest}?"
+
+
+MONTHS = ("january february march april may june july august september october november december").split()
+MONTH_WORD = re.compile(r"\b(" + "|".join(m[:3] + r"[a-z]*" for m in MONTHS) + r")\b\.?(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+
+
+def _with_year(rest: str, last: str) -> str:
+    """'and in January?' after a question about December 2025: the January nearest to it, January 2026."""
+    month = MONTH_WORD.search(rest)
+    before = re.search(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+((?:19|20)\d\d)\b", last, re.I)
+    if not month or not before or re.search(r"\b(19|20)\d\d\b", rest):
+        return rest
+    asked = next(i for i, m in enumerate(MONTHS) if month.group(1).lower().startswith(m[:3]))
+    then = next(i for i, m in enumerate(MONTHS) if before.group(1).lower().startswith(m[:3]))
+    year = int(before.group(2)) + (1 if then - asked > 6 else -1 if asked - then > 6 else 0)
+    return rest[: month.end()] + f" {year}" + rest[month.end() :]
 
 
 def _swap_phrase(base: str, rest: str) -> str:

@@ -101,6 +101,15 @@ class Context:
     question_vector: object = None
     analysis: Analysis | None = None  # what the question asks (app.answer.question), read once
 
+    @property
+    def asked(self) -> str:
+        """The question less the topic a follow-up carried from earlier turns ('... (re: merger)')."""
+        return self.analysis.asked if self.analysis and self.analysis.asked else self.question
+
+    @property
+    def topic(self) -> str:
+        return self.analysis.topic if self.analysis else ""
+
 
 class Answerer(Protocol):
     name: str

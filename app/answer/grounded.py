@@ -84,6 +84,13 @@ HEDGE = re.compile(
 HEDGE_ASKED = re.compile(
     r"\b(including|counting|with (all|every)|if (all|every|the)|up to|at most|maximum|potential(ly)?|could)\b", re.I
 )
+# when a report came out is not the period its figures are for
+REPORTED_ON = re.compile(
+    r"\b(reported|wrote|published|noted|reporting|writing|said in a (report|note))( \w+)? on "
+    r"(\w+day, )?\w+ \d{1,2}, (19|20)\d\d|\bin an? ([\w-]+ )?(piece|report|note|article|story) "
+    r"(on|dated|published( on)?) (\w+day, )?\w+ \d{1,2}, (19|20)\d\d",
+    re.I,
+)
 # one fact asked ('how much ...?'): one sentence will do; otherwise sentences that add a figure are added
 SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
 COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
@@ -196,10 +203,12 @@ class GroundedAnswerer:
         analysis = context.analysis
         weights = self.config.weights
         times = _time_tokens(context)  # the period is scored by its own feature, not as words to cover
-        terms = [t for t in tokenize(context.question) if t not in QUESTION_STEMS and t not in times]
+        terms = [t for t in tokenize(context.asked) if t not in QUESTION_STEMS and t not in times]
+        topic = [t for t in tokenize(context.topic) if t not in QUESTION_STEMS and t not in times and t not in terms]
         company_terms = {t for name in context.companies for t in tokenize(name)}
         idf = context.entities.term_weight
         term_weights = {t: idf(t) * (2.0 if t in company_terms else 1.0) for t in terms}
+        term_weights.update({t: idf(t) * self.config.topic_weight for t in topic})
         total = sum(term_weights.values()) or 1.0
         synonyms = {t: _expand({t}) - {t} for t in term_weights}  # 'mine' is covered by 'produced'
         wants_number = analysis.wants_value if analysis else False
@@ -208,7 +217,7 @@ class GroundedAnswerer:
         recency = _recency(passages) if latest else [0.0] * len(passages)
         predicate = self._predicate(context)
         asked = _period_marks(" ".join(context.frame.words))
-        hedge_asked = bool(HEDGE_ASKED.search(context.question))
+        hedge_asked = bool(HEDGE_ASKED.search(context.asked))
         asks_name = bool(analysis and analysis.expects and analysis.expects[0] in NAME_KINDS)
         roles = analysis.roles if analysis else ()
         candidates: list[Candidate] = []
@@ -220,7 +229,8 @@ class GroundedAnswerer:
                 tokens = set(tokenize(sentence))
                 values = values_in(sentence)
                 previous = sentences[position - 1] if position else ""
-                named = _period_marks(sentence)
+                dated = REPORTED_ON.sub(" ", sentence)  # '..., SuperEx News reported on January 8, 2026'
+                named = _period_marks(dated)
                 hedged = bool(HEDGE.search(sentence))
                 names = answer_names(sentence, context, passage.source) if asks_name else []
                 other_period = float(_other_period(asked, named))
@@ -234,8 +244,9 @@ class GroundedAnswerer:
                     "period": float(
                         bool(context.frame.words)
                         and (
-                            context.frame.named_in(sentence)
+                            context.frame.named_in(dated)
                             or (not other_period and context.frame.named_in(f"{passage.title} {previous}"))
+                            or _month_of_its_year(context.frame, dated, passage)
                         )
                     ),
                     "other_period": other_period,
@@ -271,10 +282,15 @@ class GroundedAnswerer:
     def _predicate(self, context: Context) -> frozenset[str]:
         """What the question asks about, beyond who and when: at least one such word must be in the answer."""
         names = {t for name in context.companies for t in tokenize(name)}
-        tickers = (w for w in re.findall(r"\b[A-Z]{3,5}\b", context.question) if w.lower() not in NOT_NAMES)
+        tickers = (w for w in re.findall(r"\b[A-Z]{3,5}\b", context.asked) if w.lower() not in NOT_NAMES)
         names |= {t for word in tickers for t in tokenize(word)}
-        terms = set(tokenize(context.question)) - QUESTION_STEMS - GENERIC - names - _time_tokens(context)
-        return _expand(frozenset(t for t in terms if not t[:1].isdigit()))
+        predicate = frozenset()
+        for text in (context.asked, context.topic):  # the topic a follow-up carried, when its own words say nothing
+            terms = set(tokenize(text)) - QUESTION_STEMS - GENERIC - names - _time_tokens(context)
+            predicate = _expand(frozenset(t for t in terms if not t[:1].isdigit()))
+            if predicate:
+                break
+        return predicate
 
     # selection ---------------------------------------------------------------------------------------------
     def sentences(self, context: Context, passages: list[Passage]) -> Sentences:
@@ -292,7 +308,7 @@ class GroundedAnswerer:
         pool = found.eligible or found.candidates
         best = self._best(found, pool)
         analysis = context.analysis
-        compound = bool(COMPOUND.search(context.question)) or not SINGLE_FACT.search(context.question)
+        compound = bool(COMPOUND.search(context.asked)) or not SINGLE_FACT.search(context.asked)
         chosen = [best]
         covered = set(best.hits)
         others = (found.about or found.candidates) if compound else pool
@@ -312,6 +328,9 @@ class GroundedAnswerer:
             if adds_word or adds_kind or self._another_report(candidate, chosen, best, passages):
                 chosen.append(candidate)
                 covered |= candidate.hits
+        beside = _figure_beside(found, best) if analysis is not None and analysis.wants_value else None
+        if beside is not None and not NUMBER.search(best.sentence):  # 'The exchange ratio was fixed ...'
+            chosen = [beside, best] if beside.position < best.position else [best, beside]
         if analysis is not None and analysis.latest:  # "now", "latest": the newest report first
             chosen.sort(key=lambda c: passages[c.passage_index].published or "", reverse=True)
         return chosen
@@ -345,7 +364,7 @@ class GroundedAnswerer:
         CoreWeave') are not listed; 'sold all their bitcoin' lists only sentences that say all / entire."""
         context, passages = found.context, found.passages
         best_score = found.candidates[0].score if found.candidates else 0.0
-        whole = bool(PREMISE.search(context.question))
+        whole = bool(PREMISE.search(context.asked))
         lines: dict[str, Candidate] = {}
         for candidate in found.candidates:
             if not candidate.on_topic or candidate.score < self.config.listing_floor * best_score:
@@ -408,7 +427,7 @@ class GroundedAnswerer:
         best = chosen[0]
         measure = analysis.measure if analysis else ""
         typed = [v for v in best.values if v.unit is unit] if unit else []
-        asked = _expand(set(tokenize(context.question)))
+        asked = _expand(set(tokenize(context.asked)))
 
         def fits(value: Value) -> tuple[bool, int]:
             """Of what was asked, then nearest to the question's words ('valued the treasury at $446 million')."""
@@ -440,6 +459,35 @@ class GroundedAnswerer:
         return any(mentions(passage.title, name) for name in context.companies) or bool(
             set(passage.companies) & set(context.companies) and len(passage.companies) == 1
         )
+
+
+def _month_of_its_year(frame, sentence: str, passage: Passage) -> bool:
+    """'the end-of-January figure' in an article of February 2026 names January 2026: the month asked, no year,
+    in an article published that year (or, for a December, early the next)."""
+    month, year = (frame.words + ("", ""))[:2]
+    if month not in MONTH_NUMBER or not year.isdigit() or re.search(r"\b(19|20)\d\d\b", sentence):
+        return False
+    if not re.search(rf"\b{month}\b", sentence):
+        return False
+    published = (passage.published or "")[:7]
+    return published[:4] == year or (month == "December" and published == f"{int(year) + 1}-01")
+
+
+def _figure_beside(found: Sentences, candidate: Candidate) -> Candidate | None:
+    """For a sentence on what is asked that states no figure, the sentence just before or after it in the same
+    passage that does: '... would have received 0.1235 CoreWeave shares for each share. The exchange ratio was
+    fixed and had no collar.'"""
+    if NUMBER.search(candidate.sentence):
+        return None
+    for step in (-1, 1):  # the sentence before first: a fact is stated, then explained
+        for other in found.candidates:
+            if (
+                other.passage_index == candidate.passage_index
+                and other.position == candidate.position + step
+                and NUMBER.search(other.sentence)
+            ):
+                return other
+    return None
 
 
 def _article_citation(n: int, indices: list[int], passages: list[Passage], used: dict[int, list[str]]) -> Citation:
@@ -521,7 +569,9 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
         and all(c.features["other_period"] for c in typed)
     ):
         return f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {frame.text}."
-    if analysis.wants_value and not any(NUMBER.search(c.sentence) for c in pool[:10]):
+    if analysis.wants_value and not any(
+        NUMBER.search(c.sentence) or _figure_beside(found, c) for c in pool[:10]
+    ):
         return "The closest passages give no figure for it."
     return ""
 
@@ -552,13 +602,13 @@ def _reported_in(frame, passage: Passage, candidate: Candidate) -> bool:
 def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     """'Why did X sell its entire treasury?' when no passage about X says all / entire / every."""
     context = found.context
-    if not context.companies or not PREMISE.search(context.question):
+    if not context.companies or not PREMISE.search(context.asked):
         return ""
     pool = found.about
     if any(WHOLE.search(c.sentence) and c.on_topic for c in pool[:8]):
         return ""
     reported = f' It reports: "{pool[0].sentence}"' if pool else ""
-    return f"The news does not report that ({PREMISE.search(context.question).group(0)}).{reported}"
+    return f"The news does not report that ({PREMISE.search(context.asked).group(0)}).{reported}"
 
 
 CHECKS: tuple[Check, ...] = (
@@ -586,6 +636,10 @@ def _of_kind(context: Context, pool: list[Candidate]) -> list[Candidate]:
         ):
             if narrower:
                 return narrower
+    if context.frame.words:  # 'what did Riot sell in January 2026?': not a sentence about December 2025
+        narrower = [c for c in pool if c.on_topic and not c.features["other_period"]]
+        if narrower:
+            return narrower
     return pool
 
 
@@ -633,7 +687,7 @@ def answer_names(sentence: str, context: Context, source: str) -> list[Name]:
     analysis = context.analysis
     kinds = NAME_KINDS.get(analysis.expects[0], ()) if analysis and analysis.expects else ()
     known = {w.lower() for name in context.companies for w in name.split()} | {w.lower() for w in source.split()}
-    known |= {w.lower() for w in re.findall(r"\b[A-Z][\w&-]+", context.question)}
+    known |= {w.lower() for w in re.findall(r"\b[A-Z][\w&-]+", context.asked)}
     return [
         name
         for name in names_in(sentence, context.entities, context.entities.outlets)

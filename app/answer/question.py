@@ -87,6 +87,7 @@ LISTING = re.compile(
 COMPARE = re.compile(
     r"\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\bcompared\b|\bbefore and after\b|\bbigger\b|\blarger\b|\bmore than\b", re.I
 )
+TOPIC = re.compile(r"\s*\(re: ([^)]*)\)\s*\??\s*$")
 STOCK_MOVE = re.compile(r"\b(stock|shares?)\b.*\b(jump|rise|rose|fall|fell|drop|climb|gain|move)", re.I)
 RECENT_WORDS = re.compile(
     r"\b(these days|lately|at the moment|right now|currently|most recent|latest|newest|now|today|still)\b", re.I
@@ -116,6 +117,8 @@ class Analysis:
     listing: bool = False
     latest: bool = False
     roles: tuple[str, ...] = ()  # words a sentence names the answer by, for who / which questions ('lender')
+    asked: str = ""  # the question less the topic a follow-up carried
+    topic: str = ""  # what an earlier turn talked about: '... (re: merger)' (app.conversation.resolve_followup)
     sides: list[Side] = field(default_factory=list)
 
     @property
@@ -160,24 +163,29 @@ def expected_kinds(question: str) -> tuple[str, ...]:
 
 def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
     companies = entities.in_question(question)
-    unnamed = question
+    topic_match = TOPIC.search(question)
+    topic = topic_match.group(1) if topic_match else ""
+    asked = question[: topic_match.start()] + "?" if topic_match else question
+    unnamed = asked
     for name in companies:  # "BTC Digital" and "American Bitcoin" say nothing about what is asked
         for alias in sorted((a for a, n in entities.alias_to_name.items() if n == name), key=len, reverse=True):
             unnamed = re.sub(rf"(?i)(?<![\w-]){re.escape(alias)}(?:['’]s)?(?![\w-])", " ", unnamed)
     analysis = Analysis(
         question=question,
         companies=companies,
-        unknown_names=entities.unknown_names(question),
+        unknown_names=entities.unknown_names(asked),
         frame=frame,
-        expects=expected_kinds(unnamed),
+        expects=expected_kinds(unnamed) or expected_kinds(topic),  # 'what was it at the end of feb?' (re: BTC)
         wants_value=bool(VALUE_ASKED.search(unnamed)),
-        measure=next(iter(measures_in(unnamed)), ""),
-        listing=bool(LISTING.search(question)),
-        latest=frame.prefer_recent or bool(RECENT_WORDS.search(question)),
+        measure=next(iter(measures_in(unnamed)), "") or next(iter(measures_in(topic)), ""),
+        listing=bool(LISTING.search(asked)),
+        latest=frame.prefer_recent or bool(RECENT_WORDS.search(asked)),
+        asked=asked,
+        topic=topic,
     )
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)
-    analysis.sides = comparison_sides(question, companies, entities)
+    analysis.sides = comparison_sides(asked, companies, entities)
     return analysis
 
 

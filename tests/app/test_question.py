@@ -85,7 +85,8 @@ def test_follow_ups_carry_company_period_and_place(entities):
     )
     turns = [Turn("user", "Who is the tenant at Applied Digital's Polaris Forge 1?"), Turn("assistant", "CoreWeave.")]
     resolved = resolve_followup("could they take more there?", turns, entities)
-    assert "Applied Digital" in resolved and "at Polaris Forge 1" in resolved
+    assert resolved.startswith("could CoreWeave take more at Polaris Forge 1")  # 'they' is the tenant answered
+    assert "Applied Digital" in resolved  # the site's owner is carried as the topic
     turns = [Turn("user", "What AI cloud contract did Riot sign with Microsoft?"), Turn("assistant", "...")]
     assert (
         resolve_followup("What about with Nvidia?", turns, entities)
@@ -103,3 +104,22 @@ def test_combined_sides_renumber_their_citations():
     refused = Draft("no", [], Flags(refused=True, reason="No passage."))
     partial = combine([("A", draft("a::0", "x [1]")), ("B", refused)])
     assert not partial.flags.refused and "B: the indexed news does not say" in partial.text
+
+
+def test_follow_ups_carry_the_thing_talked_about_and_the_nearest_year(entities):
+    turns = [Turn("user", "what happened to the coreweave / core scientific merger?"), Turn("assistant", "Voted down.")]
+    resolved = resolve_followup("what was the exchange ratio?", turns, entities)
+    assert resolved == "what was the exchange ratio for CoreWeave and Core Scientific (re: merger)?"
+    analysis = analyse(resolved, entities, parse_time_frame(resolved, date(2026, 6, 1)))
+    assert analysis.asked == "what was the exchange ratio for CoreWeave and Core Scientific?"
+    assert analysis.topic == "merger" and analysis.companies == ["CoreWeave", "Core Scientific"]
+    turns = [Turn("user", "What did Riot sell in December 2025?"), Turn("assistant", "1,818 BTC.")]
+    assert resolve_followup("and in January?", turns, entities) == "What did Riot sell in January 2026?"
+    turns = [Turn("user", "How much BTC did Riot mine in September 2025?"), Turn("assistant", "445 BTC.")]
+    assert "mine" not in resolve_followup("how many did they sell?", turns, entities)  # its own measure wins
+
+
+def test_a_follow_up_that_names_nothing_takes_its_kind_from_the_topic(entities):
+    question = "what was it at the end of February for Riot Platforms (re: BTC holdings)?"
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    assert analysis.expects[0] is Unit.BTC and analysis.measure == "held"

@@ -1,0 +1,79 @@
+"""The grounded answerer's rules, one at a time, on synthetic passages (no model, no Chroma). Similarity is the one
+part not under test here: a constant stands in for the embedder."""
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from app.answer.base import Context
+from app.answer.grounded import GroundedAnswerer
+from app.answer.question import analyse
+from app.retrieval.entities import Entities
+from app.retrieval.filters import parse_time_frame
+from app.retrieval.search import Passage
+
+META = [
+    {"title": "Galaxy closes loan", "companies": ["Galaxy Digital"], "tickers": ["GLXY"], "source": "Cointelegraph"},
+    {"title": "Riot sells", "companies": ["Riot Platforms"], "tickers": ["RIOT"], "source": "SuperEx News"},
+    {"title": "Core Scientific vote", "companies": ["Core Scientific", "CoreWeave"], "tickers": ["CORZ", "CRWV"]},
+]
+
+
+class SameVector:
+    """Every text at the same point: similarity decides nothing."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.ones(4) / 2
+
+    def embed_cached(self, texts: list[str]) -> np.ndarray:
+        return np.ones((len(texts), 4)) / 2
+
+
+def passage(text: str, title: str, companies: list[str], published: str, n: int = 0) -> Passage:
+    return Passage(f"{title}::{n}", title, title, "Outlet", "https://example.test", published, text, 1.0, companies)
+
+
+@pytest.fixture(scope="module")
+def entities() -> Entities:
+    return Entities.from_metadata(META, [])
+
+
+def answer(question: str, passages: list[Passage], entities: Entities) -> str:
+    entities = Entities.from_metadata(META, [p.text for p in passages])  # the index's vocabulary: these passages
+    frame = parse_time_frame(question, date(2026, 6, 1))
+    analysis = analyse(question, entities, frame)
+    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
+    return GroundedAnswerer(SameVector()).answer(context, passages).text
+
+
+def test_who_is_answered_by_the_name_in_the_role_asked(entities):
+    text = (
+        "Galaxy Digital closed a $1.4 billion term loan for its Helios campus in West Texas, Cointelegraph reported. "
+        "A filing named Deutsche Bank as the initial lender on the facility."
+    )
+    found = answer("who lent galaxy the money for helios?", [passage(text, "galaxy", ["Galaxy Digital"], "2025-08-15")], entities)
+    assert found.startswith("A filing named Deutsche Bank")
+
+
+def test_a_report_date_is_not_the_period_of_its_figures(entities):
+    december = "Riot Platforms sold 1,818 BTC in December 2025 for $161.6 million, SuperEx News reported on January 8, 2026."
+    january = "Riot Platforms sold 1,080 BTC in January 2026 to pay for land it bought."
+    passages = [
+        passage(december, "riot-dec", ["Riot Platforms"], "2026-01-08"),
+        passage(january, "riot-jan", ["Riot Platforms"], "2026-02-03"),
+    ]
+    assert answer("What did Riot sell in January 2026?", passages, entities).startswith("Riot Platforms sold 1,080 BTC")
+
+
+def test_a_figure_in_the_sentence_before_answers_a_sentence_that_names_what_is_asked(entities):
+    text = (
+        "Under the deal, Core Scientific holders would have received 0.1235 CoreWeave shares for each share. "
+        "The exchange ratio was fixed and had no collar, so the payout depended on CoreWeave's share price."
+    )
+    found = answer(
+        "what was the exchange ratio for CoreWeave and Core Scientific?",
+        [passage(text, "vote", ["Core Scientific", "CoreWeave"], "2025-10-30")],
+        entities,
+    )
+    assert "0.1235" in found and found.index("0.1235") < found.index("The exchange ratio")
