@@ -569,9 +569,7 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
         and all(c.features["other_period"] for c in typed)
     ):
         return f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {frame.text}."
-    if analysis.wants_value and not any(
-        NUMBER.search(c.sentence) or _figure_beside(found, c) for c in pool[:10]
-    ):
+    if analysis.wants_value and not any(NUMBER.search(c.sentence) or _figure_beside(found, c) for c in pool[:10]):
         return "The closest passages give no figure for it."
     return ""
 

@@ -52,12 +52,16 @@ def test_who_is_answered_by_the_name_in_the_role_asked(entities):
         "Galaxy Digital closed a $1.4 billion term loan for its Helios campus in West Texas, Cointelegraph reported. "
         "A filing named Deutsche Bank as the initial lender on the facility."
     )
-    found = answer("who lent galaxy the money for helios?", [passage(text, "galaxy", ["Galaxy Digital"], "2025-08-15")], entities)
+    found = answer(
+        "who lent galaxy the money for helios?", [passage(text, "galaxy", ["Galaxy Digital"], "2025-08-15")], entities
+    )
     assert found.startswith("A filing named Deutsche Bank")
 
 
 def test_a_report_date_is_not_the_period_of_its_figures(entities):
-    december = "Riot Platforms sold 1,818 BTC in December 2025 for $161.6 million, SuperEx News reported on January 8, 2026."
+    december = (
+        "Riot Platforms sold 1,818 BTC in December 2025 for $161.6 million, SuperEx News reported on January 8, 2026."
+    )
     january = "Riot Platforms sold 1,080 BTC in January 2026 to pay for land it bought."
     passages = [
         passage(december, "riot-dec", ["Riot Platforms"], "2026-01-08"),

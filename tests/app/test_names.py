@@ -23,7 +23,9 @@ def kinds(sentence: str, entities: Entities) -> dict[str, str]:
 
 
 def test_a_names_last_word_or_neighbours_give_its_kind(entities):
-    found = kinds("Galaxy Digital named Deutsche Bank as lender for its site in West Texas, Cointelegraph reported.", entities)
+    found = kinds(
+        "Galaxy Digital named Deutsche Bank as lender for its site in West Texas, Cointelegraph reported.", entities
+    )
     assert found == {"Galaxy Digital": ORG, "Deutsche Bank": ORG, "West Texas": PLACE, "Cointelegraph": OUTLET}
 
 
@@ -52,7 +54,9 @@ def test_roles_come_from_what_the_question_asks():
 
 
 def test_a_name_is_in_role_when_the_role_word_stands_beside_it(entities):
-    sentence = "A filing named Deutsche Bank as the initial lender, while Cointelegraph covered the closing of the loan."
+    sentence = (
+        "A filing named Deutsche Bank as the initial lender, while Cointelegraph covered the closing of the loan."
+    )
     bank = next(n for n in names_in(sentence, entities, entities.outlets) if n.text == "Deutsche Bank")
     assert in_role(sentence, bank, ("lender",))
     assert not in_role(sentence, bank, ("tenant",))
