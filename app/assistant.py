@@ -175,7 +175,7 @@ class Assistant:
             reason = self.unanswerable(sub)
             drafts.append(
                 (
-                    side.company or side.period,
+                    side.label or side.company or side.period,
                     refusal(reason, sub.passages) if reason else writer.answer(sub.context, sub.passages),
                 )
             )

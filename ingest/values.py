@@ -58,7 +58,7 @@ PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
 # measure word wins; MEASURE_WINDOW characters back at most.
 MEASURE_WORDS = {
     "sold": "sell sells sold sale sales selling offload offloaded offloading dispose disposed liquidated dumped",
-    "held": "hold holds held holding holdings treasury reserve reserves balance stack hodl owned",
+    "held": "hold holds held holding holdings treasury reserve reserves balance stack pile stash hoard hodl owned",
     "mined": "mine mines mined mining produce produces produced production output",
     "bought": "buy buys bought purchase purchased acquire acquired",
     "raised": "raise raises raised raising offering placement financing loan notes borrowed",

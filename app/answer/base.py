@@ -147,7 +147,7 @@ def combine(drafts: list[tuple[str, Draft]]) -> Draft:
     flags = Flags()
     by_chunk: dict[str, int] = {}
     for label, draft in drafts:
-        prefix = f"{label}: " if label else ""
+        prefix = f"{label}: " if label and not draft.text.startswith(f"{label}: ") else ""
         if draft.flags.refused:
             parts.append(f"{prefix}the indexed news does not say ({draft.flags.reason.rstrip('.')}).")
             continue

@@ -53,7 +53,7 @@ GENERIC = frozenset(
 CONCEPTS = [
     frozenset(tokenize(words))
     for words in (
-        "hold holdings held treasury reserve reserves balance own owned stack hodl",
+        "hold holdings held treasury reserve reserves balance own owned stack pile stash hoard hodl",
         "produce production produced output mined mine mining",
         "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload",
         "buy bought acquire acquired purchase purchased stake buyout merger takeover",

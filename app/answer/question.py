@@ -37,7 +37,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.BTC,
         re.compile(
             r"\b(how (much|many)|what)\b[^?]*\b(btc|bitcoins?|coins?)\b(?! (miners?|mining|treasury compan))|"
-            r"\b(btc|bitcoin) (stack|treasury|holdings?|reserve|balance)\b|\bhodl\b",
+            r"\b(btc|bitcoin) (stack|pile|stash|hoard|treasury|holdings?|reserve|balance)\b|\bhodl\b",
             re.I,
         ),
     ),
@@ -46,7 +46,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(
             r"\$|\busd\b|\bdollars?\b|\bworth\b|\bvalue[ds]?\b|\bcost\b|\bpa(y|id)\b|\bprice\b|\bproceeds\b|"
             r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blost\b|\bbottom line\b|\bcash\b|"
-            r"\bbring in\b|\bfinancing\b|\bfunding\b|\bhow big (is|was) the (loan|deal|contract|facility)\b|\bowe\b",
+            r"\bbring in\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow big (is|was) the (loan|deal|contract|facility)\b|\bowe\b",
             re.I,
         ),
     ),
@@ -85,7 +85,9 @@ LISTING = re.compile(
     re.I,
 )
 COMPARE = re.compile(
-    r"\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\bcompared\b|\bbefore and after\b|\bbigger\b|\blarger\b|\bmore than\b", re.I
+    r"\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\bcompared\b|\bbefore and after\b|\bbigger\b|\blarger\b|"
+    r"\b(more|less|fewer)\b.*\bthan\b",
+    re.I,
 )
 TOPIC = re.compile(r"\s*\(re: ([^)]*)\)\s*\??\s*$")
 STOCK_MOVE = re.compile(r"\b(stock|shares?)\b.*\b(jump|rise|rose|fall|fell|drop|climb|gain|move)", re.I)
@@ -101,6 +103,7 @@ class Side:
     question: str
     company: str = ""
     period: str = ""
+    label: str = ""  # how the answer names this side, when not by its company or period ('mined', 'now')
 
 
 @dataclass
@@ -196,6 +199,9 @@ def comparison_sides(question: str, companies: list[str], entities: Entities) ->
     if len(clauses) == 2 and not COMPARE.search(question):
         return _clause_sides(clauses, companies, entities)
     periods = _periods(question)
+    split = _or_sides(question, companies, entities)
+    if split:
+        return split
     if len(companies) >= 2 and (COMPARE.search(question) or re.search(r"\b(both|each|either)\b", question)):
         if len(companies) > 3:
             return []
@@ -208,14 +214,99 @@ def comparison_sides(question: str, companies: list[str], entities: Entities) ->
                     text = re.sub(rf"(?i)\b{re.escape(other)}\b", " ", text)
             sides.append(Side(re.sub(r"\s+", " ", f"{company}: {text}").strip(), company=company))
         return sides
+    if len(periods) == 1 and YEAR_BEFORE.search(question):  # 'Q4 2025 revenue vs the year before'
+        earlier = _year_earlier(periods[0])
+        if earlier:
+            question = YEAR_BEFORE.sub(f" {earlier} ", question)
+            periods = [periods[0], earlier]
     if len(periods) >= 2:
         base = question
         for period in periods:
             base = base.replace(period, " ")
         base = re.sub(r"\b(vs\.?|versus|compared (to|with)|and|or|from|to)\b(?=\W*(\?|$|,))", " ", base)
         base = re.sub(r"\s+", " ", base).strip(" ?:,")
+        base = re.sub(r"\s*\b(in|during|for|at|of)$", "", base)
         return [Side(f"{base} in {period}?", period=period) for period in periods]
+    measures = list(dict.fromkeys(measures_in(question)))
+    if len(companies) == 1 and len(measures) == 2 and COMPARE.search(question) and measures[0] in VERBS:
+        # 'did Riot mine more bitcoin than it sold in December 2025?': what it mined, and what it sold
+        what = "bitcoin" if re.search(r"\b(bitcoins?|btc|coins?)\b", question, re.I) else ""
+        when = f" in {periods[0]}" if periods else ""
+        return [
+            Side(f"How much {what} did {companies[0]} {VERBS[m]}{when}?".replace("  ", " "), label=m)
+            for m in measures
+            if m in VERBS
+        ]
+    since = SINCE.search(question)
+    if since and periods and len(companies) == 1:  # 'how much has ABTC's pile grown since October 2025?'
+        base = re.sub(r"\s+", " ", SINCE.sub(" ", question).replace(periods[0], " ")).strip(" ?")
+        base = re.sub(r"\bhas\b(.*)\b(grown|changed|risen|fallen|moved|increased|decreased|shrunk)\b", r"was\1", base)
+        base = re.sub(r"\s+", " ", base).strip()
+        return [Side(f"{base} in {periods[0]}?", period=periods[0]), Side(f"{base} now?", label="latest")]
     return []
+
+
+YEAR_BEFORE = re.compile(
+    r"\b(the year before|a year (earlier|before|ago)|the prior year|the previous year|the year-ago (period|quarter))\b",
+    re.I,
+)
+SINCE = re.compile(r"\bsince\s+(?=\S*\s*\S*\s*(19|20)?\d\d|q[1-4])", re.I)
+VERBS = {"sold": "sell", "held": "hold", "mined": "mine", "bought": "buy", "raised": "raise"}
+OR_SPLIT = re.compile(r"\s+(?:or|vs\.?|versus|compared (?:to|with))\s+", re.I)
+
+
+def _or_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
+    """'Who had more BTC at the end of September 2025, Riot or CleanSpark?' and 'Which is bigger, Cipher's AWS
+    lease or Hut 8's River Bend lease?': the question split at its 'or', each half with the words before the
+    first company, as one side per company."""
+    pieces = OR_SPLIT.split(question.strip().rstrip("?"))
+    if len(pieces) != 2 or len(companies) < 2:
+        return []
+    first, second = (entities.in_question(piece) for piece in pieces)
+    if not first or not second or first[0] == second[0]:
+        return []
+    starts = [m.start() for m in (entities.pattern(first[0]).search(pieces[0]),) if m]
+    loose = re.search(rf"(?i)\b{re.escape(first[0].split()[0])}", pieces[0])
+    start = starts[0] if starts else (loose.start() if loose else 0)
+    asks = _asks_for(pieces[0])
+    prefix = COMPARATIVE.sub(" ", pieces[0][:start])
+    sides = [(first[0], COMPARATIVE.sub(" ", pieces[0])), (second[0], f"{prefix} {pieces[1]}")]
+    return [Side(_as_question(text, asks), company=company) for company, text in sides]
+
+
+def _asks_for(text: str) -> str:
+    """What a comparative asks of each side: 'bigger' how big, 'more' how much, 'better price' what."""
+    word = re.search(r"\b(more|less|fewer|bigger|larger|greater)\b", text, re.I)
+    if not word:
+        return "what"
+    return "how big is" if word.group(1).lower() in ("bigger", "larger", "greater") else "how much"
+
+
+COMPARATIVE = re.compile(
+    r"^\s*(who|which( one)?( is| was| has| had)?)\b|\b(more|less|fewer|bigger|larger|better|higher|lower|greater)\b"
+    r"( than)?",
+    re.I,
+)
+
+
+def _as_question(text: str, asks: str = "what") -> str:
+    """A side's words as a question the answerer reads: 'had BTC at the end of September 2025, Riot' → 'how much
+    had BTC at the end of September 2025, Riot?'."""
+    text = re.sub(r"\s+", " ", text).strip(" ,:;?")
+    if not re.match(r"(?i)(how|what|who|which|when|where|did|does|do|is|was|were)\b", text):
+        text = f"{asks} {text}"
+    return f"{text}?"
+
+
+def _year_earlier(period: str) -> str:
+    """The same period a year before: 'Q4 2025' → 'Q4 2024', 'Dec 2025 quarter' → 'Dec 2024 quarter'."""
+    full = re.search(r"\b(19|20)(\d\d)\b", period)
+    if full:
+        return period[: full.start()] + str(int(full.group(0)) - 1) + period[full.end() :]
+    short = re.search(r"['’](\d\d)\b", period)
+    if short:
+        return period[: short.start()] + f"'{int(short.group(1)) - 1:02d}" + period[short.end() :]
+    return ""
 
 
 def _clause_sides(clauses: list[str], companies: list[str], entities: Entities) -> list[Side]:

@@ -123,3 +123,23 @@ def test_a_follow_up_that_names_nothing_takes_its_kind_from_the_topic(entities):
     question = "what was it at the end of February for Riot Platforms (re: BTC holdings)?"
     analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
     assert analysis.expects[0] is Unit.BTC and analysis.measure == "held"
+
+
+def test_comparisons_split_into_sides_at_or_by_measure_year_before_and_since(entities):
+    def sides(question: str) -> list[tuple[str, str]]:
+        analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+        return [(s.question, s.label or s.company or s.period) for s in analysis.sides]
+
+    assert sides("who sold more btc in December 2025, riot or core scientific?") == [
+        ("how much sold btc in December 2025, riot?", "Riot Platforms"),
+        ("how much sold btc in December 2025, core scientific?", "Core Scientific"),
+    ]
+    assert sides("In December 2025 did Riot mine more bitcoin than it sold?") == [
+        ("How much bitcoin did Riot Platforms mine in December 2025?", "mined"),
+        ("How much bitcoin did Riot Platforms sell in December 2025?", "sold"),
+    ]
+    assert [label for _, label in sides("Riot's Q4 2025 revenue vs the year before?")] == ["Q4 2025", "Q4 2024"]
+    assert sides("How much has Riot's bitcoin pile grown since October 2025?") == [
+        ("How much was Riot's bitcoin pile in October 2025?", "October 2025"),
+        ("How much was Riot's bitcoin pile now?", "latest"),
+    ]
