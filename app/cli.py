@@ -161,6 +161,8 @@ def stats(
         return
     console.print(f"[bold]{found.articles}[/bold] articles, [bold]{found.chunks}[/bold] chunks in {found.location}")
     console.print(f"published {found.oldest or '?'} … {found.newest or '?'}")
+    style = "green" if found.lexical == "ok" else "red"
+    console.print(f"BM25 index: [{style}]{found.lexical}[/{style}]", highlight=False, soft_wrap=True)
     table = Table("source", "articles")
     for name, count in found.sources.items():
         table.add_row(name, str(count))

@@ -1,11 +1,17 @@
 """The BM25 side of the index (bm25s), rebuilt from the stored chunks after each ingest that changes them,
-and persisted beside Chroma with the chunks' texts and metadata so questions never rebuild it."""
+and persisted beside Chroma with the chunks' texts and metadata so questions never rebuild it.
+
+Each build records the store generation it was read at and its chunk count (`built.json`); an index whose
+generation or count differs from the store's is stale (an ingest killed between its last chunk write and the
+rebuild) and the next ingest rebuilds it.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import bm25s
@@ -13,6 +19,12 @@ import numpy as np
 
 from ingest.store import StoredChunk
 from ingest.text import TOKENIZER_VERSION, tokenize
+
+
+@dataclass
+class Built:
+    generation: int
+    chunks: int
 
 
 class LexicalIndex:
@@ -29,22 +41,49 @@ class LexicalIndex:
         version = self.path / "version"
         return self.exists() and version.exists() and version.read_text() == TOKENIZER_VERSION
 
-    def build(self, chunks: list[StoredChunk]) -> None:
-        """Indexes the chunks and writes the index atomically (a new folder swapped in)."""
+    def built(self) -> Built | None:
+        """What the index on disk was built from (None for an index from before this was recorded)."""
+        try:
+            return Built(**json.loads((self.path / "built.json").read_text()))
+        except (FileNotFoundError, ValueError, TypeError):
+            return None
+
+    def staleness(self, generation: int, chunk_count: int) -> str:
+        """'' when the index on disk matches a store at this generation holding this many chunks, else why not."""
+        if not self.exists():
+            return "not built"
+        if not self.is_current():
+            return "built by an older tokenizer"
+        built = self.built()
+        if built is None:
+            return "built before generations were recorded"
+        if built.chunks != chunk_count:
+            return f"holds {built.chunks} chunks, the store {chunk_count}"
+        if built.generation != generation:
+            return f"built at store generation {built.generation}, the store is at {generation}"
+        return ""
+
+    def build(self, chunks: list[StoredChunk], generation: int = 0) -> None:
+        """Indexes the chunks (read at store `generation`) and writes the index atomically: a new folder is
+        swapped in by two renames, and a reader that catches the gap keeps the index it has."""
         self.chunks = chunks
         self.retriever = None
         if chunks:
             self.retriever = bm25s.BM25()
             self.retriever.index([tokenize(c.document) or ["<empty>"] for c in chunks], show_progress=False)
-        staging = self.path.with_name(self.path.name + ".new")
+        staging = self.path.with_name(f"{self.path.name}.new-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         if self.retriever is not None:
             self.retriever.save(str(staging), show_progress=False)
         (staging / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks], ensure_ascii=False))
         (staging / "version").write_text(TOKENIZER_VERSION)
-        shutil.rmtree(self.path, ignore_errors=True)
+        (staging / "built.json").write_text(json.dumps(asdict(Built(generation, len(chunks)))))
+        old = self.path.with_name(f"{self.path.name}.old-{os.getpid()}")
+        if self.path.exists():
+            self.path.rename(old)
         staging.rename(self.path)
+        shutil.rmtree(old, ignore_errors=True)
 
     def load(self) -> LexicalIndex:
         if not self.exists():

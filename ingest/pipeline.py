@@ -22,7 +22,7 @@ from ingest.lexical import LexicalIndex
 from ingest.loaders import is_article_file, load_file
 from ingest.manifest import Manifest, ManifestEntry
 from ingest.settings import IndexSettings
-from ingest.store import ChunkStore
+from ingest.store import ChunkStore, read_generation
 
 FLUSH_CHUNKS = 256
 Progress = Callable[[int, int], None]
@@ -116,6 +116,7 @@ class Ingestor:
     ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
+        self.store.refresh()
         if rebuild:
             self.store.reset()
             self.manifest.clear()
@@ -163,12 +164,25 @@ class Ingestor:
 
     def reload(self) -> None:
         """Re-read the manifest, which another process (or another Ingestor on this index) may have rewritten
-        since this one read it: a long-lived Ingestor (the server, `watch`) must not save over its entries."""
+        since this one read it: a long-lived Ingestor (the server, `watch`) must not save over its entries; and
+        catch the store up with that process's writes."""
         self.manifest = Manifest(self.settings.manifest_path, self.signature)
+        self.store.refresh()
+
+    def lexical_staleness(self) -> str:
+        """'' when the BM25 index matches the store, else why not (see LexicalIndex.staleness)."""
+        return self.lexical.staleness(read_generation(self.settings), self.store.count())
+
+    def rebuild_lexical(self) -> None:
+        """BM25 from the chunks in the store, recording the generation they were read at (a write by another
+        process meanwhile leaves it marked stale, to be rebuilt by the next ingest)."""
+        self.store.refresh()
+        generation = read_generation(self.settings)
+        self.lexical.build(self.store.all_chunks(), generation)
 
     def _finish(self, report: IngestReport, changed: bool, started: float) -> IngestReport:
-        if changed or report.removed or not self.lexical.is_current():
-            self.lexical.build(self.store.all_chunks())
+        if changed or report.removed or self.lexical_staleness():
+            self.rebuild_lexical()
         report.failed = len(report.errors)
         report.seconds = time.perf_counter() - started
         return report

@@ -1,16 +1,30 @@
 """The Chroma store: embedded PersistentClient by default, HttpClient when a server URL is set.
 
 Both backends have one shape (ChunkStore); the client factory is chosen by name from settings.
+
+Several processes may share one embedded index directory (`newsdesk serve` while `newsdesk ingest` or `watch`
+runs). Chroma's files are the source of truth, but an embedded client keeps its vector index in memory and never
+sees another process's writes ("Error finding id"). So every write bumps a generation number in
+`<home>/<collection>.generation` under an exclusive lock (`<collection>.lock`), and a store whose generation is
+older than the file's reopens its client (about 20 ms on a 1k-chunk index) before it reads or writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
+from chromadb.errors import ChromaError
 
 from ingest.article import Article
 from ingest.chunk import Chunk
@@ -18,6 +32,7 @@ from ingest.errors import BackendError
 from ingest.settings import IndexSettings
 
 BATCH = 1000
+log = logging.getLogger(__name__)
 
 
 def _embedded(settings: IndexSettings) -> chromadb.ClientAPI:
@@ -68,13 +83,92 @@ class StoredChunk:
         return self.document[self.metadata.get("body_offset", 0) :]
 
 
+def generation_path(settings: IndexSettings) -> Path:
+    return settings.home / f"{settings.collection}.generation"
+
+
+def read_generation(settings: IndexSettings) -> int:
+    """How many writes the index has seen (0 before the first); written by every ChunkStore that writes."""
+    try:
+        return int(generation_path(settings).read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
 class ChunkStore:
     def __init__(self, settings: IndexSettings) -> None:
         self.settings = settings
-        backend = "server" if settings.chroma_url else "embedded"
+        self.backend = "server" if settings.chroma_url else "embedded"
         self.location = settings.chroma_url or str(settings.chroma_path)
-        self.client = CLIENTS[backend](settings)
+        self._reopen_lock = threading.RLock()
+        self._locked = 0  # depth of _file_lock held by this store (flock is per open file: never take it twice)
+        self.generation = read_generation(settings)
+        self.client = CLIENTS[self.backend](settings)
         self.collection = self._open_collection()
+
+    # other processes --------------------------------------------------------------------------------------
+    @contextmanager
+    def _file_lock(self, exclusive: bool) -> Iterator[None]:
+        """The index's lock file: exclusive while writing, shared while reopening (never reading half a write).
+        Called with _reopen_lock held; nested calls reuse the lock already taken."""
+        if self._locked:
+            self._locked += 1
+            try:
+                yield
+            finally:
+                self._locked -= 1
+            return
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        with open(self.settings.home / f"{self.settings.collection}.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            self._locked = 1
+            try:
+                yield
+            finally:
+                self._locked = 0
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def refresh(self, force: bool = False) -> bool:
+        """Reopen the embedded client when another process wrote since this one last looked (or `force`); True
+        when it reopened. A server client always sees every write, so it never reopens."""
+        if self.backend != "embedded":
+            return False
+        if not force and read_generation(self.settings) == self.generation:
+            return False
+        with self._reopen_lock, self._file_lock(exclusive=False):
+            self._reopen()
+        return True
+
+    def _reopen(self) -> None:
+        """A fresh client over the same files (Chroma caches one system per path; this one is dropped from the
+        cache, not stopped, so a query still running on it in another thread ends normally)."""
+        self.generation = read_generation(self.settings)
+        SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
+        self.client = CLIENTS[self.backend](self.settings)
+        self.collection = self._open_collection()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write to the index: other writers wait, this client first catches up with what they wrote, and
+        the generation is bumped after, so readers in other processes reopen."""
+        with self._reopen_lock:
+            if self._locked:  # a write inside a write (upsert removes older chunks): one bump, at the end
+                yield
+                return
+            with self._file_lock(exclusive=True):
+                if self.backend == "embedded" and read_generation(self.settings) != self.generation:
+                    self._reopen()
+                try:
+                    yield
+                finally:
+                    self._bump()
+
+    def _bump(self) -> None:
+        self.generation = read_generation(self.settings) + 1
+        path = generation_path(self.settings)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(str(self.generation))
+        os.replace(tmp, path)
 
     def _open_collection(self):
         return self._call(
@@ -99,21 +193,23 @@ class ChunkStore:
     def upsert(self, article: Article, chunks: list[Chunk], embeddings: np.ndarray) -> None:
         """Writes the article's chunks, then removes any older chunks of it that the new ones do not replace."""
         ids = [chunk.id for chunk in chunks]
-        self._call(
-            lambda: self.collection.upsert(
-                ids=ids,
-                embeddings=embeddings,
-                documents=[chunk.embed_text for chunk in chunks],
-                metadatas=[chunk_metadata(article, chunk) for chunk in chunks],
+        with self.writing():
+            self._call(
+                lambda: self.collection.upsert(
+                    ids=ids,
+                    embeddings=embeddings,
+                    documents=[chunk.embed_text for chunk in chunks],
+                    metadatas=[chunk_metadata(article, chunk) for chunk in chunks],
+                )
             )
-        )
-        self.delete_article(article.id, keep=set(ids))
+            self.delete_article(article.id, keep=set(ids))
 
     def delete_article(self, article_id: str, keep: set[str] | None = None) -> None:
-        found = self._call(lambda: self.collection.get(where={"article_id": article_id}, include=[]))
-        doomed = [chunk_id for chunk_id in found["ids"] if not keep or chunk_id not in keep]
-        if doomed:
-            self._call(lambda: self.collection.delete(ids=doomed))
+        with self.writing():
+            found = self._call(lambda: self.collection.get(where={"article_id": article_id}, include=[]))
+            doomed = [chunk_id for chunk_id in found["ids"] if not keep or chunk_id not in keep]
+            if doomed:
+                self._call(lambda: self.collection.delete(ids=doomed))
 
     def all_chunks(self) -> list[StoredChunk]:
         chunks: list[StoredChunk] = []
@@ -145,15 +241,37 @@ class ChunkStore:
         return [(StoredChunk(cid, doc, meta), 1.0 - dist) for cid, doc, meta, dist in rows]
 
     def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
-        """Stored vectors by chunk id (to score BM25-only candidates densely)."""
+        """Stored vectors by chunk id (to score BM25-only candidates densely). An id Chroma cannot find (removed,
+        or written by another process this client has not caught up with) is left out, never an error: the
+        client is reopened once, then the ids are fetched one by one and the missing ones skipped."""
+        try:
+            found = self._get_embeddings(ids)
+        except ChromaError as exc:
+            if self.backend != "embedded":
+                raise
+            log.info("reopening the embedded Chroma client at %s after: %s", self.location, exc)
+            self.refresh(force=True)
+            try:
+                found = self._get_embeddings(ids)
+            except ChromaError:
+                found = {}
+                for chunk_id in ids:
+                    try:
+                        found.update(self._get_embeddings([chunk_id]))
+                    except ChromaError:
+                        log.warning("chunk %s has no vector in %s; scored by words only", chunk_id, self.location)
+        return found
+
+    def _get_embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
         found = self._call(lambda: self.collection.get(ids=ids, include=["embeddings"]))
         return {
             cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(found["ids"], found["embeddings"], strict=True)
         }
 
     def reset(self) -> None:
-        self._call(lambda: self.client.delete_collection(self.settings.collection))
-        self.collection = self._open_collection()
+        with self.writing():
+            self._call(lambda: self.client.delete_collection(self.settings.collection))
+            self.collection = self._open_collection()
 
 
 def _is_connection_error(exc: Exception) -> bool:

@@ -6,6 +6,7 @@ an ingest has rewritten it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -18,7 +19,9 @@ from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_scores
 from app.settings import SearchConfig, Settings
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
-from ingest.store import ChunkStore, StoredChunk
+from ingest.store import ChunkStore, StoredChunk, read_generation
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -71,17 +74,27 @@ class SearchIndex:
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-reads the BM25 side (chunk texts and metadata) if an ingest rewrote it since the last read."""
+        """Catches up with writes by other processes: the Chroma client reopens when the index's generation moved
+        (ChunkStore.refresh), and the BM25 side (chunk texts and metadata) is re-read when an ingest rewrote it.
+        A BM25 folder caught mid-swap is read at the next question; the one loaded stays in use meanwhile."""
+        self.store.refresh()
         marker = self.settings.bm25_path / "chunks.json"
-        mtime = marker.stat().st_mtime if marker.exists() else 0.0
-        if mtime == self._loaded_mtime:
+        try:
+            mtime = marker.stat().st_mtime
+        except FileNotFoundError:
+            mtime = 0.0
+        if mtime == self._loaded_mtime or (mtime == 0.0 and self._loaded_mtime > 0):
             return
         with self._lock:
             lexical = LexicalIndex(self.settings.bm25_path)
             if lexical.exists() and not lexical.is_current():  # built by an older tokenizer: rebuild it once
-                lexical.build(self.store.all_chunks())
+                lexical.build(self.store.all_chunks(), read_generation(self.settings))
                 mtime = marker.stat().st_mtime
-            self.lexical = lexical.load()
+            try:
+                self.lexical = lexical.load()
+            except (OSError, ValueError) as exc:  # swapped while being read
+                log.info("BM25 index at %s changed while being read (%s); read again next time", lexical.path, exc)
+                return
             chunks = self.lexical.chunks
             self.position = {chunk.id: i for i, chunk in enumerate(chunks)}
             self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)

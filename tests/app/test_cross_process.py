@@ -1,0 +1,94 @@
+"""Two processes on one embedded index directory: a real `newsdesk serve` keeps answering, with no 5xx, while a
+real `newsdesk ingest` in another process writes to the same index, and it finds what that process wrote."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+
+from app.settings import Settings
+from ingest.pipeline import Ingestor
+from tests.helpers import ROOT, SEED, free_port, wait_for_port
+
+pytestmark = pytest.mark.slow  # a server process and an ingest process
+
+
+def write_new_articles(folder, count=24):
+    folder.mkdir()
+    for i in range(count):
+        body = " ".join(
+            f"Quillfeather Mining unit {i} sold {i * 7 + 11} BTC in week {j} to pay for its Zorvath site."
+            for j in range(8)
+        )
+        text = f"---\ntitle: Quillfeather unit {i} sales\npublished: 2026-02-{i % 27 + 1:02d}\nsource: Wire\n---\n"
+        (folder / f"q{i:02d}.md").write_text(text + body + "\n", encoding="utf-8")
+
+
+def ask_until(stop: threading.Event, url: str, statuses: list[tuple[str, int, str]]) -> None:
+    """Clients asking (old and new questions) until told to stop; every status kept for the test to judge."""
+    requests = [
+        ("/api/ask", {"question": "How much bitcoin did Cango sell to repay its loan?"}),
+        ("/api/search", {"query": "Quillfeather Zorvath site BTC", "k": 5}),
+        ("/v1/chat/completions", {"model": "newsdesk", "messages": [{"role": "user", "content": "Cango loan"}]}),
+    ]
+    with httpx.Client(base_url=url, timeout=120) as client:
+        while not stop.is_set():
+            for path, body in requests:
+                try:
+                    response = client.post(path, json=body)
+                except httpx.HTTPError as exc:  # a dropped connection counts as a failure, status 0
+                    statuses.append((path, 0, repr(exc)))
+                    continue
+                statuses.append((path, response.status_code, response.text[:300]))
+
+
+def test_a_server_keeps_answering_and_sees_an_ingest_run_by_another_process(tmp_path, embedder):
+    settings = Settings(home=tmp_path / "home")
+    assert Ingestor(settings, embedder=embedder).ingest([SEED]).ok
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--home", str(settings.home)],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    statuses: list[tuple[str, int, str]] = []
+    stop = threading.Event()
+    asker = threading.Thread(target=ask_until, args=(stop, url, statuses))
+    try:
+        wait_for_port(port, timeout=120, process=server)
+        asker.start()
+        write_new_articles(tmp_path / "new")
+        ingest = subprocess.run(
+            [sys.executable, "-m", "app.cli", "ingest", str(tmp_path / "new"), "--home", str(settings.home)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert ingest.returncode == 0, ingest.stderr
+        time.sleep(2)  # the clients keep asking after the ingest too
+        stop.set()
+        asker.join(300)
+        with httpx.Client(base_url=url, timeout=120) as client:
+            found = client.post("/api/search", json={"query": "Quillfeather Mining unit 23 sold 172 BTC", "k": 3})
+            stats = client.get("/api/status").json()["index"]
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(30)
+        log.close()
+    assert statuses, "no client request was made"
+    failures = [s for s in statuses if s[1] >= 500 or s[1] == 0]
+    assert not failures, failures[:3]
+    assert found.status_code == 200, found.text
+    passages = found.json()["passages"]
+    assert any("unit 23 sold 172 BTC" in p["text"] for p in passages), [p["text"][:80] for p in passages]
+    assert stats["articles"] == 25 and stats["lexical"] == "ok"
