@@ -175,7 +175,7 @@ def run_multihop(
     if not queries:
         raise ConfigError(f"no MultiHop-RAG query has all its gold articles in the first {len(corpus)} articles")
     bench = benchmark_settings(settings or Settings(), options)
-    embedder = embedder or Embedder(bench.embedding_model, bench.device, bench.embed_batch_size)
+    embedder = embedder or Embedder.from_settings(bench)
     started = time.perf_counter()
     ingestor = Ingestor(bench, embedder=embedder)
     report = ingestor.ingest(

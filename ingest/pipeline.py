@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ingest import embedding_stamp
 from ingest.article import Article
 from ingest.chunk import Chunk, Chunker
 from ingest.embed import Embedder
@@ -104,7 +105,7 @@ class Ingestor:
     def embedder(self) -> Embedder:
         if self._embedder is None:
             s = self.settings
-            self._embedder = Embedder(s.embedding_model, s.device, s.embed_batch_size)
+            self._embedder = Embedder.from_settings(s)
         return self._embedder
 
     def chunker(self) -> Chunker:
@@ -226,6 +227,7 @@ class Ingestor:
         if not pending:
             self.manifest.save()
             return
+        embedding_stamp.claim(self.store.collection, self.embedder, self.store.location)
         chunker = self.chunker()
         chunked = [(article, chunker.chunk(article)) for article in pending]
         total = sum(len(chunks) for _, chunks in chunked)

@@ -35,6 +35,11 @@ class IndexSettings(BaseSettings):
         DEFAULT_EMBEDDING_MODEL,
         description="Sentence-transformers model name or path; the default is the bundled MiniLM.",
     )
+    embedding_backend: str = Field(
+        "torch",
+        description="Encoder backend (ingest/embed.py BACKENDS): torch, or the model exported to ONNX in float32 or "
+        "int8, cached in <home>/models. An index is queried only with the backend that built it.",
+    )
     embed_batch_size: int = 64
     device: str = "cpu"
     encoding: str = Field(DEFAULT_ENCODING, description="tiktoken encoding used to count tokens.")
@@ -57,6 +62,11 @@ class IndexSettings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.home / f"{self.collection}.manifest.json"
+
+    @property
+    def models_path(self) -> Path:
+        """Exported ONNX encoders (made once, reused by every process on this data dir)."""
+        return self.home / "models"
 
     @property
     def web_state_path(self) -> Path:

@@ -17,6 +17,7 @@ from app.retrieval.entities import Entities
 from app.retrieval.filters import Filters, TimeFrame
 from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_scores
 from app.settings import SearchConfig, Settings
+from ingest import embedding_stamp
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
 from ingest.store import ChunkStore, StoredChunk, read_generation
@@ -66,8 +67,9 @@ class SearchIndex:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, store: ChunkStore | None = None):
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embedding_model, settings.device, settings.embed_batch_size)
+        self.embedder = embedder or Embedder.from_settings(settings)
         self.store = store or ChunkStore(settings)
+        embedding_stamp.check(self.store.collection, self.embedder, self.store.location)
         self.lexical = LexicalIndex(settings.bm25_path)
         self._loaded_mtime = -1.0
         self._lock = threading.Lock()
