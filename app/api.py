@@ -9,6 +9,8 @@ and redirects to the same page without the token, and the cookie then carries it
 from __future__ import annotations
 
 import hmac
+import logging
+import re
 from typing import Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -28,9 +30,12 @@ from app.errors import BackendError, ConfigError, IngestError, NewsdeskError, Qu
 from app.retrieval.filters import Filters
 from app.retrieval.search import Passage
 from app.settings import Settings
+from ingest.lexical import LexicalIndex
 from ingest.pipeline import IngestReport
 from ingest.stats import index_stats
+from ingest.store import read_generation
 
+log = logging.getLogger(__name__)
 TOKEN_COOKIE = "newsdesk_token"
 OPEN_PATHS = {"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 STATUS = {QuestionError: 400, ConfigError: 400, BackendError: 503, IngestError: 503}
@@ -97,6 +102,7 @@ def create_app(assistant: Assistant, settings: Settings, host: str = "127.0.0.1"
     app.add_exception_handler(NewsdeskError, newsdesk_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, internal_error)
     app.add_api_route("/api/{rest:path}", no_such_route, methods=ANY_METHOD, include_in_schema=False)
     app.add_api_route("/v1/{rest:path}", no_such_route, methods=ANY_METHOD, include_in_schema=False)
     if settings.api_token:
@@ -119,9 +125,11 @@ def rest_router() -> APIRouter:
     router = APIRouter()
     api = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(bearer)])
 
-    @router.get("/health", tags=["health"])
-    def health() -> dict:
-        return {"status": "ok"}
+    @router.get("/health", tags=["health"], responses={503: {"description": "Chroma or the index is not usable."}})
+    def health(request: Request) -> JSONResponse:
+        """Readiness: 200 `{"status": "ok", ...}` when Chroma answers; 503 `{"status": "unavailable", ...}` when
+        it does not. Also the index's chunk count, store generation and whether its BM25 side is stale."""
+        return health_response(assistant_of(request))
 
     # def endpoints: FastAPI runs them in its threadpool, so a CPU-bound answer never blocks the event loop
     @api.post("/ask", response_model=Answer)
@@ -191,6 +199,28 @@ def rest_router() -> APIRouter:
     return router
 
 
+def health_response(assistant: Assistant) -> JSONResponse:
+    store = assistant.index.store
+    try:
+        chunks = store.count()
+    except Exception as exc:  # whatever a dead or broken Chroma raises, the probe answers
+        return JSONResponse(
+            {"status": "unavailable", "chroma": f"error: {str(exc).splitlines()[0][:300]}", "location": store.location},
+            status_code=503,
+        )
+    staleness = LexicalIndex(assistant.settings.bm25_path).staleness(read_generation(assistant.settings), chunks)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "chroma": "ok",
+            "location": store.location,
+            "chunks": chunks,
+            "generation": read_generation(assistant.settings),
+            "lexical": f"stale: {staleness}" if staleness else "ok",
+        }
+    )
+
+
 def assistant_of(request: Request) -> Assistant:
     return request.app.state.assistant
 
@@ -247,10 +277,23 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, 422, describe_errors(exc.errors()))
 
 
+UNPARSABLE = "There was an error parsing the body"  # FastAPI's words for a body json.loads could not read
+
+
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
     """Errors FastAPI raises itself (a body it cannot parse, a route that is not there) in the same shape."""
     assert isinstance(exc, StarletteHTTPException)
-    return error_response(request, exc.status_code, str(exc.detail))
+    message = str(exc.detail)
+    if message == UNPARSABLE:
+        message = "body: is not valid JSON (it must be UTF-8, and not nested hundreds of levels deep)"
+    return error_response(request, exc.status_code, message)
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug, not bad input: still the API's {"error"} shape, naming the kind of failure (logged with its trace
+    by the server)."""
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(request, 500, f"internal error ({type(exc).__name__}); the server log has the details")
 
 
 def describe_errors(errors: list) -> str:
@@ -316,4 +359,22 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     print(f"newsdesk: web chat at http://{host}:{port}/  API docs at http://{host}:{port}/docs", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_token:
         print("newsdesk: open to the network with no token; set NEWSDESK_API_TOKEN to require one", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    config = uvicorn.Config(app, host=host, port=port, log_level="info")  # configures uvicorn's loggers
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    uvicorn.Server(config).run()
+
+
+class RedactTokens(logging.Filter):
+    """Takes the value of any `token=` query parameter out of access-log lines (`/?token=...` opens the chat)."""
+
+    PATTERN = re.compile(r"((?:^|[?&;])token=)[^&;#\s]*", re.IGNORECASE)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.redact(a) if isinstance(a, str) else a for a in record.args)
+        record.msg = self.redact(str(record.msg))
+        return True
+
+    @classmethod
+    def redact(cls, text: str) -> str:
+        return cls.PATTERN.sub(r"\1[redacted]", text)

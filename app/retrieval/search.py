@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -102,13 +103,20 @@ class SearchIndex:
             self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)
             self.sources = np.array([(c.metadata.get("source") or "").lower() for c in chunks], dtype=object)
             self.entities = Entities.from_metadata([c.metadata for c in chunks], [c.document for c in chunks])
-            dates = [c.metadata.get("published") for c in chunks if c.metadata.get("published")]
-            self.newest = date.fromisoformat(max(dates)) if dates else None
+            self.newest = newest_date(c.metadata.get("published") or "" for c in chunks)
             self._loaded_mtime = mtime
 
     @property
     def chunk_count(self) -> int:
         return len(self.lexical.chunks)
+
+
+def newest_date(published: Iterable[str], today: date | None = None) -> date | None:
+    """The newest publication date, the anchor of "last month" and "now": a date beyond tomorrow (a typo, or an
+    article stored before ingest refused future dates) is not news yet and never the anchor."""
+    limit = (today or date.today()) + timedelta(days=1)
+    dates = [found for text in published if text and (found := date.fromisoformat(text[:10])) <= limit]
+    return max(dates) if dates else None
 
 
 class HybridSearcher:
