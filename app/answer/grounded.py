@@ -203,13 +203,21 @@ class GroundedAnswerer:
         analysis = context.analysis
         weights = self.config.weights
         times = _time_tokens(context)  # the period is scored by its own feature, not as words to cover
-        terms = [t for t in tokenize(context.asked) if t not in QUESTION_STEMS and t not in times]
+        # the question's words less its company names: a company counts, twice, when a sentence names it by any
+        # of its names ('ABTC' is covered by 'American Bitcoin')
+        unnamed = analysis.unnamed if analysis and analysis.unnamed else context.asked
+        terms = [t for t in tokenize(unnamed) if t not in QUESTION_STEMS and t not in times]
         topic = [t for t in tokenize(context.topic) if t not in QUESTION_STEMS and t not in times and t not in terms]
-        company_terms = {t for name in context.companies for t in tokenize(name)}
         idf = context.entities.term_weight
-        term_weights = {t: idf(t) * (2.0 if t in company_terms else 1.0) for t in terms}
+        term_weights = {t: idf(t) for t in terms}
         term_weights.update({t: idf(t) * self.config.topic_weight for t in topic})
-        total = sum(term_weights.values()) or 1.0
+        own = set(context.entities.in_question(context.asked))  # not those only a follow-up's topic names
+        company_weights = {
+            name: max((idf(t) for t in tokenize(name)), default=1.0)
+            * (self.config.company_weight if name in own else self.config.topic_weight)
+            for name in context.companies
+        }
+        total = sum(term_weights.values()) + sum(company_weights.values()) or 1.0
         synonyms = {t: _expand({t}) - {t} for t in term_weights}  # 'mine' is covered by 'produced'
         wants_number = analysis.wants_value if analysis else False
         latest = analysis.latest if analysis else context.frame.prefer_recent
@@ -235,7 +243,11 @@ class GroundedAnswerer:
                 names = answer_names(sentence, context, passage.source) if asks_name else []
                 other_period = float(_other_period(asked, named))
                 features = {
-                    "coverage": sum(w for t, w in term_weights.items() if t in tokens or synonyms[t] & tokens) / total,
+                    "coverage": (
+                        sum(w for t, w in term_weights.items() if t in tokens or synonyms[t] & tokens)
+                        + sum(w for n, w in company_weights.items() if context.entities.mentions(sentence, n))
+                    )
+                    / total,
                     "retrieval": passage.score / top,
                     "recency": recency[pi],
                     "figure": float(wants_number and bool(NUMBER.search(sentence))),

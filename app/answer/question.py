@@ -122,6 +122,9 @@ class Analysis:
     roles: tuple[str, ...] = ()  # words a sentence names the answer by, for who / which questions ('lender')
     asked: str = ""  # the question less the topic a follow-up carried
     topic: str = ""  # what an earlier turn talked about: '... (re: merger)' (app.conversation.resolve_followup)
+    unnamed: str = (
+        ""  # the question asked with its companies' names blanked ('what was ABTC holding' → 'what was holding')
+    )
     sides: list[Side] = field(default_factory=list)
 
     @property
@@ -185,6 +188,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
         latest=frame.prefer_recent or bool(RECENT_WORDS.search(asked)),
         asked=asked,
         topic=topic,
+        unnamed=unnamed,
     )
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)

@@ -81,3 +81,16 @@ def test_a_figure_in_the_sentence_before_answers_a_sentence_that_names_what_is_a
         entities,
     )
     assert "0.1235" in found and found.index("0.1235") < found.index("The exchange ratio")
+
+
+def test_a_ticker_is_covered_by_any_name_of_its_company(entities):
+    text = (
+        "The miner expanded its fleet in Texas during the autumn. "
+        "Gate News reported holdings of 4,783 BTC at Core Scientific after it added 416 BTC in the week to December 8, 2025."
+    )
+    found = answer(
+        "what was CORZ holding in early december 2025?",
+        [passage(text, "corz", ["Core Scientific"], "2025-12-10")],
+        entities,
+    )
+    assert found.startswith("Gate News reported holdings of 4,783 BTC")
