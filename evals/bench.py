@@ -8,6 +8,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
 from app.settings import Settings
 from ingest.embed import Embedder
 from ingest.loaders import load_file
@@ -37,11 +39,12 @@ class IngestBench:
 
 
 def bench_ingest(paths: list[str | Path], settings: Settings | None = None) -> IngestBench:
-    """Full pipeline (load, clean, chunk, embed, store, BM25) vs raw SentenceTransformer.encode on its chunks."""
+    """Full pipeline (load, clean, chunk, embed, store, BM25) vs the raw encoder (the configured backend's encode,
+    SentenceTransformer.encode for torch) on its chunks."""
     base = settings or Settings()
     with tempfile.TemporaryDirectory() as home:
         settings = base.with_overrides(home=Path(home), chroma_url=None)
-        embedder = Embedder(settings.embedding_model, settings.device, settings.embed_batch_size)
+        embedder = Embedder.from_settings(base)  # ONNX files from the data dir's cache, not exported anew
         ingestor = Ingestor(settings, embedder=embedder)
         files, _ = collect_files(paths)
         chunker = ingestor.chunker()
@@ -50,7 +53,7 @@ def bench_ingest(paths: list[str | Path], settings: Settings | None = None) -> I
         embedder.embed(texts[:32])  # warm-up, outside both timings
 
         started = time.perf_counter()
-        embedder.model.encode(texts, batch_size=settings.embed_batch_size, normalize_embeddings=True)
+        embedder.encoder.encode(texts, settings.embed_batch_size)
         raw = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -141,7 +144,7 @@ def bench_query(
     questions_path = questions_path or Path(__file__).parent / "sets" / "miners.jsonl"
     questions = [json.loads(line)["question"] for line in questions_path.read_text().splitlines() if line.strip()]
     base = Settings()
-    embedder = Embedder(base.embedding_model, base.device, base.embed_batch_size)
+    embedder = Embedder.from_settings(base)
     files, _ = collect_files([corpus])
     texts = [a.text for f in files for a in _safe_load(f, base)]
     results = []
@@ -203,3 +206,152 @@ class _LangChainEmbeddings:
 
     def embed_query(self, text: str) -> list[float]:
         return self.embedder.embed_query(text).tolist()
+
+
+# encoder backends ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BackendBench:
+    """One encoder backend beside torch, measured in the same run."""
+
+    backend: str
+    load_seconds: float  # model load, and for ONNX the export when it was not cached yet
+    chunks_per_s: float  # best of the interleaved rounds
+    throughput_ratio: float  # chunks_per_s / torch's
+    mean_cosine: float  # to torch's vector of the same chunk
+    top10_overlap: float  # mean |dense top-10 ∩ torch's top-10| / 10 over the MultiHop-RAG queries
+    top1_same: float  # share of those queries whose first chunk is torch's
+    answers_same: int | None = None  # miners eval answers identical to torch's (None: not run)
+    answers: int | None = None
+    figure_accuracy: float | None = None  # the miners eval's, for this backend's index
+    recall: float | None = None
+
+
+@dataclass
+class EmbedBench:
+    throughput_chunks: int
+    rounds: int
+    multihop_articles: int
+    multihop_chunks: int
+    multihop_queries: int
+    backends: list[BackendBench]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def dense_top(vectors: np.ndarray, queries: np.ndarray, k: int = 10) -> np.ndarray:
+    """Exact cosine top-k chunk rows per query (vectors normalized): the encoder compared, not an ANN index."""
+    scores = queries @ vectors.T
+    top = np.argpartition(-scores, min(k, scores.shape[1] - 1), axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(top, order, axis=1)
+
+
+def overlap_at_k(ours: np.ndarray, theirs: np.ndarray) -> tuple[float, float]:
+    """Mean share of each row of `theirs` found in the same row of `ours`, and the share of equal first items."""
+    k = theirs.shape[1]
+    shared = [len(set(a.tolist()) & set(b.tolist())) / k for a, b in zip(ours, theirs, strict=True)]
+    return float(np.mean(shared)), float(np.mean(ours[:, 0] == theirs[:, 0]))
+
+
+def bench_embed(
+    backends: tuple[str, ...] = ("torch", "onnx", "onnx-int8"),
+    settings: Settings | None = None,
+    corpus: Path = Path("corpus"),
+    rounds: int = 3,
+    multihop_articles: int = 100,
+    multihop_queries: int = 300,
+    answers: bool = True,
+    runs_dir: Path | None = None,
+    progress=None,
+) -> EmbedBench:
+    """Throughput of each backend on the corpus's chunks (rounds interleaved, best round kept, so load from other
+    work hits every backend alike) and its agreement with torch: dense top-10 on the MultiHop-RAG queries whose
+    gold articles are among the first `multihop_articles`, and the miners eval answered from an index each
+    backend built (its runs kept under `runs_dir/<backend>` when given)."""
+    from evals import multihop
+
+    base = settings or Settings()
+    say = progress or (lambda message: None)
+    backends = ("torch", *[b for b in backends if b != "torch"])
+    embedders, load = {}, {}
+    for name in backends:
+        started = time.perf_counter()
+        embedders[name] = Embedder(
+            base.embedding_model, base.device, base.embed_batch_size, backend=name, cache_dir=base.models_path
+        )
+        load[name] = time.perf_counter() - started
+    torch = embedders["torch"]
+
+    files, _ = collect_files([corpus])
+    chunker = Ingestor(base, embedder=torch).chunker()
+    texts = [c.embed_text for f in files for a in _safe_load(f, base) for c in chunker.chunk(a)]
+    best = {name: float("inf") for name in backends}
+    for number in range(rounds):
+        for name, embedder in embedders.items():
+            say(f"throughput round {number + 1}/{rounds}: {name}")
+            embedder.embed(texts[:16])  # warm-up, untimed
+            started = time.perf_counter()
+            embedder.embed(texts)
+            best[name] = min(best[name], time.perf_counter() - started)
+
+    data = multihop.find_data()
+    records = multihop.load_corpus(data, multihop_articles)
+    queries = [q.query for q in multihop.load_queries(data, records, multihop_queries)]
+    options = multihop.MultihopOptions(articles=multihop_articles)
+    mh_settings = multihop.benchmark_settings(base, options)
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = multihop.stage_corpus(data, Path(tmp), records, multihop_articles)
+        mh_chunker = Ingestor(mh_settings.with_overrides(home=Path(tmp)), embedder=torch).chunker()
+        mh_texts = [c.embed_text for a in load_file(staged, mh_settings) for c in mh_chunker.chunk(a)]
+    vectors, tops = {}, {}
+    for name, embedder in embedders.items():
+        say(f"MultiHop-RAG: {len(mh_texts)} chunks, {len(queries)} queries with {name}")
+        vectors[name] = embedder.embed(mh_texts)
+        tops[name] = dense_top(vectors[name], embedder.embed(queries))
+
+    runs = (
+        {name: _miners_run(name, embedder, base, corpus, runs_dir, say) for name, embedder in embedders.items()}
+        if answers
+        else {}
+    )
+    reference = runs.get("torch")
+    results = []
+    for name in backends:
+        overlap, first = overlap_at_k(tops[name], tops["torch"])
+        row = BackendBench(
+            backend=name,
+            load_seconds=round(load[name], 2),
+            chunks_per_s=round(len(texts) / best[name], 1),
+            throughput_ratio=round(best["torch"] / best[name], 2),
+            mean_cosine=round(float((vectors[name] * vectors["torch"]).sum(axis=1).mean()), 4),
+            top10_overlap=round(overlap, 4),
+            top1_same=round(first, 4),
+        )
+        if reference is not None:
+            run = runs[name]
+            row.answers = len(reference.rows)
+            theirs = {r.id: (r.answer, r.cited_articles) for r in reference.rows}
+            row.answers_same = sum((r.answer, r.cited_articles) == theirs.get(r.id) for r in run.rows)
+            overall = run.summary["overall"]
+            row.figure_accuracy = overall.get("figure_accuracy")
+            row.recall = next((v for key, v in overall.items() if key.startswith("recall@")), None)
+        results.append(row)
+    return EmbedBench(len(texts), rounds, multihop_articles, len(mh_texts), len(queries), results)
+
+
+def _miners_run(name: str, embedder: Embedder, base: Settings, corpus: Path, runs_dir: Path | None, say):
+    """The miners eval answered from an index this backend built (in a temporary data dir)."""
+    from app.assistant import Assistant
+    from evals.runner import run_eval
+
+    say(f"miners eval with {name}")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = base.with_overrides(home=Path(tmp) / "home", chroma_url=None, embedding_backend=name)
+        report = Ingestor(settings, embedder=embedder).ingest([corpus])
+        if not report.ok:
+            raise RuntimeError(f"ingesting {corpus} with {name} failed: {report.errors[:3]}")
+        out = Path(runs_dir) / name if runs_dir else Path(tmp) / "run"
+        return run_eval(Assistant(settings, embedder=embedder), "miners", out_dir=out)

@@ -7,6 +7,7 @@ done by evals.runner and evals.multihop, this module only parses flags and print
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -191,6 +192,48 @@ def bench_ingest_cmd(
     table = Table("measure", "value", title="bench ingest")
     for key, value in result.to_dict().items():
         table.add_row(key, str(value))
+    console.print(table)
+
+
+@bench_cli.command("embed")
+def bench_embed_cmd(
+    backends: Annotated[str, typer.Option(help="Encoder backends beside torch, comma-separated.")] = "onnx,onnx-int8",
+    rounds: Annotated[int, typer.Option(help="Interleaved throughput rounds (the best is kept).")] = 3,
+    articles: Annotated[int, typer.Option(help="MultiHop-RAG articles embedded for the top-10 overlap.")] = 100,
+    queries: Annotated[int, typer.Option(help="MultiHop-RAG queries (their gold articles among those).")] = 300,
+    answers: Annotated[bool, typer.Option(help="Also answer the miners eval from an index per backend.")] = True,
+    out: Annotated[Path | None, typer.Option(help="Keep each backend's miners run under OUT/<backend>.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Encoder backends beside torch in one run: throughput ratio, dense top-10 overlap, miners answers."""
+    from evals.bench import bench_embed
+
+    chosen = tuple(b.strip() for b in backends.split(",") if b.strip())
+    try:
+        result = bench_embed(
+            chosen,
+            settings_from(),
+            rounds=rounds,
+            multihop_articles=articles,
+            multihop_queries=queries,
+            answers=answers,
+            runs_dir=out,
+            progress=None if as_json else (lambda message: console.print(f"[dim]{message}[/dim]")),
+        )
+    except NewsdeskError as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return
+    rows = [asdict(b) for b in result.backends]
+    title = (
+        f"bench embed: {result.throughput_chunks} corpus chunks x {result.rounds} rounds; "
+        f"{result.multihop_chunks} MultiHop-RAG chunks, {result.multihop_queries} queries"
+    )
+    table = Table("measure", *(row["backend"] for row in rows), title=title)
+    for key in rows[0]:
+        if key != "backend":
+            table.add_row(key, *(str(row[key]) for row in rows))
     console.print(table)
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -76,9 +78,13 @@ def export(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp.onnx")
-        quantize_dynamic(
-            str(fp32), str(tmp), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=QUANTIZE_OPS
-        )
+        logging.disable(logging.WARNING)  # its advice to pre-process (a shape-inference pass) changes nothing here
+        try:
+            quantize_dynamic(
+                str(fp32), str(tmp), per_channel=True, weight_type=QuantType.QInt8, op_types_to_quantize=QUANTIZE_OPS
+            )
+        finally:
+            logging.disable(logging.NOTSET)
         os.replace(tmp, target)
     return target
 
@@ -106,7 +112,8 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
     args = tuple(sample.get(name, torch.zeros_like(sample["input_ids"])) for name in INPUTS)
     axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
     tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp.onnx")
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer notes on Python-level branches that hold for every input here
         torch.onnx.export(  # the TorchScript exporter: the dynamo one needs onnxscript and is slower to run
             model,
             args,
