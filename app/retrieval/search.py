@@ -63,6 +63,18 @@ class Passage:
         return asdict(self)
 
 
+EMPTY_ROWS = np.zeros(0, dtype=np.int64)
+
+
+def rows_by_value(lists: Iterable[list[str] | None]) -> dict[str, np.ndarray]:
+    """Value → the rows whose list holds it (an inverted map, so a filter on one value never walks every row)."""
+    rows: dict[str, list[int]] = {}
+    for row, values in enumerate(lists):
+        for value in dict.fromkeys(values or ()):
+            rows.setdefault(value, []).append(row)
+    return {value: np.array(found, dtype=np.int64) for value, found in rows.items()}
+
+
 class SearchIndex:
     """Heavy parts of retrieval, created once: the Chroma store, the BM25 index and the embedder."""
 
@@ -102,6 +114,7 @@ class SearchIndex:
             self.position = {chunk.id: i for i, chunk in enumerate(chunks)}
             self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)
             self.sources = np.array([(c.metadata.get("source") or "").lower() for c in chunks], dtype=object)
+            self.company_rows = rows_by_value(c.metadata.get("companies") for c in chunks)
             self.entities = Entities.from_metadata([c.metadata for c in chunks], [c.document for c in chunks])
             self.newest = newest_date(c.metadata.get("published") or "" for c in chunks)
             self._loaded_mtime = mtime
@@ -199,7 +212,9 @@ class HybridSearcher:
         if filters.source:
             allowed &= index.sources == filters.source.lower()
         if filters.company:
-            allowed &= np.array([filters.company in (c.metadata.get("companies") or []) for c in index.lexical.chunks])
+            company = np.zeros(len(allowed), dtype=bool)
+            company[index.company_rows.get(filters.company, EMPTY_ROWS)] = True
+            allowed &= company
         return allowed
 
     def _boosts(self, ids: list[str], frame: TimeFrame | None, companies: list[str]) -> np.ndarray:
