@@ -240,18 +240,25 @@ def bench_embed_cmd(
 @bench_cli.command("query")
 def bench_query_cmd(
     sizes: Annotated[str, typer.Option(help="Index sizes in chunks, comma-separated.")] = "1000,10000",
+    questions: Annotated[int | None, typer.Option(help="Use the first N miners questions (default: all).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """p50/p95 of retrieval and of a default answer, beside a naive dense-only LangChain retriever."""
     from evals.bench import bench_query
 
-    results = bench_query(tuple(int(s) for s in sizes.split(",")))
+    results = bench_query(
+        tuple(int(s) for s in sizes.split(",")),
+        questions_limit=questions,
+        progress=None if as_json else (lambda message: console.print(f"[dim]{message}[/dim]")),
+    )
     if as_json:
         print(json.dumps([r.to_dict() for r in results], indent=2))
         return
-    table = Table(*results[0].to_dict().keys(), title="bench query (ms)")
-    for result in results:
-        table.add_row(*(str(v) for v in result.to_dict().values()))
+    rows = [r.to_dict() for r in results]
+    table = Table("measure", *(f"{row['chunks']:,} chunks" for row in rows), title="bench query")
+    for key in rows[0]:
+        if key != "chunks":
+            table.add_row(key, *(str(row[key]) for row in rows))
     console.print(table)
 
 

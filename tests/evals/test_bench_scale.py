@@ -1,0 +1,47 @@
+"""Growing an index for `newsdesk bench query` from perturbed copies of its own chunks and vectors (no model)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evals.bench import grow_index
+from ingest.pipeline import Ingestor
+
+
+def test_grow_index_adds_perturbed_copies_and_rebuilds_bm25_once(make_settings):
+    settings = make_settings()
+    ingestor = Ingestor(settings)  # no embedder is loaded: growing embeds nothing
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(5, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    header = "Title | Outlet | 2026-01-0{}"
+    ingestor.store.collection.add(
+        ids=[f"a{i}::0" for i in range(5)],
+        embeddings=vectors,
+        documents=[header.format(i + 1) + "\nRiot sold 475 BTC. It kept 18,000 BTC. Hashrate rose." for i in range(5)],
+        metadatas=[
+            {
+                "article_id": f"a{i}",
+                "chunk_index": 0,
+                "published_ts": 1767225600 + i * 86400,
+                "published": f"2026-01-0{i + 1}",
+                "body_offset": len(header.format(i + 1)) + 1,
+                "companies": ["Riot"],
+            }
+            for i in range(5)
+        ],
+    )
+    grow_index(ingestor, 40)
+    store = ingestor.store
+    assert store.count() == 40
+    copies = [c for c in store.all_chunks() if c.id.startswith("copy-")]
+    assert len(copies) == 35 and all(c.metadata["article_id"].startswith("copy") for c in copies)
+    assert all(c.metadata["companies"] == ["Riot"] for c in copies)
+    assert all(
+        sorted(c.passage.split(". ")) == sorted("Riot sold 475 BTC. It kept 18,000 BTC. Hashrate rose.".split(". "))
+        for c in copies
+    )
+    stored = store.embeddings([c.id for c in copies])
+    best = np.array([max(float(v @ o) for o in vectors) for v in stored.values()])
+    assert (best > 0.9).all() and (best < 0.99999).all()  # moved, but close to one original
+    assert ingestor.lexical.built().chunks == 40 and not ingestor.lexical_staleness()
