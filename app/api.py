@@ -27,6 +27,7 @@ from app.answer.base import Answer
 from app.articles import ArticleOut, ArticleRecord, Desk
 from app.assistant import MAX_K, Assistant
 from app.errors import BackendError, ConfigError, IngestError, NewsdeskError, QuestionError
+from app.feedback import FeedbackIn, FeedbackLog, UnknownTrace
 from app.retrieval.filters import Filters
 from app.retrieval.search import Passage
 from app.settings import Settings
@@ -38,7 +39,7 @@ from ingest.store import read_generation
 log = logging.getLogger(__name__)
 TOKEN_COOKIE = "newsdesk_token"
 OPEN_PATHS = {"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
-STATUS = {QuestionError: 400, ConfigError: 400, BackendError: 503, IngestError: 503}
+STATUS = {UnknownTrace: 404, QuestionError: 400, ConfigError: 400, BackendError: 503, IngestError: 503}
 MAX_ARTICLES_PAGE = 500
 
 bearer = HTTPBearer(auto_error=False, description="Needed when NEWSDESK_API_TOKEN is set.")
@@ -96,6 +97,7 @@ def create_app(assistant: Assistant, settings: Settings, host: str = "127.0.0.1"
     app.state.assistant = assistant
     app.state.settings = settings
     app.state.desk = desk
+    app.state.feedback = FeedbackLog(settings, assistant.traces)
     app.router.routes.extend(route for route in mcp_app.routes if getattr(route, "path", "") == "/mcp")
     app.include_router(rest_router())
     app.include_router(openai_router, dependencies=[Depends(bearer)])
@@ -185,6 +187,22 @@ def rest_router() -> APIRouter:
             return error_response(request, 404, f"article {article_id!r}: no such article in the index")
         return report_response(request, await run_in_threadpool(desk.delete, article_id))
 
+    @api.post("/feedback", responses={404: {"description": "No answer has this trace id."}})
+    def feedback(body: FeedbackIn, request: Request) -> dict:
+        """Thumbs up or down on an answer, with an optional note: by the answer's trace_id (question, history,
+        answer and citations are read from its trace) or with question and answer given. Stored in the data
+        dir; `newsdesk feedback export` turns them into eval-set rows."""
+        record = feedback_of(request).add(body)
+        return {"id": record.id, "trace_id": record.trace_id, "rating": record.rating}
+
+    @api.get("/traces/{trace_id}", responses={404: {"description": "No answer has this trace id."}})
+    def trace(trace_id: str, request: Request) -> JSONResponse:
+        """What led to an answer: per-stage timings, every passage considered with its scores, the citations."""
+        found = assistant_of(request).traces.find(trace_id)
+        if found is None:
+            return error_response(request, 404, f"trace_id: no answer with trace id {trace_id!r}")
+        return JSONResponse(found)
+
     @api.get("/status")
     def status(request: Request) -> dict:
         """Index statistics and which answerers can run."""
@@ -227,6 +245,10 @@ def assistant_of(request: Request) -> Assistant:
 
 def desk_of(request: Request) -> Desk:
     return request.app.state.desk
+
+
+def feedback_of(request: Request) -> FeedbackLog:
+    return request.app.state.feedback
 
 
 RECORDS = TypeAdapter(ArticleRecord | list[ArticleRecord])

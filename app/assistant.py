@@ -15,6 +15,7 @@ from app.errors import QuestionError
 from app.retrieval.filters import Filters, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.settings import SearchConfig, Settings
+from app.trace import Trace, TraceLog, new_trace_id
 from ingest.embed import Embedder
 
 HISTORY_TOKENS = 1500
@@ -49,6 +50,7 @@ class Assistant:
         self.searcher = HybridSearcher(self.index, config)
         self._answerers: dict[str, Answerer] = {}
         self._lock = threading.Lock()
+        self.traces = TraceLog(self.settings)
 
     # public API ------------------------------------------------------------------------------------------
     def ask(
@@ -96,7 +98,7 @@ class Assistant:
         prepared.timings["answer_ms"] = _ms(answer_started)
         prepared.timings["total_ms"] = _ms(started)
         draft.flags.time_filter_relaxed = prepared.relaxed
-        yield Answer(
+        answer = Answer(
             question=question,
             answer=draft.text,
             citations=draft.citations,
@@ -105,7 +107,10 @@ class Assistant:
             standalone_question=prepared.context.question,
             filters=prepared.filters.model_dump(mode="json"),
             timings=prepared.timings,
+            trace_id=new_trace_id(),
         )
+        self.traces.record(Trace.of(answer, prepared.passages, history, Filters.parse(filters)))
+        yield answer
 
     def search(self, query: str, k: int = 6, filters: Filters | dict | None = None) -> list[Passage]:
         """Retrieval only: the k best passages, with the question's time frame applied like ask() does."""

@@ -289,6 +289,38 @@ def mcp(home: HomeOpt = None, chroma_url: ChromaOpt = None) -> None:
         fail(str(exc))
 
 
+feedback_cli = typer.Typer(help="Ratings given to answers (chat thumbs, POST /api/feedback).", no_args_is_help=True)
+cli.add_typer(feedback_cli, name="feedback")
+
+
+@feedback_cli.command("export")
+def feedback_export(
+    out: Annotated[Path | None, typer.Option("--out", help="Write the rows here (default: stdout).")] = None,
+    rating: Annotated[str | None, typer.Option("--rating", help="Only 'up' or only 'down'.")] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Feedback as eval-set rows (JSONL, the shape of evals/sets/*.jsonl): a thumbs-up is a question with its
+    answer as the expected one; a thumbs-down a question to fix (`to_fix`, the note as the expected answer)."""
+    from app.feedback import FeedbackLog, eval_row
+
+    if rating not in (None, "up", "down"):
+        fail(f"--rating {rating!r}: choose up or down")
+    settings = settings_from(home=home)
+    try:
+        records = [r for r in FeedbackLog(settings).all() if rating in (None, r.rating)]
+    except NewsdeskError as exc:
+        fail(str(exc))
+    lines = "".join(json.dumps(eval_row(r), ensure_ascii=False) + "\n" for r in records)
+    if out is None:
+        sys.stdout.write(lines)
+        return
+    try:
+        out.write_text(lines, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot be written ({exc.strerror})")
+    err_console.print(f"{len(records)} rows written to {out}", highlight=False)
+
+
 PLUGIN_GROUP = "newsdesk.commands"
 
 

@@ -19,6 +19,7 @@ from app.answer.registry import SPECS  # noqa: E402
 from app.articles import Desk  # noqa: E402
 from app.assistant import Assistant  # noqa: E402
 from app.errors import NewsdeskError  # noqa: E402
+from app.feedback import FeedbackIn, FeedbackLog  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from ingest.pipeline import IngestReport  # noqa: E402
 from ingest.stats import index_stats  # noqa: E402
@@ -41,6 +42,8 @@ CSS = """
 .nd-flag { background: #fee2e2; color: #991b1b; border-radius: 6px; padding: 6px 10px; margin-bottom: 8px; }
 .nd-note { color: var(--body-text-color-subdued); margin-bottom: 8px; }
 .nd-empty { color: var(--body-text-color-subdued); padding: 8px; }
+.nd-trace { font-size: 0.85em; color: var(--body-text-color-subdued); margin-top: 6px; }
+.nd-trace td, .nd-trace th { padding: 1px 6px; }
 """
 
 
@@ -57,6 +60,7 @@ def build_ui(assistant: Assistant, settings: Settings, desk: Desk | None = None)
     handlers = ChatHandlers(assistant, desk or Desk(assistant))
     with gr.Blocks(title="newsdesk", analytics_enabled=False) as demo:
         history = gr.State([])
+        trace_ids = gr.State({})  # chat message index (as a string) → the trace id of the answer it shows
         with gr.Row(equal_height=True):
             gr.Markdown("## newsdesk — ask the news, check the sources")
             status = gr.Markdown(elem_id="nd-status")
@@ -74,7 +78,7 @@ def build_ui(assistant: Assistant, settings: Settings, desk: Desk | None = None)
                     elem_id="nd-chat",
                     height=560,
                     latex_delimiters=[],
-                    feedback_options=None,
+                    feedback_options=("Like", "Dislike"),  # thumbs on every answer (ChatHandlers.feedback)
                     buttons=["copy"],
                     placeholder="Ask about the indexed news; every answer cites its sources.",
                 )
@@ -84,6 +88,14 @@ def build_ui(assistant: Assistant, settings: Settings, desk: Desk | None = None)
                     )
                     ask = gr.Button("Ask", variant="primary", scale=0, min_width=100, elem_id="nd-ask")
                     new_chat = gr.Button("New chat", scale=0, min_width=120, elem_id="nd-new")
+                with gr.Row():
+                    feedback_note = gr.Textbox(
+                        placeholder="Optional note sent with your 👍/👎 (what was wrong, what the answer should be)",
+                        show_label=False,
+                        scale=6,
+                        elem_id="nd-feedback-note",
+                    )
+                    feedback_status = gr.Markdown(elem_id="nd-feedback-status")
                 gr.Examples(EXAMPLES, inputs=[question], label="Examples")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
@@ -105,10 +117,13 @@ def build_ui(assistant: Assistant, settings: Settings, desk: Desk | None = None)
 
         inputs = [question, chatbot, history, since, until, source, company, answerer]
         outputs = [chatbot, history, sources, question]
-        question.submit(handlers.respond, inputs, outputs, concurrency_limit=None)
-        ask.click(handlers.respond, inputs, outputs, concurrency_limit=None)
-        new_chat.click(lambda: ([], [], EMPTY_SOURCES, ""), None, outputs, queue=False)
-        chatbot.clear(lambda: ([], EMPTY_SOURCES), None, [history, sources], queue=False)
+        for event in (question.submit, ask.click):
+            event(handlers.respond, inputs, outputs, concurrency_limit=None).then(
+                traced_messages, [chatbot, trace_ids], [chatbot, trace_ids], queue=False
+            )
+        new_chat.click(lambda: ([], [], EMPTY_SOURCES, "", {}), None, [*outputs, trace_ids], queue=False)
+        chatbot.clear(lambda: ([], EMPTY_SOURCES, {}), None, [history, sources, trace_ids], queue=False)
+        chatbot.like(handlers.feedback, [trace_ids, feedback_note], [feedback_status, feedback_note], queue=False)
 
         add.click(handlers.add_articles, [uploads, add_url], [add_report, uploads, add_url]).then(
             handlers.refresh, None, [status, source, company], queue=False
@@ -165,9 +180,25 @@ class ChatHandlers:
             chat[-1] = {"role": "assistant", "content": f"⚠️ {exc}"}
             yield chat, gr.skip(), gr.skip(), gr.skip()
             return
-        chat[-1] = {"role": "assistant", "content": linked_answer(answer)}
+        trace = trace_details(answer, self.assistant.traces.find(answer.trace_id))
+        chat[-1] = {"role": "assistant", "content": f"{linked_answer(answer)}\n\n{trace}"}
         turns = [*turns, {"role": "user", "content": text}, {"role": "assistant", "content": answer.answer}]
         yield chat, turns, sources_html(answer), gr.skip()
+
+    def feedback(self, traces: dict, note: str, liked: gr.LikeData) -> tuple:
+        """A thumb on an answer, stored with the answer's trace through FeedbackLog; the note box emptied."""
+        index = liked.index[0] if isinstance(liked.index, (list, tuple)) else liked.index
+        trace_id = traces.get(str(index))
+        if not trace_id:
+            return "⚠️ That message has no answer to rate.", gr.skip()
+        rating = "up" if liked.liked is True or liked.liked == "Like" else "down"
+        try:
+            FeedbackLog(self.assistant.settings, self.assistant.traces).add(
+                FeedbackIn(rating=rating, note=note or "", trace_id=trace_id)
+            )
+        except NewsdeskError as exc:
+            return f"⚠️ {exc}", gr.skip()
+        return f"Thanks: {'👍' if rating == 'up' else '👎'} saved (trace `{trace_id}`).", ""
 
     def refresh(self) -> tuple:
         """The status line, and the outlet and company choices, from the index as it is now."""
@@ -191,6 +222,39 @@ def report_markdown(report: IngestReport) -> str:
     lines = [counts + (f" · **{report.failed}** failed" if report.failed else "")]
     lines += [f"- ⚠️ {html.escape(line)}" for line in report.errors]
     return "\n".join(lines)
+
+
+TRACE_ID = re.compile(r'<details class="nd-trace" data-trace="([0-9a-f]+)"')
+
+
+def trace_details(answer: Answer, trace: dict | None) -> str:
+    """A collapsed "Trace" under the answer: per-stage timings and every passage considered, the cited ones
+    marked; its data-trace attribute is how a thumb on the message finds the answer's trace id."""
+    timings = " · ".join(f"{name.removesuffix('_ms')} {ms:.0f} ms" for name, ms in answer.timings.items())
+    rows = "".join(
+        f"<tr><td>{'✓' if p['cited'] else ''}</td><td>{html.escape(p['title'])} ({html.escape(p['published'])})</td>"
+        f"<td>{p['score']:.3f}</td><td>{p['dense']:.3f}</td><td>{p['lexical']:.3f}</td></tr>"
+        for p in (trace or {}).get("passages", [])
+    )
+    return (
+        f'<details class="nd-trace" data-trace="{answer.trace_id}"><summary>Trace · '
+        f"{answer.timings.get('total_ms', 0):.0f} ms</summary><p>trace <code>{answer.trace_id}</code> · {timings}</p>"
+        "<table><tr><th>cited</th><th>passage considered</th><th>score</th><th>dense</th><th>words</th></tr>"
+        f"{rows}</table></details>"
+    )
+
+
+def traced_messages(chat: list, traces: dict) -> tuple:
+    """Which chat messages show which answer's trace id, for the thumbs (ChatHandlers.feedback)."""
+    traces = dict(traces or {})
+    for index, message in enumerate(chat or []):
+        content = message.get("content") if isinstance(message, dict) else ""
+        parts = content if isinstance(content, list) else [content]
+        text = " ".join(part.get("text", "") if isinstance(part, dict) else str(part or "") for part in parts)
+        found = TRACE_ID.search(text)
+        if found:
+            traces[str(index)] = found.group(1)
+    return gr.skip(), traces
 
 
 def linked_answer(answer: Answer) -> str:

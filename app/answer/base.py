@@ -69,6 +69,7 @@ class Answer:
     standalone_question: str = ""
     filters: dict = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    trace_id: str = ""  # the answer's trace in <home>/<collection>.traces.jsonl (app.trace), for feedback
 
     @property
     def refused(self) -> bool:

@@ -20,6 +20,8 @@ PARAM = re.compile(r"\{[^}]+\}")
 MUST_FIND = {
     "/api/ask",
     "/api/articles",
+    "/api/feedback",
+    "/api/traces/{trace_id}",
     "/v1/chat/completions",
     "/mcp",
     "/config",
