@@ -429,3 +429,93 @@ def _miners_run(name: str, embedder: Embedder, base: Settings, corpus: Path, run
             raise RuntimeError(f"ingesting {corpus} with {name} failed: {report.errors[:3]}")
         out = Path(runs_dir) / name if runs_dir else Path(tmp) / "run"
         return run_eval(Assistant(settings, embedder=embedder), "miners", out_dir=out)
+
+
+# lexical side ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LexicalBench:
+    documents: int
+    queries: int
+    rebuild_seconds: float  # bm25s indexing every document again: what one changed article costs today
+    segmented_add_seconds: float  # the same change as one appended segment (ingest/lexical_segments.py)
+    add_ratio: float  # rebuild / segmented add
+    bm25s_query_p50_ms: float
+    segmented_query_p50_ms: float
+    query_ratio_p50: float  # segmented / bm25s
+    top10_same: float  # share of queries whose top-10 ids are the same in both
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def bench_lexical(
+    sizes: tuple[int, ...] = (10000, 100000), corpus: Path = Path("corpus"), questions_limit: int | None = 40
+) -> list[LexicalBench]:
+    """Per size, on the corpus's paragraphs copied (sentences shuffled) up to that many documents, already
+    tokenized: bm25s rebuilt from every document beside one article added as a segment, and query time of each.
+    No model and no Chroma: the lexical side alone."""
+    import json
+    import random
+
+    import bm25s
+
+    from ingest.lexical_segments import SegmentedBM25
+    from ingest.text import tokenize
+
+    base = Settings()
+    files, _ = collect_files([corpus])
+    paragraphs = [p for f in files for a in _safe_load(f, base) for p in a.text.split("\n\n") if len(p) > 80]
+    questions_path = Path(__file__).parent / "sets" / "miners.jsonl"
+    queries = [json.loads(line)["question"] for line in questions_path.read_text().splitlines() if line.strip()]
+    queries = [tokenize(q) for q in queries[:questions_limit]]
+    rng = random.Random(7)
+    tokens: list[list[str]] = []
+    results = []
+    for size in sizes:
+        while len(tokens) < size:
+            words = tokenize(rng.choice(paragraphs))
+            rng.shuffle(words)
+            tokens.append(words or ["<empty>"])
+        ids = [f"doc-{i}" for i in range(size)]
+        article = [tokenize(p) for p in rng.sample(paragraphs, 4)]  # one new article: four chunks
+
+        started = time.perf_counter()
+        full = bm25s.BM25()
+        full.index(tokens[:size] + article, show_progress=False)
+        rebuild = time.perf_counter() - started
+        segmented = SegmentedBM25()
+        segmented.add(ids, tokens[:size])
+        started = time.perf_counter()
+        segmented.add([f"new-{i}" for i in range(4)], article)
+        added = time.perf_counter() - started
+
+        all_ids = ids + [f"new-{i}" for i in range(4)]
+        ours, theirs, same = [], [], []
+        for query in queries:
+            known = [t for t in query if t in full.vocab_dict]
+            started = time.perf_counter()
+            expected = full.get_scores(known) if known else np.zeros(len(all_ids))
+            theirs.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            found = segmented.scores(query)
+            ours.append((time.perf_counter() - started) * 1000)
+            top_expected = {all_ids[i] for i in np.argsort(-expected, kind="stable")[:10] if expected[i] > 0}
+            order = segmented.ids
+            top_found = {order[i] for i in np.argsort(-found, kind="stable")[:10] if found[i] > 0}
+            same.append(top_expected == top_found)
+        results.append(
+            LexicalBench(
+                documents=size + 4,
+                queries=len(queries),
+                rebuild_seconds=round(rebuild, 3),
+                segmented_add_seconds=round(added, 4),
+                add_ratio=round(rebuild / max(added, 1e-9), 1),
+                bm25s_query_p50_ms=percentile(theirs, 50),
+                segmented_query_p50_ms=percentile(ours, 50),
+                query_ratio_p50=round(percentile(ours, 50) / max(percentile(theirs, 50), 1e-9), 2),
+                top10_same=round(float(np.mean(same)), 3),
+            )
+        )
+    return results

@@ -237,6 +237,27 @@ def bench_embed_cmd(
     console.print(table)
 
 
+@bench_cli.command("lexical")
+def bench_lexical_cmd(
+    sizes: Annotated[str, typer.Option(help="Document counts, comma-separated.")] = "10000,100000",
+    questions: Annotated[int, typer.Option(help="Miners questions used as queries.")] = 40,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """BM25 rebuilt from every document (today) beside one article appended as a segment, and their query time."""
+    from evals.bench import bench_lexical
+
+    results = bench_lexical(tuple(int(s) for s in sizes.split(",")), questions_limit=questions)
+    if as_json:
+        print(json.dumps([r.to_dict() for r in results], indent=2))
+        return
+    rows = [r.to_dict() for r in results]
+    table = Table("measure", *(f"{row['documents']:,} docs" for row in rows), title="bench lexical")
+    for key in rows[0]:
+        if key != "documents":
+            table.add_row(key, *(str(row[key]) for row in rows))
+    console.print(table)
+
+
 @bench_cli.command("query")
 def bench_query_cmd(
     sizes: Annotated[str, typer.Option(help="Index sizes in chunks, comma-separated.")] = "1000,10000",
