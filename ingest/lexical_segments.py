@@ -32,10 +32,20 @@ class Segment:
     lengths: np.ndarray  # tokens per document
     counts: sparse.csc_matrix  # docs x terms (terms known when the segment was made)
     alive: np.ndarray = field(default=None)  # type: ignore[assignment]
+    dead: int = 0  # rows removed since the segment was made
+    _norm: np.ndarray | None = None  # length normalization for the average length it was computed at
+    _norm_at: float = -1.0
 
     def __post_init__(self) -> None:
         if self.alive is None:
             self.alive = np.ones(len(self.ids), dtype=bool)
+
+    def norm(self, k1: float, b: float, average: float) -> np.ndarray:
+        """k1 * (1 - b + b * length / average) per row, kept until the average length moves."""
+        if self._norm is None or self._norm_at != average:
+            self._norm = (k1 * ((1 - b) + b * self.lengths / average)).astype(np.float32)
+            self._norm_at = average
+        return self._norm
 
 
 class SegmentedBM25:
@@ -83,6 +93,7 @@ class SegmentedBM25:
             segment = self.segments[found[0]]
             row = found[1]
             segment.alive[row] = False
+            segment.dead += 1
             terms = segment.counts[[row]].tocoo().col  # the terms the document holds, once each
             self.df[terms] -= 1
             self.total_length -= int(segment.lengths[row])
@@ -125,7 +136,7 @@ class SegmentedBM25:
         average = self.total_length / self.live
         start = 0
         for segment in self.segments:
-            norm = self.k1 * ((1 - self.b) + self.b * segment.lengths / average)
+            norm = segment.norm(self.k1, self.b, average)
             for term in terms:
                 if term >= segment.counts.shape[1]:
                     continue
@@ -133,8 +144,11 @@ class SegmentedBM25:
                 rows = segment.counts.indices[lo:hi]
                 tf = segment.counts.data[lo:hi]
                 df = self.df[term]
-                idf = np.log(1 + (self.live - df + 0.5) / (df + 0.5))
-                out[start + rows] += (idf * tf / (norm[rows] + tf)) * segment.alive[rows]
+                idf = np.float32(np.log(1 + (self.live - df + 0.5) / (df + 0.5)))
+                part = idf * tf / (norm[rows] + tf)
+                if segment.dead:
+                    part *= segment.alive[rows]
+                out[start + rows if start else rows] += part
             start += len(segment.ids)
         return out
 
@@ -174,7 +188,8 @@ class SegmentedBM25:
                 counts = sparse.csc_matrix(
                     (saved["data"], saved["indices"], saved["indptr"]), shape=tuple(saved["shape"])
                 )
-                segment = Segment(list(saved["ids"]), saved["lengths"], counts, saved["alive"].copy())
+                alive = saved["alive"].copy()
+                segment = Segment(list(saved["ids"]), saved["lengths"], counts, alive, dead=int((~alive).sum()))
             index.segments.append(segment)
             live = np.flatnonzero(segment.alive)
             index.where.update({segment.ids[row]: (number, int(row)) for row in live})
