@@ -107,3 +107,17 @@ def test_no_file_route_serves_anything_outside_the_apps_own_files(guarded):
             ):
                 leaks.append((path, response.status_code, body[:80]))
     assert not leaks, leaks
+
+
+def test_unreadable_bodies_get_an_error_naming_the_body(guarded):
+    _, url, _ = guarded
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    bodies = [b'{"question": "\xff\xfe"}', b"[" * 100_000 + b"]" * 100_000]
+    with httpx.Client(base_url=url, timeout=60, headers=headers) as client:
+        for path in ("/api/ask", "/api/search", "/api/feedback", "/api/articles", "/v1/chat/completions"):
+            for body in bodies:
+                response = client.post(path, content=body)
+                assert 400 <= response.status_code < 500, (path, response.status_code)
+                error = response.json()["error"]
+                message = error["message"] if isinstance(error, dict) else error
+                assert message.startswith("body:"), (path, message)
