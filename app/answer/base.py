@@ -111,6 +111,11 @@ class Context:
     def topic(self) -> str:
         return self.analysis.topic if self.analysis else ""
 
+    @property
+    def unnamed(self) -> str:
+        """The question asked with its companies' names blanked."""
+        return self.analysis.unnamed if self.analysis and self.analysis.unnamed else self.asked
+
 
 class Answerer(Protocol):
     name: str

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
-from app.answer.names import DATE, NAME, ORG, PERSON, PLACE, Name, in_role, names_in
+from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, in_role, names_in
 from app.answer.question import Analysis
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
@@ -83,6 +83,12 @@ HEDGE = re.compile(
 )
 HEDGE_ASKED = re.compile(
     r"\b(including|counting|with (all|every)|if (all|every|the)|up to|at most|maximum|potential(ly)?|could)\b", re.I
+)
+QUARTERLY = re.compile(r"\bquarter|\bthree months\b|\bQ[1-4]\b", re.I)
+FLOWS = frozenset({"sold", "mined", "bought", "raised", "revenue"})  # measures summed over a period, not stocks
+# a figure for part of a year: it does not answer a question about the whole year
+PART_OF_YEAR = re.compile(
+    r"\b(quarter|quarterly|month|monthly|week|weekly|Q[1-4]|first half|second half|H[12])\b", re.I
 )
 # when a report came out is not the period its figures are for
 REPORTED_ON = re.compile(
@@ -227,6 +233,8 @@ class GroundedAnswerer:
         asked = _period_marks(" ".join(context.frame.words))
         hedge_asked = bool(HEDGE_ASKED.search(context.asked))
         asks_name = bool(analysis and analysis.expects and analysis.expects[0] in NAME_KINDS)
+        whole_year = bool(analysis and analysis.whole_year)  # 'in calendar 2025': not a quarter's figure
+        flow = bool(analysis and analysis.measure in FLOWS)
         roles = analysis.roles if analysis else ()
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
@@ -241,7 +249,10 @@ class GroundedAnswerer:
                 named = _period_marks(dated)
                 hedged = bool(HEDGE.search(sentence))
                 names = answer_names(sentence, context, passage.source) if asks_name else []
-                other_period = float(_other_period(asked, named))
+                other_period = float(
+                    _other_period(asked, named, flow and not QUARTERLY.search(dated))
+                    or (whole_year and bool(PART_OF_YEAR.search(dated) or named - asked))
+                )
                 features = {
                     "coverage": (
                         sum(w for t, w in term_weights.items() if t in tokens or synonyms[t] & tokens)
@@ -539,6 +550,35 @@ def company_not_covered(answerer: GroundedAnswerer, found: Sentences) -> str:
     return f"No retrieved passage is about {' or '.join(context.companies)}."
 
 
+def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
+    """A name the question gives besides its companies ('Microsoft's stake in TeraWulf', 'IREN's Sweetwater
+    campus') that no passage about its companies holds: the news does not report that pairing."""
+    context = found.context
+    if not context.companies or not found.about:
+        return ""
+    texts = " ".join({found.passages[c.passage_index].text for c in found.about})
+    firsts = {alias.split()[0].lower() for alias in context.entities.alias_to_name}
+    names = [
+        n.text.removesuffix("'s").removesuffix("’s")
+        for n in names_in(context.unnamed, context.entities, context.entities.outlets)
+        if n.kind != OUTLET
+        and n.start > 0
+        and len(n.text) > 2
+        and not re.match(r"[\d$]", context.unnamed[max(0, n.start - 1) : n.start])  # '$200M'
+        and n.text.split()[0].lower() not in firsts  # 'Core Sci': a company's short form
+        and not MONTH_NAME.search(n.text)  # 'July-September'
+    ]
+
+    def held(name: str) -> bool:  # 'Washington GPU conversion': 'Washington' will do
+        words = [w for w in name.split() if len(w) > 2 and w.lower() not in NOT_NAMES] or name.split()
+        return any(re.search(rf"(?i)(?<![\w-]){re.escape(w)}(?![\w-])", texts) for w in words)
+
+    missing = [n for n in names if not held(n)]
+    if not missing:
+        return ""
+    return f"No retrieved passage about {' or '.join(context.companies)} mentions {', '.join(missing)}."
+
+
 def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
     """Few of the question's words and little similarity, unless a sentence about its company, of the kind and
     period asked, is there ('what hashrate was CLSK running at' shares few words with '45.6 EH/s ... September')."""
@@ -577,7 +617,7 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     frame = found.context.frame
     if (
         typed
-        and _period_marks(" ".join(frame.words)) - set(frame.words[-1:])
+        and (_period_marks(" ".join(frame.words)) - set(frame.words[-1:]) or analysis.whole_year)
         and all(c.features["other_period"] for c in typed)
     ):
         return f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {frame.text}."
@@ -626,6 +666,7 @@ CHECKS: tuple[Check, ...] = (
     unknown_company,
     no_usable_sentence,
     company_not_covered,
+    name_not_in_passages,
     off_topic,
     measure_missing,
     premise_not_reported,
@@ -734,12 +775,16 @@ def _as_of(candidate: Candidate, passage: Passage) -> str:
 MONTH_NUMBER = {m: i for i, m in enumerate(calendar.month_name) if m}
 
 
-def _other_period(asked: set[str], named: set[str]) -> bool:
+def _other_period(asked: set[str], named: set[str], flow: bool = False) -> bool:
     """The sentence names a period, none of them the one asked, compared at the finest level the question
-    uses: 'third-quarter 2025' is another period than 'August 2025', though both say 2025."""
+    uses: 'third-quarter 2025' is another period than 'August 2025', though both say 2025. A month's holdings
+    are its quarter's when it ends one (December's are Q4's); a month's sales or output (`flow`) never are."""
     years = {m for m in asked if m.isdigit()}
     finer_asked, finer_named = asked - years, {m for m in named if not m.isdigit()}
-    finer_named |= {f"Q{(MONTH_NUMBER[m] - 1) // 3 + 1}" for m in finer_named if m in MONTH_NUMBER}  # December is in Q4
+    months = {m for m in finer_named if m in MONTH_NUMBER}
+    if flow and months and not finer_named - months and any(m.startswith("Q") for m in finer_asked):
+        return True  # 'mined 460 BTC in December' does not answer 'how many did it mine in Q4'
+    finer_named |= {f"Q{(MONTH_NUMBER[m] - 1) // 3 + 1}" for m in months}
     if finer_asked and finer_named:
         return not finer_named & finer_asked
     named_years = {m for m in named if m.isdigit()}

@@ -89,6 +89,9 @@ COMPARE = re.compile(
     r"\b(more|less|fewer)\b.*\bthan\b",
     re.I,
 )
+WHOLE_YEAR = re.compile(
+    r"\b(calendar|full[- ]year|whole year|entire year|for the year|annual(ly)?|(all|over) (of )?(19|20)\d\d)\b", re.I
+)
 TOPIC = re.compile(r"\s*\(re: ([^)]*)\)\s*\??\s*$")
 STOCK_MOVE = re.compile(r"\b(stock|shares?)\b.*\b(jump|rise|rose|fall|fell|drop|climb|gain|move)", re.I)
 RECENT_WORDS = re.compile(
@@ -122,9 +125,8 @@ class Analysis:
     roles: tuple[str, ...] = ()  # words a sentence names the answer by, for who / which questions ('lender')
     asked: str = ""  # the question less the topic a follow-up carried
     topic: str = ""  # what an earlier turn talked about: '... (re: merger)' (app.conversation.resolve_followup)
-    unnamed: str = (
-        ""  # the question asked with its companies' names blanked ('what was ABTC holding' → 'what was holding')
-    )
+    whole_year: bool = False  # 'in calendar 2025', 'full-year 2025': a year's total, not a quarter's
+    unnamed: str = ""  # the question with its companies' names blanked ('what was ABTC holding' → 'what was holding')
     sides: list[Side] = field(default_factory=list)
 
     @property
@@ -189,6 +191,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
         asked=asked,
         topic=topic,
         unnamed=unnamed,
+        whole_year=bool(WHOLE_YEAR.search(asked) and frame.words[:1] and frame.words[0].isdigit()),
     )
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)

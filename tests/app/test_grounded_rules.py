@@ -94,3 +94,33 @@ def test_a_ticker_is_covered_by_any_name_of_its_company(entities):
         entities,
     )
     assert found.startswith("Gate News reported holdings of 4,783 BTC")
+
+
+def test_a_part_of_the_period_asked_does_not_answer_it(entities):
+    quarter = passage("HIVE produced 717 bitcoin in the quarter, up 76.6% on the one before.", "hive", [], "2025-11-14")
+    refused = answer("How many bitcoin did Riot mine in calendar 2025?", [replace_companies(quarter)], entities)
+    assert refused.startswith("The indexed news does not answer this.") and "other periods" in refused
+    month = passage("Riot Platforms mined 460 BTC in December 2025, its monthly update said.", "riot", [], "2026-01-05")
+    refused = answer("how many btc did riot mine in q4 '25", [replace_companies(month)], entities)
+    assert "other periods" in refused  # a month's output is not its quarter's
+    held = passage("Riot Platforms held 18,005 BTC at the end of December 2025.", "riot", [], "2026-01-05")
+    assert "18,005" in answer("how much btc did riot hold at the end of q4 2025?", [replace_companies(held)], entities)
+
+
+def test_a_name_no_passage_about_the_company_holds_is_not_reported(entities):
+    text = "Google will receive warrants to buy 32.5 million more Core Scientific shares under the backstop."
+    refused = answer(
+        "How big is Microsoft's stake in Core Scientific?",
+        [
+            passage(text, "c", ["Core Scientific"], "2025-09-01"),
+            passage(
+                "Galaxy Digital signed a cloud deal with Microsoft in 2025.", "g", ["Galaxy Digital"], "2025-09-02"
+            ),
+        ],
+        entities,
+    )
+    assert "No retrieved passage about Core Scientific mentions Microsoft" in refused
+
+
+def replace_companies(p: Passage) -> Passage:
+    return Passage(p.chunk_id, p.article_id, p.title, p.source, p.url, p.published, p.text, p.score, ["Riot Platforms"])
