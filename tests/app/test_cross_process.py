@@ -1,5 +1,6 @@
 """Two processes on one embedded index directory: a real `newsdesk serve` keeps answering, with no 5xx, while a
-real `newsdesk ingest` in another process writes to the same index, and it finds what that process wrote."""
+real `newsdesk ingest` in another process writes to the same index, and it finds what that process wrote; and
+what another server on the same directory takes through POST /api/articles."""
 
 from __future__ import annotations
 
@@ -13,9 +14,17 @@ import pytest
 
 from app.settings import Settings
 from ingest.pipeline import Ingestor
+from tests.app.conftest import BackgroundServer
 from tests.helpers import ROOT, SEED, free_port, wait_for_port
 
 pytestmark = pytest.mark.slow  # a server process and an ingest process
+PUSHED = {
+    "title": "Ostrowind Mining sells 3,210 BTC",
+    "published": "2026-03-05",
+    "source": "Test Wire",
+    "url": "https://wire.test/ostrowind-3210",
+    "text": "Ostrowind Mining sold 3,210 BTC in March to repay a loan, the company said on Thursday.",
+}
 
 
 def write_new_articles(folder, count=24):
@@ -48,6 +57,9 @@ def ask_until(stop: threading.Event, url: str, statuses: list[tuple[str, int, st
 
 
 def test_a_server_keeps_answering_and_sees_an_ingest_run_by_another_process(tmp_path, embedder):
+    from app.api import create_app
+    from app.assistant import Assistant
+
     settings = Settings(home=tmp_path / "home")
     assert Ingestor(settings, embedder=embedder).ingest([SEED]).ok
     port = free_port()
@@ -75,11 +87,15 @@ def test_a_server_keeps_answering_and_sees_an_ingest_run_by_another_process(tmp_
         )
         assert ingest.returncode == 0, ingest.stderr
         time.sleep(2)  # the clients keep asking after the ingest too
+        with BackgroundServer(create_app(Assistant(settings, embedder=embedder), settings)) as other:
+            posted = httpx.post(f"{other.url}/api/articles", json=PUSHED, timeout=120)
+        assert posted.status_code == 200 and posted.json()["added"] == 1, posted.text
         stop.set()
         asker.join(300)
         with httpx.Client(base_url=url, timeout=120) as client:
             found = client.post("/api/search", json={"query": "Quillfeather Mining unit 23 sold 172 BTC", "k": 3})
             stats = client.get("/api/status").json()["index"]
+            pushed = client.post("/api/search", json={"query": "Ostrowind Mining sold BTC to repay a loan", "k": 3})
     finally:
         stop.set()
         server.terminate()
@@ -91,4 +107,5 @@ def test_a_server_keeps_answering_and_sees_an_ingest_run_by_another_process(tmp_
     assert found.status_code == 200, found.text
     passages = found.json()["passages"]
     assert any("unit 23 sold 172 BTC" in p["text"] for p in passages), [p["text"][:80] for p in passages]
-    assert stats["articles"] == 25 and stats["lexical"] == "ok"
+    assert stats["articles"] == 26 and stats["lexical"] == "ok"
+    assert pushed.status_code == 200 and "3,210 BTC" in pushed.json()["passages"][0]["text"], pushed.text
