@@ -12,6 +12,7 @@ from functools import lru_cache
 
 class Unit(StrEnum):
     BTC = "btc"
+    ETH = "eth"  # ether: a treasury some miners switched to
     USD = "usd"
     PRICE = "price"  # an amount per unit: "$70 per share", "$88,870 per bitcoin"
     MW = "mw"  # power capacity, GW converted
@@ -44,6 +45,7 @@ PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
         Unit.BTC,
         re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:BTC|bitcoins?)\b(?!\s+Digital)", re.I),
     ),
+    (Unit.ETH, re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:ETH|ether)\b", re.I)),
     (Unit.MW, re.compile(rf"(?P<n>{NUMBER})(?:\s*|-)(?P<unit>MW|GW|megawatts?|gigawatts?)\b", re.I)),
     (Unit.PERCENT, re.compile(rf"(?P<n>{NUMBER})\s*(?:%|percent\b|per cent\b)", re.I)),
     (Unit.HASHRATE, re.compile(rf"(?P<n>{NUMBER})\s*EH/s", re.I)),

@@ -103,6 +103,7 @@ COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
 NEAR_BEFORE, NEAR_AFTER = 60, 40  # characters around a value in which a word of what is asked must stand
 UNIT_NAMES = {
     Unit.BTC: "bitcoin amount",
+    Unit.ETH: "ether amount",
     Unit.USD: "dollar amount",
     Unit.PRICE: "price",
     Unit.MW: "capacity in megawatts",

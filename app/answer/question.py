@@ -30,6 +30,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         ),
     ),
     (Unit.HASHRATE, re.compile(r"\bhash ?rate\b|\beh/s\b|\bexahash", re.I)),
+    (Unit.ETH, re.compile(r"\b(how (much|many)|what)\b[^?]*\b(eth|ether|ethereum)\b", re.I)),
     (Unit.MW, re.compile(r"\b(mw|megawatts?|gw|gigawatts?|capacity|critical it load|it load|power)\b", re.I)),
     (Unit.YEARS, re.compile(r"\bhow long\b|\bhow many years\b|\b(lease|contract|loan) term\b|\bover how long\b", re.I)),
     (Unit.SHARES, re.compile(r"\bhow many (\w+ )?shares\b|\bhow many warrants\b", re.I)),

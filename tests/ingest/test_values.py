@@ -37,3 +37,8 @@ def test_years_days_and_names_are_not_values():
 def test_the_measure_is_the_nearest_word_before_the_amount():
     sold, held = values_in("Cango sold 2,000 BTC in March; after the sale it held 1,025.69 BTC.")
     assert (sold.measure, held.measure) == ("sold", "held")
+
+
+def test_ether_is_its_own_unit():
+    (value,) = [v for v in values_in("Its ETH holdings rose to 100,603 ETH after the purchases.") if v.unit is Unit.ETH]
+    assert value.text == "100,603 ETH" and value.amount == 100_603
