@@ -27,7 +27,7 @@ PUSHED = {
 }
 
 
-def write_new_articles(folder, count=24):
+def write_new_articles(folder, count=12):
     folder.mkdir()
     for i in range(count):
         body = " ".join(
@@ -54,6 +54,7 @@ def ask_until(stop: threading.Event, url: str, statuses: list[tuple[str, int, st
                     statuses.append((path, 0, repr(exc)))
                     continue
                 statuses.append((path, response.status_code, response.text[:300]))
+            stop.wait(0.2)  # a steady client, not one that starves the ingest of the machine's two cores
 
 
 def test_a_server_keeps_answering_and_sees_an_ingest_run_by_another_process(tmp_path, embedder):
@@ -93,7 +94,7 @@ def test_a_server_keeps_answering_and_sees_an_ingest_run_by_another_process(tmp_
         stop.set()
         asker.join(300)
         with httpx.Client(base_url=url, timeout=120) as client:
-            found = client.post("/api/search", json={"query": "Quillfeather Mining unit 23 sold 172 BTC", "k": 3})
+            found = client.post("/api/search", json={"query": "Quillfeather Mining unit 11 sold 88 BTC", "k": 3})
             stats = client.get("/api/status").json()["index"]
             pushed = client.post("/api/search", json={"query": "Ostrowind Mining sold BTC to repay a loan", "k": 3})
     finally:
@@ -106,6 +107,6 @@ def test_a_server_keeps_answering_and_sees_an_ingest_run_by_another_process(tmp_
     assert not failures, failures[:3]
     assert found.status_code == 200, found.text
     passages = found.json()["passages"]
-    assert any("unit 23 sold 172 BTC" in p["text"] for p in passages), [p["text"][:80] for p in passages]
-    assert stats["articles"] == 26 and stats["lexical"] == "ok"
+    assert any("unit 11 sold 88 BTC" in p["text"] for p in passages), [p["text"][:80] for p in passages]
+    assert stats["articles"] == 14 and stats["lexical"] == "ok"
     assert pushed.status_code == 200 and "3,210 BTC" in pushed.json()["passages"][0]["text"], pushed.text

@@ -13,6 +13,7 @@ import pytest
 from app.settings import Settings
 from ingest.lexical import LexicalIndex
 from ingest.pipeline import Ingestor
+from ingest.stats import index_stats
 from ingest.store import ChunkStore
 from tests.helpers import ROOT, SEED
 
@@ -49,4 +50,4 @@ def test_a_crash_before_the_bm25_rebuild_is_reported_and_repaired_by_the_rerun(t
     assert len(lexical.chunks) == stored
     best = lexical.chunks[int(lexical.scores("Brindlemoor 9085").argmax())]
     assert "9085 BTC" in best.document
-    assert json.loads(newsdesk("stats", "--json", "--home", str(settings.home)).stdout)["lexical"] == "ok"
+    assert index_stats(settings).lexical == "ok"
