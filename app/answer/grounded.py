@@ -71,7 +71,7 @@ CONCEPTS = [
 NUMBER = re.compile(r"\d")
 PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
 MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
-WHOLE = re.compile(r"\b(all|entire|entirety|every|whole|100%|zero|none|no longer holds?)\b", re.I)
+WHOLE = re.compile(r"\b(all|entire|entirety|every|whole|100%|zero(?!-)|none|no longer holds?)\b", re.I)
 PREMISE = re.compile(
     r"\b(all (of )?(its|their|the)|(its|their) entire|entire|every|whole|give up|gave up|quit|stop(ped)? mining)\b",
     re.I,
@@ -401,7 +401,7 @@ class GroundedAnswerer:
             company = named[0] if named else (others[0] if len(others) == 1 else "")
             if company:
                 lines.setdefault(company, candidate)
-        if len(lines) < 2:
+        if not lines or (len(lines) < 2 and not whole):  # 'which miners sold all their bitcoin?': even one
             return None
         listed = list(lines.items())[: self.config.listing_max]
         return self._compose(context, [c for _, c in listed], passages, direct=False, labels=[n for n, _ in listed])
