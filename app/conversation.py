@@ -130,7 +130,8 @@ TOPIC_STOP = frozenset(
     "what whats how much many who whom whose which when where why did does do is are was were be been has have had "
     "the a an of to for in on at with and or about tell me us you happened happen happening doing going get got "
     "there their they them it its that this those these company firm miner now latest currently still after before "
-    "since right so far any some from by into over per up out end start beginning early late mid".split()
+    "since right so far any some from by into over per up out end start beginning early late mid quarter month year week "
+    "period".split()
 )
 
 

@@ -44,7 +44,7 @@ def test_follow_up_carries_a_month_range_whole(assistant):
 
     history = parse_history([["How many bitcoin did HIVE produce in the July-September 2025 quarter?", "717 [1]"]])
     standalone = resolve_followup("How much did it sell?", history, assistant.index.entities)
-    assert standalone.startswith("How much did HIVE") and standalone.endswith("in July-September 2025?")
+    assert standalone.startswith("How much did HIVE") and "sell in July-September 2025" in standalone
 
 
 def test_condense_step_uses_the_model_reply_or_keeps_the_question():
