@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from app.errors import QuestionError
 from app.retrieval.entities import Entities
-from app.retrieval.filters import TIME_PATTERNS, YEAR, strip_time_words
+from app.retrieval.filters import MONTH_WORDS, MONTHS, TIME_PATTERNS, YEAR, strip_time_words
 from ingest.text import get_encoding
 from ingest.values import measures_in
 
@@ -174,18 +174,16 @@ def _reask(last: str, rest: str, named_now: list[str], entities: Entities) -> st
     return swapped or f"{base.rstrip('?. ')} {rest}?"
 
 
-MONTHS = ("january february march april may june july august september october november december").split()
-MONTH_WORD = re.compile(r"\b(" + "|".join(m[:3] + r"[a-z]*" for m in MONTHS) + r")\b\.?(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+MONTH_ALONE = re.compile(rf"\b({MONTH_WORDS})\b\.?(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+MONTH_AND_YEAR = re.compile(rf"\b({MONTH_WORDS})\b\.?\s+((?:19|20)\d\d)\b", re.I)
 
 
 def _with_year(rest: str, last: str) -> str:
     """'and in January?' after a question about December 2025: the January nearest to it, January 2026."""
-    month = MONTH_WORD.search(rest)
-    before = re.search(r"\b(" + "|".join(m[:3] for m in MONTHS) + r")[a-z]*\.?\s+((?:19|20)\d\d)\b", last, re.I)
+    month, before = MONTH_ALONE.search(rest), MONTH_AND_YEAR.search(last)
     if not month or not before or re.search(r"\b(19|20)\d\d\b", rest):
         return rest
-    asked = next(i for i, m in enumerate(MONTHS) if month.group(1).lower().startswith(m[:3]))
-    then = next(i for i, m in enumerate(MONTHS) if before.group(1).lower().startswith(m[:3]))
+    asked, then = MONTHS[month.group(1).lower()], MONTHS[before.group(1).lower()]
     year = int(before.group(2)) + (1 if then - asked > 6 else -1 if asked - then > 6 else 0)
     return rest[: month.end()] + f" {year}" + rest[month.end() :]
 

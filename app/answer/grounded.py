@@ -210,8 +210,8 @@ class GroundedAnswerer:
         analysis = context.analysis
         weights = self.config.weights
         times = _time_tokens(context)  # the period is scored by its own feature, not as words to cover
-        # the question's words less its company names: a company counts, twice, when a sentence names it by any
-        # of its names ('ABTC' is covered by 'American Bitcoin')
+        # the question's words less its company names: a company counts (config.company_weight of its rarest
+        # word) when a sentence names it by any of its names ('ABTC' is covered by 'American Bitcoin')
         unnamed = analysis.unnamed if analysis and analysis.unnamed else context.asked
         terms = [t for t in tokenize(unnamed) if t not in QUESTION_STEMS and t not in times]
         topic = [t for t in tokenize(context.topic) if t not in QUESTION_STEMS and t not in times and t not in terms]
@@ -237,6 +237,7 @@ class GroundedAnswerer:
         whole_year = bool(analysis and analysis.whole_year)  # 'in calendar 2025': not a quarter's figure
         flow = bool(analysis and analysis.measure in FLOWS)
         roles = analysis.roles if analysis else ()
+        known = known_words(context) if asks_name else set()
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
             sentences = split_sentences(passage.text)
@@ -249,7 +250,9 @@ class GroundedAnswerer:
                 dated = REPORTED_ON.sub(" ", sentence)  # '..., SuperEx News reported on January 8, 2026'
                 named = _period_marks(dated)
                 hedged = bool(HEDGE.search(sentence))
-                names = answer_names(sentence, context, passage.source) if asks_name else []
+                names = (
+                    answer_names(sentence, context, known | set(passage.source.lower().split())) if asks_name else []
+                )
                 other_period = float(
                     _other_period(asked, named, flow and not QUARTERLY.search(dated))
                     or (whole_year and bool(PART_OF_YEAR.search(dated) or named - asked))
@@ -733,18 +736,22 @@ def _holds_kind(
 NAME_KINDS = {PERSON: (PERSON,), ORG: (ORG, NAME, PERSON), PLACE: (PLACE,)}  # 'who ...?' may be either
 
 
-def answer_names(sentence: str, context: Context, source: str) -> list[Name]:
-    """The names in a sentence that may answer a who / which / where question: of the kind asked, not the
-    question's own companies or words, and not the outlet."""
+def answer_names(sentence: str, context: Context, known: set[str]) -> list[Name]:
+    """The names in a sentence that may answer a who / which / where question: of the kind asked, not made
+    only of `known` words (the question's own companies and words, the outlet: `known_words`)."""
     analysis = context.analysis
     kinds = NAME_KINDS.get(analysis.expects[0], ()) if analysis and analysis.expects else ()
-    known = {w.lower() for name in context.companies for w in name.split()} | {w.lower() for w in source.split()}
-    known |= {w.lower() for w in re.findall(r"\b[A-Z][\w&-]+", context.asked)}
     return [
         name
         for name in names_in(sentence, context.entities, context.entities.outlets)
         if name.kind in kinds and not {w.lower().rstrip("'’s") for w in name.text.split()} <= known
     ]
+
+
+def known_words(context: Context) -> set[str]:
+    """Words a name answering the question cannot be made of only: its companies' and its own capitalized ones."""
+    known = {w.lower() for name in context.companies for w in name.split()}
+    return known | {w.lower() for w in re.findall(r"\b[A-Z][\w&-]+", context.asked)}
 
 
 QUARTER_MARK = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth)[- ]quarter)\b", re.I)
