@@ -19,6 +19,8 @@ from ingest.article import Article
 from ingest.chunk import Chunk, Chunker
 from ingest.embed import Embedder
 from ingest.errors import IngestError
+from ingest.facts import EXTRACTOR_VERSION, extract_facts
+from ingest.ledger import Ledger
 from ingest.lexical import LexicalIndex
 from ingest.loaders import is_article_file, load_file
 from ingest.manifest import Manifest, ManifestEntry
@@ -37,6 +39,7 @@ class IngestReport:
     failed: int = 0
     removed: int = 0
     chunks_written: int = 0
+    facts: int = 0  # ledger rows written (ingest/facts.py) for the articles added, updated or re-extracted
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)  # ids of the articles added or updated
@@ -46,7 +49,7 @@ class IngestReport:
 
     def extend(self, other: IngestReport) -> IngestReport:
         """This report with another run's counts and lines added (files then urls, records then fetches)."""
-        for name in ("added", "updated", "unchanged", "failed", "removed", "chunks_written", "seconds"):
+        for name in ("added", "updated", "unchanged", "failed", "removed", "chunks_written", "facts", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
         self.articles += other.articles
@@ -95,6 +98,7 @@ class Ingestor:
         self.store = store or ChunkStore(settings)
         self.manifest = Manifest(settings.manifest_path, self.signature)
         self.lexical = LexicalIndex(settings.bm25_path)
+        self.ledger = Ledger(self.store)
 
     @property
     def signature(self) -> str:
@@ -120,11 +124,13 @@ class Ingestor:
         self.store.refresh()
         if rebuild:
             self.store.reset()
+            self.ledger.reset()
             self.manifest.clear()
         files, report.errors = collect_files(paths)
         articles, loaded_files = self._load(files, report)
         pending = self._diff(articles, report)
         self._write(pending, report, progress)
+        self._reextract(articles, pending, report)
         if prune:
             self._prune(articles, loaded_files, report)
         return self._finish(report, bool(pending) or rebuild, started)
@@ -158,6 +164,7 @@ class Ingestor:
                 report.errors.append(f"article {article_id!r}: no such article in the index")
                 continue
             self.store.delete_article(article_id)
+            self.ledger.remove(article_id)
             del self.manifest.entries[article_id]
             report.removed += 1
         self.manifest.save()
@@ -230,6 +237,8 @@ class Ingestor:
         embedding_stamp.claim(self.store.collection, self.embedder, self.store.location)
         chunker = self.chunker()
         chunked = [(article, chunker.chunk(article)) for article in pending]
+        for article in pending:  # before its chunks and manifest entry: a killed run redoes both
+            report.facts += self.ledger.replace(article.id, extract_facts(article))
         total = sum(len(chunks) for _, chunks in chunked)
         batch: list[tuple[Article, list[Chunk]]] = []
         for item in chunked:
@@ -265,6 +274,18 @@ class Ingestor:
         if progress:
             progress(report.chunks_written, total)
 
+    def _reextract(self, articles: list[Article], written: list[Article], report: IngestReport) -> None:
+        """When the ledger's rows came from another extractor version (or none: an index older than the ledger),
+        the facts of every article loaded this run are extracted again (no re-embedding), then the version is
+        recorded. Articles that came from no file keep their rows until they are posted again."""
+        if self.ledger.extractor_version == EXTRACTOR_VERSION:
+            return
+        done = {article.id for article in written}
+        for article in articles:
+            if article.id not in done and article.id in self.manifest.entries:
+                report.facts += self.ledger.replace(article.id, extract_facts(article))
+        self.ledger.mark_version(EXTRACTOR_VERSION)
+
     def _prune(self, articles: list[Article], loaded_files: set[str], report: IngestReport) -> None:
         """Removes articles whose file is gone, or whose file was read this run and no longer holds them. Articles
         that came from no file (a url, the API) are left alone."""
@@ -276,6 +297,7 @@ class Ingestor:
             dropped = entry.path in loaded_files and article_id not in seen
             if gone or dropped:
                 self.store.delete_article(article_id)
+                self.ledger.remove(article_id)
                 del self.manifest.entries[article_id]
                 report.removed += 1
         self.manifest.save()

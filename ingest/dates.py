@@ -1,0 +1,144 @@
+"""Dates and periods a sentence refers to, read against the article's publication date: "in January 2024",
+"at the end of January" (in an article of February 4: January 31), "as of November 30, 2025", "in Q3 2025", "the
+fourth quarter", "in 2025", "year-end 2023", "last month".
+
+dateparser (installed) reads single dates well but has no notion of a period (a quarter, a month as a whole, "the
+end of" one), gives no character spans to tie a date to the figure beside it, and fills a missing year from
+today rather than from the article; so the grammar here is small and regex-based, and dateutil (as
+ingest/article.py uses) is not needed either: every form below has its month by name.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+YEAR = r"(?:19|20)\d\d"
+END_OF = r"(?P<end>(?:at\s+|by\s+)?(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?|year[- ]end\s+|month[- ]end\s+)?"
+
+# most specific first: a span taken by one pattern is not read again by a later one
+DAY = re.compile(
+    rf"\b(?P<month>{MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>{YEAR}))?\b"
+    rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTH})\.?(?:\s+(?P<year2>{YEAR}))?\b"
+    rf"|\b(?P<iso>{YEAR}-\d\d-\d\d)\b",
+    re.I,
+)
+QUARTER = re.compile(
+    rf"{END_OF}\b(?P<fiscal>fiscal\s+(?:year\s+)?)?(?:(?:Q(?P<q>[1-4])|(?P<qword>first|second|third|fourth)[- ]quarter)"
+    rf"(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<year>{YEAR}))?|(?P<year2>{YEAR})\s+Q(?P<q2>[1-4]))\b",
+    re.I,
+)
+MONTH_YEAR = re.compile(rf"{END_OF}\b(?P<month>{MONTH})\.?(?:\s+(?:of\s+)?(?P<year>{YEAR}))?\b", re.I)
+YEAR_ONLY = re.compile(
+    rf"{END_OF}\b(?:(?:calendar|full[- ]year|fiscal(?:\s+year)?)\s+)?(?P<year>{YEAR})\b(?![-/]\d)(?!\s+(?:Q[1-4]))",
+    re.I,
+)
+RELATIVE = re.compile(
+    r"\b(?P<end>(?:at\s+)?(?:the\s+)?end\s+of\s+)?(?:last|the\s+(?:previous|prior))\s+(?P<unit>month|quarter)\b", re.I
+)
+NOT_A_MONTH = re.compile(r"^(?:may|mar|jan|dec|sept?|oct|nov|aug|jun|jul|apr|feb)$", re.I)  # capitalised only
+
+
+@dataclass(frozen=True)
+class TimeRef:
+    """One date or period named in a sentence. `as_of` is the date a figure tied to it refers to (the last day of a
+    period, the day itself for a date); `period` is "YYYY-MM", "YYYY-Qn" or "YYYY" for a period, "" for a day or
+    the end of a period ("at the end of January" is a point in time)."""
+
+    start: int
+    end: int
+    as_of: date
+    period: str
+    text: str
+
+    @property
+    def is_point(self) -> bool:
+        return not self.period
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    return month_end(year, quarter * 3)
+
+
+def _latest_year(month: int, anchor: date) -> int:
+    """The year of the latest `month` that began on or before `anchor` ("January" in a February article)."""
+    return anchor.year if month <= anchor.month else anchor.year - 1
+
+
+def times_in(sentence: str, published: date) -> list[TimeRef]:
+    """Every date or period in the sentence, in order of position; a missing year is the latest one not after
+    the publication date."""
+    taken: list[tuple[int, int]] = []
+    found: list[TimeRef] = []
+
+    def add(match: re.Match, as_of: date, period: str) -> None:
+        found.append(TimeRef(match.start(), match.end(), as_of, period, match.group(0).strip()))
+        taken.append(match.span())
+
+    def free(match: re.Match) -> bool:
+        start, end = match.span()
+        return not any(start < e and s < end for s, e in taken)
+
+    for match in DAY.finditer(sentence):
+        if not free(match):
+            continue
+        try:
+            if match.group("iso"):
+                day = date.fromisoformat(match.group("iso"))
+            else:
+                name = (match.group("month") or match.group("month2")).lower().rstrip(".")
+                number = int(match.group("day") or match.group("day2"))
+                year_text = match.group("year") or match.group("year2")
+                month = MONTHS[name]
+                year = int(year_text) if year_text else _latest_year(month, published)
+                day = date(year, month, number)
+        except ValueError:
+            continue
+        add(match, day, "")
+    for match in QUARTER.finditer(sentence):
+        if not free(match):
+            continue
+        quarter = int(match.group("q") or match.group("q2") or ORDINAL_QUARTER[(match.group("qword") or "").lower()])
+        year_text = match.group("year") or match.group("year2")
+        year = int(year_text) if year_text else _latest_year(quarter * 3 - 2, published)
+        end = quarter_end(year, quarter)
+        add(match, end, "" if match.group("end") else f"{year}-Q{quarter}")
+    for match in MONTH_YEAR.finditer(sentence):
+        if not free(match):
+            continue
+        name = match.group("month")
+        if NOT_A_MONTH.match(name) and not name[0].isupper():
+            continue
+        if name.lower() == "may" and not match.group("year") and not match.group("end"):
+            continue  # "may" the verb, capitalised at a sentence start
+        month = MONTHS[name.lower()]
+        year = int(match.group("year")) if match.group("year") else _latest_year(month, published)
+        add(match, month_end(year, month), "" if match.group("end") else f"{year}-{month:02d}")
+    for match in YEAR_ONLY.finditer(sentence):
+        if not free(match):
+            continue
+        year = int(match.group("year"))
+        add(match, date(year, 12, 31), "" if match.group("end") else str(year))
+    for match in RELATIVE.finditer(sentence):
+        if not free(match):
+            continue
+        if match.group("unit").lower() == "month":
+            last = published.replace(day=1) - timedelta(days=1)
+            add(match, last, "" if match.group("end") else f"{last.year}-{last.month:02d}")
+        else:
+            quarter = (published.month - 1) // 3  # the previous one: 0 is the fourth of last year
+            year = published.year if quarter else published.year - 1
+            quarter = quarter or 4
+            add(match, quarter_end(year, quarter), "" if match.group("end") else f"{year}-Q{quarter}")
+    return sorted(found, key=lambda ref: ref.start)
