@@ -22,6 +22,8 @@ from evals.report import fmt
 MULTIHOP = "multihop"
 SET_PANEL = "Eval set"
 MULTIHOP_PANEL = "MultiHop-RAG (SET = multihop)"
+LEDGER = "ledger"
+LEDGER_PANEL = "Ledger extraction (SET = ledger)"
 
 
 def eval_command(
@@ -80,12 +82,25 @@ def eval_command(
         Path | None, typer.Option("--home", help="Data dir (eval set: the index; multihop: its cache).")
     ] = None,
     chroma_url: Annotated[str | None, typer.Option("--chroma-url", help="Chroma server URL.")] = None,
+    ledger_set: Annotated[
+        Path | None,
+        typer.Option("--set", help="Labelled facts (default evals/sets/ledger.jsonl).", rich_help_panel=LEDGER_PANEL),
+    ] = None,
+    misses: Annotated[
+        bool,
+        typer.Option(
+            "--misses", help="Also list each missed and extra fact (tune only).", rich_help_panel=LEDGER_PANEL
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Score an eval set through the real assistant, or run the MultiHop-RAG retrieval benchmark."""
+    """Score an eval set through the real assistant, run the MultiHop-RAG retrieval benchmark, or score the ledger's
+    fact extraction against hand-labelled facts (SET = ledger)."""
     settings = settings_from(chroma_url=chroma_url)
     try:
-        if set_name == MULTIHOP:
+        if set_name == LEDGER:
+            _ledger(ledger_set, split, misses, as_json)
+        elif set_name == MULTIHOP:
             search = {"dense_weight": dense_weight, "depth": depth, "fusion": fusion, "per_article": per_article}
             _multihop(settings, data, home, out, limit, articles, search, chunk_tokens, chunk_overlap, as_json)
         else:
@@ -129,6 +144,33 @@ def _eval_set(settings: Settings, set_name: str, k, answerer, out, compare, as_j
     if run.resumed:
         console.print(f"resumed: {run.resumed} questions were already done")
     console.print(f"report: {run.out_dir / 'report.md'}")
+
+
+def _ledger(set_path: Path | None, split: str | None, misses: bool, as_json: bool) -> None:
+    from evals.ledger import DEFAULT_SET, evaluate
+
+    result = evaluate(set_path or DEFAULT_SET, split)
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return
+    half = f" ({split})" if split else ""
+    table = Table(
+        "measure", "gold", "predicted", "matched", "precision", "recall", "F1", "as_of missed",
+        title=f"eval ledger: {result.articles} articles{half}",
+    )  # fmt: skip
+    rows = [*result.by_measure.items(), ("overall", result.overall)]
+    for measure, s in rows:
+        table.add_row(
+            measure, str(s.gold), str(s.predicted), str(s.matched), fmt(s.precision), fmt(s.recall), fmt(s.f1),
+            str(s.as_of_missed),
+        )  # fmt: skip
+    console.print(table)
+    if misses:
+        for r in result.results:
+            for g in r.missed:
+                console.print(f"missed {r.article}: {g.company} {g.measure} {g.value:g} {g.as_of} ({g.quote})")
+            for f in r.extra:
+                console.print(f"extra  {r.article}: {f.company} {f.measure} {f.value:g} {f.as_of} ({f.figure})")
 
 
 def _print_comparison(comparison: dict) -> None:

@@ -1,0 +1,125 @@
+"""Fact extraction (ingest/facts.py) and sentence dates (ingest/dates.py): pure rules, no index."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from ingest.article import Article
+from ingest.dates import times_in
+from ingest.facts import Fact, company_key, extract_facts, same_company
+
+
+def article(text: str, published: str = "2026-02-04", companies=("Cango",), tickers=("CANG",), **extra) -> Article:
+    return Article(
+        id="a1",
+        title=extra.pop("title", "A headline"),
+        text=text,
+        published=datetime.fromisoformat(published).replace(tzinfo=UTC),
+        source="Outlet",
+        url="https://example.com/a1",
+        companies=list(companies),
+        tickers=list(tickers),
+        **extra,
+    )
+
+
+def rows(text: str, **kw) -> list[tuple]:
+    return [(f.company, str(f.measure), f.value, f.as_of, f.period) for f in extract_facts(article(text, **kw))]
+
+
+@pytest.mark.parametrize(
+    "sentence, published, expected",
+    [
+        ("It held 7,474.6 BTC at the end of January.", "2026-02-04", [("2026-01-31", "")]),
+        ("It produced 616 BTC in Q3 2025.", "2025-10-07", [("2025-09-30", "2025-Q3")]),
+        ("As of November 30, 2025, it held 3,865 BTC.", "2025-12-02", [("2025-11-30", "")]),
+        ("Output in December was strong.", "2026-01-07", [("2025-12-31", "2025-12")]),  # the latest December
+        (
+            "The fourth quarter closed well, as did 2024.",
+            "2026-02-12",
+            [("2025-12-31", "2025-Q4"), ("2024-12-31", "2024")],
+        ),
+        ("Its HODL stood at 1,704 BTC at the end of 2023.", "2024-02-09", [("2023-12-31", "")]),
+        ("It sold bitcoin last month.", "2026-04-03", [("2026-03-31", "2026-03")]),
+    ],
+)
+def test_times_in_a_sentence(sentence, published, expected):
+    found = times_in(sentence, date.fromisoformat(published))
+    assert [(t.as_of.isoformat(), t.period) for t in found] == expected
+
+
+def test_a_holding_at_the_end_of_a_month_stands_at_its_last_day():
+    assert rows("Cango held 7,474.6 BTC at the end of January.") == [("Cango", "btc_held", 7474.6, "2026-01-31", "")]
+
+
+def test_a_flow_over_a_quarter_or_a_month_ends_on_its_last_day():
+    assert rows("Cango mined 1,600 BTC in Q3 2025.", published="2025-10-07") == [
+        ("Cango", "btc_mined", 1600.0, "2025-09-30", "2025-Q3")
+    ]
+    assert rows("Cango sold 4,451 BTC in January for $305 million.", published="2026-02-09") == [
+        ("Cango", "btc_sold", 4451.0, "2026-01-31", "2026-01"),
+        ("Cango", "usd_proceeds", 305e6, "2026-01-31", "2026-01"),
+    ]
+
+
+def test_a_holding_as_of_a_date():
+    assert rows("As of November 30, 2025, Cango held 3,865 BTC.", published="2025-12-02") == [
+        ("Cango", "btc_held", 3865.0, "2025-11-30", "")
+    ]
+
+
+def test_a_holding_with_no_date_stands_at_the_publication_date():
+    assert rows("Cango currently holds 1,025.69 BTC.", published="2026-04-10") == [
+        ("Cango", "btc_held", 1025.69, "2026-04-10", "")
+    ]
+
+
+def test_two_companies_in_one_sentence_each_get_their_own_figure():
+    text = "In September, CleanSpark produced 629 BTC and Riot Platforms mined 445 BTC."
+    found = rows(text, published="2025-10-07", companies=("MARA Holdings",), tickers=("MARA",))
+    assert found == [
+        ("CleanSpark", "btc_mined", 629.0, "2025-09-30", "2025-09"),
+        ("Riot Platforms", "btc_mined", 445.0, "2025-09-30", "2025-09"),
+    ]
+
+
+def test_a_deal_names_its_counterparty_and_gigawatts_are_megawatts():
+    text = "Applied Digital signed a 15-year lease with CoreWeave for 0.25 GW at its Ellendale campus."
+    facts = extract_facts(article(text, companies=("Applied Digital", "CoreWeave"), tickers=("APLD", "CRWV")))
+    assert [(f.company, str(f.measure), f.value, f.counterparty) for f in facts] == [
+        ("Applied Digital", "lease_term_years", 15.0, "CoreWeave"),
+        ("Applied Digital", "capacity_mw", 250.0, "CoreWeave"),
+    ]
+    assert facts[0].figure == "15-year" and facts[1].figure == "0.25 GW"
+
+
+def test_an_article_with_no_parseable_figures_has_no_facts():
+    assert rows("Cango said the weather was cold. Its shares rose about a tenth. ¥¥ 12..3,4 BTCx ~~ $ million") == []
+    assert rows("") == []
+
+
+def test_a_figure_repeated_with_the_same_meaning_is_one_fact():
+    text = "Cango sold 4,451 BTC in January. The 4,451 BTC sale in January was its largest."
+    found = rows(text, published="2026-02-09")
+    assert found == [("Cango", "btc_sold", 4451.0, "2026-01-31", "2026-01")]
+
+
+def test_forecasts_changes_and_rates_are_not_facts():
+    assert rows("Cango expects to mine 700 BTC in February.") == []
+    assert rows("Cango mined 7.6 BTC per day in January.") == []
+
+
+def test_a_fact_survives_its_stored_form():
+    (fact,) = extract_facts(article("Cango sold 4,451 BTC in January."))
+    meta = fact.to_metadata()
+    assert meta["company_key"] == "cango" and meta["as_of_day"] == 20260131
+    assert Fact.from_stored(fact.id, fact.sentence, meta) == fact
+
+
+def test_company_names_match_loosely():
+    assert company_key("HIVE Digital Technologies") == company_key("hive") == "hive"
+    assert same_company("MARA Holdings", "MARA Holdings, Inc.")
+    assert same_company("CleanSpark", "CLSK")
+    assert not same_company("Bit Digital", "BTC Digital")
