@@ -4,6 +4,9 @@ and persisted beside Chroma with the chunks' texts and metadata so questions nev
 Each build records the store generation it was read at and its chunk count (`built.json`); an index whose
 generation or count differs from the store's is stale (an ingest killed between its last chunk write and the
 rebuild) and the next ingest rebuilds it.
+
+How words are indexed is one `LexicalConfig` (analyzer, BM25 variant and parameters, header weight), recorded in
+the index's `version` file, so an index built another way is rebuilt once, like one from an older tokenizer.
 """
 
 from __future__ import annotations
@@ -11,14 +14,68 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 
 from ingest.store import StoredChunk
-from ingest.text import TOKENIZER_VERSION, tokenize
+from ingest.text import STOPWORDS, TOKEN, TOKENIZER_VERSION, tokenize
+
+_ENGLISH = Stemmer.Stemmer("english")
+SNOWBALL_STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(STOPWORDS)
+
+
+@lru_cache(maxsize=200_000)
+def _snowball(word: str) -> str:
+    word = word.lstrip("$").rstrip("%").replace("’", "'")
+    if word[:1].isdigit():
+        return word.replace(",", "")
+    return _ENGLISH.stemWord(word[:-2] if word.endswith("'s") else word)
+
+
+def snowball_tokenize(text: str) -> list[str]:
+    """Lower-cased words stemmed by the Snowball English stemmer (PyStemmer), whole numbers ('4,451' → '4451'),
+    English stopwords dropped."""
+    return [_snowball(w) for w in TOKEN.findall(text.lower()) if w not in SNOWBALL_STOPWORDS]
+
+
+ANALYZERS: dict[str, Callable[[str], list[str]]] = {"newsdesk": tokenize, "snowball": snowball_tokenize}
+
+
+@dataclass(frozen=True)
+class LexicalConfig:
+    """How chunks are indexed for BM25: the analyzer (ANALYZERS), bm25s' variant and k1/b, and how many times
+    the title | source | date header counts (1: as often as it appears)."""
+
+    analyzer: str = "newsdesk"
+    method: str = "lucene"
+    k1: float = 1.5
+    b: float = 0.75
+    header_weight: int = 1
+
+    @property
+    def version(self) -> str:
+        if self == ORIGINAL_CONFIG:  # indexes built before LexicalConfig existed stay current
+            return TOKENIZER_VERSION
+        return f"{TOKENIZER_VERSION}|{self.analyzer}|{self.method}|{self.k1}|{self.b}|{self.header_weight}"
+
+    def tokens(self, chunk: StoredChunk) -> list[str]:
+        analyze = ANALYZERS[self.analyzer]
+        words = analyze(chunk.document)
+        if self.header_weight > 1:
+            header = chunk.document[: chunk.metadata.get("body_offset", 0)]
+            words += analyze(header) * (self.header_weight - 1)
+        return words or ["<empty>"]
+
+
+ORIGINAL_CONFIG = LexicalConfig("newsdesk", "lucene", 1.5, 0.75, 1)
+DEFAULT_CONFIG = LexicalConfig()
 
 
 @dataclass
@@ -28,8 +85,9 @@ class Built:
 
 
 class LexicalIndex:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, config: LexicalConfig = DEFAULT_CONFIG) -> None:
         self.path = path
+        self.config = config
         self.retriever: bm25s.BM25 | None = None
         self.chunks: list[StoredChunk] = []
 
@@ -37,9 +95,9 @@ class LexicalIndex:
         return (self.path / "chunks.json").exists()
 
     def is_current(self) -> bool:
-        """Built, and by the tokenizer this code uses."""
+        """Built, and by the tokenizer and LexicalConfig this index uses."""
         version = self.path / "version"
-        return self.exists() and version.exists() and version.read_text() == TOKENIZER_VERSION
+        return self.exists() and version.exists() and version.read_text() == self.config.version
 
     def built(self) -> Built | None:
         """What the index on disk was built from (None for an index from before this was recorded)."""
@@ -69,15 +127,16 @@ class LexicalIndex:
         self.chunks = chunks
         self.retriever = None
         if chunks:
-            self.retriever = bm25s.BM25()
-            self.retriever.index([tokenize(c.document) or ["<empty>"] for c in chunks], show_progress=False)
+            config = self.config
+            self.retriever = bm25s.BM25(method=config.method, k1=config.k1, b=config.b)
+            self.retriever.index([config.tokens(c) for c in chunks], show_progress=False)
         staging = self.path.with_name(f"{self.path.name}.new-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         if self.retriever is not None:
             self.retriever.save(str(staging), show_progress=False)
         (staging / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks], ensure_ascii=False))
-        (staging / "version").write_text(TOKENIZER_VERSION)
+        (staging / "version").write_text(self.config.version)
         (staging / "built.json").write_text(json.dumps(asdict(Built(generation, len(chunks)))))
         old = self.path.with_name(f"{self.path.name}.old-{os.getpid()}")
         if self.path.exists():
@@ -98,7 +157,7 @@ class LexicalIndex:
         if self.retriever is None:
             return np.zeros(len(self.chunks), dtype=np.float32)
         vocab = self.retriever.vocab_dict
-        tokens = [t for t in tokenize(query) if t in vocab]
+        tokens = [t for t in ANALYZERS[self.config.analyzer](query) if t in vocab]
         if not tokens:
             return np.zeros(len(self.chunks), dtype=np.float32)
         return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)

@@ -103,7 +103,7 @@ class Ingestor:
     @property
     def signature(self) -> str:
         s = self.settings
-        return f"{s.embedding_model}|{s.encoding}|{s.chunk_tokens}|{s.chunk_overlap}"
+        return f"{s.embedding_model}|{s.encoding}|{s.chunk_tokens}|{s.chunk_overlap}" + ("|windows" * s.embed_windows)
 
     @property
     def embedder(self) -> Embedder:
@@ -114,7 +114,10 @@ class Ingestor:
 
     def chunker(self) -> Chunker:
         s = self.settings
-        return Chunker(s.encoding, s.chunk_tokens, s.chunk_overlap, fits=self.embedder.fits)
+        e = self.embedder
+        return Chunker(
+            s.encoding, s.chunk_tokens, s.chunk_overlap, e.fits, s.embed_windows, e.token_count, e.max_tokens
+        )
 
     def ingest(
         self, paths: Iterable[str | Path], prune: bool = False, rebuild: bool = False, progress: Progress | None = None
@@ -252,13 +255,14 @@ class Ingestor:
         self.manifest.save()
 
     def _flush(self, batch: list[tuple[Article, list[Chunk]]], report: IngestReport, progress, total: int) -> None:
-        texts = [chunk.embed_text for _, chunks in batch for chunk in chunks]
+        texts = [text for _, chunks in batch for chunk in chunks for text in chunk.embed_windows]
         vectors = self.embedder.embed(texts)
         start = 0
         now = datetime.now(UTC).isoformat(timespec="seconds")
         for article, chunks in batch:
-            self.store.upsert(article, chunks, vectors[start : start + len(chunks)])
-            start += len(chunks)
+            windows = sum(len(chunk.embed_windows) for chunk in chunks)
+            self.store.upsert(article, chunks, vectors[start : start + windows])
+            start += windows
             self.manifest.entries[article.id] = ManifestEntry(
                 content_hash=article.content_hash(),
                 chunks=len(chunks),
@@ -270,7 +274,7 @@ class Ingestor:
                 companies=article.companies,
             )
         self.manifest.save()
-        report.chunks_written += len(texts)
+        report.chunks_written += sum(len(chunks) for _, chunks in batch)
         if progress:
             progress(report.chunks_written, total)
 

@@ -46,6 +46,11 @@ class IndexSettings(BaseSettings):
 
     chunk_tokens: int = Field(160, description="Body tokens per chunk (tiktoken).")
     chunk_overlap: int = Field(32, description="Tokens of the previous chunk repeated at the start.")
+    embed_windows: bool = Field(
+        False,
+        description="Keep each passage at chunk_tokens and embed it as several windows that fit the embedder "
+        "(dense search scores it by its best window); off: passages are cut until header + body fit the embedder.",
+    )
     max_file_bytes: int = Field(16_000_000, description="Files larger than this are refused.")
 
     fetch: FetchConfig = Field(default_factory=FetchConfig)

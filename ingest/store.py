@@ -7,6 +7,10 @@ runs). Chroma's files are the source of truth, but an embedded client keeps its 
 sees another process's writes ("Error finding id"). So every write bumps a generation number in
 `<home>/<collection>.generation` under an exclusive lock (`<collection>.lock`), and a store whose generation is
 older than the file's reopens its client (about 20 ms on a 1k-chunk index) before it reads or writes.
+
+A passage embedded as several windows (ingest/chunk.py) keeps its lead window's vector in the main collection
+and the others in `<collection>-windows` (id `<chunk id>#<n>`, the passage's metadata plus `chunk_id`), so
+`nearest` can score a passage by its best window and `query` stays the plain one-vector-per-passage search.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict:
         "published_ts": article.published_ts,
         "body_offset": len(chunk.header) + 1,
         "tokens": chunk.token_count,
+        "windows": len(chunk.embed_windows),
     }
     for key in ("companies", "tickers", "topics"):
         values = getattr(article, key)
@@ -81,6 +86,15 @@ class StoredChunk:
     @property
     def passage(self) -> str:
         return self.document[self.metadata.get("body_offset", 0) :]
+
+
+@dataclass
+class Neighbour:
+    """A passage found by dense search: its id, its best window's cosine similarity and its metadata."""
+
+    chunk_id: str
+    similarity: float
+    metadata: dict
 
 
 def generation_path(settings: IndexSettings) -> Path:
@@ -105,6 +119,7 @@ class ChunkStore:
         self.generation = read_generation(settings)
         self.client = CLIENTS[self.backend](settings)
         self.collection = self._open_collection()
+        self.windows = self._open_windows()
 
     # other processes --------------------------------------------------------------------------------------
     @contextmanager
@@ -146,6 +161,7 @@ class ChunkStore:
         SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
         self.client = CLIENTS[self.backend](self.settings)
         self.collection = self._open_collection()
+        self.windows = self._open_windows()
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -177,6 +193,16 @@ class ChunkStore:
             )
         )
 
+    def _open_windows(self):
+        name = f"{self.settings.collection}-windows"
+        collection = self._call(
+            lambda: self.client.get_or_create_collection(
+                name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+        )
+        self.window_count = self._call(collection.count)
+        return collection
+
     def _call(self, action: Callable):
         try:
             return action()
@@ -191,25 +217,51 @@ class ChunkStore:
         return self._call(self.collection.count)
 
     def upsert(self, article: Article, chunks: list[Chunk], embeddings: np.ndarray) -> None:
-        """Writes the article's chunks, then removes any older chunks of it that the new ones do not replace."""
+        """Writes the article's chunks (`embeddings`: one row per window of each chunk, in order; the lead
+        window's in the main collection, the others in the windows collection), then removes any older chunks
+        and windows of it that the new ones do not replace."""
+        counts = [len(chunk.embed_windows) for chunk in chunks]
+        if sum(counts) != len(embeddings):
+            raise ValueError(
+                f"{article.id}: {len(embeddings)} vectors for {sum(counts)} windows of {len(chunks)} chunks"
+            )
+        starts = np.cumsum([0, *counts[:-1]]).astype(int)
         ids = [chunk.id for chunk in chunks]
+        metadatas = [chunk_metadata(article, chunk) for chunk in chunks]
+        extra = [
+            (f"{chunk.id}#{n}", start + n, chunk.embed_windows[n], {**meta, "chunk_id": chunk.id, "window": n})
+            for chunk, start, meta in zip(chunks, starts, metadatas, strict=True)
+            for n in range(1, len(chunk.embed_windows))
+        ]
         with self.writing():
             self._call(
                 lambda: self.collection.upsert(
                     ids=ids,
-                    embeddings=embeddings,
+                    embeddings=embeddings[starts] if len(ids) else embeddings[:0],
                     documents=[chunk.embed_text for chunk in chunks],
-                    metadatas=[chunk_metadata(article, chunk) for chunk in chunks],
+                    metadatas=metadatas,
                 )
             )
-            self.delete_article(article.id, keep=set(ids))
+            for offset in range(0, len(extra), BATCH):
+                rows = extra[offset : offset + BATCH]
+                self._call(
+                    lambda rows=rows: self.windows.upsert(
+                        ids=[row[0] for row in rows],
+                        embeddings=embeddings[[row[1] for row in rows]],
+                        documents=[row[2] for row in rows],
+                        metadatas=[row[3] for row in rows],
+                    )
+                )
+            self.delete_article(article.id, keep={*ids, *(row[0] for row in extra)})
 
     def delete_article(self, article_id: str, keep: set[str] | None = None) -> None:
         with self.writing():
-            found = self._call(lambda: self.collection.get(where={"article_id": article_id}, include=[]))
-            doomed = [chunk_id for chunk_id in found["ids"] if not keep or chunk_id not in keep]
-            if doomed:
-                self._call(lambda: self.collection.delete(ids=doomed))
+            for collection in (self.collection, self.windows):
+                found = self._call(lambda c=collection: c.get(where={"article_id": article_id}, include=[]))
+                doomed = [chunk_id for chunk_id in found["ids"] if not keep or chunk_id not in keep]
+                if doomed:
+                    self._call(lambda c=collection, d=doomed: c.delete(ids=d))
+            self.window_count = self._call(self.windows.count)
 
     def all_chunks(self) -> list[StoredChunk]:
         chunks: list[StoredChunk] = []
@@ -239,6 +291,40 @@ class ChunkStore:
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
         )
         return [(StoredChunk(cid, doc, meta), 1.0 - dist) for cid, doc, meta, dist in rows]
+
+    def nearest(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[Neighbour]:
+        """The k passages whose best window is nearest, best first: the main collection's lead windows and the
+        windows collection searched k deep each, a passage scored by the larger similarity."""
+        best: dict[str, Neighbour] = {}
+        for chunk, similarity in self.query(embedding, k, where):
+            best[chunk.id] = Neighbour(chunk.id, similarity, chunk.metadata)
+        if self.window_count:
+            result = self._call(
+                lambda: self.windows.query(
+                    query_embeddings=[embedding],
+                    n_results=min(k, self.window_count),
+                    where=where or None,
+                    include=["metadatas", "distances"],
+                )
+            )
+            for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+                chunk_id, similarity = meta["chunk_id"], 1.0 - distance
+                if chunk_id not in best or best[chunk_id].similarity < similarity:
+                    best[chunk_id] = Neighbour(chunk_id, similarity, meta)
+        return sorted(best.values(), key=lambda n: -n.similarity)[:k]
+
+    def window_embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Every window's vector of each passage (rows: lead window first), by chunk id; as `embeddings` for
+        ids that cannot be found."""
+        found = {cid: vector[None, :] for cid, vector in self.embeddings(ids).items()}
+        if self.window_count and found:
+            extra = self._call(
+                lambda: self.windows.get(where={"chunk_id": {"$in": list(found)}}, include=["embeddings", "metadatas"])
+            )
+            for vector, meta in zip(extra["embeddings"], extra["metadatas"], strict=True):
+                cid = meta["chunk_id"]
+                found[cid] = np.vstack([found[cid], np.asarray(vector, dtype=np.float32)[None, :]])
+        return found
 
     def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors by chunk id (to score BM25-only candidates densely). An id Chroma cannot find (removed,
@@ -271,7 +357,9 @@ class ChunkStore:
     def reset(self) -> None:
         with self.writing():
             self._call(lambda: self.client.delete_collection(self.settings.collection))
+            self._call(lambda: self.client.delete_collection(f"{self.settings.collection}-windows"))
             self.collection = self._open_collection()
+            self.windows = self._open_windows()
 
 
 def _is_connection_error(exc: Exception) -> bool:

@@ -7,6 +7,7 @@ an ingest has rewritten it.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from app.settings import SearchConfig, Settings
 from ingest import embedding_stamp
 from ingest.embed import Embedder
 from ingest.lexical import LexicalIndex
-from ingest.store import ChunkStore, StoredChunk, read_generation
+from ingest.store import ChunkStore, Neighbour, StoredChunk, read_generation
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,39 @@ class Passage:
 
 
 EMPTY_ROWS = np.zeros(0, dtype=np.int64)
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+NAMED_DAY = re.compile(rf"\b({MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueryHints:
+    """What a question says about where and when its passages were published: the index's outlets it names
+    ("according to a TechCrunch article", "The Verge and Fortune") and the days it names ("published on
+    October 5, 2023"), as ISO dates. Soft preferences (a multi-hop question names several), never filters."""
+
+    sources: frozenset[str] = frozenset()
+    days: frozenset[str] = frozenset()
+
+
+def outlet_pattern(source: str) -> re.Pattern | None:
+    """How a question names an outlet: its name before any ' - ', ' | ' or ':' section label ("FOX News - Health"
+    → "FOX News"), as whole words, in any case, except a name that starts with 'The' ("The Verge", "The Roar"),
+    matched as written so that "on the verge of" is not the outlet."""
+    core = re.split(r"\s+[-|]\s+|:\s+", source.strip())[0].strip()
+    if len(core) < 3:
+        return None
+    flags = 0 if core.lower().startswith("the ") else re.IGNORECASE
+    return re.compile(rf"(?<![\w'])(?:{re.escape(core)})(?![\w'])", flags)
+
+
+def named_days(query: str) -> frozenset[str]:
+    days = set()
+    for month, day, year in NAMED_DAY.findall(query):
+        try:
+            days.add(date(int(year), MONTHS.split("|").index(month.lower()) + 1, int(day)).isoformat())
+        except ValueError:
+            continue
+    return frozenset(days)
 
 
 def rows_by_value(lists: Iterable[list[str] | None]) -> dict[str, np.ndarray]:
@@ -117,7 +151,15 @@ class SearchIndex:
             self.company_rows = rows_by_value(c.metadata.get("companies") for c in chunks)
             self.entities = Entities.from_metadata([c.metadata for c in chunks], [c.document for c in chunks])
             self.newest = newest_date(c.metadata.get("published") or "" for c in chunks)
+            self.days = np.array([(c.metadata.get("published") or "")[:10] for c in chunks], dtype=object)
+            named = {c.metadata.get("source") or "" for c in chunks}
+            self.outlets = {source.lower(): found for source in named if (found := outlet_pattern(source))}
             self._loaded_mtime = mtime
+
+    def hints(self, query: str) -> QueryHints:
+        """The outlets of this index and the days a question names."""
+        sources = frozenset(source for source, pattern in self.outlets.items() if pattern.search(query))
+        return QueryHints(sources, named_days(query))
 
     @property
     def chunk_count(self) -> int:
@@ -161,7 +203,7 @@ class HybridSearcher:
         dense = np.array([candidates[i][0] for i in ids], dtype=np.float32)
         lexical = np.array([candidates[i][1] for i in ids], dtype=np.float32)
         fused = fuse_scores(dense, lexical, self.config.dense_weight, self.config.fusion)
-        fused += self._boosts(ids, frame, companies or [])
+        fused += self._boosts(ids, frame, companies or [], self.index.hints(query))
         order = np.argsort(-fused)
         ranked = [chunks[self.index.position[ids[i]]] for i in order]
         keep = collapse_duplicates([c.passage for c in ranked[: k * 4]], self.config.duplicate_threshold)
@@ -180,26 +222,27 @@ class HybridSearcher:
         top_lexical = [i for i in top[np.argsort(-bm25[top])] if bm25[i] > 0]
         dense_hits = self._dense(vector, min(depth, len(chunks)), filters)
         found = {
-            chunk.id: (sim, float(max(bm25[index.position[chunk.id]], 0.0)))
-            for chunk, sim in dense_hits
-            if chunk.id in index.position
+            hit.chunk_id: (hit.similarity, float(max(bm25[index.position[hit.chunk_id]], 0.0)))
+            for hit in dense_hits
+            if hit.chunk_id in index.position
         }
         missing = [chunks[i].id for i in top_lexical if chunks[i].id not in found]
         if missing:
-            vectors = index.store.embeddings(missing)
+            vectors = index.store.window_embeddings(missing)  # a passage scores as its best window
             for chunk_id in missing:
-                sim = float(np.dot(vectors[chunk_id], vector)) if chunk_id in vectors else 0.0
+                sim = float(np.max(vectors[chunk_id] @ vector)) if chunk_id in vectors else 0.0
                 found[chunk_id] = (sim, float(bm25[index.position[chunk_id]]))
         return found
 
-    def _dense(self, vector: np.ndarray, depth: int, filters: Filters) -> list[tuple[StoredChunk, float]]:
-        """Nearest chunks that pass the filters. Chroma's metadata filter costs ~20 ms at 10k chunks, so a
-        wider unfiltered query is filtered here first, and Chroma filters only when too few pass."""
+    def _dense(self, vector: np.ndarray, depth: int, filters: Filters) -> list[Neighbour]:
+        """Nearest passages (by their best window) that pass the filters. Chroma's metadata filter costs ~20 ms
+        at 10k chunks, so a wider unfiltered query is filtered here first, and Chroma filters only when too few
+        pass."""
         store = self.index.store
         if filters.is_empty():
-            return store.query(vector, depth)
-        wide = [hit for hit in store.query(vector, depth * 3) if filters.accepts(hit[0].metadata)]
-        return wide[:depth] if len(wide) >= depth // 2 else store.query(vector, depth, filters.chroma_where())
+            return store.nearest(vector, depth)
+        wide = [hit for hit in store.nearest(vector, depth * 3) if filters.accepts(hit.metadata)]
+        return wide[:depth] if len(wide) >= depth // 2 else store.nearest(vector, depth, filters.chroma_where())
 
     def _allowed(self, filters: Filters) -> np.ndarray:
         """Which chunks pass the filters, computed on arrays (the same rule as Filters.accepts)."""
@@ -217,11 +260,17 @@ class HybridSearcher:
             allowed &= company
         return allowed
 
-    def _boosts(self, ids: list[str], frame: TimeFrame | None, companies: list[str]) -> np.ndarray:
-        """Small additive preferences: newer evidence for 'latest' questions, named companies, named months."""
+    def _boosts(self, ids: list[str], frame: TimeFrame | None, companies: list[str], hints: QueryHints) -> np.ndarray:
+        """Small additive preferences: newer evidence for 'latest' questions, named companies, named months,
+        the outlets and publication days the question names."""
         boosts = np.zeros(len(ids), dtype=np.float32)
         chunks, position = self.index.lexical.chunks, self.index.position
         rows = [chunks[position[i]] for i in ids]
+        at = np.array([position[i] for i in ids], dtype=np.int64)
+        if hints.sources and self.config.source_weight:
+            boosts += self.config.source_weight * np.isin(self.index.sources[at], list(hints.sources))
+        if hints.days and self.config.date_weight:
+            boosts += self.config.date_weight * np.isin(self.index.days[at], list(hints.days))
         if frame and frame.prefer_recent:
             ts = np.array([c.metadata.get("published_ts", 0) for c in rows], dtype=np.float64)
             span = ts.max() - ts.min()
