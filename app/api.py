@@ -16,7 +16,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,6 +28,7 @@ from app.articles import ArticleOut, ArticleRecord, Desk
 from app.assistant import MAX_K, Assistant
 from app.errors import BackendError, ConfigError, IngestError, NewsdeskError, QuestionError
 from app.feedback import FeedbackIn, FeedbackLog, UnknownTrace
+from app.ledger import FactFilter, facts_table
 from app.retrieval.filters import Filters
 from app.retrieval.search import Passage
 from app.settings import Settings
@@ -186,6 +187,22 @@ def rest_router() -> APIRouter:
         if not desk.has(article_id):
             return error_response(request, 404, f"article {article_id!r}: no such article in the index")
         return report_response(request, await run_in_threadpool(desk.delete, article_id))
+
+    @api.get("/facts", responses={400: {"description": "A filter names an unknown measure or a bad date."}})
+    def facts(
+        request: Request,
+        company: str | None = Query(None, description="A company's name or ticker, matched loosely."),
+        measure: str | None = Query(None, description="btc_sold, btc_held, btc_mined, contract_value, ..."),
+        since: str | None = Query(None, description="Facts as of this date or later (YYYY-MM-DD)."),
+        until: str | None = Query(None, description="Facts as of this date or earlier (YYYY-MM-DD)."),
+        format: Literal["json", "csv"] = Query("json"),
+    ):
+        """The ledger: every reported sale, holding, production figure and deal, dated and cited, oldest as-of
+        first, with the groups of reports that disagree. `format=csv` gives the rows as CSV."""
+        table = facts_table(assistant_of(request).ledger, FactFilter.parse(company, measure, since, until))
+        if format == "csv":
+            return PlainTextResponse(table.to_csv(), media_type="text/csv")
+        return JSONResponse(table.to_dict())
 
     @api.post("/feedback", responses={404: {"description": "No answer has this trace id."}})
     def feedback(body: FeedbackIn, request: Request) -> dict:

@@ -17,6 +17,7 @@ from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.settings import SearchConfig, Settings
 from app.trace import Trace, TraceLog, new_trace_id
 from ingest.embed import Embedder
+from ingest.ledger import Ledger
 
 HISTORY_TOKENS = 1500
 MAX_K = 50
@@ -51,6 +52,7 @@ class Assistant:
         self._answerers: dict[str, Answerer] = {}
         self._lock = threading.Lock()
         self.traces = TraceLog(self.settings)
+        self.ledger = Ledger(self.index.store)  # the facts beside the chunks, on the same client
 
     # public API ------------------------------------------------------------------------------------------
     def ask(

@@ -171,6 +171,51 @@ def stats(
         console.print("companies: " + ", ".join(f"{c} ({n})" for c, n in found.companies.items()))
 
 
+@cli.command()
+def facts(
+    company: Annotated[str | None, typer.Option("--company", help="A company's name or ticker.")] = None,
+    measure: Annotated[str | None, typer.Option("--measure", help="btc_sold, btc_held, btc_mined, ...")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="As of this date or later (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="As of this date or earlier (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Facts and disagreements as JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Facts as CSV.")] = False,
+    sentences: Annotated[bool, typer.Option("--sentences", help="Show each fact's sentence.")] = False,
+    home: HomeOpt = None,
+    chroma_url: ChromaOpt = None,
+) -> None:
+    """The ledger: every reported sale, holding, production figure and deal, dated and cited."""
+    from app.ledger import MEASURE_LABELS, FactFilter, facts_table
+    from ingest.ledger import Ledger
+    from ingest.store import ChunkStore
+
+    try:
+        wanted = FactFilter.parse(company, measure, since, until)
+        table = facts_table(Ledger(ChunkStore(settings_from(home=home, chroma_url=chroma_url))), wanted)
+    except NewsdeskError as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(table.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if as_csv:
+        sys.stdout.write(table.to_csv())
+        return
+    disputed = table.disputed
+    grid = Table("as of", "period", "company", "measure", "figure", "counterparty", "source")
+    for column in grid.columns[:5]:
+        column.no_wrap = True
+    if sentences:
+        grid.add_column("sentence", ratio=1)
+    for fact in table.facts:
+        flag = " [red]≠[/red]" if fact.id in disputed else ""
+        cells = [fact.as_of, fact.period, fact.company, MEASURE_LABELS[fact.measure], fact.figure + flag]
+        cells += [fact.counterparty, f"{fact.outlet}, {fact.published}"] + ([fact.sentence] if sentences else [])
+        grid.add_row(*cells)
+    console.print(grid)
+    console.print(f"{len(table.facts)} facts", highlight=False)
+    for group in table.disagreements:
+        console.print(f"[red]reports differ:[/red] {group.summary}", highlight=False, soft_wrap=True)
+
+
 def print_answer(answer) -> None:
     """`ask`'s output: the answer, then each source with its url and the sentences used."""
     style = "yellow" if answer.refused else "white"

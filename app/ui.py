@@ -20,7 +20,9 @@ from app.articles import Desk  # noqa: E402
 from app.assistant import Assistant  # noqa: E402
 from app.errors import NewsdeskError  # noqa: E402
 from app.feedback import FeedbackIn, FeedbackLog  # noqa: E402
+from app.ledger import MEASURE_LABELS, FactFilter, FactsTable, facts_table, ledger_companies  # noqa: E402
 from app.settings import Settings  # noqa: E402
+from ingest.facts import Measure  # noqa: E402
 from ingest.pipeline import IngestReport  # noqa: E402
 from ingest.stats import index_stats  # noqa: E402
 
@@ -31,6 +33,10 @@ EXAMPLES = [
     "How much BTC did Riot hold at the end of December 2025?",
 ]
 MARKER = re.compile(r"\[(\d+)\]")
+MEASURE_CHOICES = [("all measures", "")] + [(label, str(measure)) for measure, label in MEASURE_LABELS.items()]
+POINT_TOOLTIP = ["company", "figure", "date", "outlets", "sentence", "reports differ"]
+POINT_COLUMNS = ["date", "month", "value", "company", "figure", "outlets", "sentence", "reports differ"]
+TABLE_COLUMNS = ("as of", "period", "company", "measure", "figure", "counterparty", "outlet", "published", "sentence")
 EMPTY_SOURCES = '<div class="nd-empty">Sources of the latest answer appear here.</div>'
 CSS = """
 #nd-sources { max-height: 640px; overflow-y: auto; }
@@ -64,56 +70,122 @@ def build_ui(assistant: Assistant, settings: Settings, desk: Desk | None = None)
         with gr.Row(equal_height=True):
             gr.Markdown("## newsdesk — ask the news, check the sources")
             status = gr.Markdown(elem_id="nd-status")
-        with gr.Accordion("Filters and answerer", open=True):
-            with gr.Row():
-                since = gr.Textbox(label="Since", placeholder="YYYY-MM-DD", elem_id="nd-since")
-                until = gr.Textbox(label="Until", placeholder="YYYY-MM-DD", elem_id="nd-until")
-                source = gr.Dropdown([("any outlet", "")], value="", label="Outlet", elem_id="nd-source")
-                company = gr.Dropdown([("any company", "")], value="", label="Company", elem_id="nd-company")
-                answerer = gr.Dropdown(answerer_choices, value=default, label="Answerer", elem_id="nd-answerer")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    label="Chat",
-                    elem_id="nd-chat",
-                    height=560,
-                    latex_delimiters=[],
-                    feedback_options=("Like", "Dislike"),  # thumbs on every answer (ChatHandlers.feedback)
-                    buttons=["copy"],
-                    placeholder="Ask about the indexed news; every answer cites its sources.",
+        with gr.Tabs(elem_id="nd-tabs"):
+            with gr.Tab("Chat", id="chat"):
+                with gr.Accordion("Filters and answerer", open=True):
+                    with gr.Row():
+                        since = gr.Textbox(label="Since", placeholder="YYYY-MM-DD", elem_id="nd-since")
+                        until = gr.Textbox(label="Until", placeholder="YYYY-MM-DD", elem_id="nd-until")
+                        source = gr.Dropdown([("any outlet", "")], value="", label="Outlet", elem_id="nd-source")
+                        company = gr.Dropdown([("any company", "")], value="", label="Company", elem_id="nd-company")
+                        answerer = gr.Dropdown(answerer_choices, value=default, label="Answerer", elem_id="nd-answerer")
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(
+                            label="Chat",
+                            elem_id="nd-chat",
+                            height=560,
+                            latex_delimiters=[],
+                            feedback_options=("Like", "Dislike"),  # thumbs on every answer (ChatHandlers.feedback)
+                            buttons=["copy"],
+                            placeholder="Ask about the indexed news; every answer cites its sources.",
+                        )
+                        with gr.Row():
+                            question = gr.Textbox(
+                                placeholder="Ask a question…",
+                                show_label=False,
+                                scale=6,
+                                elem_id="nd-question",
+                                autofocus=True,
+                            )
+                            ask = gr.Button("Ask", variant="primary", scale=0, min_width=100, elem_id="nd-ask")
+                            new_chat = gr.Button("New chat", scale=0, min_width=120, elem_id="nd-new")
+                        with gr.Row():
+                            feedback_note = gr.Textbox(
+                                placeholder="Optional note sent with your 👍/👎 (what was wrong, what the answer should be)",
+                                show_label=False,
+                                scale=6,
+                                elem_id="nd-feedback-note",
+                            )
+                            feedback_status = gr.Markdown(elem_id="nd-feedback-status")
+                        gr.Examples(EXAMPLES, inputs=[question], label="Examples")
+                    with gr.Column(scale=2):
+                        gr.Markdown("### Sources")
+                        sources = gr.HTML(EMPTY_SOURCES, elem_id="nd-sources")
+                with gr.Accordion("Add articles", open=False, elem_id="nd-add"):
+                    with gr.Row():
+                        uploads = gr.File(
+                            label="Files (Markdown, text, HTML, JSON/JSONL, RSS/Atom)",
+                            file_count="multiple",
+                            type="filepath",
+                            elem_id="nd-add-files",
+                        )
+                        with gr.Column():
+                            add_url = gr.Textbox(
+                                label="Or the url of a feed or an article page",
+                                placeholder="https://…",
+                                elem_id="nd-add-url",
+                            )
+                            add = gr.Button("Add to the index", elem_id="nd-add-button")
+                    add_report = gr.Markdown(elem_id="nd-add-report")
+            with gr.Tab("Ledger", id="ledger", elem_id="nd-ledger-tab"):
+                gr.Markdown(
+                    "Every sale, holding, production figure and deal the articles report, dated and cited. "
+                    "Hover a point for its outlet, date and sentence; ≠ marks a figure another article "
+                    "reports differently."
                 )
                 with gr.Row():
-                    question = gr.Textbox(
-                        placeholder="Ask a question…", show_label=False, scale=6, elem_id="nd-question", autofocus=True
+                    ledger_company = gr.Dropdown(
+                        [("all companies", "")], value="", label="Company", elem_id="nd-ledger-company"
                     )
-                    ask = gr.Button("Ask", variant="primary", scale=0, min_width=100, elem_id="nd-ask")
-                    new_chat = gr.Button("New chat", scale=0, min_width=120, elem_id="nd-new")
-                with gr.Row():
-                    feedback_note = gr.Textbox(
-                        placeholder="Optional note sent with your 👍/👎 (what was wrong, what the answer should be)",
-                        show_label=False,
-                        scale=6,
-                        elem_id="nd-feedback-note",
+                    ledger_measure = gr.Dropdown(
+                        MEASURE_CHOICES, value="", label="Measure", elem_id="nd-ledger-measure"
                     )
-                    feedback_status = gr.Markdown(elem_id="nd-feedback-status")
-                gr.Examples(EXAMPLES, inputs=[question], label="Examples")
-            with gr.Column(scale=2):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(EMPTY_SOURCES, elem_id="nd-sources")
-        with gr.Accordion("Add articles", open=False, elem_id="nd-add"):
-            with gr.Row():
-                uploads = gr.File(
-                    label="Files (Markdown, text, HTML, JSON/JSONL, RSS/Atom)",
-                    file_count="multiple",
-                    type="filepath",
-                    elem_id="nd-add-files",
+                    ledger_since = gr.Textbox(label="From (as of)", placeholder="YYYY-MM-DD", elem_id="nd-ledger-since")
+                    ledger_until = gr.Textbox(label="To (as of)", placeholder="YYYY-MM-DD", elem_id="nd-ledger-until")
+                    ledger_show = gr.Button("Show", variant="primary", scale=0, min_width=100, elem_id="nd-ledger-show")
+                ledger_note = gr.Markdown(elem_id="nd-ledger-note")
+                holdings_plot = gr.LinePlot(
+                    x="date",
+                    y="value",
+                    color="company",
+                    title="Bitcoin held",
+                    x_title="as of",
+                    x_axis_format="%Y-%m-%d",
+                    y_title="BTC",
+                    tooltip=POINT_TOOLTIP,
+                    elem_id="nd-ledger-holdings",
                 )
-                with gr.Column():
-                    add_url = gr.Textbox(
-                        label="Or the url of a feed or an article page", placeholder="https://…", elem_id="nd-add-url"
+                with gr.Row():
+                    sold_plot = gr.BarPlot(
+                        x="month",
+                        y="value",
+                        color="company",
+                        title="Bitcoin sold per month",
+                        x_title="month",
+                        y_title="BTC",
+                        tooltip=POINT_TOOLTIP,
+                        elem_id="nd-ledger-sold",
                     )
-                    add = gr.Button("Add to the index", elem_id="nd-add-button")
-            add_report = gr.Markdown(elem_id="nd-add-report")
+                    mined_plot = gr.BarPlot(
+                        x="month",
+                        y="value",
+                        color="company",
+                        title="Bitcoin mined per month",
+                        x_title="month",
+                        y_title="BTC",
+                        tooltip=POINT_TOOLTIP,
+                        elem_id="nd-ledger-mined",
+                    )
+                ledger_table = gr.Dataframe(
+                    headers=list(TABLE_COLUMNS),
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["100px", "80px", "120px", "120px", "120px", "110px", "110px", "100px", "40%"],
+                    elem_id="nd-ledger-table",
+                    label="Facts",
+                )
+                ledger_disagreements = gr.HTML(elem_id="nd-ledger-disagreements")
 
         inputs = [question, chatbot, history, since, until, source, company, answerer]
         outputs = [chatbot, history, sources, question]
@@ -129,6 +201,11 @@ def build_ui(assistant: Assistant, settings: Settings, desk: Desk | None = None)
             handlers.refresh, None, [status, source, company], queue=False
         )
 
+        ledger_inputs = [ledger_company, ledger_measure, ledger_since, ledger_until]
+        ledger_outputs = [holdings_plot, sold_plot, mined_plot, ledger_table, ledger_disagreements, ledger_note]
+        for event in (ledger_show.click, ledger_company.change, ledger_measure.change):
+            event(handlers.ledger, ledger_inputs, ledger_outputs)
+        demo.load(handlers.ledger_companies, None, [ledger_company], queue=False)
         demo.load(handlers.refresh, None, [status, source, company], queue=False)
     demo.queue(default_concurrency_limit=None)
     return demo
@@ -207,6 +284,72 @@ class ChatHandlers:
         outlets = [("any outlet", "")] + [(f"{name} ({n})", name) for name, n in found.sources.items()]
         companies = [("any company", "")] + [(f"{name} ({n})", name) for name, n in found.companies.items()]
         return line, gr.Dropdown(choices=outlets), gr.Dropdown(choices=companies)
+
+    def ledger_companies(self) -> gr.Dropdown:
+        """The ledger tab's company choices, from the facts stored now."""
+        names = ledger_companies(self.assistant.ledger)
+        return gr.Dropdown(choices=[("all companies", "")] + [(name, name) for name in names])
+
+    def ledger(self, company: str, measure: str, since: str, until: str) -> tuple:
+        """The ledger tab for a filter: holdings lines, sold and mined bars, the table and its disagreements."""
+        try:
+            table = facts_table(self.assistant.ledger, FactFilter.parse(company, measure, since, until))
+        except NewsdeskError as exc:
+            return (*[gr.skip()] * 5, f"⚠️ {exc}")
+        note = f"**{len(table.facts)}** facts" + (
+            f" · **{len(table.disagreements)}** figures reported differently" if table.disagreements else ""
+        )
+        return (
+            plot_frame(table.holdings_series()),
+            plot_frame(table.flow_series(Measure.BTC_SOLD)),
+            plot_frame(table.flow_series(Measure.BTC_MINED)),
+            table_frame(table),
+            disagreements_html(table),
+            note,
+        )
+
+
+def plot_frame(points: list[dict]):
+    """Chart points as the DataFrame Gradio's plots take ('date' as a datetime, so lines space by time)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(points, columns=POINT_COLUMNS)
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def table_frame(table: FactsTable):
+    import pandas as pd
+
+    disputed = table.disputed
+    rows = [
+        (
+            f.as_of,
+            f.period,
+            f.company,
+            MEASURE_LABELS[f.measure],
+            f.figure + (" ≠" if f.id in disputed else ""),
+            f.counterparty,
+            f.outlet,
+            f.published,
+            f.sentence,
+        )
+        for f in table.facts
+    ]
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+
+
+def disagreements_html(table: FactsTable) -> str:
+    """Each figure reported differently: the reports side by side with their outlets and sentences."""
+    parts = []
+    for group in table.disagreements:
+        reports = "".join(
+            f"<li><b>{html.escape(f.figure)}</b> — {html.escape(f.outlet)}, {html.escape(f.published)}: "
+            f"“{html.escape(f.sentence)}”</li>"
+            for f in group.facts
+        )
+        parts.append(f'<div class="nd-flag">Reports differ: {html.escape(group.summary)}<ul>{reports}</ul></div>')
+    return "\n".join(parts)
 
 
 def mount_ui(app: FastAPI, demo: gr.Blocks, path: str = "/") -> FastAPI:
