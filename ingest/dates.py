@@ -25,11 +25,14 @@ END_OF = r"(?P<end>(?:at\s+|by\s+)?(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?|y
 
 # most specific first: a span taken by one pattern is not read again by a later one
 DAY = re.compile(
-    rf"\b(?P<month>{MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>{YEAR}))?\b"
+    r"(?P<ended>\b(?P<span>quarter|month|year)\s+(?:to|ended|ending)\s+)?"
+    rf"(?:\b(?P<month>{MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>{YEAR}))?\b"
     rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTH})\.?(?:\s+(?P<year2>{YEAR}))?\b"
-    rf"|\b(?P<iso>{YEAR}-\d\d-\d\d)\b",
+    rf"|\b(?P<iso>{YEAR}-\d\d-\d\d)\b)",
     re.I,
 )
+EARLIER = re.compile(r"\b(?:a|one)\s+(?P<unit>week|month|quarter|year)\s+(?:earlier|before)\b", re.I)
+WEEKEND = re.compile(r"\b(?:this|last|over the|during the)\s+weekend\b", re.I)
 QUARTER = re.compile(
     rf"{END_OF}\b(?P<fiscal>fiscal\s+(?:year\s+)?)?(?:(?:Q(?P<q>[1-4])|(?P<qword>first|second|third|fourth)[- ]quarter)"
     rf"(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<year>{YEAR}))?|(?P<year2>{YEAR})\s+Q(?P<q2>[1-4]))\b",
@@ -105,7 +108,7 @@ def times_in(sentence: str, published: date) -> list[TimeRef]:
                 day = date(year, month, number)
         except ValueError:
             continue
-        add(match, day, "")
+        add(match, day, _period_ending(match.group("span"), day))
     for match in QUARTER.finditer(sentence):
         if not free(match):
             continue
@@ -141,4 +144,38 @@ def times_in(sentence: str, published: date) -> list[TimeRef]:
             year = published.year if quarter else published.year - 1
             quarter = quarter or 4
             add(match, quarter_end(year, quarter), "" if match.group("end") else f"{year}-Q{quarter}")
+    for match in WEEKEND.finditer(sentence):
+        if free(match):
+            add(match, published - timedelta(days=(published.weekday() + 1) % 7), "")
+    for match in EARLIER.finditer(sentence):
+        if not free(match):
+            continue
+        base = max((ref for ref in found if ref.end <= match.start()), key=lambda ref: ref.end, default=None)
+        add(match, *_earlier(match.group("unit").lower(), base, published))
     return sorted(found, key=lambda ref: ref.start)
+
+
+def _period_ending(span: str | None, day: date) -> str:
+    """The period "the quarter to December 31, 2023" names ('' for a plain date)."""
+    if not span:
+        return ""
+    span = span.lower()
+    if span == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}" if span == "month" else str(day.year)
+
+
+def _earlier(unit: str, base: TimeRef | None, published: date) -> tuple[date, str]:
+    """'a month earlier' than the date named before it in the sentence (else than the publication date)."""
+    anchor = base.as_of if base else published
+    if unit == "week":
+        return anchor - timedelta(days=7), ""
+    if unit == "month":
+        end = anchor.replace(day=1) - timedelta(days=1)
+        return end, (f"{end.year}-{end.month:02d}" if base and base.period else "")
+    if unit == "quarter":
+        quarter = (anchor.month - 1) // 3 or 4
+        year = anchor.year if (anchor.month - 1) // 3 else anchor.year - 1
+        return quarter_end(year, quarter), (f"{year}-Q{quarter}" if base and base.period else "")
+    end = date(anchor.year - 1, anchor.month, calendar.monthrange(anchor.year - 1, anchor.month)[1])
+    return (end if base and base.period else anchor.replace(year=anchor.year - 1, day=min(anchor.day, 28))), ""

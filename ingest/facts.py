@@ -17,11 +17,11 @@ from datetime import date
 from enum import StrEnum
 
 from ingest.article import Article
-from ingest.dates import TimeRef, times_in
+from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
-from ingest.values import Unit, Value, values_in
+from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 1  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 2  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -244,91 +244,217 @@ def companies_of(article: Article) -> list[Company]:
 
 # Reading a figure --------------------------------------------------------------------------------------------
 UNIT_MEASURES = {Unit.BTC, Unit.ETH, Unit.USD, Unit.MW, Unit.YEARS, Unit.HASHRATE}
-CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|while|but|which|with|after|up|down)\b|\bwhile\b|\bwhereas\b")
-# cue words (matched on word starts, lower case) of the clause around a figure
-DEAL_WORDS = re.compile(
-    r"\b(?:lease[sd]?|leasing|contract(?:s|ed)?|deal|agreement|colocation|hosting|partnership|backstop|"
-    r"term|acquisition|acquir\w*|purchase price|valued|worth|revenue backlog|multi-year)\b",
+CLAUSE_BREAK = re.compile(
+    r"[;:]|,\s+(?=(?:and|while|but|which|with|after|up|down|having|leaving|bringing|lifting|taking)\b)"
+    r"|\b(?:while|whereas)\b"
+)
+
+
+def _words(text: str) -> re.Pattern:
+    """A cue-word list as one pattern: whole words, any case; "x*" is a prefix."""
+    parts = [re.escape(w).replace(r"\*", r"\w*").replace(r"\ ", r"\s+") for w in text.split("|")]
+    return re.compile(rf"\b(?:{'|'.join(parts)})\b", re.I)
+
+
+# What a bitcoin or ether amount is, from a word right after it ("516 BTC mined", "2,805 BTC on its balance
+# sheet"), else from the nearest cue before it in its clause (values.MEASURE_WORDS plus these phrases).
+AFTER_MEASURE = re.compile(
+    r"^\s*(?:of\s+(?:its\s+)?(?:bitcoin|btc)\s+)?(?:(?:that\s+)?(?:it|the company|were|was|had|have|it had)\s+)?"
+    r"(?P<w>mined|produced|sold|bought|purchased|acquired|lent|loaned|pledged|held|on (?:its|the) balance sheet|"
+    r"in (?:its )?(?:treasury|reserve))\b",
     re.I,
 )
-FINANCE_WORDS = re.compile(
-    r"\b(?:notes?|convertible|loan|credit facility|facility|financing|debt|offering|placement|raised?|raising|"
-    r"borrow\w*|bond|equity investment|investment)\b",
-    re.I,
+AFTER_OF = {
+    "mined": "mined",
+    "produced": "mined",
+    "sold": "sold",
+    "bought": "bought",
+    "purchased": "bought",
+    "acquired": "bought",
+    "held": "held",
+    "lent": "",
+    "loaned": "",
+    "pledged": "",
+}
+EXTRA_CUES = {
+    "held": re.compile(
+        r"\b(?:leaving it with|left it with|(?:ended|ending|closed|finished)\s+(?:\w+\s+){0,3}?with|holdings\s+of|stood at)\b",
+        re.I,
+    ),
+    "mined": _words("producing|generated|self-mined"),
+    "sold": _words("parted ways with|offloads|liquidating|selling off|sold off"),
+}
+AMOUNT_WINDOW = 90  # characters before an amount its cue word may stand (values.MEASURE_WINDOW is 60)
+MEASURE_OF_WORD = {"sold": "sold", "held": "held", "mined": "mined", "bought": "bought"}
+BTC_MEASURE = {
+    "sold": Measure.BTC_SOLD,
+    "held": Measure.BTC_HELD,
+    "mined": Measure.BTC_MINED,
+    "bought": Measure.BTC_BOUGHT,
+}
+ZERO_HOLDING = re.compile(r"\b(?:holdings?\s+of|hold|holds|held|to)\s+(?P<z>zero(?:\s+(?:bitcoin|BTC))?)\b", re.I)
+
+# dollars
+WORTH_GAP = re.compile(
+    r"^[\s,(]*(?:worth|valued at|or|for|at)?\s*(?:about|approximately|roughly|around|nearly)?\s*$", re.I
 )
-PROCEEDS_WORDS = re.compile(
-    r"\b(?:proceeds|for (?:about |approximately |roughly |around )?(?:US)?\$|worth|raising)\b", re.I
+SALE_GAP = re.compile(
+    r"^[\s,]*(?:\w+\s+){0,3}?(?:for|raising|bringing in|generating|fetching|netting|worth|or)\b", re.I
 )
-BITCOIN_WORDS = re.compile(r"\b(?:bitcoin|btc)\b", re.I)
-FORECAST_WORDS = re.compile(
-    r"\b(?:expects?|expected|plans?|planned|targets?|targeting|aims?|goal|guidance|forecast\w*|projected|"
-    r"could|would|may|might|will|up to|potential(?:ly)?|intends?|anticipat\w*|seeks?|hopes?|option to|"
-    r"by (?:the )?end of (?:20\d\d|the year)|estimated)\b",
-    re.I,
+EQUITY_WORDS = _words(
+    "shares|warrants|offering|placement|notes|convertible|loan|credit facility|facility|financing|debt|bond|bonds|"
+    "equity investment|equity investments|equity commitments|investment|borrow*|raise|raised|raising|fundraising"
+)
+PROCEEDS_WORDS = _words("proceeds")
+REVENUE_DEAL_WORDS = _words(
+    "contracted|lease revenue|lease payments|contract value|over the term|over its term|over their term|"
+    "over the initial|revenue backlog|in revenue over"
+)
+DEAL_WORDS = _words(
+    "lease|leases|leased|leasing|contract|contracts|contracted|deal|deals|agreement|agreements|colocation|hosting|"
+    "partnership|acquisition|acquire*|buy|buys|purchase*|stake|pays|paid|valued|worth|letter of intent"
+)
+TERM_WORDS = _words("term|terms")
+BITCOIN_WORDS = _words("bitcoin|btc|bitcoins")
+PLAIN_MONEY = frozenset({"revenue", "income", "rate", "held"})  # a company's revenue, profit, cash: not a ledger fact
+
+# skip checks
+FORECAST_WORDS = _words(
+    "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
+    "may|might|will|potential*|intends|anticipat*|seeks|hopes|on track|estimated to|targeted|is to"
+)
+OPTION_WORDS = _words(
+    "option|options|optional|if exercised|extension|extensions|could|potential*|up to|scale to|over time|pipeline|"
+    "right of first refusal|first right|would raise|could lift|on track"
 )
 CHANGE_BEFORE = re.compile(
-    r"\b(?:up|down|increase of|decrease of|rise of|drop of|by|from|another|additional|more)\s*$", re.I
+    r"\b(?:up|down|increase of|decrease of|rise of|drop of|by|added|adding|net reduction of)\s*$", re.I
 )
-NETWORK_WORDS = re.compile(
-    r"\b(?:network|industry|sector|market|all miners|miners have|public miners|combined)\b", re.I
+NETWORK_WORDS = _words(
+    "network|industry|sector|market-wide|all miners|public miners|listed miners|these companies|combined|collectively"
 )
-RATE_AFTER = re.compile(r"^\s*(?:per|a|each|/)\s*(?:day|month|year|exahash|eh/s|ph/s|share)\b", re.I)
+RATE_BEFORE = _words("daily|per day|a day|weekly average|average of|averaged|annual|annually")
+RATE_AFTER = re.compile(r"^\s*(?:(?:per|a|each|/)\s*(?:day|week|month|year|exahash|eh/s|ph/s|share|coin)|each)\b", re.I)
+USD_FLOOR = 1e6  # a smaller dollar amount in this news is a price (of a share, a coin, a megawatt), not a ledger figure
+NOT_LEDGER_MONEY = _words(
+    "liquidity|cash|assets|net loss|loss|revenue|revenues|profit|income|ebitda|market value|market cap*|capex|"
+    "capital expenditure|cost|costs|price|at-the-market"
+)
+MONEY_WINDOW = 40  # characters before a dollar amount that say what kind of money it is
+NETWORK_WINDOW = 50
+THRESHOLD_AFTER = re.compile(r"^\s*(?:mark|threshold|milestone|level|barrier)\b", re.I)
+BACKSTOP_WORDS = _words("backstop*|guarantee*")
 
 
 @dataclass(frozen=True)
 class Reading:
-    """One figure in a sentence, analysed once: the inputs of the measure rules and the skip checks."""
+    """One figure in a sentence, analysed once: the inputs of the measure rules and the skip checks. `masked` is
+    the sentence with company names blanked, so "BTC Digital" or "American Bitcoin" is no cue word."""
 
     value: Value
     sentence: str
-    clause: str  # the part of the sentence between the clause breaks around the figure
-    before: str  # the clause up to the figure
-    after: str  # the sentence after the figure
+    masked: str
+    clause_start: int
+    clause_end: int
+    previous: Value | None  # the figure before it in the sentence
+    previous_measure: str  # what that figure is ("sold", "held", ...) when it is bitcoin or ether
+
+    @property
+    def before(self) -> str:
+        return self.masked[self.clause_start : self.value.start]
+
+    @property
+    def after(self) -> str:
+        return self.masked[self.value.end : self.clause_end]
+
+    @property
+    def clause(self) -> str:
+        return self.masked[self.clause_start : self.clause_end]
+
+    @property
+    def sentence_before(self) -> str:
+        return self.masked[: self.value.start]
 
 
-def _clause(sentence: str, value: Value) -> tuple[str, str]:
-    starts = [m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, value.start)]
-    ends = [m.start() for m in CLAUSE_BREAK.finditer(sentence, value.end)]
-    start = starts[-1] if starts else 0
-    end = ends[0] if ends else len(sentence)
-    return sentence[start:end], sentence[start : value.start]
+def _clause_span(masked: str, value: Value) -> tuple[int, int]:
+    starts = [m.end() for m in CLAUSE_BREAK.finditer(masked, 0, value.start)]
+    ends = [m.start() for m in CLAUSE_BREAK.finditer(masked, value.end)]
+    return (starts[-1] if starts else 0), (ends[0] if ends else len(masked))
 
 
-def read(sentence: str, value: Value) -> Reading:
-    clause, before = _clause(sentence, value)
-    return Reading(value, sentence, clause, before, sentence[value.end :])
+def amount_measure(masked: str, value: Value, clause_start: int) -> str:
+    """What a bitcoin or ether amount is: sold, held, mined, bought, or '' (lent, pledged, or no cue)."""
+    after = AFTER_MEASURE.match(masked[value.end :])
+    if after:
+        word = after.group("w").lower()
+        return AFTER_OF.get(word, "held")
+    cues = _cues(masked, max(clause_start, value.start - AMOUNT_WINDOW), value.start)
+    if not cues:  # "held 417.6 BTC, worth $34.5 million, and 24,434.2 ETH": the list's cue
+        cues = _cues(masked, max(0, value.start - 2 * AMOUNT_WINDOW), value.start)
+    if not cues:
+        return ""
+    nearest = max(cues)[1]
+    return nearest if nearest in MEASURE_OF_WORD else ""
+
+
+def _cues(masked: str, window: int, end: int) -> list[tuple[int, str]]:
+    cues = [
+        (m.end(), measure) for measure, pattern in EXTRA_CUES.items() for m in pattern.finditer(masked, window, end)
+    ]
+    return cues + [(m.end(), MEASURE_OF[m.group(1).lower()]) for m in MEASURE_WORD.finditer(masked, window, end)]
+
+
+def read(sentence: str, masked: str, value: Value, previous: Value | None) -> Reading:
+    start, end = _clause_span(masked, value)
+    previous_measure = ""
+    if previous is not None and previous.unit in (Unit.BTC, Unit.ETH):
+        previous_measure = amount_measure(masked, previous, _clause_span(masked, previous)[0])
+    return Reading(value, sentence, masked, start, end, previous, previous_measure)
 
 
 def _btc_measure(r: Reading) -> Measure | None:
-    return {
-        "sold": Measure.BTC_SOLD,
-        "held": Measure.BTC_HELD,
-        "mined": Measure.BTC_MINED,
-        "bought": Measure.BTC_BOUGHT,
-    }.get(r.value.measure)
+    return BTC_MEASURE.get(amount_measure(r.masked, r.value, r.clause_start))
+
+
+def _eth_measure(r: Reading) -> Measure | None:
+    return Measure.ETH_HELD if amount_measure(r.masked, r.value, r.clause_start) == "held" else None
 
 
 def _usd_measure(r: Reading) -> Measure | None:
-    words = r.clause
-    if r.value.measure == "sold" and BITCOIN_WORDS.search(r.sentence) or re.search(r"\bproceeds\b", words, re.I):
-        return Measure.USD_PROCEEDS
-    if r.value.measure in ("revenue", "income", "rate"):
+    """Dollars: the value of an amount of bitcoin just before it ("4,451 BTC for $305 million": proceeds of a sale;
+    "held 53,822 BTC, worth $4.7 billion": no fact), proceeds, money raised, or the value of a deal."""
+    if r.value.amount < USD_FLOOR:
         return None
-    if r.value.measure == "raised" or FINANCE_WORDS.search(words):
+    near = r.masked[max(r.clause_start, r.value.start - MONEY_WINDOW) : r.value.start]
+    if r.previous is not None and r.previous.unit in (Unit.BTC, Unit.ETH):
+        gap = r.masked[r.previous.end : r.value.start]
+        if r.previous_measure == "sold" and (SALE_GAP.match(gap) or WORTH_GAP.match(gap)):
+            return Measure.USD_PROCEEDS
+        if WORTH_GAP.match(gap):
+            return None
+    if PROCEEDS_WORDS.search(near) and not EQUITY_WORDS.search(r.before):
+        return Measure.USD_PROCEEDS
+    if r.value.measure == "sold" and BITCOIN_WORDS.search(r.clause) and not EQUITY_WORDS.search(r.clause):
+        return Measure.USD_PROCEEDS
+    if REVENUE_DEAL_WORDS.search(r.clause):
+        return Measure.CONTRACT_VALUE
+    if r.value.measure in PLAIN_MONEY or NOT_LEDGER_MONEY.search(near):
+        return None
+    if EQUITY_WORDS.search(r.clause) or PROCEEDS_WORDS.search(r.clause):
         return Measure.USD_RAISED
-    if DEAL_WORDS.search(words):
+    if DEAL_WORDS.search(r.clause) and not (r.value.measure == "bought" and BITCOIN_WORDS.search(near)):
         return Measure.CONTRACT_VALUE
     return None
 
 
 def _term_measure(r: Reading) -> Measure | None:
-    return Measure.LEASE_TERM_YEARS if DEAL_WORDS.search(r.sentence) else None
+    return Measure.LEASE_TERM_YEARS if DEAL_WORDS.search(r.clause) or TERM_WORDS.search(r.clause) else None
 
 
 # unit -> the rule giving the measure of a figure in that unit (None: not a ledger fact)
 MEASURE_RULES = {
     Unit.BTC: _btc_measure,
-    Unit.ETH: lambda r: Measure.ETH_HELD if r.value.measure == "held" else None,
+    Unit.ETH: _eth_measure,
     Unit.USD: _usd_measure,
     Unit.MW: lambda r: Measure.CAPACITY_MW,
     Unit.YEARS: _term_measure,
@@ -336,84 +462,119 @@ MEASURE_RULES = {
 }
 
 
-def _forecast(r: Reading) -> bool:
+def _forecast(r: Reading, measure: Measure) -> bool:
+    if measure in DEALS and measure is not Measure.USD_RAISED:
+        return bool(OPTION_WORDS.search(r.sentence_before))
     return bool(FORECAST_WORDS.search(r.before))
 
 
-def _change(r: Reading) -> bool:
-    return bool(CHANGE_BEFORE.search(r.before))
-
-
-def _rate(r: Reading) -> bool:
-    return bool(RATE_AFTER.match(r.after))
-
-
-def _network(r: Reading) -> bool:
-    return bool(NETWORK_WORDS.search(r.before))
+def _backstop(r: Reading, measure: Measure) -> bool:
+    around = r.masked[max(r.clause_start, r.value.start - MONEY_WINDOW) : r.value.end + 25]
+    return measure in DEALS and bool(BACKSTOP_WORDS.search(around))
 
 
 # ordered: the first that holds drops the figure
 SKIP_CHECKS = (
     ("a forecast, target or option, not a reported fact", _forecast),
-    ("a change between two figures, not a figure", _change),
-    ("a rate per day, per exahash or per share", _rate),
-    ("a network or sector figure", _network),
+    ("a change between two figures, not a figure", lambda r, m: bool(CHANGE_BEFORE.search(r.before))),
+    (
+        "a rate per day, per exahash or per share",
+        lambda r, m: bool(RATE_AFTER.match(r.after) or RATE_BEFORE.search(r.before)),
+    ),
+    ("a threshold ('the 7,500 BTC mark')", lambda r, m: bool(THRESHOLD_AFTER.match(r.after))),
+    ("a network or sector figure", lambda r, m: bool(NETWORK_WORDS.search(r.before[-NETWORK_WINDOW:]))),
+    ("a backstop of someone else's obligations", _backstop),
 )
 
 
-def skip_reason(r: Reading) -> str:
+def skip_reason(r: Reading, measure: Measure) -> str:
     """Why a figure is not a ledger fact ('' when it is one)."""
-    return next((reason for reason, check in SKIP_CHECKS if check(r)), "")
+    return next((reason for reason, check in SKIP_CHECKS if check(r, measure)), "")
 
 
 # Attribution ------------------------------------------------------------------------------------------------
-COUNTERPARTY_BEFORE = re.compile(r"\b(?:with|from|to|for|by|backed by|backstopped by|and)\s+(?:\w+\s+){0,2}$", re.I)
-
-
-def _mentions(sentence: str, companies: list[Company]) -> list[tuple[int, Company]]:
+def _mentions(sentence: str, companies: list[Company]) -> list[tuple[int, int, Company]]:
     found: list[tuple[int, int, Company]] = []
     for company in companies:
         for start, end in company.mentions(sentence):
             if not any(start < e and s < end for s, e, _ in found):
                 found.append((start, end, company))
-    return sorted((start, company) for start, _, company in found)
+    return sorted(found, key=lambda m: m[0])
+
+
+def _masked(sentence: str, mentions: list[tuple[int, int, Company]]) -> str:
+    chars = list(sentence)
+    for start, end, _ in mentions:
+        chars[start:end] = "X" * (end - start)
+    return "".join(chars)
 
 
 def _attribute(
-    r: Reading, measure: Measure, mentions: list[tuple[int, Company]], subject: Company
+    r: Reading, measure: Measure, mentions: list[tuple[int, int, Company]], subject: Company
 ) -> tuple[Company, str]:
-    """The company the figure is about, and the counterparty of a deal: for bitcoin flows and holdings the miner
-    named nearest before the figure; for deals the article's subject company in the sentence, the other named
-    party its counterparty."""
-    before = [c for start, c in mentions if start < r.value.start and not c.counterparty_only]
+    """The company the figure is about, and the counterparty of a deal: for bitcoin the miner named nearest before
+    the figure; for a deal the miner named nearest to it in its clause (else in the sentence), the other party
+    named its counterparty."""
+    miners = [(start, c) for start, _, c in mentions if not c.counterparty_only]
     if measure in DEALS:
-        miners = [c for _, c in mentions if not c.counterparty_only]
-        listed = [c for c in miners if c.listed]
-        company = (listed or miners or [subject])[0]
-        others = [c.name for _, c in mentions if c.name != company.name and c.counterparty_only]
-        others += [c.name for _, c in mentions if c.name != company.name and c not in others and c.listed]
+
+        def distance(item: tuple[int, Company]) -> tuple[int, int]:
+            start = item[0]
+            inside = r.clause_start <= start < r.clause_end
+            return (0 if inside else 1, abs(start - r.value.start) + (0 if start < r.value.start else 15))
+
+        company = min(miners, key=distance)[1] if miners else subject
+        others = [c.name for _, _, c in mentions if c.name != company.name and c.counterparty_only]
+        others += [c.name for _, _, c in mentions if c.name != company.name and c.listed and c.name not in others]
         return company, (others[0] if others else "")
-    company = before[-1] if before else subject
-    return company, ""
+    before = [c for start, c in miners if start < r.value.start]
+    return (before[-1] if before else subject), ""
 
 
 # Dates --------------------------------------------------------------------------------------------------------
-def _time_for(r: Reading, measure: Measure, times: list[TimeRef], published: date) -> tuple[date, str]:
-    """The date the figure refers to and its period: the nearest period for a flow, the nearest point in time for a
-    holding (a period's last day otherwise), a stated date for a deal; the publication date when none fits."""
+MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b", re.I)
+ANAPHORA = _words("the month|that month|the same month|the quarter|that quarter|the period|during the week|the week")
+SINCE_BEFORE = _words("since|by")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Dates the sentences around a figure give it: the period the paragraph last named, and the day the article
+    says its news was announced."""
+
+    period: TimeRef | None
+    announced: date
+    published: date
+
+
+def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Context) -> tuple[date, str]:
+    """The date the figure refers to and its period: the nearest period for a flow (the paragraph's period when the
+    sentence says "the month"), the nearest date for a holding or hashrate (a period's last day), a day or month
+    named for a deal, else the announcement (deals) or publication date."""
 
     def distance(ref: TimeRef) -> int:
         return ref.start - r.value.end if ref.start >= r.value.end else (r.value.start - ref.end) + 20
 
     ordered = sorted(times, key=distance)
+    published = context.announced if measure in DEALS else context.published
     if measure in FLOWS:
         periods = [t for t in ordered if t.period]
         if periods:
             return periods[0].as_of, periods[0].period
-        return (ordered[0].as_of, "") if ordered else (published, "")
+        if ordered:
+            return ordered[0].as_of, ""
+        if context.period is not None and ANAPHORA.search(r.sentence):
+            return context.period.as_of, context.period.period
+        return published, ""
     if measure in DEALS:
-        days = [t for t in ordered if t.is_point and len(t.text) > 8 and any(ch.isdigit() for ch in t.text[-2:])]
-        return (days[0].as_of, "") if days else (published, "")
+        named = [t for t in ordered if MONTH_NAME.search(t.text) or t.text[:4].isdigit() and "-" in t.text]
+        return (named[0].as_of, "") if named else (published, "")
+    if measure is Measure.HASHRATE_EHS:
+        ordered = [t for t in ordered if not SINCE_BEFORE.search(r.masked[max(0, t.start - 8) : t.start])]
+        if SINCE_BEFORE.search(r.before):
+            return published, ""
+    if measure in HOLDINGS:  # a date, or a month it stood at; "for 2025" is a year's results, not a date
+        ordered = [t for t in ordered if t.is_point or len(t.period) == 7]
     return (ordered[0].as_of, "") if ordered else (published, "")
 
 
@@ -424,7 +585,28 @@ def _subject(article: Article, companies: list[Company]) -> Company | None:
     if companies and companies[0].listed:
         return companies[0]
     named = _mentions(article.title, companies)
-    return named[0][1] if named else None
+    return named[0][2] if named else None
+
+
+ANNOUNCED_WITHIN = 14  # days before publication an opening sentence's date may be the announcement's
+
+
+def _announced(paragraphs: list[str], published: date) -> date:
+    """The day the article's news was announced: a date its first sentence names, up to ANNOUNCED_WITHIN days
+    before publication; else the publication date."""
+    first = split_sentences(paragraphs[0])[:1] if paragraphs else []
+    for ref in times_in(first[0], published) if first else []:
+        if ref.is_point and MONTH_NAME.search(ref.text) and 0 <= (published - ref.as_of).days <= ANNOUNCED_WITHIN:
+            return ref.as_of
+    return published
+
+
+def _figures(sentence: str) -> list[Value]:
+    found = [v for v in values_in(sentence) if v.unit in UNIT_MEASURES]
+    for match in ZERO_HOLDING.finditer(sentence):
+        start, end = match.span("z")
+        found.append(Value(Unit.BTC, 0.0, match.group("z"), "zero", start, end, "", "held"))
+    return sorted(found, key=lambda v: v.start)
 
 
 def extract_facts(article: Article) -> list[Fact]:
@@ -434,36 +616,44 @@ def extract_facts(article: Article) -> list[Fact]:
     subject = _subject(article, companies)
     if subject is None:
         return []
+    paragraphs = [p for p in article.text.split("\n") if p.strip()]
+    announced = _announced(paragraphs, published)
     facts: dict[str, Fact] = {}
-    for sentence in split_sentences(article.text):
-        values = [v for v in values_in(sentence) if v.unit in UNIT_MEASURES]
-        if not values:
-            continue
-        mentions = _mentions(sentence, companies)
-        times = times_in(sentence, published)
-        for value in values:
-            reading = read(sentence, value)
-            measure = MEASURE_RULES[value.unit](reading)
-            if measure is None or skip_reason(reading):
-                continue
-            company, counterparty = _attribute(reading, measure, mentions, subject)
-            as_of, period = _time_for(reading, measure, times, published)
-            fact = Fact(
-                company=company.name,
-                measure=measure,
-                value=value.amount,
-                unit=UNIT_OF[measure],
-                figure=value.text,
-                as_of=as_of.isoformat(),
-                period=period,
-                counterparty=counterparty,
-                article_id=article.id,
-                title=article.title,
-                outlet=article.source,
-                published=article.published_iso,
-                url=article.url,
-                sentence=sentence,
-                ticker=company.ticker,
-            )
-            facts.setdefault(fact.id, fact)
+    for paragraph in paragraphs:
+        context = Context(None, announced, published)
+        for sentence in split_sentences(paragraph):
+            times = times_in(sentence, published)
+            values = _figures(sentence)
+            mentions = _mentions(sentence, companies)
+            masked = _masked(sentence, mentions)
+            previous = None
+            for value in values:
+                reading = read(sentence, masked, value, previous)
+                previous = value
+                measure = MEASURE_RULES[value.unit](reading)
+                if measure is None or skip_reason(reading, measure):
+                    continue
+                company, counterparty = _attribute(reading, measure, mentions, subject)
+                as_of, period = _time_for(reading, measure, times, context)
+                fact = Fact(
+                    company=company.name,
+                    measure=measure,
+                    value=value.amount,
+                    unit=UNIT_OF[measure],
+                    figure=value.text,
+                    as_of=as_of.isoformat(),
+                    period=period,
+                    counterparty=counterparty,
+                    article_id=article.id,
+                    title=article.title,
+                    outlet=article.source,
+                    published=article.published_iso,
+                    url=article.url,
+                    sentence=sentence,
+                    ticker=company.ticker,
+                )
+                facts.setdefault(fact.id, fact)
+            periods = [t for t in times if t.period]
+            if periods:
+                context = Context(periods[-1], announced, published)
     return list(facts.values())
