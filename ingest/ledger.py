@@ -40,12 +40,17 @@ class Disagreement:
 
     @property
     def summary(self) -> str:
-        """'HIVE btc_held at 2025-01-31: 7,474.6 BTC (Stockwatch) vs 7,474 BTC (The Block)'."""
-        parts = []
+        """'Cango btc_held at 2026-01-31: 7,474.6 BTC (Decrypt, TheMinerMag) vs 7,474 BTC (The Block)': each value
+        as first written, with the outlets that gave it."""
+        outlets: dict[float, list[str]] = {}
+        figures: dict[float, str] = {}
         for fact in self.facts:
-            part = f"{fact.figure} ({fact.outlet or fact.article_id})"
-            if part not in parts:
-                parts.append(part)
+            value = round(fact.value, 9)
+            figures.setdefault(value, fact.figure)
+            name = fact.outlet or fact.article_id
+            if name not in outlets.setdefault(value, []):
+                outlets[value].append(name)
+        parts = [f"{figures[value]} ({', '.join(names)})" for value, names in outlets.items()]
         where = "in" if any(f.period for f in self.facts) else "at"
         return f"{self.company} {self.measure} {where} {self.key}: " + " vs ".join(parts)
 

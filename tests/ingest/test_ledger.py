@@ -1,0 +1,154 @@
+"""The ledger (ingest/ledger.py) on a real embedded Chroma in tmp_path: rows, filters, replace/remove, two
+stores on one folder, disagreements; and the Ingestor keeping it current (slow: it embeds)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ingest.article import Article
+from ingest.facts import Measure, extract_facts
+from ingest.ledger import Ledger, disagreement_for, disagreements
+from ingest.loaders import load_file
+from ingest.settings import IndexSettings
+from ingest.store import ChunkStore
+from tests.helpers import CORPUS
+
+MERCY = CORPUS / "articles" / "2026-01-07-riot-platforms-sells-162m-btc-december-mercynews.md"
+SUPEREX = CORPUS / "articles" / "2026-01-08-riot-platforms-sells-1818-btc-december-superex.md"
+CANGO = CORPUS / "articles" / "2026-02-09-cango-sells-4451-btc-theminermag.md"
+
+
+def load(path: Path) -> Article:
+    (article,) = load_file(path, IndexSettings())
+    return article
+
+
+def article(text: str, article_id: str = "cango-a", source: str = "Outlet A", published: str = "2026-02-09"):
+    return Article(
+        id=article_id,
+        title="Cango sells bitcoin",
+        text=text,
+        published=datetime.fromisoformat(published).replace(tzinfo=UTC),
+        source=source,
+        companies=["Cango"],
+        tickers=["CANG"],
+    )
+
+
+@pytest.fixture
+def ledger(tmp_path) -> Ledger:
+    return Ledger(ChunkStore(IndexSettings(home=tmp_path / "home")))
+
+
+def test_rows_are_stored_filtered_and_replaced(ledger, tmp_path):
+    riot, cango = load(SUPEREX), load(CANGO)
+    assert ledger.replace(riot.id, extract_facts(riot)) > 2
+    ledger.replace(cango.id, extract_facts(cango))
+    assert ledger.count() == len(extract_facts(riot)) + len(extract_facts(cango))
+
+    for name in ("Riot Platforms", "riot", "RIOT", "Riot Platforms, Inc."):
+        assert {f.article_id for f in ledger.rows(company=name)} == {riot.id}, name
+    sold = ledger.rows(company="Cango", measure=Measure.BTC_SOLD)
+    assert [(f.value, f.figure, f.outlet) for f in sold] == [(4451.0, "4,451 BTC", "TheMinerMag")]
+    assert sold[0].sentence in cango.text
+    december = ledger.rows(since="2025-12-01", until="2025-12-31")
+    assert december and all("2025-12-01" <= f.as_of <= "2025-12-31" for f in december)
+    assert riot.id in {f.article_id for f in december}
+    assert len(december) < ledger.count()
+    every = ledger.rows()
+    assert [(f.as_of, f.published) for f in every] == sorted((f.as_of, f.published) for f in every)
+
+    ledger.replace(cango.id, extract_facts(article("Cango sold 2,000 BTC in March 2026.", cango.id)))
+    assert [(f.value, f.as_of) for f in ledger.rows(article_id=cango.id)] == [(2000.0, "2026-03-31")]
+    ledger.replace(cango.id, [])
+    assert ledger.rows(article_id=cango.id) == []
+    ledger.remove(riot.id)
+    assert ledger.count() == 0
+
+
+def test_a_second_store_on_the_same_folder_sees_the_same_rows(ledger, tmp_path):
+    riot = load(SUPEREX)
+    ledger.replace(riot.id, extract_facts(riot))
+    other = Ledger(ChunkStore(IndexSettings(home=tmp_path / "home")))
+    assert [f.id for f in other.rows()] == [f.id for f in ledger.rows()]
+    ledger.remove(riot.id)  # a write by the first is seen by the second (the generation moved)
+    assert other.rows() == []
+    ledger.mark_version(7)
+    assert other.extractor_version == 7
+    ledger.reset()
+    assert ledger.extractor_version is None and ledger.count() == 0
+
+
+def test_two_articles_that_disagree_are_one_disagreement_naming_both_outlets(ledger):
+    mercy, superex = load(MERCY), load(SUPEREX)
+    ledger.replace(mercy.id, extract_facts(mercy))
+    ledger.replace(superex.id, extract_facts(superex))
+    found = ledger.disagreements()
+    proceeds = [d for d in found if d.measure is Measure.USD_PROCEEDS]
+    assert len(proceeds) == 1
+    (d,) = proceeds
+    assert d.key == "2025-12" and {f.outlet for f in d.facts} == {"Mercy News", "SuperEx News"}
+    assert {f.value for f in d.facts} == {162e6, 161.6e6}
+    assert (
+        d.summary
+        == "Riot Platforms usd_proceeds in 2025-12: $162 million (Mercy News) vs $161.6 million (SuperEx News)"
+    )
+    rows = ledger.rows(company="Riot")
+    cited = next(f for f in rows if f.value == 161.6e6)
+    assert disagreement_for(cited, rows) == d
+    sold = next(f for f in rows if f.measure is Measure.BTC_SOLD)
+    assert disagreement_for(sold, rows) is None  # both give 1,818 BTC
+
+
+def test_the_same_value_or_a_second_figure_of_one_article_is_no_disagreement():
+    a = extract_facts(article("Cango held 7,474.6 BTC at the end of January.", "a", "Decrypt"))
+    b = extract_facts(article("Cango held 7,474.6 BTC at the end of January.", "b", "TheMinerMag"))
+    c = extract_facts(article("Cango held 7,474 BTC at the end of January.", "c", "The Block"))
+    assert disagreements(a + b) == []
+    assert disagreements(a) == []
+    (d,) = disagreements(a + b + c)
+    assert d.key == "2026-01-31" and len(d.facts) == 3
+    assert d.summary == ("Cango btc_held at 2026-01-31: 7,474.6 BTC (Decrypt, TheMinerMag) vs 7,474 BTC (The Block)")
+
+
+# the Ingestor keeps the ledger current (embeds: slow) ------------------------------------------------------
+def test_the_ingestor_keeps_the_ledger_current(tmp_path, embedder, monkeypatch):
+    from ingest import pipeline
+    from ingest.pipeline import Ingestor
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(MERCY, folder)
+    shutil.copy(SUPEREX, folder)
+    ingestor = Ingestor(IndexSettings(home=tmp_path / "home"), embedder=embedder)
+    report = ingestor.ingest([folder])
+    assert report.ok and report.facts == ingestor.ledger.count() > 0
+    assert {f.article_id for f in ingestor.ledger.rows()} == {load(MERCY).id, load(SUPEREX).id}
+    assert ingestor.ledger.disagreements()
+
+    changed = folder / MERCY.name
+    changed.write_text(MERCY.read_text().replace("$162 million", "$170 million"))
+    report = ingestor.ingest([folder])
+    assert report.updated == 1
+    values = {f.value for f in ingestor.ledger.rows(article_id=load(MERCY).id)}
+    assert 170e6 in values and 162e6 not in values
+
+    monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", 99)
+    ingestor.ledger.remove(load(SUPEREX).id)  # rows an older extractor left behind are rebuilt...
+    report = ingestor.ingest([folder])
+    assert report.unchanged == 2 and report.chunks_written == 0  # ...without re-embedding
+    assert report.facts > 0 and ingestor.ledger.rows(article_id=load(SUPEREX).id)
+    assert ingestor.ledger.extractor_version == 99
+
+    changed.unlink()
+    ingestor.ingest([folder], prune=True)
+    assert ingestor.ledger.rows(article_id=load(MERCY).id) == []
+    ingestor.remove([load(SUPEREX).id])
+    assert ingestor.ledger.count() == 0
+
+    report = ingestor.ingest([SUPEREX], rebuild=True)
+    assert report.facts == ingestor.ledger.count() > 0
