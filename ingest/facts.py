@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 2  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 3  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -245,7 +245,7 @@ def companies_of(article: Article) -> list[Company]:
 # Reading a figure --------------------------------------------------------------------------------------------
 UNIT_MEASURES = {Unit.BTC, Unit.ETH, Unit.USD, Unit.MW, Unit.YEARS, Unit.HASHRATE}
 CLAUSE_BREAK = re.compile(
-    r"[;:]|,\s+(?=(?:and|while|but|which|with|after|up|down|having|leaving|bringing|lifting|taking)\b)"
+    r"[;:]|,\s+(?=(?:and|while|but|which|where|with|after|up|down|having|leaving|bringing|lifting|taking)\b)"
     r"|\b(?:while|whereas)\b"
 )
 
@@ -299,7 +299,8 @@ WORTH_GAP = re.compile(
     r"^[\s,(]*(?:worth|valued at|or|for|at)?\s*(?:about|approximately|roughly|around|nearly)?\s*$", re.I
 )
 SALE_GAP = re.compile(
-    r"^[\s,]*(?:\w+\s+){0,3}?(?:for|raising|bringing in|generating|fetching|netting|worth|or)\b", re.I
+    r"^[\s,]*(?:[\w,]+\s+){0,4}?(?:for|raising|bringing in|generating|fetching|netting|worth|or)\b",
+    re.I,
 )
 EQUITY_WORDS = _words(
     "shares|warrants|offering|placement|notes|convertible|loan|credit facility|facility|financing|debt|bond|bonds|"
@@ -321,7 +322,7 @@ PLAIN_MONEY = frozenset({"revenue", "income", "rate", "held"})  # a company's re
 # skip checks
 FORECAST_WORDS = _words(
     "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
-    "may|might|will|potential*|intends|anticipat*|seeks|hopes|on track|estimated to|targeted|is to"
+    "may|might|will|potential*|intends|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|option|up to"
 )
 OPTION_WORDS = _words(
     "option|options|optional|if exercised|extension|extensions|could|potential*|up to|scale to|over time|pipeline|"
@@ -331,19 +332,27 @@ CHANGE_BEFORE = re.compile(
     r"\b(?:up|down|increase of|decrease of|rise of|drop of|by|added|adding|net reduction of)\s*$", re.I
 )
 NETWORK_WORDS = _words(
-    "network|industry|sector|market-wide|all miners|public miners|listed miners|these companies|combined|collectively"
+    "network|industry|sector|market-wide|all miners|public miners|listed miners|these companies|combined|collectively|"
+    "block reward|halving|hashprice|difficulty"
 )
-RATE_BEFORE = _words("daily|per day|a day|weekly average|average of|averaged|annual|annually")
-RATE_AFTER = re.compile(r"^\s*(?:(?:per|a|each|/)\s*(?:day|week|month|year|exahash|eh/s|ph/s|share|coin)|each)\b", re.I)
+RATE_BEFORE = _words("daily|per day|a day|weekly average|average of|averaged")
+RATE_AFTER = re.compile(
+    r"^\s*(?:(?:per|a|/)\s*(?:day|week|month|year|exahash|eh/s|ph/s|share|coin)|in\s+(?:average\s+)?annual)\b", re.I
+)
+EACH_AFTER = re.compile(r"^\s*(?:each|apiece)\b", re.I)  # "$70 each": a price (a term "of 15 years each" is not)
+RATE_WINDOW = 40
 USD_FLOOR = 1e6  # a smaller dollar amount in this news is a price (of a share, a coin, a megawatt), not a ledger figure
 NOT_LEDGER_MONEY = _words(
     "liquidity|cash|assets|net loss|loss|revenue|revenues|profit|income|ebitda|market value|market cap*|capex|"
     "capital expenditure|cost|costs|price|at-the-market"
 )
-MONEY_WINDOW = 40  # characters before a dollar amount that say what kind of money it is
+MONEY_WINDOW = 40
+WIDE_WINDOW = 80  # characters before a dollar amount that say what kind of money it is
 NETWORK_WINDOW = 50
 THRESHOLD_AFTER = re.compile(r"^\s*(?:mark|threshold|milestone|level|barrier)\b", re.I)
 BACKSTOP_WORDS = _words("backstop*|guarantee*")
+PART_WORDS = _words("instalment|instalments|installment|installments|upfront payment|down payment|deposit")
+PURPOSE_WORDS = _words("to fund|to buy|to finance|to repay|to pay for|purchase|acquisition")
 
 
 @dataclass(frozen=True)
@@ -432,15 +441,21 @@ def _usd_measure(r: Reading) -> Measure | None:
             return Measure.USD_PROCEEDS
         if WORTH_GAP.match(gap):
             return None
+    wide = r.masked[max(0, r.value.start - WIDE_WINDOW) : r.clause_end]  # "notes, which it upsized to $325 million"
     if PROCEEDS_WORDS.search(near) and not EQUITY_WORDS.search(r.before):
         return Measure.USD_PROCEEDS
-    if r.value.measure == "sold" and BITCOIN_WORDS.search(r.clause) and not EQUITY_WORDS.search(r.clause):
+    if (
+        r.value.measure == "sold"
+        and BITCOIN_WORDS.search(r.clause)
+        and not EQUITY_WORDS.search(r.clause)
+        and not PURPOSE_WORDS.search(near)
+    ):
         return Measure.USD_PROCEEDS
     if REVENUE_DEAL_WORDS.search(r.clause):
         return Measure.CONTRACT_VALUE
     if r.value.measure in PLAIN_MONEY or NOT_LEDGER_MONEY.search(near):
         return None
-    if EQUITY_WORDS.search(r.clause) or PROCEEDS_WORDS.search(r.clause):
+    if EQUITY_WORDS.search(wide) or PROCEEDS_WORDS.search(r.clause):
         return Measure.USD_RAISED
     if DEAL_WORDS.search(r.clause) and not (r.value.measure == "bought" and BITCOIN_WORDS.search(near)):
         return Measure.CONTRACT_VALUE
@@ -468,6 +483,16 @@ def _forecast(r: Reading, measure: Measure) -> bool:
     return bool(FORECAST_WORDS.search(r.before))
 
 
+def _rate(r: Reading, measure: Measure) -> bool:
+    if RATE_AFTER.match(r.after) or RATE_BEFORE.search(r.sentence_before[-RATE_WINDOW:]):
+        return True
+    return r.value.unit is Unit.USD and bool(EACH_AFTER.match(r.after))
+
+
+def _part_payment(r: Reading, measure: Measure) -> bool:
+    return measure is Measure.CONTRACT_VALUE and bool(PART_WORDS.search(r.clause))
+
+
 def _backstop(r: Reading, measure: Measure) -> bool:
     around = r.masked[max(r.clause_start, r.value.start - MONEY_WINDOW) : r.value.end + 25]
     return measure in DEALS and bool(BACKSTOP_WORDS.search(around))
@@ -477,13 +502,11 @@ def _backstop(r: Reading, measure: Measure) -> bool:
 SKIP_CHECKS = (
     ("a forecast, target or option, not a reported fact", _forecast),
     ("a change between two figures, not a figure", lambda r, m: bool(CHANGE_BEFORE.search(r.before))),
-    (
-        "a rate per day, per exahash or per share",
-        lambda r, m: bool(RATE_AFTER.match(r.after) or RATE_BEFORE.search(r.before)),
-    ),
+    ("a rate per day, per exahash or per share", _rate),
     ("a threshold ('the 7,500 BTC mark')", lambda r, m: bool(THRESHOLD_AFTER.match(r.after))),
     ("a network or sector figure", lambda r, m: bool(NETWORK_WORDS.search(r.before[-NETWORK_WINDOW:]))),
     ("a backstop of someone else's obligations", _backstop),
+    ("one instalment of a price", _part_payment),
 )
 
 
@@ -519,9 +542,13 @@ def _attribute(
     if measure in DEALS:
 
         def distance(item: tuple[int, Company]) -> tuple[int, int]:
-            start = item[0]
+            start, company = item
             inside = r.clause_start <= start < r.clause_end
-            return (0 if inside else 1, abs(start - r.value.start) + (0 if start < r.value.start else 15))
+            if start < r.value.start:
+                possessive = r.sentence[start:].split(" ", 1)[0].endswith(("'", "’")) and company is not subject
+                return (0 if inside else 1, r.value.start - start + (40 if possessive else 0))
+            agent = AGENT_BETWEEN.match(r.masked[r.value.end : start])  # "$6.7 billion secured by TeraWulf"
+            return (0 if inside else 1, start - r.value.end + (0 if agent else 15))
 
         company = min(miners, key=distance)[1] if miners else subject
         others = [c.name for _, _, c in mentions if c.name != company.name and c.counterparty_only]
@@ -529,6 +556,9 @@ def _attribute(
         return company, (others[0] if others else "")
     before = [c for start, c in miners if start < r.value.start]
     return (before[-1] if before else subject), ""
+
+
+AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 
 # Dates --------------------------------------------------------------------------------------------------------
@@ -567,7 +597,13 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
             return context.period.as_of, context.period.period
         return published, ""
     if measure in DEALS:
-        named = [t for t in ordered if MONTH_NAME.search(t.text) or t.text[:4].isdigit() and "-" in t.text]
+        named = [
+            t
+            for t in ordered
+            if (MONTH_NAME.search(t.text) or t.text[:4].isdigit() and "-" in t.text)
+            and t.as_of <= context.published
+            and r.clause_start <= t.start < r.clause_end
+        ]
         return (named[0].as_of, "") if named else (published, "")
     if measure is Measure.HASHRATE_EHS:
         ordered = [t for t in ordered if not SINCE_BEFORE.search(r.masked[max(0, t.start - 8) : t.start])]
@@ -619,6 +655,7 @@ def extract_facts(article: Article) -> list[Fact]:
     paragraphs = [p for p in article.text.split("\n") if p.strip()]
     announced = _announced(paragraphs, published)
     facts: dict[str, Fact] = {}
+    seen: set[tuple[str, float, str]] = set()
     for paragraph in paragraphs:
         context = Context(None, announced, published)
         for sentence in split_sentences(paragraph):
@@ -652,7 +689,10 @@ def extract_facts(article: Article) -> list[Fact]:
                     sentence=sentence,
                     ticker=company.ticker,
                 )
-                facts.setdefault(fact.id, fact)
+                same = (company_key(fact.company), fact.value, fact.as_of)  # one figure, one meaning
+                if fact.id not in facts and same not in seen:
+                    facts[fact.id] = fact
+                    seen.add(same)
             periods = [t for t in times if t.period]
             if periods:
                 context = Context(periods[-1], announced, published)
