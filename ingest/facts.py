@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 3  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 4  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -324,20 +324,23 @@ FORECAST_WORDS = _words(
     "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
     "may|might|will|potential*|intends|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|option|up to"
 )
-OPTION_WORDS = _words(
-    "option|options|optional|if exercised|extension|extensions|could|potential*|up to|scale to|over time|pipeline|"
-    "right of first refusal|first right|would raise|could lift|on track"
+OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("add up to" is a total)
+    r"\b(?:options?|optional|if exercised|extensions?|could|potential\w*|(?<!add )(?<!adds )up to|scale to|over time|"
+    r"pipeline|right of first refusal|first right|would raise|could lift|on track|proposed)\b",
+    re.I,
 )
 CHANGE_BEFORE = re.compile(
     r"\b(?:up|down|increase of|decrease of|rise of|drop of|by|added|adding|net reduction of)\s*$", re.I
 )
 NETWORK_WORDS = _words(
-    "network|industry|sector|market-wide|all miners|public miners|listed miners|these companies|combined|collectively|"
+    "network|industry|sector|market-wide|all miners|public miners|listed miners|these companies|"
     "block reward|halving|hashprice|difficulty"
 )
 RATE_BEFORE = _words("daily|per day|a day|weekly average|average of|averaged")
 RATE_AFTER = re.compile(
-    r"^\s*(?:(?:per|a|/)\s*(?:day|week|month|year|exahash|eh/s|ph/s|share|coin)|in\s+(?:average\s+)?annual)\b", re.I
+    r"^\s*(?:(?:per|a|/)\s*(?:day|week|month|year|exahash|eh/s|ph/s|share|coin)|in\s+(?:average\s+)?annual)\b"
+    r"(?!\s+(?:earlier|before|ago|later|prior))",
+    re.I,
 )
 EACH_AFTER = re.compile(r"^\s*(?:each|apiece)\b", re.I)  # "$70 each": a price (a term "of 15 years each" is not)
 RATE_WINDOW = 40
@@ -494,8 +497,9 @@ def _part_payment(r: Reading, measure: Measure) -> bool:
 
 
 def _backstop(r: Reading, measure: Measure) -> bool:
-    around = r.masked[max(r.clause_start, r.value.start - MONEY_WINDOW) : r.value.end + 25]
-    return measure in DEALS and bool(BACKSTOP_WORDS.search(around))
+    before = r.masked[max(r.clause_start, r.value.start - MONEY_WINDOW) : r.value.start]
+    named = BACKSTOP_WORDS.search(before) or BACKSTOP_WORDS.match(r.after.lstrip())  # "$333 million backstop"
+    return measure in DEALS and bool(named)
 
 
 # ordered: the first that holds drops the figure
@@ -546,7 +550,7 @@ def _attribute(
             inside = r.clause_start <= start < r.clause_end
             if start < r.value.start:
                 possessive = r.sentence[start:].split(" ", 1)[0].endswith(("'", "’")) and company is not subject
-                return (0 if inside else 1, r.value.start - start + (40 if possessive else 0))
+                return (0 if inside else 1, r.value.start - start + (POSSESSIVE_PENALTY if possessive else 0))
             agent = AGENT_BETWEEN.match(r.masked[r.value.end : start])  # "$6.7 billion secured by TeraWulf"
             return (0 if inside else 1, start - r.value.end + (0 if agent else 15))
 
@@ -558,6 +562,7 @@ def _attribute(
     return (before[-1] if before else subject), ""
 
 
+POSSESSIVE_PENALTY = 200  # "to buy Bitfarms' 200-megawatt mine": the seller's site, the buyer's deal
 AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 
