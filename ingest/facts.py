@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from enum import StrEnum
 
@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 4  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 5  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -52,6 +52,7 @@ UNIT_OF = {
     Measure.ETH_HELD: "eth",
 }
 # A flow covers a period (as_of is its last day); the others stand at a date.
+SIGNED_DEALS = frozenset({Measure.CONTRACT_VALUE, Measure.CAPACITY_MW, Measure.LEASE_TERM_YEARS})
 FLOWS = frozenset({Measure.BTC_SOLD, Measure.BTC_MINED, Measure.BTC_BOUGHT, Measure.USD_PROCEEDS})
 HOLDINGS = frozenset({Measure.BTC_HELD, Measure.ETH_HELD})
 DEALS = frozenset({Measure.CONTRACT_VALUE, Measure.CAPACITY_MW, Measure.LEASE_TERM_YEARS, Measure.USD_RAISED})
@@ -567,6 +568,7 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 
 # Dates --------------------------------------------------------------------------------------------------------
+DAY_NAMED = re.compile(r"\d")  # a date with its day ("October 22, 2025"), not only a month
 MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b", re.I)
 ANAPHORA = _words("the month|that month|the same month|the quarter|that quarter|the period|during the week|the week")
 SINCE_BEFORE = _words("since|by")
@@ -580,6 +582,7 @@ class Context:
     period: TimeRef | None
     announced: date
     published: date
+    deal_day: date | None = None  # the day the paragraph's last deal was signed ("On October 22, ... That deal")
 
 
 def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Context) -> tuple[date, str]:
@@ -602,14 +605,11 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
             return context.period.as_of, context.period.period
         return published, ""
     if measure in DEALS:
-        named = [
-            t
-            for t in ordered
-            if (MONTH_NAME.search(t.text) or t.text[:4].isdigit() and "-" in t.text)
-            and t.as_of <= context.published
-            and r.clause_start <= t.start < r.clause_end
-        ]
-        return (named[0].as_of, "") if named else (published, "")
+        named = _deal_dates(r, ordered, context.published)
+        if named:
+            return named[0].as_of, ""
+        carried = context.deal_day if measure in SIGNED_DEALS else None
+        return carried or published, ""
     if measure is Measure.HASHRATE_EHS:
         ordered = [t for t in ordered if not SINCE_BEFORE.search(r.masked[max(0, t.start - 8) : t.start])]
         if SINCE_BEFORE.search(r.before):
@@ -617,6 +617,36 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
     if measure in HOLDINGS:  # a date, or a month it stood at; "for 2025" is a year's results, not a date
         ordered = [t for t in ordered if t.is_point or len(t.period) == 7]
     return (ordered[0].as_of, "") if ordered else (published, "")
+
+
+def _deal_dates(r: Reading, ordered: list[TimeRef], published: date) -> list[TimeRef]:
+    """The past dates in a deal figure's clause that name a month or a day: when it was signed or announced."""
+    return [
+        t
+        for t in ordered
+        if (MONTH_NAME.search(t.text) or t.text[:4].isdigit() and "-" in t.text)
+        and t.as_of <= published
+        and r.clause_start <= t.start < r.clause_end
+    ]
+
+
+SIGNING_WORDS = _words("signed|announced|agreed|entered into|closed|completed|finalized|unveiled")
+AS_OF_BEFORE = re.compile(r"\b(?:as\s+of|as\s+at)\s*$", re.I)
+
+
+def _signing_days(masked: str, times: list[TimeRef], published: date) -> list[date]:
+    """The day a sentence says a deal was signed or announced ("On October 22, 2025 it announced a lease"); a
+    holding's "as of" date is none."""
+    if not (SIGNING_WORDS.search(masked) and DEAL_WORDS.search(masked)):
+        return []
+    return [
+        t.as_of
+        for t in times
+        if t.is_point
+        and DAY_NAMED.search(t.text)
+        and t.as_of <= published
+        and not AS_OF_BEFORE.search(masked[: t.start])
+    ]
 
 
 # The extractor ------------------------------------------------------------------------------------------------
@@ -669,6 +699,7 @@ def extract_facts(article: Article) -> list[Fact]:
             mentions = _mentions(sentence, companies)
             masked = _masked(sentence, mentions)
             previous = None
+            signed: list[date] = []
             for value in values:
                 reading = read(sentence, masked, value, previous)
                 previous = value
@@ -677,6 +708,9 @@ def extract_facts(article: Article) -> list[Fact]:
                     continue
                 company, counterparty = _attribute(reading, measure, mentions, subject)
                 as_of, period = _time_for(reading, measure, times, context)
+                if measure in SIGNED_DEALS:
+                    ordered = sorted(times, key=lambda t: abs(t.start - value.start))
+                    signed += [t.as_of for t in _deal_dates(reading, ordered, published) if DAY_NAMED.search(t.text)]
                 fact = Fact(
                     company=company.name,
                     measure=measure,
@@ -699,6 +733,9 @@ def extract_facts(article: Article) -> list[Fact]:
                     facts[fact.id] = fact
                     seen.add(same)
             periods = [t for t in times if t.period]
-            if periods:
-                context = Context(periods[-1], announced, published)
+            context = replace(
+                context,
+                period=periods[-1] if periods else context.period,
+                deal_day=(signed or _signing_days(masked, times, published) or [context.deal_day])[0],
+            )
     return list(facts.values())
