@@ -128,6 +128,37 @@ def test_token_in_the_url_opens_the_chat(page, token_server_url):
     assert not outside_hosts(page)
 
 
+def test_ledger_tab_filters_to_one_company_and_charts_its_dated_figures(page, server_url, assistant, tmp_path):
+    from ingest.facts import Measure
+
+    held = assistant.ledger.rows(company="Cango", measure=Measure.BTC_HELD)
+    everything = assistant.ledger.rows()
+    assert len(held) >= 2 and any(not f.company.startswith("Cango") for f in everything)
+    page.goto(server_url + "/")
+    page.get_by_role("tab", name="Ledger").click()
+    page.click("#nd-ledger-company input")
+    page.get_by_role("option", name="Cango", exact=True).click()
+    page.wait_for_function("document.querySelector('#nd-ledger-note').innerText.includes('facts')", timeout=30_000)
+    cango = assistant.ledger.rows(company="Cango")
+    assert page.inner_text("#nd-ledger-note").startswith(f"{len(cango)} facts")
+    for chart in ("#nd-ledger-holdings", "#nd-ledger-sold", "#nd-ledger-mined"):  # drawn, with Cango's legend
+        page.wait_for_selector(f"{chart} canvas, {chart} svg", timeout=30_000)
+        assert "Cango" in page.inner_text(chart)
+    page.screenshot(path=str(tmp_path / "ledger.png"), full_page=True)
+    shutil.copy(tmp_path / "ledger.png", "/tmp/newsdesk-ledger.png")
+
+    page.click("#nd-ledger-measure input")  # its holdings alone: a long table renders only the rows in view
+    page.get_by_role("option", name="BTC held", exact=True).click()
+    note = f"{len(held)} facts"
+    page.wait_for_function(f"document.querySelector('#nd-ledger-note').innerText.startsWith('{note}')")
+    table = page.inner_text("#nd-ledger-table")
+    for fact in held:  # every dated holding is a row of the table: its as-of date and its figure
+        assert fact.as_of in table and fact.figure in table
+    rows = [row for row in page.locator("#nd-ledger-table [role=row]").all_inner_texts() if "BTC held" in row]
+    assert len(rows) == len(held) and all("Cango" in row for row in rows)
+    assert not outside_hosts(page), f"requests left loopback: {outside_hosts(page)}"
+
+
 # the sources panel's HTML, rendered from Answer records --------------------------------------------------
 def make_answer(**flags):
     from app.answer.base import Answer, Citation, Flags

@@ -1,0 +1,134 @@
+"""The ledger as users read it (app/ledger.py): filters that name a bad field, chart points that count one
+figure once, `GET /api/facts` (JSON and CSV, behind the token) and `newsdesk facts` over the corpus index."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from app.errors import QuestionError
+from app.ledger import FactFilter, FactsTable
+from ingest.facts import Fact, Measure
+from ingest.ledger import disagreements
+from tests.helpers import TOKEN
+
+
+def fact(value: float, outlet: str, article: str, measure=Measure.BTC_SOLD, as_of="2026-02-28", period="2026-02"):
+    figure = f"{value:,g} BTC"
+    return Fact(
+        company="Cango",
+        measure=measure,
+        value=value,
+        unit="btc",
+        figure=figure,
+        as_of=as_of,
+        period=period,
+        counterparty="",
+        article_id=article,
+        title=f"{outlet} story",
+        outlet=outlet,
+        published="2026-03-01",
+        url=f"https://{article}.example/",
+        sentence=f"Cango sold {figure} in February.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ({"measure": "btc_lost"}, "measure: unknown measure 'btc_lost'"),
+        ({"since": "2026-02-30"}, "since: '2026-02-30' is not a date"),
+        ({"until": "March"}, "until: 'March' is not a date"),
+        ({"since": "2026-03-01", "until": "2026-02-01"}, "since: 2026-03-01 is after until"),
+    ],
+)
+def test_a_bad_filter_names_its_field(fields, named):
+    with pytest.raises(QuestionError, match=named):
+        FactFilter.parse(**fields)
+
+
+def test_a_good_filter_is_normalised():
+    wanted = FactFilter.parse(" Cango ", "BTC_Held", "2026-01-01", "")
+    assert wanted == FactFilter("Cango", Measure.BTC_HELD, "2026-01-01", None)
+
+
+def test_one_sale_reported_by_three_articles_is_one_bar():
+    rows = [fact(4451, outlet, outlet.lower()) for outlet in ("Decrypt", "TheMinerMag", "Third News")]
+    points = FactsTable(rows, disagreements(rows)).flow_series(Measure.BTC_SOLD)
+    assert len(points) == 1 and points[0]["value"] == 4451
+    assert all(name in points[0]["outlets"] for name in ("Decrypt", "TheMinerMag", "Third News"))
+    assert points[0]["reports differ"] == ""
+
+
+def test_reports_that_differ_are_marked_and_the_majority_is_charted():
+    rows = [fact(7474.6, "Stockwatch", "a"), fact(7474.6, "AInvest", "b"), fact(7474, "The Block", "c")]
+    table = FactsTable(rows, disagreements(rows))
+    assert table.disputed == {f.id for f in rows}
+    (point,) = table.flow_series(Measure.BTC_SOLD)
+    assert point["value"] == 7474.6 and "7,474 BTC" in point["reports differ"]
+    exported = list(csv.DictReader(io.StringIO(table.to_csv())))
+    assert [row["disputed"] for row in exported] == ["True"] * 3
+    assert exported[0]["sentence"] == rows[0].sentence
+
+
+def test_holdings_and_flows_are_charted_apart():
+    rows = [fact(1025.69, "AMBCrypto", "a", Measure.BTC_HELD, "2026-04-10", ""), fact(2000, "AMBCrypto", "a")]
+    table = FactsTable(rows)
+    assert [p["value"] for p in table.holdings_series()] == [1025.69]
+    assert [p["value"] for p in table.flow_series(Measure.BTC_SOLD)] == [2000]
+    assert table.flow_series(Measure.BTC_MINED) == []
+
+
+# over the corpus index -----------------------------------------------------------------------------------
+def test_api_facts_are_the_ledgers_rows_filtered_and_cited(http, assistant):
+    body = http.get("/api/facts", params={"company": "cango", "measure": "btc_held"}).json()
+    expected = assistant.ledger.rows(company="Cango", measure=Measure.BTC_HELD)
+    assert body["count"] == len(expected) >= 2
+    assert [row["id"] for row in body["facts"]] == [f.id for f in expected]
+    assert [row["as_of"] for row in body["facts"]] == sorted(row["as_of"] for row in body["facts"])
+    for row in body["facts"]:
+        assert row["company"].lower().startswith("cango") and row["measure"] == "btc_held"
+        assert row["figure"] in row["sentence"]  # cited exactly: the figure as its sentence writes it
+        assert row["outlet"] and row["published"] and row["url"].startswith("http")
+    everything = http.get("/api/facts").json()
+    assert everything["count"] > body["count"]
+    assert len({row["company"] for row in everything["facts"]}) > 5
+
+
+def test_api_facts_dates_and_csv(http):
+    since = http.get("/api/facts", params={"since": "2026-03-01", "until": "2026-03-31"}).json()["facts"]
+    assert since and all("2026-03-01" <= row["as_of"] <= "2026-03-31" for row in since)
+    response = http.get("/api/facts", params={"company": "MARA", "format": "csv"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows and all("MARA" in row["company"] for row in rows)
+
+
+def test_api_facts_bad_measure_is_a_400_naming_the_field(http):
+    response = http.get("/api/facts", params={"measure": "btc_lost"})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("measure: unknown measure 'btc_lost'")
+
+
+def test_api_facts_need_the_token(token_server_url):
+    import httpx
+
+    assert httpx.get(f"{token_server_url}/api/facts").status_code == 401
+    response = httpx.get(f"{token_server_url}/api/facts", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 200 and response.json()["count"] > 0
+
+
+def test_cli_facts_json_and_bad_measure(corpus_index, corpus_settings):
+    command = [sys.executable, "-m", "app.cli", "facts", "--home", str(corpus_settings.home), "--company", "Cango"]
+    done = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["facts"]
+    assert rows and all(row["company"].startswith("Cango") for row in rows)
+    bad = subprocess.run([*command, "--measure", "lost"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1 and "measure: unknown measure 'lost'" in bad.stderr
+    assert "Traceback" not in bad.stderr
