@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 5  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 6  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -304,8 +304,9 @@ SALE_GAP = re.compile(
     re.I,
 )
 EQUITY_WORDS = _words(
-    "shares|warrants|offering|placement|notes|convertible|loan|credit facility|facility|financing|debt|bond|bonds|"
-    "equity investment|equity investments|equity commitments|investment|borrow*|raise|raised|raising|fundraising"
+    "shares|warrants|offering|placement|notes|convertible|loan|credit facility|facility|financing|bond|bonds|"
+    "equity investment|equity investments|equity commitments|investment commitment|investment commitments|borrow*|"
+    "raise|raised|raising|fundraising"
 )
 PROCEEDS_WORDS = _words("proceeds")
 REVENUE_DEAL_WORDS = _words(
@@ -314,7 +315,8 @@ REVENUE_DEAL_WORDS = _words(
 )
 DEAL_WORDS = _words(
     "lease|leases|leased|leasing|contract|contracts|contracted|deal|deals|agreement|agreements|colocation|hosting|"
-    "partnership|acquisition|acquire*|buy|buys|purchase*|stake|pays|paid|valued|worth|letter of intent"
+    "partnership|acquisition|acquire*|buy|buys|purchase*|stake|pays|paid|valued|worth|letter of intent|arrangement|"
+    "arrangements"
 )
 TERM_WORDS = _words("term|terms")
 BITCOIN_WORDS = _words("bitcoin|btc|bitcoins")
@@ -348,13 +350,15 @@ RATE_WINDOW = 40
 USD_FLOOR = 1e6  # a smaller dollar amount in this news is a price (of a share, a coin, a megawatt), not a ledger figure
 NOT_LEDGER_MONEY = _words(
     "liquidity|cash|assets|net loss|loss|revenue|revenues|profit|income|ebitda|market value|market cap*|capex|"
-    "capital expenditure|cost|costs|price|at-the-market"
+    "capital expenditure|cost|costs|price|at-the-market|total debt|debt of|outstanding|spend|spent|spending|invest|"
+    "invested|investing"
 )
 MONEY_WINDOW = 40
 WIDE_WINDOW = 80  # characters before a dollar amount that say what kind of money it is
 NETWORK_WINDOW = 50
 THRESHOLD_AFTER = re.compile(r"^\s*(?:mark|threshold|milestone|level|barrier)\b", re.I)
 BACKSTOP_WORDS = _words("backstop*|guarantee*")
+REPAY_BEFORE = re.compile(r"\b(?:repay\w*|repaid|redeem\w*|beginning with)\s+$", re.I)
 PART_WORDS = _words("instalment|instalments|installment|installments|upfront payment|down payment|deposit")
 PURPOSE_WORDS = _words("to fund|to buy|to finance|to repay|to pay for|purchase|acquisition")
 
@@ -467,7 +471,19 @@ def _usd_measure(r: Reading) -> Measure | None:
 
 
 def _term_measure(r: Reading) -> Measure | None:
-    return Measure.LEASE_TERM_YEARS if DEAL_WORDS.search(r.clause) or TERM_WORDS.search(r.clause) else None
+    """A term is a lease's or contract's when a deal word stands beside it ("a 15-year lease", "leases of roughly
+    15 years", "over an estimated 15-year term"); "five-year notes" or "a five-year warrant" is no lease."""
+    around = r.masked[max(r.clause_start, r.value.start - TERM_WINDOW) : r.value.end + TERM_WINDOW]
+    after = r.masked[r.value.end : r.value.end + TERM_WINDOW]
+    if INSTRUMENT_AFTER.match(after):
+        return None
+    return Measure.LEASE_TERM_YEARS if DEAL_WORDS.search(around) or TERM_WORDS.search(around) else None
+
+
+TERM_WINDOW = 40
+INSTRUMENT_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:warrants?|notes?|bonds?|loans?|credit|high|low|plan|strategy|period)\b", re.I
+)
 
 
 # unit -> the rule giving the measure of a figure in that unit (None: not a ledger fact)
@@ -512,6 +528,7 @@ SKIP_CHECKS = (
     ("a network or sector figure", lambda r, m: bool(NETWORK_WORDS.search(r.before[-NETWORK_WINDOW:]))),
     ("a backstop of someone else's obligations", _backstop),
     ("one instalment of a price", _part_payment),
+    ("a repayment ('repaying $1 billion of bonds')", lambda r, m: m in DEALS and bool(REPAY_BEFORE.search(r.before))),
 )
 
 
@@ -614,6 +631,8 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
         ordered = [t for t in ordered if not SINCE_BEFORE.search(r.masked[max(0, t.start - 8) : t.start])]
         if SINCE_BEFORE.search(r.before):
             return published, ""
+        if not ordered and context.period is not None:  # a production update's hashrate: at the month's end
+            return context.period.as_of, ""
     if measure in HOLDINGS:  # a date, or a month it stood at; "for 2025" is a year's results, not a date
         ordered = [t for t in ordered if t.is_point or len(t.period) == 7]
     return (ordered[0].as_of, "") if ordered else (published, "")
