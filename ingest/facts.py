@@ -16,12 +16,12 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from enum import StrEnum
 
-from ingest.article import Article
+from ingest.article import Article, find_date_in_text
 from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 6  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 7  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -304,7 +304,7 @@ SALE_GAP = re.compile(
     re.I,
 )
 EQUITY_WORDS = _words(
-    "shares|warrants|offering|placement|notes|convertible|loan|credit facility|facility|financing|bond|bonds|"
+    "shares|warrants|offering|placement|notes|convertible|loan|credit facility|loan facility|financing|bond|bonds|"
     "equity investment|equity investments|equity commitments|investment commitment|investment commitments|borrow*|"
     "raise|raised|raising|fundraising"
 )
@@ -699,9 +699,32 @@ def _figures(sentence: str) -> list[Value]:
     return sorted(found, key=lambda v: v.start)
 
 
+def _keep(facts: dict[str, Fact], seen: dict[tuple, tuple[str, bool]], fact: Fact, dated: bool) -> None:
+    """A figure repeated in one article with one meaning is one fact: the same value under a second measure on the
+    same date, or a holding, flow or hashrate restated later ("the 4,451 BTC sale"), where the mention whose
+    sentence names a date wins. Two deals may share a size (two 150 MW buildings) but not a date."""
+    keys = [("any", company_key(fact.company), fact.value, fact.as_of)]
+    if fact.measure not in DEALS:
+        keys.append((str(fact.measure), company_key(fact.company), fact.value))
+    for key in keys:
+        if key in seen:
+            earlier, earlier_dated = seen[key]
+            if earlier_dated or not dated or earlier not in facts:
+                return
+            del facts[earlier]
+    facts[fact.id] = fact
+    for key in keys:
+        seen[key] = (fact.id, dated)
+
+
 def extract_facts(article: Article) -> list[Fact]:
-    """Every ledger fact the article reports, in order; a figure repeated with the same meaning is one fact."""
-    published = article.published.date() if article.published else date.today()
+    """Every ledger fact the article reports, in order; a figure repeated with the same meaning is one fact. An
+    article with no publication date is read against the first date its text names (none: no facts, since no
+    figure in it could be dated)."""
+    moment = article.published or find_date_in_text(article.text)
+    if moment is None:
+        return []
+    published = moment.date()
     companies = companies_of(article)
     subject = _subject(article, companies)
     if subject is None:
@@ -709,7 +732,7 @@ def extract_facts(article: Article) -> list[Fact]:
     paragraphs = [p for p in article.text.split("\n") if p.strip()]
     announced = _announced(paragraphs, published)
     facts: dict[str, Fact] = {}
-    seen: set[tuple[str, float, str]] = set()
+    seen: dict[tuple, tuple[str, bool]] = {}
     for paragraph in paragraphs:
         context = Context(None, announced, published)
         for sentence in split_sentences(paragraph):
@@ -747,10 +770,7 @@ def extract_facts(article: Article) -> list[Fact]:
                     sentence=sentence,
                     ticker=company.ticker,
                 )
-                same = (company_key(fact.company), fact.value, fact.as_of)  # one figure, one meaning
-                if fact.id not in facts and same not in seen:
-                    facts[fact.id] = fact
-                    seen.add(same)
+                _keep(facts, seen, fact, dated=bool(times))
             periods = [t for t in times if t.period]
             context = replace(
                 context,

@@ -123,3 +123,70 @@ def test_company_names_match_loosely():
     assert same_company("MARA Holdings", "MARA Holdings, Inc.")
     assert same_company("CleanSpark", "CLSK")
     assert not same_company("Bit Digital", "BTC Digital")
+
+
+def test_an_article_without_a_date_is_read_against_the_first_date_in_its_text():
+    undated = article("On February 9, 2026, Cango said it sold 4,451 BTC in January.")
+    undated.published = None
+    assert [(f.as_of, f.published) for f in extract_facts(undated)] == [("2026-01-31", "")]
+    undated.text = "Cango sold 4,451 BTC in January."
+    assert extract_facts(undated) == []
+
+
+@pytest.mark.parametrize(
+    "sentence, published, expected",
+    [
+        ("830 BTC mined in the quarter to December 31, 2023.", "2025-11-14", [("2023-12-31", "2023-Q4")]),
+        ("Cango sold 4,451 BTC this weekend.", "2026-02-09", [("2026-02-08", "")]),  # a Monday
+        (
+            "Holdings fell to 18,005 BTC at the end of December, from 19,368 BTC a month earlier.",
+            "2026-01-08",
+            [("2025-12-31", ""), ("2025-11-30", "")],
+        ),
+    ],
+)
+def test_periods_named_by_their_end_and_relative_dates(sentence, published, expected):
+    found = times_in(sentence, date.fromisoformat(published))
+    assert [(t.as_of.isoformat(), t.period) for t in found] == expected
+
+
+def test_dollars_after_bitcoin_are_a_sales_proceeds_or_a_holdings_worth():
+    assert rows("Cango sold 550 BTC, or about $39 million worth, in January.", published="2026-02-09") == [
+        ("Cango", "btc_sold", 550.0, "2026-01-31", "2026-01"),
+        ("Cango", "usd_proceeds", 39e6, "2026-01-31", "2026-01"),
+    ]
+    assert rows("As of December 31, 2025, Cango held 7,528.3 BTC, worth about $660 million.") == [
+        ("Cango", "btc_held", 7528.3, "2025-12-31", "")
+    ]
+    assert rows("Cango sold 1,080 BTC in January to fund a $96 million land purchase.", published="2026-05-03") == [
+        ("Cango", "btc_sold", 1080.0, "2026-01-31", "2026-01"),
+        ("Cango", "contract_value", 96e6, "2026-01-31", ""),  # a deal dated by the month its clause names
+    ]
+
+
+def test_money_raised_and_what_is_not_a_ledger_figure():
+    assert rows("Cango closed a $10.5 million equity investment.", published="2026-02-12") == [
+        ("Cango", "usd_raised", 10.5e6, "2026-02-12", "")
+    ]
+    assert rows("Cango reported revenue of $185.2 million and liquidity of $698 million.") == []
+    assert rows("Its shares closed at $3.48 and it issued stock at $1.50 each.") == []
+
+
+def test_a_term_is_a_leases_not_an_instruments():
+    assert rows("Nvidia received a five-year warrant to buy IREN shares.", companies=("IREN",), tickers=()) == []
+    assert rows("IREN signed a five-year AI cloud contract.", companies=("IREN",), tickers=())[0][1:3] == (
+        "lease_term_years",
+        5.0,
+    )
+
+
+def test_a_deal_takes_the_day_the_article_says_it_was_announced():
+    text = (
+        "IREN and Nvidia announced on May 7, 2026 a package of agreements.\n"
+        "First, IREN signed a five-year AI cloud contract with Nvidia worth approximately $3.4 billion."
+    )
+    facts = extract_facts(article(text, published="2026-05-08", companies=("IREN",), tickers=("IREN",)))
+    assert [(str(f.measure), f.value, f.as_of, f.counterparty) for f in facts] == [
+        ("lease_term_years", 5.0, "2026-05-07", "Nvidia"),
+        ("contract_value", 3.4e9, "2026-05-07", "Nvidia"),
+    ]
