@@ -185,12 +185,11 @@ def _print_comparison(comparison: dict) -> None:
 
 def _multihop(settings, data, home, out, limit, articles, search: dict, chunk_tokens, chunk_overlap, as_json):
     from app.retrieval.fuse import NORMALIZERS
-    from app.retrieval.search import SearchConfig
     from evals.multihop import METRICS, MultihopOptions, run_multihop, table_rows
 
     if search["fusion"] and search["fusion"] not in NORMALIZERS:
         fail(f"--fusion {search['fusion']!r} is not one of {', '.join(NORMALIZERS)}")
-    config = SearchConfig(**{key: value for key, value in search.items() if value is not None})
+    config = settings.search.model_copy(update={key: value for key, value in search.items() if value is not None})
     options = MultihopOptions(data, home, limit, articles, chunk_tokens, chunk_overlap, config)
     with progress_bar(disable=as_json) as bar:
         tasks: dict[str, object] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -45,7 +46,28 @@ def snowball_tokenize(text: str) -> list[str]:
     return [_snowball(w) for w in TOKEN.findall(text.lower()) if w not in SNOWBALL_STOPWORDS]
 
 
-ANALYZERS: dict[str, Callable[[str], list[str]]] = {"newsdesk": tokenize, "snowball": snowball_tokenize}
+WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s' default token pattern
+
+
+def word_tokenize(text: str) -> list[str]:
+    """bm25s' own default: lower-cased words of two or more characters, nothing dropped or stemmed."""
+    return WORD.findall(text.lower())
+
+
+def stemmed_word_tokenize(text: str) -> list[str]:
+    """bm25s' default words, stemmed by Snowball English, nothing dropped."""
+    return _ENGLISH.stemWords(WORD.findall(text.lower()))
+
+
+ANALYZERS: dict[str, Callable[[str], list[str]]] = {
+    "newsdesk": tokenize,
+    "snowball": snowball_tokenize,
+    "words": word_tokenize,
+    "stemmed-words": stemmed_word_tokenize,
+}
+
+
+ORIGINAL_INDEX = ("newsdesk", "lucene", 1.5, 0.75, 1)
 
 
 @dataclass(frozen=True)
@@ -58,12 +80,15 @@ class LexicalConfig:
     k1: float = 1.5
     b: float = 0.75
     header_weight: int = 1
+    unique_query_words: bool = False  # a word the question repeats counts once
 
     @property
     def version(self) -> str:
-        if self == ORIGINAL_CONFIG:  # indexes built before LexicalConfig existed stay current
+        """What the stored index depends on (query-time knobs left out)."""
+        built = (self.analyzer, self.method, self.k1, self.b, self.header_weight)
+        if built == ORIGINAL_INDEX:  # indexes built before LexicalConfig existed stay current
             return TOKENIZER_VERSION
-        return f"{TOKENIZER_VERSION}|{self.analyzer}|{self.method}|{self.k1}|{self.b}|{self.header_weight}"
+        return "|".join([TOKENIZER_VERSION, *map(str, built)])
 
     def tokens(self, chunk: StoredChunk) -> list[str]:
         analyze = ANALYZERS[self.analyzer]
@@ -74,7 +99,6 @@ class LexicalConfig:
         return words or ["<empty>"]
 
 
-ORIGINAL_CONFIG = LexicalConfig("newsdesk", "lucene", 1.5, 0.75, 1)
 DEFAULT_CONFIG = LexicalConfig()
 
 
@@ -157,7 +181,10 @@ class LexicalIndex:
         if self.retriever is None:
             return np.zeros(len(self.chunks), dtype=np.float32)
         vocab = self.retriever.vocab_dict
-        tokens = [t for t in ANALYZERS[self.config.analyzer](query) if t in vocab]
+        words = ANALYZERS[self.config.analyzer](query)
+        if self.config.unique_query_words:
+            words = list(dict.fromkeys(words))
+        tokens = [t for t in words if t in vocab]
         if not tokens:
             return np.zeros(len(self.chunks), dtype=np.float32)
         return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)

@@ -7,8 +7,20 @@ import pytest
 from typer.testing import CliRunner
 
 from app.errors import ConfigError
+from app.retrieval.search import SearchIndex
 from app.settings import Settings
-from evals.multihop import METRICS, SYSTEMS, MultihopOptions, find_data, load_corpus, load_queries, run_multihop
+from evals.multihop import (
+    METRICS,
+    SYSTEMS,
+    MultihopOptions,
+    Peers,
+    benchmark_settings,
+    find_data,
+    load_corpus,
+    load_queries,
+    run_multihop,
+    score_ranking,
+)
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "multihop-rag"
 pytestmark = [
@@ -24,8 +36,9 @@ def slice_home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def slice_run(slice_home, embedder, tmp_path_factory):
-    """The first 20 articles ingested under a temporary home, their queries ranked by all three systems."""
+    """The first 20 articles ingested under a temporary home, their queries ranked by all four systems."""
     options = MultihopOptions(data=DATA, home=slice_home, articles=20)
+    assert options.chunk_tokens == 256 and options.windows  # the paper's protocol by default
     out = tmp_path_factory.mktemp("multihop-run")
     return run_multihop(options, Settings(home=slice_home), embedder=embedder, out_dir=out)
 
@@ -39,24 +52,47 @@ def test_queries_follow_the_benchmark_rules():
     assert sliced and all(max(q.gold_docs) < 20 for q in sliced)
 
 
-def test_a_slice_is_ingested_and_the_three_systems_scored(slice_run):
+def test_a_slice_is_ingested_and_the_four_systems_scored_on_the_same_passages(slice_run, embedder):
     result = slice_run
     summary = result.summary
     assert summary["articles"] == 20 and summary["queries"] == len(load_queries(DATA, load_corpus(DATA, 20)))
     assert summary["chunks"] > 20 and summary["chunks_embedded"] == summary["chunks"]
+    assert summary["chunk_tokens"] == 256 and summary["embed_windows"] and summary["windows"] > summary["chunks"]
     for system in SYSTEMS:
         for subset in ("all", "complete"):
             block = summary["systems"][system][subset]
             assert all(0.0 <= block[name] <= 1.0 for name in METRICS)
             assert block["hits@4"] <= block["hits@10"] and block["map@10"] <= block["mrr@10"] + 1e-9
         assert summary["systems"][system]["all"]["hits@10"] > 0.5  # the right articles are in a 20-article index
-    row = result.rows[0]
-    assert set(row["ranked"]) == set(SYSTEMS) and all(len(ids) == 10 for ids in row["ranked"].values())
-    for row in result.rows:  # newsdesk leaves room for other sources: at most 3 passages of one article
+        assert summary["systems"][system]["all"]["article_recall@10"] > 0.5
+        latency = summary["systems"][system]["latency_ms"]
+        assert 0 < latency["p50"] <= latency["p95"]
+    bench = benchmark_settings(Settings(), MultihopOptions(data=DATA, home=Path(summary["home"]), articles=20))
+    passages = {c.id: c for c in SearchIndex(bench, embedder).lexical.chunks}
+    for row in result.rows:
+        assert set(row["ranked"]) == set(SYSTEMS) and all(len(ids) <= 10 for ids in row["ranked"].values())
+        assert all(i in passages for ids in row["ranked"].values() for i in ids)  # one set of passages for all
         articles = [chunk_id.rsplit("::", 1)[0] for chunk_id in row["ranked"]["newsdesk"]]
-        assert max(articles.count(a) for a in articles) <= 3
-    assert (result.out_dir / "report.md").read_text().count("newsdesk / best peer") == 2
+        assert max(articles.count(a) for a in articles) <= 3  # room for other sources
+    assert all(c.metadata["tokens"] <= 256 for c in passages.values())
+    assert max(c.metadata["tokens"] for c in passages.values()) > 200  # not cut to fit MiniLM's 256 word pieces
+    assert (result.out_dir / "report.md").read_text().count("newsdesk − best peer") == 2
     assert len((result.out_dir / "results.jsonl").read_text().splitlines()) == summary["queries"]
+
+
+def test_a_fact_hits_only_where_the_passage_holds_all_of_it():
+    facts = ["Sam Bankman-Fried was   found guilty", "an unrelated fact"]
+    scores = score_ranking(
+        ["intro", "… Sam Bankman-Fried was found\nguilty of fraud …"], facts, ["a1", "a2"], {"a2", "a3"}
+    )
+    assert scores["hits@4"] == 1.0 and scores["mrr@10"] == 0.5
+    assert scores["map@10"] == pytest.approx(0.25)  # (1/2 + 0) / 2 facts
+    assert scores["article_recall@10"] == 0.5  # a2 of {a2, a3}
+    assert score_ranking(["Sam Bankman-Fried was found"], facts, ["a2"], {"a2"})["hits@10"] == 0.0
+
+
+def test_rrf_rewards_agreement():
+    assert Peers.rrf(["a", "b", "c"], ["c", "d"])[0] == "c"
 
 
 def test_the_cli_reuses_the_cached_index(slice_run, slice_home, tmp_path):
