@@ -25,7 +25,7 @@ END_OF = r"(?P<end>(?:at\s+|by\s+)?(?:the\s+)?(?:end|close)\s+of\s+(?:the\s+)?|y
 
 # most specific first: a span taken by one pattern is not read again by a later one
 DAY = re.compile(
-    r"(?P<ended>\b(?P<span>quarter|month|year)\s+(?:to|ended|ending)\s+)?"
+    r"(?P<ended>\b(?P<span>quarter|three months|month|year|twelve months)\s+(?:to|ended|ending)\s+)?"
     rf"(?:\b(?P<month>{MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>{YEAR}))?\b"
     rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{MONTH})\.?(?:\s+(?P<year2>{YEAR}))?\b"
     rf"|\b(?P<iso>{YEAR}-\d\d-\d\d)\b)",
@@ -40,7 +40,8 @@ QUARTER = re.compile(
 )
 MONTH_YEAR = re.compile(rf"{END_OF}\b(?P<month>{MONTH})\.?(?:\s+(?:of\s+)?(?P<year>{YEAR}))?\b", re.I)
 YEAR_ONLY = re.compile(
-    rf"{END_OF}\b(?:(?:calendar|full[- ]year|fiscal(?:\s+year)?)\s+)?(?P<year>{YEAR})\b(?![-/]\d)(?!\s+(?:Q[1-4]))",
+    rf"{END_OF}\b(?:(?:calendar|full[- ]year|(?P<fiscal>fiscal(?:\s+year)?))\s+)?(?P<year>{YEAR})\b(?![-/]\d)"
+    r"(?!\s+(?:Q[1-4]))",
     re.I,
 )
 RELATIVE = re.compile(
@@ -74,14 +75,23 @@ def quarter_end(year: int, quarter: int) -> date:
     return month_end(year, quarter * 3)
 
 
+def fiscal_quarter_end(fiscal_year: int, quarter: int, fiscal_year_end: int) -> date:
+    """The last day of fiscal quarter `quarter` of a fiscal year that ends in month `fiscal_year_end`."""
+    month, year = fiscal_year_end - 3 * (4 - quarter), fiscal_year
+    while month <= 0:
+        month, year = month + 12, year - 1
+    return month_end(year, month)
+
+
 def _latest_year(month: int, anchor: date) -> int:
     """The year of the latest `month` that began on or before `anchor` ("January" in a February article)."""
     return anchor.year if month <= anchor.month else anchor.year - 1
 
 
-def times_in(sentence: str, published: date) -> list[TimeRef]:
+def times_in(sentence: str, published: date, fiscal_year_end: int = 12) -> list[TimeRef]:
     """Every date or period in the sentence, in order of position; a missing year is the latest one not after
-    the publication date."""
+    the publication date. A fiscal quarter or year ("fiscal Q1 2026") ends by the company's fiscal year, which ends
+    in month `fiscal_year_end` (CleanSpark's in September: its fiscal Q1 2026 is the quarter to December 31, 2025)."""
     taken: list[tuple[int, int]] = []
     found: list[TimeRef] = []
 
@@ -115,7 +125,11 @@ def times_in(sentence: str, published: date) -> list[TimeRef]:
         quarter = int(match.group("q") or match.group("q2") or ORDINAL_QUARTER[(match.group("qword") or "").lower()])
         year_text = match.group("year") or match.group("year2")
         year = int(year_text) if year_text else _latest_year(quarter * 3 - 2, published)
-        end = quarter_end(year, quarter)
+        if match.group("fiscal") and fiscal_year_end != 12 and year_text:
+            end = fiscal_quarter_end(year, quarter, fiscal_year_end)
+            year, quarter = end.year, (end.month - 1) // 3 + 1
+        else:
+            end = quarter_end(year, quarter)
         add(match, end, "" if match.group("end") else f"{year}-Q{quarter}")
     for match in MONTH_YEAR.finditer(sentence):
         if not free(match):
@@ -132,7 +146,8 @@ def times_in(sentence: str, published: date) -> list[TimeRef]:
         if not free(match):
             continue
         year = int(match.group("year"))
-        add(match, date(year, 12, 31), "" if match.group("end") else str(year))
+        last_month = fiscal_year_end if match.group("fiscal") else 12
+        add(match, month_end(year, last_month), "" if match.group("end") else str(year))
     for match in RELATIVE.finditer(sentence):
         if not free(match):
             continue
@@ -160,7 +175,7 @@ def _period_ending(span: str | None, day: date) -> str:
     if not span:
         return ""
     span = span.lower()
-    if span == "quarter":
+    if span in ("quarter", "three months"):
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
     return f"{day.year}-{day.month:02d}" if span == "month" else str(day.year)
 

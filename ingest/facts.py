@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 7  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 8  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -699,6 +699,29 @@ def _figures(sentence: str) -> list[Value]:
     return sorted(found, key=lambda v: v.start)
 
 
+FISCAL_YEAR_ENDS = re.compile(
+    rf"\bfiscal year\s+(?:ends|ended|ending|closes)\s+(?:on\s+)?(?P<month>{'|'.join(MONTHS)})\b", re.I
+)
+FISCAL_QUARTER_ENDED = re.compile(
+    rf"\bfiscal\s+(?P<q>first|second|third|fourth)\s+quarter[^.;]{{0,30}}?,?\s+the\s+(?:three months|quarter)\s+ended\s+"
+    rf"(?P<month>{'|'.join(MONTHS)})\b",
+    re.I,
+)
+
+
+def fiscal_year_end(text: str) -> int:
+    """The month the article's company closes its fiscal year, when the text says so ("CleanSpark's fiscal year
+    ends on September 30", "its fiscal first quarter of 2026, the three months ended December 31"); else 12."""
+    stated = FISCAL_YEAR_ENDS.search(text)
+    if stated:
+        return MONTHS[stated.group("month").lower()]
+    paired = FISCAL_QUARTER_ENDED.search(text)
+    if paired:
+        quarter = ["first", "second", "third", "fourth"].index(paired.group("q").lower()) + 1
+        return (MONTHS[paired.group("month").lower()] + 3 * (4 - quarter) - 1) % 12 + 1
+    return 12
+
+
 def _keep(facts: dict[str, Fact], seen: dict[tuple, tuple[str, bool]], fact: Fact, dated: bool) -> None:
     """A figure repeated in one article with one meaning is one fact: the same value under a second measure on the
     same date, or a holding, flow or hashrate restated later ("the 4,451 BTC sale"), where the mention whose
@@ -730,13 +753,14 @@ def extract_facts(article: Article) -> list[Fact]:
     if subject is None:
         return []
     paragraphs = [p for p in article.text.split("\n") if p.strip()]
+    fiscal_end = fiscal_year_end(article.text)
     announced = _announced(paragraphs, published)
     facts: dict[str, Fact] = {}
     seen: dict[tuple, tuple[str, bool]] = {}
     for paragraph in paragraphs:
         context = Context(None, announced, published)
         for sentence in split_sentences(paragraph):
-            times = times_in(sentence, published)
+            times = times_in(sentence, published, fiscal_end)
             values = _figures(sentence)
             mentions = _mentions(sentence, companies)
             masked = _masked(sentence, mentions)

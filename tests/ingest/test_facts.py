@@ -190,3 +190,16 @@ def test_a_deal_takes_the_day_the_article_says_it_was_announced():
         ("lease_term_years", 5.0, "2026-05-07", "Nvidia"),
         ("contract_value", 3.4e9, "2026-05-07", "Nvidia"),
     ]
+
+
+def test_a_fiscal_quarter_ends_by_the_companys_fiscal_year():
+    text = (
+        "CleanSpark mined 2,000 BTC in its fiscal first quarter of 2026, the three months ended December 31, 2025.\n"
+        "It sold 100 BTC in fiscal Q1 2026."
+    )
+    found = rows(text, published="2026-02-05", companies=("CleanSpark",), tickers=("CLSK",))
+    assert found == [
+        ("CleanSpark", "btc_mined", 2000.0, "2025-12-31", "2025-Q4"),
+        ("CleanSpark", "btc_sold", 100.0, "2025-12-31", "2025-Q4"),
+    ]
+    assert rows("Cango sold 100 BTC in fiscal Q1 2026.", published="2026-05-05")[0][3] == "2026-03-31"
