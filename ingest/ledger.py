@@ -17,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ingest.facts import Fact, Measure, company_key, day_number, same_company
+from ingest.facts import FLOWS, HOLDINGS, Fact, Measure, company_key, day_number, same_company
 from ingest.store import ChunkStore
 
 VECTOR = [1.0]  # every row's embedding: the ledger is filtered, never searched by similarity
 VERSION_KEY = "extractor_version"
 PAGE = 1000
+ONE_VALUE = HOLDINGS | FLOWS  # measures with one true value per company and date or period
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,8 @@ class Disagreement:
 
 
 def disagreements(rows: Iterable[Fact]) -> list[Disagreement]:
-    """Groups of rows with one company (loosely), measure and period/as-of date in which two articles give values
-    that share none; each group keeps all its rows, ordered by publication date."""
+    """Groups of rows with one company (loosely), measure and period/as-of date whose articles report different
+    values (see _reports_differ); each group keeps all its rows, ordered by publication date."""
     groups: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
     for fact in rows:
         groups[(company_key(fact.company), str(fact.measure), fact.key)].append(fact)
@@ -80,11 +81,17 @@ def disagreements(rows: Iterable[Fact]) -> list[Disagreement]:
 
 
 def _reports_differ(facts: list[Fact]) -> bool:
-    """Two articles whose values share none: 7,474.6 vs 7,474 BTC. An article that also gives a second figure
-    of the same kind (a prepayment beside a contract's total) does not disagree with one that gives the total."""
+    """Two articles report different values. A holding or a flow has one true value per date or period, so any
+    two values from two articles differ (an article that gives both 7,474 and 7,474.6 BTC disagrees with itself and
+    with the report it quotes); a deal-like figure may come several to a date (a contract's total and its
+    prepayment), so two articles differ only when their values share none."""
     values: dict[str, set[float]] = defaultdict(set)
     for fact in facts:
         values[fact.article_id].add(round(fact.value, 9))
+    if len(values) < 2:
+        return False
+    if facts[0].measure in ONE_VALUE:
+        return len(set().union(*values.values())) > 1
     sets = list(values.values())
     return any(not (a & b) for i, a in enumerate(sets) for b in sets[i + 1 :])
 

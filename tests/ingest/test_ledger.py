@@ -4,6 +4,7 @@ stores on one folder, disagreements; and the Ingestor keeping it current (slow: 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def test_two_articles_that_disagree_are_one_disagreement_naming_both_outlets(led
     assert disagreement_for(sold, rows) is None  # both give 1,818 BTC
 
 
-def test_the_same_value_or_a_second_figure_of_one_article_is_no_disagreement():
+def test_the_same_value_is_no_disagreement_and_different_values_are_one():
     a = extract_facts(article("Cango held 7,474.6 BTC at the end of January.", "a", "Decrypt"))
     b = extract_facts(article("Cango held 7,474.6 BTC at the end of January.", "b", "TheMinerMag"))
     c = extract_facts(article("Cango held 7,474 BTC at the end of January.", "c", "The Block"))
@@ -113,6 +114,23 @@ def test_the_same_value_or_a_second_figure_of_one_article_is_no_disagreement():
     (d,) = disagreements(a + b + c)
     assert d.key == "2026-01-31" and len(d.facts) == 3
     assert d.summary == ("Cango btc_held at 2026-01-31: 7,474.6 BTC (Decrypt, TheMinerMag) vs 7,474 BTC (The Block)")
+
+
+def test_one_article_quoting_both_holdings_disagrees_but_a_deals_second_figure_does_not():
+    both = "Cango held 7,474 BTC at the end of January. Its own update gave the end-of-January figure as 7,474.6 BTC."
+    quoted = extract_facts(article(both, "minermag", "TheMinerMag"))
+    seed = extract_facts(article("Cango held 7,474.6 BTC at the end of January.", "decrypt", "Decrypt"))
+    assert disagreements(quoted) == []  # one article alone is no disagreement between reports
+    (d,) = disagreements(quoted + seed)
+    assert {f.article_id for f in d.facts} == {"minermag", "decrypt"}
+
+    signed = "Cango signed a hosting contract worth $9.7 billion on February 2, 2026."
+    (total,) = extract_facts(article(signed, "benzinga", "Benzinga"))
+    prepayment = replace(total, value=674e6, figure="$674 million")  # a second figure of the same kind
+    (other,) = extract_facts(article(signed, "mh", "The Machine Herald"))
+    assert total.measure is Measure.CONTRACT_VALUE
+    assert disagreements([total, prepayment, other]) == []
+    assert disagreements([prepayment, other]) != []
 
 
 # the Ingestor keeps the ledger current (embeds: slow) ------------------------------------------------------
