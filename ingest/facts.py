@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 8  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 9  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -576,11 +576,15 @@ def _attribute(
         others = [c.name for _, _, c in mentions if c.name != company.name and c.counterparty_only]
         others += [c.name for _, _, c in mentions if c.name != company.name and c.listed and c.name not in others]
         return company, (others[0] if others else "")
+    for start, company in miners:  # "listed ... 736 BTC for MARA Holdings, 445 BTC for Riot Platforms"
+        if start > r.value.end and OWNER_BETWEEN.match(r.masked[r.value.end : start]):
+            return company, ""
     before = [c for start, c in miners if start < r.value.start]
     return (before[-1] if before else subject), ""
 
 
 POSSESSIVE_PENALTY = 200  # "to buy Bitfarms' 200-megawatt mine": the seller's site, the buyer's deal
+OWNER_BETWEEN = re.compile(r"^\s*(?:for|by|at|from)\s+$", re.I)
 AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 

@@ -203,3 +203,16 @@ def test_a_fiscal_quarter_ends_by_the_companys_fiscal_year():
         ("CleanSpark", "btc_sold", 100.0, "2025-12-31", "2025-Q4"),
     ]
     assert rows("Cango sold 100 BTC in fiscal Q1 2026.", published="2026-05-05")[0][3] == "2026-03-31"
+
+
+def test_a_figure_for_a_company_named_after_it_is_that_companys():
+    text = (
+        "A round-up of September production listed CleanSpark's 629 BTC mined alongside 736 BTC for MARA Holdings "
+        "and 445 BTC for Riot Platforms."
+    )
+    found = rows(text, published="2025-10-07", companies=("CleanSpark",), tickers=("CLSK",))
+    assert [(c, v) for c, _, v, _, _ in found] == [
+        ("CleanSpark", 629.0),
+        ("MARA Holdings", 736.0),
+        ("Riot Platforms", 445.0),
+    ]
