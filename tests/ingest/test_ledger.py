@@ -170,3 +170,16 @@ def test_the_ingestor_keeps_the_ledger_current(tmp_path, embedder, monkeypatch):
 
     report = ingestor.ingest([SUPEREX], rebuild=True)
     assert report.facts == ingestor.ledger.count() > 0
+
+
+def test_two_machines_on_one_chroma_server_see_one_ledger(chroma_server, tmp_path):
+    first = Ledger(ChunkStore(IndexSettings(home=tmp_path / "one", chroma_url=chroma_server, collection="ledger_a")))
+    second = Ledger(ChunkStore(IndexSettings(home=tmp_path / "two", chroma_url=chroma_server, collection="ledger_a")))
+    riot = load(SUPEREX)
+    first.replace(riot.id, extract_facts(riot))
+    first.mark_version(3)
+    assert [f.id for f in second.rows(company="RIOT")] == [f.id for f in first.rows()] != []
+    assert second.extractor_version == 3
+    assert [f.value for f in second.rows(measure="btc_sold", since="2025-12-01", until="2025-12-31")] == [1818.0]
+    second.remove(riot.id)
+    assert first.count() == 0
