@@ -149,6 +149,8 @@ def _eval_set(settings: Settings, set_name: str, k, answerer, out, compare, as_j
 def _ledger(set_path: Path | None, split: str | None, misses: bool, as_json: bool) -> None:
     from evals.ledger import DEFAULT_SET, evaluate
 
+    if misses and split != "tune":
+        fail("--misses lists labelled facts: use it with --split tune only, so the check half stays unread")
     result = evaluate(set_path or DEFAULT_SET, split)
     if as_json:
         print(json.dumps(result.to_dict(), indent=2))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from typer.testing import CliRunner
 
 from evals.evalset import EvalSetError
 from evals.ledger import GoldFact, evaluate, load_ledger_set, match_article, score
@@ -81,3 +82,20 @@ def test_a_labelled_set_is_scored_through_the_loader_and_the_extractor(tmp_path)
     assert tune.by_measure["btc_held"].recall == 0.0
     check = evaluate(tmp_path / "set.jsonl", "check", root=tmp_path)
     assert check.overall.gold == 0 and check.overall.predicted == 2 and check.overall.precision == 0.0
+
+
+def test_the_cli_prints_json_and_keeps_the_check_half_unread(tmp_path):
+    from app.cli import with_plugins
+
+    (tmp_path / "a.md").write_text(
+        '---\ntitle: "t"\npublished: 2026-02-09\ncompanies: ["Cango"]\n---\nCango sold 4,451 BTC in January.\n'
+    )
+    gold = [{"company": "Cango", "measure": "btc_sold", "value": 4451, "as_of": "2026-01-31"}]
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps({"article": "a", "path": str(tmp_path / "a.md"), "split": "tune", "facts": gold}) + "\n")
+    result = CliRunner().invoke(with_plugins(), ["eval", "ledger", "--set", str(path), "--split", "tune", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["overall"]["precision"] == 1.0 and summary["by_measure"]["btc_sold"]["matched"] == 1
+    refused = CliRunner().invoke(with_plugins(), ["eval", "ledger", "--set", str(path), "--misses"])
+    assert refused.exit_code == 1 and "--split tune only" in refused.output and "Traceback" not in refused.output
