@@ -286,7 +286,7 @@ EXTRA_CUES = {
     "sold": _words("parted ways with|offloads|liquidating|selling off|sold off"),
 }
 AMOUNT_WINDOW = 90  # characters before an amount its cue word may stand (values.MEASURE_WINDOW is 60)
-MEASURE_OF_WORD = {"sold": "sold", "held": "held", "mined": "mined", "bought": "bought"}
+AMOUNT_MEASURES = frozenset({"sold", "held", "mined", "bought"})  # of values.MEASURE_WORDS, those of an amount
 BTC_MEASURE = {
     "sold": Measure.BTC_SOLD,
     "held": Measure.BTC_HELD,
@@ -295,7 +295,7 @@ BTC_MEASURE = {
 }
 ZERO_HOLDING = re.compile(r"\b(?:holdings?\s+of|hold|holds|held|to)\s+(?P<z>zero(?:\s+(?:bitcoin|BTC))?)\b", re.I)
 
-# dollars
+# Dollars: read against the bitcoin amount just before them (WORTH_GAP, SALE_GAP), then by the words of their clause.
 WORTH_GAP = re.compile(
     r"^[\s,(]*(?:worth|valued at|or|for|at)?\s*(?:about|approximately|roughly|around|nearly)?\s*$", re.I
 )
@@ -320,9 +320,9 @@ DEAL_WORDS = _words(
 )
 TERM_WORDS = _words("term|terms")
 BITCOIN_WORDS = _words("bitcoin|btc|bitcoins")
-PLAIN_MONEY = frozenset({"revenue", "income", "rate", "held"})  # a company's revenue, profit, cash: not a ledger fact
+PLAIN_MONEY = frozenset({"revenue", "income", "rate", "held"})  # values' measures of money that is no ledger fact
 
-# skip checks
+# Skip checks (SKIP_CHECKS): what makes a figure no reported fact.
 FORECAST_WORDS = _words(
     "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
     "may|might|will|potential*|intends|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|option|up to"
@@ -353,9 +353,9 @@ NOT_LEDGER_MONEY = _words(
     "capital expenditure|cost|costs|price|at-the-market|total debt|debt of|outstanding|spend|spent|spending|invest|"
     "invested|investing"
 )
-MONEY_WINDOW = 40
-WIDE_WINDOW = 80  # characters before a dollar amount that say what kind of money it is
-NETWORK_WINDOW = 50
+MONEY_WINDOW = 40  # characters before a dollar amount that say what kind of money it is
+WIDE_WINDOW = 80  # ...and those that may name its instrument across a clause break ("notes, which it upsized to")
+NETWORK_WINDOW = 50  # characters before a figure that may make it a network's or the sector's
 THRESHOLD_AFTER = re.compile(r"^\s*(?:mark|threshold|milestone|level|barrier)\b", re.I)
 BACKSTOP_WORDS = _words("backstop*|guarantee*")
 REPAY_BEFORE = re.compile(r"\b(?:repay\w*|repaid|redeem\w*|beginning with)\s+$", re.I)
@@ -411,7 +411,7 @@ def amount_measure(masked: str, value: Value, clause_start: int) -> str:
     if not cues:
         return ""
     nearest = max(cues)[1]
-    return nearest if nearest in MEASURE_OF_WORD else ""
+    return nearest if nearest in AMOUNT_MEASURES else ""
 
 
 def _cues(masked: str, window: int, end: int) -> list[tuple[int, str]]:
