@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 9  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 10  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -375,6 +375,7 @@ class Reading:
     clause_end: int
     previous: Value | None  # the figure before it in the sentence
     previous_measure: str  # what that figure is ("sold", "held", ...) when it is bitcoin or ether
+    times: tuple[TimeRef, ...] = ()  # the dates and periods of the sentence
 
     @property
     def before(self) -> str:
@@ -421,12 +422,12 @@ def _cues(masked: str, window: int, end: int) -> list[tuple[int, str]]:
     return cues + [(m.end(), MEASURE_OF[m.group(1).lower()]) for m in MEASURE_WORD.finditer(masked, window, end)]
 
 
-def read(sentence: str, masked: str, value: Value, previous: Value | None) -> Reading:
+def read(sentence: str, masked: str, value: Value, previous: Value | None, times: tuple[TimeRef, ...] = ()) -> Reading:
     start, end = _clause_span(masked, value)
     previous_measure = ""
     if previous is not None and previous.unit in (Unit.BTC, Unit.ETH):
         previous_measure = amount_measure(masked, previous, _clause_span(masked, previous)[0])
-    return Reading(value, sentence, masked, start, end, previous, previous_measure)
+    return Reading(value, sentence, masked, start, end, previous, previous_measure, times)
 
 
 def _btc_measure(r: Reading) -> Measure | None:
@@ -513,6 +514,39 @@ def _part_payment(r: Reading, measure: Measure) -> bool:
     return measure is Measure.CONTRACT_VALUE and bool(PART_WORDS.search(r.clause))
 
 
+RANGE_BEFORE = re.compile(r"(?<![\w$.,])\d[\d.,]*\s*(?:to|-|–|—)\s*$")  # "100 to 200 MW": the first end has no unit
+BETWEEN_BEFORE = re.compile(r"\bbetween\s+(?:about\s+)?(?:US)?\$?\s?[\d.,]+\s*(?:\w+\s+)?and\s*$", re.I)
+BETWEEN_AFTER = re.compile(r"^\s*and\s+(?:about\s+)?(?:US)?\$?\s?\d", re.I)
+
+
+def _range(r: Reading, measure: Measure) -> bool:
+    """Either end of a range ("100 to 200 MW", "between $1 billion and $2 billion"); "from 400 BTC to 500 BTC" is
+    a change, not a range."""
+    before = r.masked[max(r.clause_start, r.value.start - 40) : r.value.start]
+    if RANGE_BEFORE.search(before) or BETWEEN_BEFORE.search(before):
+        return True
+    return bool(BETWEEN_AFTER.match(r.after)) and bool(re.search(r"\bbetween\s*$", before, re.I))
+
+
+COMPARED_BEFORE = re.compile(
+    r"\b(?:up|down|rose|fell|grew|increase|decrease|\w+ed|\w+ing)\s+from\s+(?:the\s+)?(?:about\s+|roughly\s+)?$"
+    r"|\b(?:compared\s+with|compared\s+to|versus|vs\.?|against)\s+(?:the\s+)?(?:about\s+|roughly\s+)?$",
+    re.I,
+)
+
+
+def _undated_comparison(r: Reading, measure: Measure) -> bool:
+    """'sold 500 BTC in January, up from 400 BTC': an earlier figure the sentence gives no date of its own (with
+    one, 'down from 718 in the second quarter', it is a fact of that date)."""
+    if not COMPARED_BEFORE.search(r.before):
+        return False
+    own = [t for t in r.times if 0 <= t.start - r.value.end <= COMPARED_DATE_WINDOW]
+    return not any(not re.search(r"\d", r.masked[r.value.end : t.start]) for t in own)  # no figure between
+
+
+COMPARED_DATE_WINDOW = 40
+
+
 def _backstop(r: Reading, measure: Measure) -> bool:
     before = r.masked[max(r.clause_start, r.value.start - MONEY_WINDOW) : r.value.start]
     named = BACKSTOP_WORDS.search(before) or BACKSTOP_WORDS.match(r.after.lstrip())  # "$333 million backstop"
@@ -528,6 +562,8 @@ SKIP_CHECKS = (
     ("a network or sector figure", lambda r, m: bool(NETWORK_WORDS.search(r.before[-NETWORK_WINDOW:]))),
     ("a backstop of someone else's obligations", _backstop),
     ("one instalment of a price", _part_payment),
+    ("a range ('between 100 and 200 MW'), which the guide skips", _range),
+    ("an earlier figure compared with, with no date of its own", _undated_comparison),
     ("a repayment ('repaying $1 billion of bonds')", lambda r, m: m in DEALS and bool(REPAY_BEFORE.search(r.before))),
 )
 
@@ -556,11 +592,17 @@ def _masked(sentence: str, mentions: list[tuple[int, int, Company]]) -> str:
 
 def _attribute(
     r: Reading, measure: Measure, mentions: list[tuple[int, int, Company]], subject: Company
-) -> tuple[Company, str]:
+) -> tuple[Company, str] | None:
     """The company the figure is about, and the counterparty of a deal: for bitcoin the miner named nearest before
     the figure; for a deal the miner named nearest to it in its clause (else in the sentence), the other party
-    named its counterparty."""
+    named its counterparty (a deal "CoreWeave signed for 260 MW" is the article's miner's). None when a bitcoin or
+    hashrate figure is a counterparty's own ("Google holds 500 BTC"): the ledger is the miners'."""
     miners = [(start, c) for start, _, c in mentions if not c.counterparty_only]
+    nearest = max(
+        ((s, c) for s, _, c in mentions if r.clause_start <= s < r.value.start), default=None, key=lambda m: m[0]
+    )
+    if nearest and nearest[1].counterparty_only and measure not in DEALS:
+        return None
     if measure in DEALS:
 
         def distance(item: tuple[int, Company]) -> tuple[int, int]:
@@ -771,12 +813,15 @@ def extract_facts(article: Article) -> list[Fact]:
             previous = None
             signed: list[date] = []
             for value in values:
-                reading = read(sentence, masked, value, previous)
+                reading = read(sentence, masked, value, previous, tuple(times))
                 previous = value
                 measure = MEASURE_RULES[value.unit](reading)
                 if measure is None or skip_reason(reading, measure):
                     continue
-                company, counterparty = _attribute(reading, measure, mentions, subject)
+                attributed = _attribute(reading, measure, mentions, subject)
+                if attributed is None:
+                    continue
+                company, counterparty = attributed
                 as_of, period = _time_for(reading, measure, times, context)
                 if measure in SIGNED_DEALS:
                     ordered = sorted(times, key=lambda t: abs(t.start - value.start))

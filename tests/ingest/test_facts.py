@@ -216,3 +216,21 @@ def test_a_figure_for_a_company_named_after_it_is_that_companys():
         ("MARA Holdings", 736.0),
         ("Riot Platforms", 445.0),
     ]
+
+
+def test_ranges_and_undated_comparisons_are_skipped_dated_ones_kept():
+    assert rows("Cango signed leases between 100 MW and 200 MW.") == []
+    assert rows("Cango signed a lease for 100 to 200 MW.") == []
+    assert rows("Cango sold 500 BTC in January, up from 400 BTC.") == [
+        ("Cango", "btc_sold", 500.0, "2026-01-31", "2026-01")
+    ]
+    assert rows("Its holdings grew from 400 BTC to 500 BTC in January.")[-1][2:4] == (500.0, "2026-01-31")
+    assert len(rows("Its holdings grew from 400 BTC to 500 BTC in January.")) == 1
+    dated = rows("Cango mined 520 BTC in the third quarter of 2025, down from 718 BTC in the second quarter.")
+    assert [(v, a) for _, _, v, a, _ in dated] == [(520.0, "2025-09-30"), (718.0, "2025-06-30")]
+
+
+def test_a_counterpartys_own_bitcoin_is_not_the_miners():
+    text = "Applied Digital leased 250 MW to CoreWeave. CoreWeave held 500 BTC at the end of January."
+    found = rows(text, companies=("Applied Digital", "CoreWeave"), tickers=("APLD", "CRWV"))
+    assert found == [("Applied Digital", "capacity_mw", 250.0, "2026-02-04", "")]
