@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 10  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 11  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -685,13 +685,15 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
 
 
 def _deal_dates(r: Reading, ordered: list[TimeRef], published: date) -> list[TimeRef]:
-    """The past dates in a deal figure's clause that name a month or a day: when it was signed or announced."""
+    """The past dates in a deal figure's clause that name a month or a day: when it was signed or announced (an
+    "as of" date is the day a balance stood at, never a signing)."""
     return [
         t
         for t in ordered
         if (MONTH_NAME.search(t.text) or t.text[:4].isdigit() and "-" in t.text)
         and t.as_of <= published
         and r.clause_start <= t.start < r.clause_end
+        and not AS_OF_BEFORE.search(r.masked[: t.start])  # "as of November 12": a holding's date, not a signing
     ]
 
 
@@ -728,10 +730,12 @@ ANNOUNCED_WITHIN = 14  # days before publication an opening sentence's date may 
 
 
 def _announced(paragraphs: list[str], published: date) -> date:
-    """The day the article's news was announced: a date its first sentence names, up to ANNOUNCED_WITHIN days
-    before publication; else the publication date."""
+    """The day the article's news was announced: a date its first sentence names (not an "as of" date), up to
+    ANNOUNCED_WITHIN days before publication; else the publication date."""
     first = split_sentences(paragraphs[0])[:1] if paragraphs else []
     for ref in times_in(first[0], published) if first else []:
+        if AS_OF_BEFORE.search(first[0][: ref.start]):  # a balance's date, not the news's
+            continue
         if ref.is_point and MONTH_NAME.search(ref.text) and 0 <= (published - ref.as_of).days <= ANNOUNCED_WITHIN:
             return ref.as_of
     return published

@@ -234,3 +234,12 @@ def test_a_counterpartys_own_bitcoin_is_not_the_miners():
     text = "Applied Digital leased 250 MW to CoreWeave. CoreWeave held 500 BTC at the end of January."
     found = rows(text, companies=("Applied Digital", "CoreWeave"), tickers=("APLD", "CRWV"))
     assert found == [("Applied Digital", "capacity_mw", 250.0, "2026-02-04", "")]
+
+
+def test_an_as_of_date_is_a_balances_not_the_day_a_deal_was_signed():
+    text = (
+        "Bitfarms closed a $588 million convertible notes offering and held $814 million of liquidity as of "
+        "November 12, 2025."
+    )
+    found = rows(text, published="2025-11-13", companies=("Bitfarms",), tickers=("BITF",))
+    assert found == [("Bitfarms", "usd_raised", 588e6, "2025-11-13", "")]
