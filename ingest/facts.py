@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 11  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 12  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -731,8 +731,11 @@ ANNOUNCED_WITHIN = 14  # days before publication an opening sentence's date may 
 
 def _announced(paragraphs: list[str], published: date) -> date:
     """The day the article's news was announced: a date its first sentence names (not an "as of" date), up to
-    ANNOUNCED_WITHIN days before publication; else the publication date."""
+    ANNOUNCED_WITHIN days before publication, when that sentence is about a deal or financing; else the
+    publication date."""
     first = split_sentences(paragraphs[0])[:1] if paragraphs else []
+    if first and not any(words.search(first[0]) for words in (SIGNING_WORDS, DEAL_WORDS, EQUITY_WORDS)):
+        return published  # "sold 280 BTC on July 7": the day of a sale, not of a deal
     for ref in times_in(first[0], published) if first else []:
         if AS_OF_BEFORE.search(first[0][: ref.start]):  # a balance's date, not the news's
             continue

@@ -243,3 +243,10 @@ def test_an_as_of_date_is_a_balances_not_the_day_a_deal_was_signed():
     )
     found = rows(text, published="2025-11-13", companies=("Bitfarms",), tickers=("BITF",))
     assert found == [("Bitfarms", "usd_raised", 588e6, "2025-11-13", "")]
+
+
+def test_an_opening_sentence_dates_the_articles_deals_only_when_it_is_about_a_deal():
+    sale = "Cango sold 280 BTC on February 2, 2026, the company said.\nIt raised $172 million from a share offering."
+    assert rows(sale)[-1] == ("Cango", "usd_raised", 172e6, "2026-02-04", "")
+    deal = "Cango announced on February 2, 2026 a hosting agreement.\nIt raised $172 million from a share offering."
+    assert rows(deal)[-1] == ("Cango", "usd_raised", 172e6, "2026-02-02", "")
