@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 12  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 13  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -303,11 +303,14 @@ SALE_GAP = re.compile(
     r"^[\s,]*(?:[\w,]+\s+){0,4}?(?:for|raising|bringing in|generating|fetching|netting|worth|or)\b",
     re.I,
 )
-EQUITY_WORDS = _words(
+# The instruments money is raised by; "raised" alone may be a sale's takings ("the $37 million Riot raised in
+# November" from bitcoin), so only an instrument makes dollars money raised.
+INSTRUMENT_WORDS = (
     "shares|warrants|offering|placement|notes|convertible|loan|credit facility|loan facility|financing|bond|bonds|"
-    "equity investment|equity investments|equity commitments|investment commitment|investment commitments|borrow*|"
-    "raise|raised|raising|fundraising"
+    "equity investment|equity investments|equity commitments|investment commitment|investment commitments|borrow*"
 )
+INSTRUMENTS = _words(INSTRUMENT_WORDS)
+EQUITY_WORDS = _words(INSTRUMENT_WORDS + "|raise|raised|raising|fundraising")  # an instrument, or raising money
 PROCEEDS_WORDS = _words("proceeds")
 REVENUE_DEAL_WORDS = _words(
     "contracted|lease revenue|lease payments|contract value|over the term|over its term|over their term|"
@@ -464,7 +467,7 @@ def _usd_measure(r: Reading) -> Measure | None:
         return Measure.CONTRACT_VALUE
     if r.value.measure in PLAIN_MONEY or NOT_LEDGER_MONEY.search(near):
         return None
-    if EQUITY_WORDS.search(wide) or PROCEEDS_WORDS.search(r.clause):
+    if INSTRUMENTS.search(wide) or PROCEEDS_WORDS.search(r.clause):
         return Measure.USD_RAISED
     if DEAL_WORDS.search(r.clause) and not (r.value.measure == "bought" and BITCOIN_WORDS.search(near)):
         return Measure.CONTRACT_VALUE

@@ -250,3 +250,8 @@ def test_an_opening_sentence_dates_the_articles_deals_only_when_it_is_about_a_de
     assert rows(sale)[-1] == ("Cango", "usd_raised", 172e6, "2026-02-04", "")
     deal = "Cango announced on February 2, 2026 a hosting agreement.\nIt raised $172 million from a share offering."
     assert rows(deal)[-1] == ("Cango", "usd_raised", 172e6, "2026-02-02", "")
+
+
+def test_money_is_raised_by_an_instrument_not_by_the_word_raised_alone():
+    assert rows("Analysts noted that the $198.6 million raised in November roughly covers the build.") == []
+    assert rows("Cango raised $50 million through a registered direct offering.")[0][1:3] == ("usd_raised", 50e6)
