@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 13  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 14  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -328,7 +328,8 @@ PLAIN_MONEY = frozenset({"revenue", "income", "rate", "held"})  # values' measur
 # Skip checks (SKIP_CHECKS): what makes a figure no reported fact.
 FORECAST_WORDS = _words(
     "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
-    "may|might|will|potential*|intends|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|option|up to"
+    "may|might|will|should|potential*|intends|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|slated|"
+    "option|up to"
 )
 OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("add up to" is a total)
     r"\b(?:options?|optional|if exercised|extensions?|could|potential\w*|(?<!add )(?<!adds )up to|scale to|over time|"

@@ -255,3 +255,8 @@ def test_an_opening_sentence_dates_the_articles_deals_only_when_it_is_about_a_de
 def test_money_is_raised_by_an_instrument_not_by_the_word_raised_alone():
     assert rows("Analysts noted that the $198.6 million raised in November roughly covers the build.") == []
     assert rows("Cango raised $50 million through a registered direct offering.")[0][1:3] == ("usd_raised", 50e6)
+
+
+def test_a_figure_that_should_or_is_slated_to_happen_is_a_forecast():
+    assert rows("Phase 1 should add roughly 6 EH/s of capacity by the second quarter.") == []
+    assert rows("Cango is slated to mine 700 BTC in February.") == []
