@@ -88,10 +88,14 @@ def _latest_year(month: int, anchor: date) -> int:
     return anchor.year if month <= anchor.month else anchor.year - 1
 
 
-def times_in(sentence: str, published: date, fiscal_year_end: int = 12) -> list[TimeRef]:
+def times_in(
+    sentence: str, published: date, fiscal_year_end: int = 12, earlier: TimeRef | None = None
+) -> list[TimeRef]:
     """Every date or period in the sentence, in order of position; a missing year is the latest one not after
     the publication date. A fiscal quarter or year ("fiscal Q1 2026") ends by the company's fiscal year, which ends
-    in month `fiscal_year_end` (CleanSpark's in September: its fiscal Q1 2026 is the quarter to December 31, 2025)."""
+    in month `fiscal_year_end` (CleanSpark's in September: its fiscal Q1 2026 is the quarter to December 31, 2025).
+    "A week before" counts back from the date named before it in the sentence, else from `earlier` (the date the
+    text last named: "holdings of zero as of February 20. It held 943.1 BTC one week before"), else publication."""
     taken: list[tuple[int, int]] = []
     found: list[TimeRef] = []
 
@@ -165,7 +169,7 @@ def times_in(sentence: str, published: date, fiscal_year_end: int = 12) -> list[
     for match in EARLIER.finditer(sentence):
         if not free(match):
             continue
-        base = max((ref for ref in found if ref.end <= match.start()), key=lambda ref: ref.end, default=None)
+        base = max((ref for ref in found if ref.end <= match.start()), key=lambda ref: ref.end, default=earlier)
         add(match, *_earlier(match.group("unit").lower(), base, published))
     return sorted(found, key=lambda ref: ref.start)
 

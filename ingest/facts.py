@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 14  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 15  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -650,6 +650,7 @@ class Context:
     announced: date
     published: date
     deal_day: date | None = None  # the day the paragraph's last deal was signed ("On October 22, ... That deal")
+    last: TimeRef | None = None  # the date of the paragraph's last figure ("... one week before" counts from it)
 
 
 def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Context) -> tuple[date, str]:
@@ -817,12 +818,13 @@ def extract_facts(article: Article) -> list[Fact]:
     for paragraph in paragraphs:
         context = Context(None, announced, published)
         for sentence in split_sentences(paragraph):
-            times = times_in(sentence, published, fiscal_end)
+            times = times_in(sentence, published, fiscal_end, context.last)
             values = _figures(sentence)
             mentions = _mentions(sentence, companies)
             masked = _masked(sentence, mentions)
             previous = None
             signed: list[date] = []
+            last_dated = context.last
             for value in values:
                 reading = read(sentence, masked, value, previous, tuple(times))
                 previous = value
@@ -855,10 +857,12 @@ def extract_facts(article: Article) -> list[Fact]:
                     ticker=company.ticker,
                 )
                 _keep(facts, seen, fact, dated=bool(times))
+                last_dated = TimeRef(0, 0, as_of, period, fact.figure)
             periods = [t for t in times if t.period]
             context = replace(
                 context,
                 period=periods[-1] if periods else context.period,
+                last=last_dated,
                 deal_day=(signed or _signing_days(masked, times, published) or [context.deal_day])[0],
             )
     return list(facts.values())

@@ -260,3 +260,12 @@ def test_money_is_raised_by_an_instrument_not_by_the_word_raised_alone():
 def test_a_figure_that_should_or_is_slated_to_happen_is_a_forecast():
     assert rows("Phase 1 should add roughly 6 EH/s of capacity by the second quarter.") == []
     assert rows("Cango is slated to mine 700 BTC in February.") == []
+
+
+def test_a_week_before_counts_back_from_the_date_of_the_figure_just_reported():
+    text = (
+        "Bitdeer reported holdings of zero BTC as of February 20, 2026, an outlet reported on February 24, 2026. "
+        "Bitdeer held 943.1 BTC one week before."
+    )
+    found = rows(text, published="2026-02-24", companies=("Bitdeer",), tickers=("BTDR",))
+    assert found[-1] == ("Bitdeer", "btc_held", 943.1, "2026-02-13", "")
