@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 15  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 16  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -798,6 +798,31 @@ def _keep(facts: dict[str, Fact], seen: dict[tuple, tuple[str, bool]], fact: Fac
         seen[key] = (fact.id, dated)
 
 
+LOWER_BOUND_BEFORE = re.compile(
+    r"\b(?:more than|over|above|past|at least|in excess of|upwards of)\s+(?:about\s+|roughly\s+)?$", re.I
+)
+BOUND_SPAN = 1.25  # a stated figure up to this many times a bound ("more than 100,000 ETH") may be what it bounds
+
+
+def _drop_bounds(facts: dict[str, Fact], bounds: set[str], undated: set[str]) -> None:
+    """A bound ("held more than 100,000 ETH", "raising more than $1 billion") restates a figure the article gives
+    exactly ("100,603 ETH", "approximately $1.1 billion") when one of the same company and measure lies within
+    BOUND_SPAN above it, on the same date or with either undated: one fact, the exact one."""
+
+    def restated(bound: Fact, exact: Fact) -> bool:
+        return (
+            exact.id not in bounds
+            and exact.measure is bound.measure
+            and company_key(exact.company) == company_key(bound.company)
+            and bound.value <= exact.value <= bound.value * BOUND_SPAN
+            and (exact.as_of == bound.as_of or bound.id in undated or exact.id in undated)
+        )
+
+    for fact_id in [i for i in bounds if i in facts]:
+        if any(restated(facts[fact_id], other) for other in facts.values()):
+            del facts[fact_id]
+
+
 def extract_facts(article: Article) -> list[Fact]:
     """Every ledger fact the article reports, in order; a figure repeated with the same meaning is one fact. An
     article with no publication date is read against the first date its text names (none: no facts, since no
@@ -815,6 +840,8 @@ def extract_facts(article: Article) -> list[Fact]:
     announced = _announced(paragraphs, published)
     facts: dict[str, Fact] = {}
     seen: dict[tuple, tuple[str, bool]] = {}
+    bounds: set[str] = set()
+    undated: set[str] = set()
     for paragraph in paragraphs:
         context = Context(None, announced, published)
         for sentence in split_sentences(paragraph):
@@ -857,6 +884,10 @@ def extract_facts(article: Article) -> list[Fact]:
                     ticker=company.ticker,
                 )
                 _keep(facts, seen, fact, dated=bool(times))
+                if LOWER_BOUND_BEFORE.search(reading.before):
+                    bounds.add(fact.id)
+                if not times:
+                    undated.add(fact.id)
                 last_dated = TimeRef(0, 0, as_of, period, fact.figure)
             periods = [t for t in times if t.period]
             context = replace(
@@ -865,4 +896,5 @@ def extract_facts(article: Article) -> list[Fact]:
                 last=last_dated,
                 deal_day=(signed or _signing_days(masked, times, published) or [context.deal_day])[0],
             )
+    _drop_bounds(facts, bounds, undated)
     return list(facts.values())

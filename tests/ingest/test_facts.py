@@ -269,3 +269,10 @@ def test_a_week_before_counts_back_from_the_date_of_the_figure_just_reported():
     )
     found = rows(text, published="2026-02-24", companies=("Bitdeer",), tickers=("BTDR",))
     assert found[-1] == ("Bitdeer", "btc_held", 943.1, "2026-02-13", "")
+
+
+def test_a_bound_restating_an_exact_figure_is_one_fact():
+    text = "After the switch Cango held more than 100,000 ETH. Later reports put its holdings at 100,603 ETH."
+    assert rows(text) == [("Cango", "eth_held", 100603.0, "2026-02-04", "")]
+    apart = "Cango held more than 100,000 ETH. Later reports put its holdings at 180,000 ETH."
+    assert [v for _, _, v, _, _ in rows(apart)] == [100000.0, 180000.0]  # too far above to be what it bounds
