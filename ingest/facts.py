@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 16  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 17  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -749,8 +749,30 @@ def _announced(paragraphs: list[str], published: date) -> date:
     return published
 
 
+COMPARED_BARE = re.compile(
+    r"\b(?:(?:up|down|rose|fell)\s+from|compared\s+(?:with|to)|versus|vs\.)\s+(?:about\s+|roughly\s+)?$", re.I
+)
+COMPARED_WINDOW = 60  # characters between a figure and the bare number compared with it
+SCALED_UNITS = frozenset({Unit.USD})  # a bare number beside these drops the scale word ("$5 billion, up from 3")
+
+
 def _figures(sentence: str) -> list[Value]:
-    found = [v for v in values_in(sentence) if v.unit in UNIT_MEASURES]
+    """The sentence's ledger figures; a bare number compared with the figure before it takes its unit ("mined 520
+    bitcoin in the third quarter, down from 718 in the second quarter")."""
+    typed = values_in(sentence)
+    found = []
+    for i, v in enumerate(typed):
+        earlier = next((u for u in reversed(typed[:i]) if u.unit in UNIT_MEASURES), None)
+        if (
+            v.unit is Unit.COUNT
+            and earlier is not None
+            and earlier.unit not in SCALED_UNITS
+            and v.start - earlier.end <= COMPARED_WINDOW
+            and COMPARED_BARE.search(sentence[earlier.end : v.start])
+        ):
+            v = replace(v, unit=earlier.unit)  # the figure stays as written: "718"
+        if v.unit in UNIT_MEASURES:
+            found.append(v)
     for match in ZERO_HOLDING.finditer(sentence):
         start, end = match.span("z")
         found.append(Value(Unit.BTC, 0.0, match.group("z"), "zero", start, end, "", "held"))

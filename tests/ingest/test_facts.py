@@ -276,3 +276,12 @@ def test_a_bound_restating_an_exact_figure_is_one_fact():
     assert rows(text) == [("Cango", "eth_held", 100603.0, "2026-02-04", "")]
     apart = "Cango held more than 100,000 ETH. Later reports put its holdings at 180,000 ETH."
     assert [v for _, _, v, _, _ in rows(apart)] == [100000.0, 180000.0]  # too far above to be what it bounds
+
+
+def test_a_bare_number_compared_with_a_figure_takes_its_unit():
+    text = "Cango mined 520 bitcoin in the third quarter of 2025, down from 718 in the second quarter."
+    assert rows(text, published="2025-11-13") == [
+        ("Cango", "btc_mined", 520.0, "2025-09-30", "2025-Q3"),
+        ("Cango", "btc_mined", 718.0, "2025-06-30", "2025-Q2"),
+    ]
+    assert rows("Cango closed a $50 million notes offering, up from 30 a year ago.")[-1][2] == 50e6  # no "$30"
