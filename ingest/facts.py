@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 17  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 18  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -331,8 +331,10 @@ FORECAST_WORDS = _words(
     "may|might|will|should|potential*|intends|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|slated|"
     "option|up to"
 )
-OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("add up to" is a total)
-    r"\b(?:options?|optional|if exercised|extensions?|could|potential\w*|(?<!add )(?<!adds )up to|scale to|over time|"
+OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("add up to" is a total, and an
+    # option exercised is signed: "exercised an option for 133 MW")
+    r"\b(?:(?<!exercised an )(?<!exercised its )(?<!exercised the )(?<!exercises an )(?<!exercising an )options?|"
+    r"optional|if exercised|extensions?|could|potential\w*|(?<!add )(?<!adds )up to|scale to|over time|"
     r"pipeline|right of first refusal|first right|would raise|could lift|on track|proposed)\b",
     re.I,
 )

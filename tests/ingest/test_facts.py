@@ -285,3 +285,10 @@ def test_a_bare_number_compared_with_a_figure_takes_its_unit():
         ("Cango", "btc_mined", 718.0, "2025-06-30", "2025-Q2"),
     ]
     assert rows("Cango closed a $50 million notes offering, up from 30 a year ago.")[-1][2] == 50e6  # no "$30"
+
+
+def test_an_option_exercised_is_signed_an_option_open_is_not():
+    assert rows("CoreWeave exercised an option for 133 MW at Cango's campus.") == [
+        ("Cango", "capacity_mw", 133.0, "2026-02-04", "")
+    ]
+    assert rows("CoreWeave holds an option for 133 MW at Cango's campus.") == []
