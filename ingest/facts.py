@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 18  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 19  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -559,6 +559,22 @@ def _backstop(r: Reading, measure: Measure) -> bool:
     return measure in DEALS and bool(named)
 
 
+REVISED_TO = re.compile(
+    r"^[^;]{0,60}?\b(?:upsized|increased|expanded|enlarged|revised|amended|lifted|raised)\s+(?:\w+\s+){0,2}?to\s+"
+    r"(?:about\s+|approximately\s+|roughly\s+)?$",
+    re.I,
+)
+
+
+def _revised(r: Reading, measure: Measure) -> bool:
+    """A figure its own sentence revises ("a $300 million offering, which it upsized to $325 million"): the figure
+    it became is the fact."""
+    for later in values_in(r.sentence):
+        if later.start > r.value.end and later.unit is r.value.unit:
+            return bool(REVISED_TO.match(r.masked[r.value.end : later.start]))
+    return False
+
+
 # ordered: the first that holds drops the figure
 SKIP_CHECKS = (
     ("a forecast, target or option, not a reported fact", _forecast),
@@ -571,6 +587,7 @@ SKIP_CHECKS = (
     ("a range ('between 100 and 200 MW'), which the guide skips", _range),
     ("an earlier figure compared with, with no date of its own", _undated_comparison),
     ("a repayment ('repaying $1 billion of bonds')", lambda r, m: m in DEALS and bool(REPAY_BEFORE.search(r.before))),
+    ("revised in its sentence ('upsized to $325 million')", _revised),
 )
 
 

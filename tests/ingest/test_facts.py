@@ -292,3 +292,10 @@ def test_an_option_exercised_is_signed_an_option_open_is_not():
         ("Cango", "capacity_mw", 133.0, "2026-02-04", "")
     ]
     assert rows("CoreWeave holds an option for 133 MW at Cango's campus.") == []
+
+
+def test_a_figure_its_sentence_revises_gives_way_to_the_revised_one():
+    text = "On February 2, 2026, Cango announced a $300 million notes offering, which it upsized to $325 million."
+    assert [(m, v) for _, m, v, _, _ in rows(text)] == [("usd_raised", 325e6)]
+    both = "Cango closed a $300 million notes offering and a $325 million loan."
+    assert [v for _, _, v, _, _ in rows(both)] == [300e6, 325e6]
