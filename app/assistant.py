@@ -7,17 +7,20 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from app.answer.base import Answer, Answerer, Context, Draft, combine, refusal
+from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
 from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import parse_history, trim_history
 from app.errors import QuestionError
+from app.ledger import LedgerCache, differ_note, facts_asked, reports_differ, same_sentence
 from app.retrieval.filters import Filters, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.settings import SearchConfig, Settings
 from app.trace import Trace, TraceLog, new_trace_id
 from ingest.embed import Embedder
+from ingest.facts import Fact
 from ingest.ledger import Ledger
+from ingest.text import split_sentences
 
 HISTORY_TOKENS = 1500
 MAX_K = 50
@@ -53,6 +56,7 @@ class Assistant:
         self._lock = threading.Lock()
         self.traces = TraceLog(self.settings)
         self.ledger = Ledger(self.index.store)  # the facts beside the chunks, on the same client
+        self.facts = LedgerCache(self.ledger)
 
     # public API ------------------------------------------------------------------------------------------
     def ask(
@@ -97,6 +101,12 @@ class Assistant:
                 draft = piece
             else:
                 yield piece
+        groups = [] if draft.flags.refused else reports_differ(self.facts, draft.text, draft.citations)
+        if groups:  # a figure stated that other articles report otherwise: say so, whoever wrote the answer
+            note = differ_note(groups, lambda fact: self.cite_fact(fact, draft))
+            draft.text = f"{draft.text.rstrip()} {note}"
+            draft.flags.disagreements = [g.summary for g in groups]
+            yield f" {note}"
         prepared.timings["answer_ms"] = _ms(answer_started)
         prepared.timings["total_ms"] = _ms(started)
         draft.flags.time_filter_relaxed = prepared.relaxed
@@ -166,8 +176,15 @@ class Assistant:
         if not passages and narrowed != user_filters:
             passages = self.searcher.search(standalone, k, user_filters, frame, companies, vector=vector)
             relaxed = bool(passages)
+        knobs = self.settings.grounded
+        facts = facts_asked(self.facts, analysis, frame) if knobs.ledger else []
+        extra = self.fact_passages(facts[: knobs.ledger_passages], passages)
+        if extra:  # still k passages: the weakest found give way
+            passages = passages[: max(0, k - len(extra))] + extra
         timings["retrieve_ms"] = _ms(started)
-        context = Context(standalone, frame, companies, self.index.entities, question_vector=vector, analysis=analysis)
+        context = Context(
+            standalone, frame, companies, self.index.entities, question_vector=vector, analysis=analysis, facts=facts
+        )
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
 
     def answer_sides(self, prepared: Prepared, writer: Answerer, k: int, user_filters: Filters) -> Draft | None:
@@ -188,6 +205,35 @@ class Assistant:
             )
             prepared.passages.extend(p for p in sub.passages if p not in prepared.passages)
         return combine(drafts)
+
+    def fact_passages(self, facts: list[Fact], passages: list[Passage]) -> list[Passage]:
+        """The passages holding the sentences of the ledger rows a question asks about (its newest figure first
+        for "now"), when the search did not find them: the ledger knows which report is the latest even when its
+        words rank it low. Scored as the best passage found, so the answerer weighs them alike."""
+        found: list[Passage] = []
+        top = max((p.score for p in passages), default=1.0)
+        for fact in facts:
+            if any(same_sentence(s, fact) for p in [*passages, *found] for s in split_sentences(p.text)):
+                continue
+            for chunk in self.index.lexical.chunks:
+                if chunk.metadata.get("article_id") == fact.article_id and fact.figure in chunk.passage:
+                    if any(same_sentence(s, fact) for s in split_sentences(chunk.passage)):
+                        found.append(Passage.from_chunk(chunk, top))
+                        break
+        return found
+
+    def cite_fact(self, fact: Fact, draft: Draft) -> int | None:
+        """The number of the source that states a ledger row: a citation of the draft already holding it, else its
+        passage added as a new citation (None when the index no longer has it)."""
+        for citation in draft.citations:
+            if citation.article_id == fact.article_id and fact.figure in citation.passage:
+                return citation.n
+        found = self.fact_passages([fact], [])
+        if not found:
+            return None
+        used = [s for s in split_sentences(found[0].text) if same_sentence(s, fact)]
+        draft.citations.append(Citation.from_passage(len(draft.citations) + 1, found[0], used))
+        return len(draft.citations)
 
     def about_companies(self, query, k, narrowed, user_filters, frame, companies, vector) -> list[Passage]:
         """Passages about the companies a question names, when none made the first search (their articles were

@@ -227,6 +227,8 @@ def print_sources(answer, indent: str = "  ", details: bool = False) -> None:
     """The unverified-figures flag and the numbered sources (with url and used sentences when `details`)."""
     if answer.flags.unverified:
         console.print(f"[red]unverified figures:[/red] {', '.join(answer.flags.unverified_figures)}")
+    for summary in answer.flags.disagreements:
+        console.print(f"[red]reports differ:[/red] {summary}", highlight=False, soft_wrap=True)
     for c in answer.citations:
         url = f"  [dim]{c.url}[/dim]" if details else ""
         console.print(f"{indent}[cyan][{c.n}][/cyan] {c.title} — {c.source}, {c.published}{url}", highlight=False)

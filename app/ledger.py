@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.answer.question import Analysis
 from app.errors import QuestionError
-from ingest.facts import HOLDINGS, Fact, Measure, company_key
+from app.retrieval.filters import TimeFrame
+from ingest.facts import HOLDINGS, UNIT_OF, Fact, Measure, company_key, same_company
 from ingest.ledger import Disagreement, Ledger, disagreements
+from ingest.store import read_generation
+from ingest.text import split_sentences
+from ingest.values import Unit
 
 MEASURE_LABELS = {
     Measure.BTC_SOLD: "BTC sold",
@@ -153,3 +159,126 @@ def ledger_companies(ledger: Ledger) -> list[str]:
         names[company_key(fact.company)][fact.company] += 1
     ranked = sorted(names.values(), key=lambda counts: (-counts.total(), counts.most_common(1)[0][0]))
     return [counts.most_common(1)[0][0] for counts in ranked]
+
+
+# the ledger in answers -----------------------------------------------------------------------------------
+class LedgerCache:
+    """The ledger's rows, their disagreements and the passages that hold their sentences, read once per index
+    generation (any write, by any process, moves it) so that an answer costs no Chroma round trip."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._generation: int | None = None
+        self._rows: list[Fact] = []
+        self._disputed: dict[str, Disagreement] = {}
+
+    def _fresh(self) -> None:
+        generation = read_generation(self.ledger.store.settings)
+        if generation != self._generation:
+            rows = self.ledger.rows()
+            self._disputed = {f.id: group for group in disagreements(rows) for f in group.facts}
+            self._rows, self._generation = rows, generation
+
+    def rows(self) -> list[Fact]:
+        self._fresh()
+        return self._rows
+
+    def disagreement(self, fact: Fact) -> Disagreement | None:
+        self._fresh()
+        return self._disputed.get(fact.id)
+
+
+def asked_measure(analysis: Analysis | None) -> Measure | None:
+    """The ledger measure a question asks a figure of ('how much BTC does Cango hold' → btc_held), or None when
+    it asks for none or for one the ledger does not keep."""
+    if analysis is None or not (analysis.wants_value or analysis.latest or analysis.expects):
+        return None
+    unit = analysis.unit
+    by_word = {
+        "sold": Measure.USD_PROCEEDS if unit is Unit.USD else Measure.BTC_SOLD,
+        "held": Measure.ETH_HELD if unit is Unit.ETH else Measure.BTC_HELD,
+        "mined": Measure.BTC_MINED,
+        "bought": Measure.BTC_BOUGHT,
+        "raised": Measure.USD_RAISED,
+    }
+    by_unit = {Unit.MW: Measure.CAPACITY_MW, Unit.YEARS: Measure.LEASE_TERM_YEARS, Unit.HASHRATE: Measure.HASHRATE_EHS}
+    found = by_word.get(analysis.measure) or by_unit.get(unit)
+    if found is None or (unit is not None and UNIT_OF[found] != _unit_name(unit)):
+        return None  # 'how much is its treasury worth': held, but in dollars, which the ledger does not keep
+    return found
+
+
+def _unit_name(unit: Unit) -> str:
+    return "ehs" if unit is Unit.HASHRATE else str(unit)
+
+
+def facts_asked(cache: LedgerCache, analysis: Analysis | None, frame: TimeFrame) -> list[Fact]:
+    """The ledger rows a question asks about: its companies' figures of the measure it asks, within the period it
+    names; newest as-of first for "now / latest" and for a holding (a stock in a period is its last report in
+    it), else oldest first."""
+    measure = asked_measure(analysis)
+    if measure is None or not analysis.companies:
+        return []
+    found = [
+        f
+        for f in cache.rows()
+        if f.measure == measure
+        and any(same_company(f.company, name, {f.company: f.ticker}) for name in analysis.companies)
+        and (frame.start is None or frame.start.isoformat() <= f.as_of)
+        and (frame.end is None or f.as_of <= frame.end.isoformat())
+    ]
+    newest_first = analysis.latest or measure in HOLDINGS
+    return sorted(found, key=lambda f: (f.as_of, f.published), reverse=newest_first)
+
+
+def same_sentence(sentence: str, fact: Fact) -> bool:
+    """A passage's sentence is the fact's (whitespace aside; a chunk may cut it, so a part holding the figure
+    counts)."""
+    mine, theirs = " ".join(sentence.split()), " ".join(fact.sentence.split())
+    return mine == theirs or (fact.figure in mine and len(mine) > 30 and mine in theirs)
+
+
+def reports_differ(cache: LedgerCache, text: str, citations: Iterable) -> list[Disagreement]:
+    """The disagreements of the figures an answer states from its cited sentences: a fact counts when its
+    sentence is one the answer used (any of the passage's when the answerer names none) and its figure is in the
+    answer's text."""
+    found: dict[tuple, Disagreement] = {}
+    by_article: dict[str, list[Fact]] = defaultdict(list)
+    for fact in cache.rows():
+        by_article[fact.article_id].append(fact)
+    for citation in citations:
+        sentences = citation.used_sentences or split_sentences(citation.passage)
+        for fact in by_article.get(citation.article_id, ()):
+            if _figure_number(fact) not in text or not any(same_sentence(s, fact) for s in sentences):
+                continue
+            group = cache.disagreement(fact)
+            if group is not None:
+                found[(company_key(group.company), group.measure, group.key)] = group
+    return list(found.values())
+
+
+def _figure_number(fact: Fact) -> str:
+    """The number of a figure as written ('$161.6 million' → '161.6')."""
+    match = NUMBER_IN_FIGURE.search(fact.figure)
+    return match.group(0) if match else fact.figure
+
+
+NUMBER_IN_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def differ_note(groups: list[Disagreement], cite: Callable[[Fact], int | None] | None = None) -> str:
+    """One sentence per disagreement, for the end of an answer, each report cited where `cite` gives its
+    source's number: 'Reports differ on Riot Platforms' proceeds (USD): $162 million (Mercy News [2]) vs $161.6
+    million (SuperEx News [1], Valye).' Dates and outlets' details are in the Disagreement's summary."""
+    notes = []
+    for group in groups:
+        outlets: dict[str, list[str]] = defaultdict(list)
+        for fact in group.facts:
+            number = cite(fact) if cite else None
+            name = (fact.outlet or fact.article_id) + (f" [{number}]" if number else "")
+            if name not in outlets[fact.figure]:
+                outlets[fact.figure].append(name)
+        sides = " vs ".join(f"{figure} ({', '.join(names)})" for figure, names in outlets.items())
+        owner = f"{group.company}'" if group.company.endswith("s") else f"{group.company}'s"
+        notes.append(f"Reports differ on {owner} {MEASURE_LABELS[group.measure]}: {sides}.")
+    return " ".join(notes)

@@ -43,6 +43,8 @@ class GroundedConfig(BaseModel):
     listing_max: int = 8
     company_weight: float = 0.5  # a company the question names counts as this many of its rarest words
     topic_weight: float = 0.5  # a follow-up's carried topic words count this much of the question's own
+    ledger: bool = True  # weigh the ledger rows a question asks about (app.ledger.facts_asked); off: words only
+    ledger_passages: int = 2  # passages added for those rows when the search missed them (the newest first)
 
 
 class Settings(IndexSettings):

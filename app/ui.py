@@ -421,6 +421,8 @@ def sources_html(answer: Answer) -> str:
         parts.append(
             f'<div class="nd-flag">⚠ Unverified figures: {html.escape(figures)} — not found in the cited passages.</div>'
         )
+    for summary in answer.flags.disagreements:
+        parts.append(f'<div class="nd-flag">≠ Reports differ: {html.escape(summary)}</div>')
     if answer.flags.refused:
         parts.append('<div class="nd-note">No source answers this; the closest ones are below.</div>')
     if answer.flags.time_filter_relaxed:

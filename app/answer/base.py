@@ -13,6 +13,7 @@ from app.conversation import Turn
 from app.retrieval.entities import Entities
 from app.retrieval.filters import TimeFrame
 from app.retrieval.search import Passage
+from ingest.facts import Fact
 
 REFUSAL = "The indexed news does not answer this."
 MARKER_NUMBER = re.compile(r"\[(\d+)\]")
@@ -57,6 +58,7 @@ class Flags:
     removed_citations: list[int] = field(default_factory=list)
     time_filter_relaxed: bool = False
     reason: str = ""
+    disagreements: list[str] = field(default_factory=list)  # a figure stated that other articles report otherwise
 
 
 @dataclass
@@ -101,6 +103,7 @@ class Context:
     entities: Entities = field(default_factory=Entities)  # the index's company names and their short forms
     question_vector: object = None
     analysis: Analysis | None = None  # what the question asks (app.answer.question), read once
+    facts: list[Fact] = field(default_factory=list)  # the ledger rows it asks about (app.ledger.facts_asked)
 
     @property
     def asked(self) -> str:

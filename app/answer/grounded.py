@@ -26,12 +26,14 @@ from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, in_ro
 from app.answer.question import Analysis
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
+from app.ledger import same_sentence
 from app.retrieval.entities import NOT_NAMES, Entities
 from app.retrieval.filters import GRACE_AFTER
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
 from app.settings import GroundedConfig
 from ingest.embed import Embedder
+from ingest.facts import HOLDINGS
 from ingest.text import split_sentences, tokenize
 from ingest.values import Unit, Value, values_in
 
@@ -128,6 +130,8 @@ FEATURES = (
     "role",  # ... a name in the role asked ('Deutsche Bank as the initial lender' for 'who lent ...')
     "hedged",  # the sentence states a value that only might be ('up to', 'if all options are exercised')...
     "hedge_asked",  # ... and the question asks for that one ('including renewal options', 'counting warrants')
+    "ledger",  # the sentence states a ledger row the question asks about (its company, measure and period)
+    "ledger_latest",  # ... one of the newest such rows, for "now / latest" or a holding
     "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
 )
 
@@ -238,6 +242,13 @@ class GroundedAnswerer:
         flow = bool(analysis and analysis.measure in FLOWS)
         roles = analysis.roles if analysis else ()
         known = known_words(context) if asks_name else set()
+        # the ledger keeps reported figures only: a question after a conditional one ('counting warrants') gets
+        # no help from it. The newest row counts for "now" and for a holding (a stock with no period named is
+        # the latest one; at the end of 2025 it is the last report of 2025); a sale with no period is an event
+        facts = [] if hedge_asked else context.facts
+        stock = bool(facts) and facts[0].measure in HOLDINGS
+        last = max(f.as_of for f in facts) if facts and (latest or stock) else ""
+        newest = [f for f in facts if f.as_of == last]
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
             sentences = split_sentences(passage.text)
@@ -284,6 +295,8 @@ class GroundedAnswerer:
                     "role": float(any(in_role(sentence, name, roles) for name in names)),
                     "hedged": float(hedged and not hedge_asked),
                     "hedge_asked": float(hedged and hedge_asked),
+                    "ledger": float(any(same_sentence(sentence, f) for f in facts)),
+                    "ledger_latest": float(any(same_sentence(sentence, f) for f in newest)),
                 }
                 prior = sum(weights.get(name, 0.0) * value for name, value in features.items())
                 hits = frozenset(t for t in term_weights if t in tokens)
@@ -370,7 +383,13 @@ class GroundedAnswerer:
         if analysis is None or not analysis.latest:
             return best
         close = [c for c in pool if c.score >= self.config.latest_floor * best.score and c.on_topic == best.on_topic]
-        return max(close, key=lambda c: (_as_of(c, found.passages[c.passage_index]), c.score))
+        facts = found.context.facts
+
+        def as_of(candidate: Candidate) -> str:  # the ledger's date for a sentence it holds, else read from it
+            dates = [f.as_of for f in facts if same_sentence(candidate.sentence, f)]
+            return max(dates) if dates else _as_of(candidate, found.passages[candidate.passage_index])
+
+        return max(close, key=lambda c: (as_of(c), c.score))
 
     def _another_report(
         self, candidate: Candidate, chosen: list[Candidate], best: Candidate, passages: list[Passage]

@@ -132,3 +132,93 @@ def test_cli_facts_json_and_bad_measure(corpus_index, corpus_settings):
     bad = subprocess.run([*command, "--measure", "lost"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "measure: unknown measure 'lost'" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+# the ledger in answers -----------------------------------------------------------------------------------
+def analysis(measure="", unit=None, companies=("Cango",), latest=False, wants=True):
+    from app.answer.question import Analysis
+    from app.retrieval.filters import TimeFrame
+
+    return Analysis("q", list(companies), [], TimeFrame(), (unit,) if unit else (), wants, measure, latest=latest)
+
+
+@pytest.mark.parametrize(
+    ("measure", "unit", "expected"),
+    [
+        ("held", None, Measure.BTC_HELD),
+        ("held", "btc", Measure.BTC_HELD),
+        ("held", "eth", Measure.ETH_HELD),
+        ("held", "usd", None),  # what a treasury is worth: the ledger keeps no such figure
+        ("sold", "usd", Measure.USD_PROCEEDS),
+        ("sold", "btc", Measure.BTC_SOLD),
+        ("mined", None, Measure.BTC_MINED),
+        ("", "mw", Measure.CAPACITY_MW),
+        ("", "hashrate", Measure.HASHRATE_EHS),
+        ("", "percent", None),
+        ("revenue", "usd", None),
+    ],
+)
+def test_the_measure_a_question_asks(measure, unit, expected):
+    from app.ledger import asked_measure
+    from ingest.values import Unit
+
+    assert asked_measure(analysis(measure, Unit(unit) if unit else None)) == expected
+
+
+class RowsOnly:
+    """The LedgerCache interface over given rows (the Chroma side is tested in tests/ingest/test_ledger.py)."""
+
+    def __init__(self, rows):
+        self._rows = rows
+        self._groups = {f.id: g for g in disagreements(rows) for f in g.facts}
+
+    def rows(self):
+        return self._rows
+
+    def disagreement(self, fact):
+        return self._groups.get(fact.id)
+
+
+def test_an_answer_stating_a_disputed_figure_is_told_so():
+    from app.answer.base import Citation
+    from app.ledger import differ_note, reports_differ
+
+    rows = [fact(7474.6, "Decrypt", "a", Measure.BTC_HELD, "2026-01-31", ""), fact(7474, "TheMinerMag", "b")]
+    rows[1] = Fact(**{**rows[1].__dict__, "measure": Measure.BTC_HELD, "period": "", "as_of": "2026-01-31"})
+    cited = Citation(1, "a::0", "a", "t", "Decrypt", "2026-02-09", "u", rows[0].sentence, [rows[0].sentence])
+    groups = reports_differ(RowsOnly(rows), "Cango held 7,474.6 BTC [1].", [cited])
+    assert len(groups) == 1
+    note = differ_note(groups)
+    assert note == "Reports differ on Cango's BTC held: 7,474.6 BTC (Decrypt) vs 7,474 BTC (TheMinerMag)."
+    cited_note = differ_note(groups, lambda f: 1 if f.outlet == "Decrypt" else None)
+    assert cited_note == "Reports differ on Cango's BTC held: 7,474.6 BTC (Decrypt [1]) vs 7,474 BTC (TheMinerMag)."
+    assert reports_differ(RowsOnly(rows), "Cango held about 7,000 BTC [1].", [cited]) == []  # figure not stated
+    assert reports_differ(RowsOnly(rows[:1]), "Cango held 7,474.6 BTC [1].", [cited]) == []  # nobody differs
+
+
+def test_a_disputed_figure_in_an_answer_is_flagged_through_the_api(http, assistant):
+    body = http.post("/api/ask", json={"question": "What did Riot sell its December 2025 bitcoin for?"}).json()
+    assert "$161.6 million" in body["answer"] or "$162 million" in body["answer"]
+    (summary,) = body["flags"]["disagreements"]
+    assert "$162 million" in summary and "$161.6 million" in summary and "Mercy News" in summary
+    assert "Reports differ on Riot Platforms' proceeds (USD): " in body["answer"]
+    numbers = {c["n"] for c in body["citations"]}
+    mercy = next(c for c in body["citations"] if c["source"] == "Mercy News")  # each report is cited
+    assert f"(Mercy News [{mercy['n']}])" in body["answer"] and "$162 million" in mercy["passage"]
+    assert not body["flags"]["unverified"] and numbers == set(range(1, len(numbers) + 1))
+
+
+def test_now_is_answered_with_the_ledgers_newest_figure(assistant):
+    newest = max(assistant.ledger.rows(company="Cango", measure=Measure.BTC_HELD), key=lambda f: f.as_of)
+    answer = assistant.ask("What's Cango's bitcoin treasury now?")
+    direct = answer.answer.split("[1]")[0]
+    assert newest.figure in direct
+    assert answer.citations[0].article_id == newest.article_id
+    assert any(newest.sentence in s or s in newest.sentence for s in answer.citations[0].used_sentences)
+
+
+def test_a_fact_the_search_missed_brings_its_passage(assistant):
+    held = assistant.ledger.rows(company="Riot", measure=Measure.BTC_HELD)
+    found = assistant.fact_passages(held[:1], [])
+    assert len(found) == 1 and found[0].article_id == held[0].article_id and held[0].figure in found[0].text
+    assert assistant.fact_passages(held[:1], found) == []  # already there: nothing added
