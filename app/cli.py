@@ -92,9 +92,17 @@ def print_report(report, as_json: bool, title: str = "ingest") -> None:
         print(json.dumps(report.to_dict(), indent=2))
         return
     table = Table(title=title, show_header=True)
-    for name in ("added", "updated", "unchanged", "failed", "removed", "chunks written", "seconds"):
+    for name in ("added", "updated", "unchanged", "failed", "removed", "chunks written", "facts", "seconds"):
         table.add_column(name, justify="right")
-    values = (report.added, report.updated, report.unchanged, report.failed, report.removed, report.chunks_written)
+    values = (
+        report.added,
+        report.updated,
+        report.unchanged,
+        report.failed,
+        report.removed,
+        report.chunks_written,
+        report.facts,
+    )
     table.add_row(*(str(v) for v in values), f"{report.seconds:.2f}")
     console.print(table)
 
