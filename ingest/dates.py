@@ -1,11 +1,12 @@
 """Dates and periods a sentence refers to, read against the article's publication date: "in January 2024",
 "at the end of January" (in an article of February 4: January 31), "as of November 30, 2025", "in Q3 2025", "the
-fourth quarter", "in 2025", "year-end 2023", "last month".
+fourth quarter", "4Q 2025", "the first half of 2025", "in 2025", "year-end 2023", "at year-end", "last month", "on
+Monday", "yesterday", "between March 4 and March 25" (one span, by its end).
 
 dateparser (installed) reads single dates well but has no notion of a period (a quarter, a month as a whole, "the
 end of" one), gives no character spans to tie a date to the figure beside it, and fills a missing year from
 today rather than from the article; so the grammar here is small and regex-based, and dateutil (as
-ingest/article.py uses) is not needed either: every form below has its month by name.
+ingest/article.py uses) is not needed either: every form below has its month by name or counts from the article.
 """
 
 from __future__ import annotations
@@ -34,10 +35,21 @@ DAY = re.compile(
 EARLIER = re.compile(r"\b(?:a|one)\s+(?P<unit>week|month|quarter|year)\s+(?:earlier|before)\b", re.I)
 WEEKEND = re.compile(r"\b(?:this|last|over the|during the)\s+weekend\b", re.I)
 QUARTER = re.compile(
-    rf"{END_OF}\b(?P<fiscal>fiscal\s+(?:year\s+)?)?(?:(?:Q(?P<q>[1-4])|(?P<qword>first|second|third|fourth)[- ]quarter)"
-    rf"(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<year>{YEAR}))?|(?P<year2>{YEAR})\s+Q(?P<q2>[1-4]))\b",
+    rf"{END_OF}\b(?P<fiscal>fiscal\s+(?:year\s+)?)?(?:(?:Q(?P<q>[1-4])|(?P<q3>[1-4])Q|(?P<qword>first|second|third|fourth)"
+    rf"[- ]quarter)(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<year>{YEAR}))?|(?P<year2>{YEAR})\s+Q(?P<q2>[1-4]))\b",
     re.I,
 )
+HALF = re.compile(
+    rf"{END_OF}\b(?:(?:the\s+)?(?P<word>first|second)\s+half|H(?P<h>[12]))(?:\s+(?:of\s+)?(?P<year>{YEAR}))?\b", re.I
+)
+WEEKDAY = re.compile(
+    r"\b(?:on\s+)?(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?!,?\s+\w+\s+\d)", re.I
+)
+YESTERDAY = re.compile(r"\byesterday\b", re.I)
+BARE_YEAR_END = re.compile(r"\b(?:at\s+)?(?:the\s+)?year[- ]end\b(?!\s+(?:of\s+)?(?:19|20)\d\d)", re.I)
+RANGE_JOIN = re.compile(r"^\s*(?:and|to|through|until|-|–|—)\s*$", re.I)
+RANGE_OPEN = re.compile(r"\b(?:between|from)\s+$", re.I)
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTH_YEAR = re.compile(rf"{END_OF}\b(?P<month>{MONTH})\.?(?:\s+(?:of\s+)?(?P<year>{YEAR}))?\b", re.I)
 YEAR_ONLY = re.compile(
     rf"{END_OF}\b(?:(?:calendar|full[- ]year|(?P<fiscal>fiscal(?:\s+year)?))\s+)?(?P<year>{YEAR})\b(?![-/]\d)"
@@ -126,7 +138,12 @@ def times_in(
     for match in QUARTER.finditer(sentence):
         if not free(match):
             continue
-        quarter = int(match.group("q") or match.group("q2") or ORDINAL_QUARTER[(match.group("qword") or "").lower()])
+        quarter = int(
+            match.group("q")
+            or match.group("q2")
+            or match.group("q3")
+            or ORDINAL_QUARTER[(match.group("qword") or "").lower()]
+        )
         year_text = match.group("year") or match.group("year2")
         year = int(year_text) if year_text else _latest_year(quarter * 3 - 2, published)
         if match.group("fiscal") and fiscal_year_end != 12 and year_text:
@@ -135,6 +152,12 @@ def times_in(
         else:
             end = quarter_end(year, quarter)
         add(match, end, "" if match.group("end") else f"{year}-Q{quarter}")
+    for match in HALF.finditer(sentence):
+        if not free(match):
+            continue
+        half = 1 if (match.group("word") or "").lower() == "first" or match.group("h") == "1" else 2
+        year = int(match.group("year")) if match.group("year") else _latest_year(6 * half - 5, published)
+        add(match, month_end(year, 6 * half), "")  # no half-year periods in the ledger: its last day
     for match in MONTH_YEAR.finditer(sentence):
         if not free(match):
             continue
@@ -166,12 +189,45 @@ def times_in(
     for match in WEEKEND.finditer(sentence):
         if free(match):
             add(match, published - timedelta(days=(published.weekday() + 1) % 7), "")
+    for match in WEEKDAY.finditer(sentence):  # "on Monday": the latest Monday up to publication
+        if free(match):
+            add(
+                match,
+                published - timedelta(days=(published.weekday() - WEEKDAYS.index(match.group("day").lower())) % 7),
+                "",
+            )
+    for match in YESTERDAY.finditer(sentence):
+        if free(match):
+            add(match, published - timedelta(days=1), "")
+    for match in BARE_YEAR_END.finditer(sentence):  # "at year-end": the last one before publication
+        if free(match):
+            year = published.year if (published.month, published.day) == (12, 31) else published.year - 1
+            add(match, date(year, 12, 31), "")
     for match in EARLIER.finditer(sentence):
         if not free(match):
             continue
         base = max((ref for ref in found if ref.end <= match.start()), key=lambda ref: ref.end, default=earlier)
         add(match, *_earlier(match.group("unit").lower(), base, published))
-    return sorted(found, key=lambda ref: ref.start)
+    return _join_ranges(sorted(found, key=lambda ref: ref.start), sentence)
+
+
+def _join_ranges(found: list[TimeRef], sentence: str) -> list[TimeRef]:
+    """ "between March 4 and March 25, 2026" (or "from ... to ...") is one span, dated by its end; its first day
+    takes the end's year when it names none."""
+    joined: list[TimeRef] = []
+    for ref in found:
+        first = joined[-1] if joined else None
+        if (
+            first is not None
+            and first.is_point
+            and ref.is_point
+            and RANGE_JOIN.match(sentence[first.end : ref.start])
+            and RANGE_OPEN.search(sentence[: first.start])
+        ):
+            joined[-1] = TimeRef(first.start, ref.end, ref.as_of, "", sentence[first.start : ref.end])
+            continue
+        joined.append(ref)
+    return joined
 
 
 def _period_ending(span: str | None, day: date) -> str:

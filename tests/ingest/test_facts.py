@@ -299,3 +299,22 @@ def test_a_figure_its_sentence_revises_gives_way_to_the_revised_one():
     assert [(m, v) for _, m, v, _, _ in rows(text)] == [("usd_raised", 325e6)]
     both = "Cango closed a $300 million notes offering and a $325 million loan."
     assert [v for _, _, v, _, _ in rows(both)] == [300e6, 325e6]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("It sold 500 BTC in the first half of 2025.", [("2025-06-30", "")]),
+        ("It sold 500 BTC in H2 2025.", [("2025-12-31", "")]),
+        ("It mined 500 BTC in 4Q 2025.", [("2025-12-31", "2025-Q4")]),
+        ("It sold 500 BTC on Monday.", [("2026-02-23", "")]),  # the article is of Tuesday, February 24
+        ("It said on Tuesday, February 17, 2026 that", [("2026-02-17", "")]),  # the weekday is the date's
+        ("It sold 500 BTC yesterday.", [("2026-02-23", "")]),
+        ("It held 500 BTC at year-end.", [("2025-12-31", "")]),
+        ("It sold 500 BTC between March 4 and March 25, 2025.", [("2025-03-25", "")]),  # one span, by its end
+        ("It sold 500 BTC from March 4 to March 25.", [("2025-03-25", "")]),
+    ],
+)
+def test_halves_weekdays_year_ends_and_spans_of_days(sentence, expected):
+    found = times_in(sentence, date(2026, 2, 24))
+    assert [(t.as_of.isoformat(), t.period) for t in found] == expected
