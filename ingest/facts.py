@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 20  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 21  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -821,22 +821,30 @@ def fiscal_year_end(text: str) -> int:
     return 12
 
 
-def _keep(facts: dict[str, Fact], seen: dict[tuple, tuple[str, bool]], fact: Fact, dated: bool) -> None:
+REPEAT_TOLERANCE = 0.005  # a restated figure rounded ("about $208 million" for $208.3 million) is the same value
+
+
+def _keep(facts: dict[str, Fact], dated_ids: dict[str, bool], fact: Fact, dated: bool) -> None:
     """A figure repeated in one article with one meaning is one fact: the same value under a second measure on the
-    same date, or a holding, flow or hashrate restated later ("the 4,451 BTC sale"), where the mention whose
-    sentence names a date wins. Two deals may share a size (two 150 MW buildings) but not a date."""
-    keys = [("any", company_key(fact.company), fact.value, fact.as_of)]
-    if fact.measure not in DEALS:
-        keys.append((str(fact.measure), company_key(fact.company), fact.value))
-    for key in keys:
-        if key in seen:
-            earlier, earlier_dated = seen[key]
-            if earlier_dated or not dated or earlier not in facts:
+    same date, or a holding, flow or hashrate restated ("the 4,451 BTC sale", rounded or not) on the same date or
+    with no date of its own, where the mention whose sentence names a date wins; the same value on two dates
+    each named is two facts. Two deals may share a size (two 150 MW buildings) but not a date."""
+    key = company_key(fact.company)
+    for earlier in list(facts.values()):
+        if company_key(earlier.company) != key:
+            continue
+        if earlier.value == fact.value and earlier.as_of == fact.as_of:
+            return  # the same figure read twice, or under a second measure
+        if fact.measure in DEALS or earlier.measure is not fact.measure:
+            continue
+        close = abs(earlier.value - fact.value) <= REPEAT_TOLERANCE * max(earlier.value, fact.value)
+        earlier_dated = dated_ids.get(earlier.id, False)
+        if close and (earlier.as_of == fact.as_of or not (dated and earlier_dated)):
+            if earlier_dated or not dated:
                 return
-            del facts[earlier]
+            del facts[earlier.id]
     facts[fact.id] = fact
-    for key in keys:
-        seen[key] = (fact.id, dated)
+    dated_ids[fact.id] = dated
 
 
 LOWER_BOUND_BEFORE = re.compile(
@@ -880,7 +888,7 @@ def extract_facts(article: Article) -> list[Fact]:
     fiscal_end = fiscal_year_end(article.text)
     announced = _announced(paragraphs, published)
     facts: dict[str, Fact] = {}
-    seen: dict[tuple, tuple[str, bool]] = {}
+    seen: dict[str, bool] = {}  # fact id -> whether its sentence names a date
     bounds: set[str] = set()
     undated: set[str] = set()
     for paragraph in paragraphs:

@@ -318,3 +318,14 @@ def test_a_figure_its_sentence_revises_gives_way_to_the_revised_one():
 def test_halves_weekdays_year_ends_and_spans_of_days(sentence, expected):
     found = times_in(sentence, date(2026, 2, 24))
     assert [(t.as_of.isoformat(), t.period) for t in found] == expected
+
+
+def test_a_rounded_restatement_is_one_fact_the_same_value_on_two_dates_two():
+    text = "Cango sold 2,385 BTC in Q1 2026 for $208.3 million. Another outlet put the sale at about $208 million."
+    found = rows(text, published="2026-05-07")
+    assert [(m, v, a) for _, m, v, a, _ in found] == [
+        ("btc_sold", 2385.0, "2026-03-31"),
+        ("usd_proceeds", 208.3e6, "2026-03-31"),
+    ]
+    unchanged = "Cango's hashrate was 50 EH/s at the end of November. It was 50 EH/s at the end of December."
+    assert [a for _, _, _, a, _ in rows(unchanged, published="2026-01-07")] == ["2025-11-30", "2025-12-31"]
