@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 21  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 22  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -875,15 +875,14 @@ def _drop_bounds(facts: dict[str, Fact], bounds: set[str], undated: set[str]) ->
 def extract_facts(article: Article) -> list[Fact]:
     """Every ledger fact the article reports, in order; a figure repeated with the same meaning is one fact. An
     article with no publication date is read against the first date its text names (none: no facts, since no
-    figure in it could be dated)."""
+    figure in it could be dated); one with no company of its own (no front matter, none in the headline) gives a
+    figure to the miner its paragraph named last."""
     moment = article.published or find_date_in_text(article.text)
     if moment is None:
         return []
     published = moment.date()
     companies = companies_of(article)
-    subject = _subject(article, companies)
-    if subject is None:
-        return []
+    subject = _subject(article, companies)  # None: each figure is the miner's its paragraph last named
     paragraphs = [p for p in article.text.split("\n") if p.strip()]
     fiscal_end = fiscal_year_end(article.text)
     announced = _announced(paragraphs, published)
@@ -893,11 +892,15 @@ def extract_facts(article: Article) -> list[Fact]:
     undated: set[str] = set()
     for paragraph in paragraphs:
         context = Context(None, announced, published)
+        named_last = subject
         for sentence in split_sentences(paragraph):
             times = times_in(sentence, published, fiscal_end, context.last)
             values = _figures(sentence)
             mentions = _mentions(sentence, companies)
             masked = _masked(sentence, mentions)
+            if subject is None:
+                miners = [c for _, _, c in mentions if not c.counterparty_only]
+                named_last = miners[-1] if miners else named_last
             previous = None
             signed: list[date] = []
             last_dated = context.last
@@ -907,7 +910,9 @@ def extract_facts(article: Article) -> list[Fact]:
                 measure = MEASURE_RULES[value.unit](reading)
                 if measure is None or skip_reason(reading, measure):
                     continue
-                attributed = _attribute(reading, measure, mentions, subject)
+                if named_last is None:
+                    continue
+                attributed = _attribute(reading, measure, mentions, named_last)
                 if attributed is None:
                     continue
                 company, counterparty = attributed

@@ -329,3 +329,13 @@ def test_a_rounded_restatement_is_one_fact_the_same_value_on_two_dates_two():
     ]
     unchanged = "Cango's hashrate was 50 EH/s at the end of November. It was 50 EH/s at the end of December."
     assert [a for _, _, _, a, _ in rows(unchanged, published="2026-01-07")] == ["2025-11-30", "2025-12-31"]
+
+
+def test_an_article_with_no_company_of_its_own_gives_each_figure_to_the_miner_its_paragraph_named():
+    text = (
+        "Public miners are selling bitcoin.\n"
+        "Bitdeer sold its entire treasury on Friday. Its corporate accounts now hold zero bitcoin."
+    )
+    found = rows(text, published="2026-02-24", companies=(), tickers=())
+    assert found == [("Bitdeer", "btc_held", 0.0, "2026-02-24", "")]
+    assert rows("Miners sold 5,000 BTC in January.", companies=(), tickers=()) == []  # no miner named
