@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 22  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 23  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -872,6 +872,14 @@ def _drop_bounds(facts: dict[str, Fact], bounds: set[str], undated: set[str]) ->
             del facts[fact_id]
 
 
+def _sale_of(facts: dict[str, Fact], company: Company, measure: Measure) -> Fact | None:
+    """The bitcoin sale an undated sum of proceeds belongs to: the company's last one reported before it."""
+    if measure is not Measure.USD_PROCEEDS:
+        return None
+    sales = [f for f in facts.values() if f.measure is Measure.BTC_SOLD and same_company(f.company, company.name)]
+    return sales[-1] if sales else None
+
+
 def extract_facts(article: Article) -> list[Fact]:
     """Every ledger fact the article reports, in order; a figure repeated with the same meaning is one fact. An
     article with no publication date is read against the first date its text names (none: no facts, since no
@@ -917,6 +925,9 @@ def extract_facts(article: Article) -> list[Fact]:
                     continue
                 company, counterparty = attributed
                 as_of, period = _time_for(reading, measure, times, context)
+                sale = _sale_of(facts, company, measure) if not times else None
+                if sale is not None:  # "the proceeds were put at $1.1 billion": the sale reported before
+                    as_of, period = date.fromisoformat(sale.as_of), sale.period
                 if measure in SIGNED_DEALS:
                     ordered = sorted(times, key=lambda t: abs(t.start - value.start))
                     signed += [t.as_of for t in _deal_dates(reading, ordered, published) if DAY_NAMED.search(t.text)]

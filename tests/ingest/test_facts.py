@@ -339,3 +339,11 @@ def test_an_article_with_no_company_of_its_own_gives_each_figure_to_the_miner_it
     found = rows(text, published="2026-02-24", companies=(), tickers=())
     assert found == [("Bitdeer", "btc_held", 0.0, "2026-02-24", "")]
     assert rows("Miners sold 5,000 BTC in January.", companies=(), tickers=()) == []  # no miner named
+
+
+def test_undated_proceeds_belong_to_the_sale_reported_before_them():
+    text = "Between March 4 and March 25, 2026, Cango sold 15,133 BTC.\nThe proceeds were put at about $1.1 billion."
+    assert rows(text, published="2026-04-03")[-1] == ("Cango", "usd_proceeds", 1.1e9, "2026-03-25", "")
+    assert rows("The proceeds were put at about $1.1 billion.", published="2026-04-03") == [
+        ("Cango", "usd_proceeds", 1.1e9, "2026-04-03", "")  # no sale reported: the article's date
+    ]
