@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 23  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 24  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -662,13 +662,14 @@ SINCE_BEFORE = _words("since|by")
 
 @dataclass(frozen=True)
 class Context:
-    """Dates the sentences around a figure give it: the period the paragraph last named, and the day the article
-    says its news was announced."""
+    """Dates the sentences around a figure give it: the period the paragraph last named (else the one the headline
+    names), and the day the article says its news was announced."""
 
     period: TimeRef | None
     announced: date
     published: date
     deal_day: date | None = None  # the day the paragraph's last deal was signed ("On October 22, ... That deal")
+    report_period: TimeRef | None = None  # the period the headline names ("Cango's December 2025 production")
     last: TimeRef | None = None  # the date of the paragraph's last figure ("... one week before" counts from it)
 
 
@@ -688,8 +689,9 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
             return periods[0].as_of, periods[0].period
         if ordered:
             return ordered[0].as_of, ""
-        if context.period is not None and ANAPHORA.search(r.sentence):
-            return context.period.as_of, context.period.period
+        period = context.period or context.report_period
+        if period is not None and ANAPHORA.search(r.sentence):
+            return period.as_of, period.period
         return published, ""
     if measure in DEALS:
         named = _deal_dates(r, ordered, context.published)
@@ -701,8 +703,9 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
         ordered = [t for t in ordered if not SINCE_BEFORE.search(r.masked[max(0, t.start - 8) : t.start])]
         if SINCE_BEFORE.search(r.before):
             return published, ""
-        if not ordered and context.period is not None:  # a production update's hashrate: at the month's end
-            return context.period.as_of, ""
+        period = context.period or context.report_period
+        if not ordered and period is not None:  # a production update's hashrate: at the month's end
+            return period.as_of, ""
     if measure in HOLDINGS:  # a date, or a month it stood at; "for 2025" is a year's results, not a date
         ordered = [t for t in ordered if t.is_point or len(t.period) == 7]
     return (ordered[0].as_of, "") if ordered else (published, "")
@@ -898,8 +901,10 @@ def extract_facts(article: Article) -> list[Fact]:
     seen: dict[str, bool] = {}  # fact id -> whether its sentence names a date
     bounds: set[str] = set()
     undated: set[str] = set()
+    title_periods = [t for t in times_in(article.title, published, fiscal_end) if t.period]
+    report_period = title_periods[0] if title_periods else None
     for paragraph in paragraphs:
-        context = Context(None, announced, published)
+        context = Context(None, announced, published, report_period=report_period)
         named_last = subject
         for sentence in split_sentences(paragraph):
             times = times_in(sentence, published, fiscal_end, context.last)

@@ -347,3 +347,12 @@ def test_undated_proceeds_belong_to_the_sale_reported_before_them():
     assert rows("The proceeds were put at about $1.1 billion.", published="2026-04-03") == [
         ("Cango", "usd_proceeds", 1.1e9, "2026-04-03", "")  # no sale reported: the article's date
     ]
+
+
+def test_an_undated_hashrate_or_the_month_in_a_later_paragraph_is_the_headlines_period():
+    text = "Cango said on Monday that output rose.\nIts deployed hashrate was 50 EH/s. It sold 100 BTC in the month."
+    found = rows(text, published="2026-01-07", title="Cango's December 2025 production update")
+    assert found == [
+        ("Cango", "hashrate_ehs", 50.0, "2025-12-31", ""),
+        ("Cango", "btc_sold", 100.0, "2025-12-31", "2025-12"),
+    ]
