@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 24  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 25  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -824,6 +824,7 @@ def fiscal_year_end(text: str) -> int:
     return 12
 
 
+SIZES = frozenset({Measure.CAPACITY_MW, Measure.LEASE_TERM_YEARS})  # two deals may share one (two 150 MW halls)
 REPEAT_TOLERANCE = 0.005  # a restated figure rounded ("about $208 million" for $208.3 million) is the same value
 
 
@@ -831,14 +832,15 @@ def _keep(facts: dict[str, Fact], dated_ids: dict[str, bool], fact: Fact, dated:
     """A figure repeated in one article with one meaning is one fact: the same value under a second measure on the
     same date, or a holding, flow or hashrate restated ("the 4,451 BTC sale", rounded or not) on the same date or
     with no date of its own, where the mention whose sentence names a date wins; the same value on two dates
-    each named is two facts. Two deals may share a size (two 150 MW buildings) but not a date."""
+    each named is two facts. A sum of money restated is one too; two deals may share a size or a term (two 150 MW
+    buildings, two 15-year leases) but not a date."""
     key = company_key(fact.company)
     for earlier in list(facts.values()):
         if company_key(earlier.company) != key:
             continue
         if earlier.value == fact.value and earlier.as_of == fact.as_of:
             return  # the same figure read twice, or under a second measure
-        if fact.measure in DEALS or earlier.measure is not fact.measure:
+        if fact.measure in SIZES or earlier.measure is not fact.measure:
             continue
         close = abs(earlier.value - fact.value) <= REPEAT_TOLERANCE * max(earlier.value, fact.value)
         earlier_dated = dated_ids.get(earlier.id, False)

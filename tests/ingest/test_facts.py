@@ -356,3 +356,13 @@ def test_an_undated_hashrate_or_the_month_in_a_later_paragraph_is_the_headlines_
         ("Cango", "hashrate_ehs", 50.0, "2025-12-31", ""),
         ("Cango", "btc_sold", 100.0, "2025-12-31", "2025-12"),
     ]
+
+
+def test_a_deals_value_restated_is_one_fact_its_size_may_be_two_deals():
+    text = (
+        "The leases will generate about $11 billion in lease revenue.\n"
+        "On August 29, 2025 Cango signed a lease worth $11 billion in contract value."
+    )
+    assert rows(text, published="2025-10-27") == [("Cango", "contract_value", 11e9, "2025-08-29", "")]
+    halls = "On August 29, 2025 Cango leased a 150 MW hall. On October 2, 2025 it leased another 150 MW hall."
+    assert len(rows(halls, published="2025-10-27")) == 2
