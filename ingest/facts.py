@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 25  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 26  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -437,7 +437,15 @@ def read(sentence: str, masked: str, value: Value, previous: Value | None, times
 
 
 def _btc_measure(r: Reading) -> Measure | None:
-    return BTC_MEASURE.get(amount_measure(r.masked, r.value, r.clause_start))
+    """What a bitcoin amount is, by its cue words; with none, an amount "as of" a date is a balance ("the 3,865 BTC
+    American Bitcoin reported as of October 24")."""
+    found = BTC_MEASURE.get(amount_measure(r.masked, r.value, r.clause_start))
+    if found is None and AS_OF_AFTER.search(r.after):
+        return Measure.BTC_HELD
+    return found
+
+
+AS_OF_AFTER = re.compile(r"^[^,;]{0,40}?\bas\s+(?:of|at)\s+(?:the\s+end\s+of\s+)?(?:\w+\s+)?\d", re.I)
 
 
 def _eth_measure(r: Reading) -> Measure | None:

@@ -366,3 +366,9 @@ def test_a_deals_value_restated_is_one_fact_its_size_may_be_two_deals():
     assert rows(text, published="2025-10-27") == [("Cango", "contract_value", 11e9, "2025-08-29", "")]
     halls = "On August 29, 2025 Cango leased a 150 MW hall. On October 2, 2025 it leased another 150 MW hall."
     assert len(rows(halls, published="2025-10-27")) == 2
+
+
+def test_bitcoin_with_no_cue_as_of_a_date_is_a_balance():
+    text = "That is well above the 3,865 BTC Cango reported as of October 24, 2025."
+    assert rows(text, published="2026-03-03") == [("Cango", "btc_held", 3865.0, "2025-10-24", "")]
+    assert rows("That is well above the 3,865 BTC Cango reported.", published="2026-03-03") == []
