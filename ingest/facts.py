@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
 
-EXTRACTOR_VERSION = 26  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 27  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -665,7 +665,8 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 DAY_NAMED = re.compile(r"\d")  # a date with its day ("October 22, 2025"), not only a month
 MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b", re.I)
 ANAPHORA = _words("the month|that month|the same month|the quarter|that quarter|the period|during the week|the week")
-SINCE_BEFORE = _words("since|by")
+SINCE_BEFORE = _words("since|by")  # before a date: not the figure's own ("since October", "by June 2025")
+SINCE_WORD = _words("since")
 
 
 @dataclass(frozen=True)
@@ -709,7 +710,7 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
         return carried or published, ""
     if measure is Measure.HASHRATE_EHS:
         ordered = [t for t in ordered if not SINCE_BEFORE.search(r.masked[max(0, t.start - 8) : t.start])]
-        if SINCE_BEFORE.search(r.before):
+        if SINCE_WORD.search(r.before):  # "has since reached 25 EH/s": today's
             return published, ""
         period = context.period or context.report_period
         if not ordered and period is not None:  # a production update's hashrate: at the month's end

@@ -372,3 +372,10 @@ def test_bitcoin_with_no_cue_as_of_a_date_is_a_balance():
     text = "That is well above the 3,865 BTC Cango reported as of October 24, 2025."
     assert rows(text, published="2026-03-03") == [("Cango", "btc_held", 3865.0, "2025-10-24", "")]
     assert rows("That is well above the 3,865 BTC Cango reported.", published="2026-03-03") == []
+
+
+def test_a_hashrate_reported_by_someone_keeps_its_date_one_reached_since_is_todays():
+    text = "Its hashrate, as reported by Cango, was 50 EH/s at the end of December."
+    assert rows(text, published="2026-01-07") == [("Cango", "hashrate_ehs", 50.0, "2025-12-31", "")]
+    since = "Cango's hashrate was 16.2 EH/s at the end of September and has since reached 25 EH/s."
+    assert [a for _, _, _, a, _ in rows(since, published="2025-11-14")] == ["2025-09-30", "2025-11-14"]
