@@ -15,6 +15,7 @@ from app.errors import QuestionError
 from app.ledger import LedgerCache, differ_note, facts_asked, reports_differ, same_sentence
 from app.retrieval.filters import Filters, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
+from app.retrieval.trust import carries_instructions, trusted
 from app.settings import SearchConfig, Settings
 from app.trace import Trace, TraceLog, new_trace_id
 from ingest.embed import Embedder
@@ -176,6 +177,7 @@ class Assistant:
         if not passages and narrowed != user_filters:
             passages = self.searcher.search(standalone, k, user_filters, frame, companies, vector=vector)
             relaxed = bool(passages)
+        passages = trusted(passages)  # an article that addresses the assistant reaches no answerer
         knobs = self.settings.grounded
         facts = facts_asked(self.facts, analysis, frame) if knobs.ledger else []
         extra = self.fact_passages(facts[: knobs.ledger_passages], passages)
@@ -183,7 +185,14 @@ class Assistant:
             passages = passages[: max(0, k - len(extra))] + extra
         timings["retrieve_ms"] = _ms(started)
         context = Context(
-            standalone, frame, companies, self.index.entities, question_vector=vector, analysis=analysis, facts=facts
+            standalone,
+            frame,
+            companies,
+            self.index.entities,
+            question_vector=vector,
+            analysis=analysis,
+            facts=facts,
+            outvoted=[f for f in facts if self.facts.outvoted(f)],
         )
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
 
@@ -215,11 +224,13 @@ class Assistant:
         for fact in facts:
             if any(same_sentence(s, fact) for p in [*passages, *found] for s in split_sentences(p.text)):
                 continue
-            for chunk in self.index.lexical.chunks:
-                if chunk.metadata.get("article_id") == fact.article_id and fact.figure in chunk.passage:
-                    if any(same_sentence(s, fact) for s in split_sentences(chunk.passage)):
-                        found.append(Passage.from_chunk(chunk, top))
-                        break
+            of_article = [c for c in self.index.lexical.chunks if c.metadata.get("article_id") == fact.article_id]
+            if any(carries_instructions(c.passage) for c in of_article):
+                continue
+            for chunk in of_article:
+                if fact.figure in chunk.passage and any(same_sentence(s, fact) for s in split_sentences(chunk.passage)):
+                    found.append(Passage.from_chunk(chunk, top))
+                    break
         return found
 
     def cite_fact(self, fact: Fact, draft: Draft) -> int | None:

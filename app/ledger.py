@@ -146,10 +146,49 @@ class FactsTable:
         return sorted(points, key=lambda p: (p["date"], p["company"]))
 
 
+OUTLIER_JUMP = 10.0  # a holding or hashrate this many times the company's previous report is out of line
+OUTLIER_DEAL = 5.0  # a deal figure this many times every other report of a deal with the same counterparty
+STOCKS = HOLDINGS | {Measure.HASHRATE_EHS}
+
+
+def contradictions(rows: list[Fact]) -> list[Disagreement]:
+    """The groups of reports that cannot all be right: two articles' values for one company, measure and period
+    (ingest.ledger.disagreements), and a figure out of line with the company's other reports (`outliers`)."""
+    found = disagreements(rows)
+    seen = {f.id for group in found for f in group.facts}
+    return found + [group for group in outliers(rows) if group.facts[0].id not in seen]
+
+
+def outliers(rows: list[Fact]) -> list[Disagreement]:
+    """A figure no other article comes near, grouped with the reports it contradicts: a holding or hashrate
+    OUTLIER_JUMP times the company's previous report by another article ('1,000,000 BTC' after '1,025.69 BTC'; a
+    drop is not flagged, since treasuries are sold off), and a deal figure OUTLIER_DEAL times every other report
+    of the company's deals with the same counterparty ('$97 billion' beside Microsoft's '$9.7 billion')."""
+    series: dict[tuple, list[Fact]] = defaultdict(list)
+    for fact in rows:
+        if fact.measure in STOCKS:
+            series[(company_key(fact.company), fact.measure)].append(fact)
+        elif fact.measure in (Measure.CONTRACT_VALUE, Measure.CAPACITY_MW) and fact.counterparty:
+            series[(company_key(fact.company), fact.measure, company_key(fact.counterparty))].append(fact)
+    found = []
+    for key, facts in series.items():
+        facts.sort(key=lambda f: (f.as_of, f.published))
+        for i, fact in enumerate(facts):
+            others = [f for f in facts if f.article_id != fact.article_id]
+            if len(key) == 2:
+                before = [f for f in facts[:i] if f.article_id != fact.article_id and f.value > 0]
+                against = before[-1:] if before and fact.value >= OUTLIER_JUMP * before[-1].value else []
+            else:
+                against = others if others and fact.value >= OUTLIER_DEAL * max(f.value for f in others) else []
+            if against:
+                found.append(Disagreement(fact.company, fact.measure, fact.key, (fact, *against)))
+    return found
+
+
 def facts_table(ledger: Ledger, wanted: FactFilter) -> FactsTable:
     """The ledger's rows for a filter, and their disagreements."""
     rows = ledger.rows(wanted.company, wanted.measure, wanted.since, wanted.until)
-    return FactsTable(rows, disagreements(rows))
+    return FactsTable(rows, contradictions(rows))
 
 
 def ledger_companies(ledger: Ledger) -> list[str]:
@@ -171,12 +210,18 @@ class LedgerCache:
         self._generation: int | None = None
         self._rows: list[Fact] = []
         self._disputed: dict[str, Disagreement] = {}
+        self._outvoted: set[str] = set()
 
     def _fresh(self) -> None:
         generation = read_generation(self.ledger.store.settings)
         if generation != self._generation:
             rows = self.ledger.rows()
-            self._disputed = {f.id: group for group in disagreements(rows) for f in group.facts}
+            same, lone = disagreements(rows), outliers(rows)
+            self._disputed = {}
+            for group in same + lone:
+                for fact in group.facts:
+                    self._disputed.setdefault(fact.id, group)
+            self._outvoted = {g.facts[0].id for g in lone} | {f.id for g in same for f in g.facts if _fewer_votes(f, g)}
             self._rows, self._generation = rows, generation
 
     def rows(self) -> list[Fact]:
@@ -186,6 +231,21 @@ class LedgerCache:
     def disagreement(self, fact: Fact) -> Disagreement | None:
         self._fresh()
         return self._disputed.get(fact.id)
+
+    def outvoted(self, fact: Fact) -> bool:
+        """Other articles contradict the fact: more of them give another value for the same thing, or it is an
+        outlier against the company's other reports."""
+        self._fresh()
+        return fact.id in self._outvoted
+
+
+def _fewer_votes(fact: Fact, group: Disagreement) -> bool:
+    """More articles in the group give another value than give the fact's."""
+    votes: dict[float, set[str]] = defaultdict(set)
+    for f in group.facts:
+        votes[round(f.value, 6)].add(f.article_id)
+    mine = len(votes[round(fact.value, 6)])
+    return any(len(articles) > mine for value, articles in votes.items() if value != round(fact.value, 6))
 
 
 def asked_measure(analysis: Analysis | None) -> Measure | None:
@@ -203,9 +263,14 @@ def asked_measure(analysis: Analysis | None) -> Measure | None:
     }
     by_unit = {Unit.MW: Measure.CAPACITY_MW, Unit.YEARS: Measure.LEASE_TERM_YEARS, Unit.HASHRATE: Measure.HASHRATE_EHS}
     found = by_word.get(analysis.measure) or by_unit.get(unit)
+    if found is None and unit is Unit.USD and not analysis.measure and DEAL_ASKED.search(analysis.question):
+        found = Measure.CONTRACT_VALUE
     if found is None or (unit is not None and UNIT_OF[found] != _unit_name(unit)):
         return None  # 'how much is its treasury worth': held, but in dollars, which the ledger does not keep
     return found
+
+
+DEAL_ASKED = re.compile(r"\b(?:contract|lease|deal|agreement|acquisition)s?\b", re.I)  # dollars of a deal
 
 
 def _unit_name(unit: Unit) -> str:

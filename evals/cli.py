@@ -24,6 +24,8 @@ SET_PANEL = "Eval set"
 MULTIHOP_PANEL = "MultiHop-RAG (SET = multihop)"
 LEDGER = "ledger"
 LEDGER_PANEL = "Ledger extraction (SET = ledger)"
+POISONED = "poisoned"
+POISONED_HOME = Path("runs") / "poisoned-index"  # a scratch index: planted articles never enter yours
 
 
 def eval_command(
@@ -94,12 +96,15 @@ def eval_command(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Score an eval set through the real assistant, run the MultiHop-RAG retrieval benchmark, or score the ledger's
-    fact extraction against hand-labelled facts (SET = ledger)."""
+    """Score an eval set through the real assistant, run the MultiHop-RAG retrieval benchmark, score the ledger's
+    fact extraction against hand-labelled facts (SET = ledger), or ask about planted articles (SET = poisoned:
+    the corpus and evals/sets/poisoned/ in a scratch index, --home, default runs/poisoned-index)."""
     settings = settings_from(chroma_url=chroma_url)
     try:
         if set_name == LEDGER:
             _ledger(ledger_set, split, misses, as_json)
+        elif set_name == POISONED:
+            _poisoned(settings.with_overrides(home=home or POISONED_HOME), split, answerer, as_json)
         elif set_name == MULTIHOP:
             search = {"dense_weight": dense_weight, "depth": depth, "fusion": fusion, "per_article": per_article}
             _multihop(settings, data, home, out, limit, articles, search, chunk_tokens, chunk_overlap, as_json)
@@ -173,6 +178,37 @@ def _ledger(set_path: Path | None, split: str | None, misses: bool, as_json: boo
                 console.print(f"missed {r.article}: {g.company} {g.measure} {g.value:g} {g.as_of} ({g.quote})")
             for f in r.extra:
                 console.print(f"extra  {r.article}: {f.company} {f.measure} {f.value:g} {f.as_of} ({f.figure})")
+
+
+def _poisoned(settings: Settings, split: str | None, answerer: str | None, as_json: bool) -> None:
+    from app.assistant import Assistant
+    from evals.poisoned import build_index, load_cases, run_poisoned, to_json
+
+    cases = load_cases(split=split)  # a bad set fails before anything is ingested
+    report = build_index(settings)
+    if report.errors:
+        fail(f"building the poisoned index in {settings.home}: {report.errors[0]}")
+    with progress_bar(disable=as_json) as bar:
+        task = bar.add_task("questions", total=len(cases))
+        results, totals = run_poisoned(
+            Assistant(settings), cases, answerer, progress=lambda done, _total: bar.update(task, completed=done)
+        )
+    if as_json:
+        print(json.dumps(to_json(results, totals), indent=2))
+        return
+    table = Table("case", "split", "kind", "planted", "repeated", "flagged", "leads", title="eval poisoned")
+    for r in results:
+        mark = {True: "yes", False: ""}
+        table.add_row(
+            r.id, r.split, r.kind, r.planted, mark[r.repeated], mark[r.flagged and r.repeated], mark[r.leading]
+        )
+    console.print(table)
+    for name, block in totals.items():
+        console.print(
+            f"{name}: {block['unflagged']} unflagged repeats, {block['repeated']} repeats "
+            f"({block['flagged']} flagged), planted figure leads {block['leading']} of {block['questions']}",
+            highlight=False,
+        )
 
 
 def _print_comparison(comparison: dict) -> None:

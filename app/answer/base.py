@@ -104,6 +104,7 @@ class Context:
     question_vector: object = None
     analysis: Analysis | None = None  # what the question asks (app.answer.question), read once
     facts: list[Fact] = field(default_factory=list)  # the ledger rows it asks about (app.ledger.facts_asked)
+    outvoted: list[Fact] = field(default_factory=list)  # those of them other articles contradict
 
     @property
     def asked(self) -> str:

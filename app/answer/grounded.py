@@ -132,6 +132,7 @@ FEATURES = (
     "hedge_asked",  # ... and the question asks for that one ('including renewal options', 'counting warrants')
     "ledger",  # the sentence states a ledger row the question asks about (its company, measure and period)
     "ledger_latest",  # ... one of the newest such rows, for "now / latest" or a holding
+    "ledger_outvoted",  # ... a row other articles contradict (more of them give another value; or out of line)
     "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
 )
 
@@ -248,7 +249,8 @@ class GroundedAnswerer:
         facts = [] if hedge_asked else context.facts
         stock = bool(facts) and facts[0].measure in HOLDINGS
         last = max(f.as_of for f in facts) if facts and (latest or stock) else ""
-        newest = [f for f in facts if f.as_of == last]
+        newest = [f for f in facts if f.as_of == last and f not in context.outvoted]
+        outvoted = [f for f in facts if f in context.outvoted]
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
             sentences = split_sentences(passage.text)
@@ -297,6 +299,7 @@ class GroundedAnswerer:
                     "hedge_asked": float(hedged and hedge_asked),
                     "ledger": float(any(same_sentence(sentence, f) for f in facts)),
                     "ledger_latest": float(any(same_sentence(sentence, f) for f in newest)),
+                    "ledger_outvoted": float(any(same_sentence(sentence, f) for f in outvoted)),
                 }
                 prior = sum(weights.get(name, 0.0) * value for name, value in features.items())
                 hits = frozenset(t for t in term_weights if t in tokens)

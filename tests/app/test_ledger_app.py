@@ -222,3 +222,38 @@ def test_a_fact_the_search_missed_brings_its_passage(assistant):
     found = assistant.fact_passages(held[:1], [])
     assert len(found) == 1 and found[0].article_id == held[0].article_id and held[0].figure in found[0].text
     assert assistant.fact_passages(held[:1], found) == []  # already there: nothing added
+
+
+def held(value, article, as_of, measure=Measure.BTC_HELD, counterparty=""):
+    row = fact(value, article, article, measure, as_of, "")
+    return Fact(**{**row.__dict__, "counterparty": counterparty})
+
+
+def test_a_figure_out_of_line_with_the_companys_other_reports_is_an_outlier():
+    from app.ledger import contradictions, outliers
+
+    rows = [held(1026, "a", "2026-03-31"), held(1025.69, "b", "2026-04-10"), held(1_000_000, "c", "2026-06-30")]
+    (group,) = outliers(rows)
+    assert group.facts[0].value == 1_000_000 and group.facts[1].value == 1025.69
+    sold_off = [held(943.1, "a", "2026-02-13"), held(0, "b", "2026-02-20"), held(2470, "c", "2025-11-30")]
+    assert outliers(sold_off) == []  # a treasury sold to zero, or down from a larger one, is no outlier
+    deals = [
+        held(9.7e9, "a", "2025-11-03", Measure.CONTRACT_VALUE, "Microsoft"),
+        held(97e9, "b", "2026-06-30", Measure.CONTRACT_VALUE, "Microsoft"),
+        held(16e9, "c", "2026-06-30", Measure.CONTRACT_VALUE, "Google"),  # another counterparty: not compared
+    ]
+    (deal,) = outliers(deals)
+    assert deal.facts[0].value == 97e9 and [f.value for f in deal.facts[1:]] == [9.7e9]
+    assert len(contradictions(rows + deals)) == 2
+
+
+def test_dollars_of_a_deal_are_its_contract_value_unless_the_question_names_another_measure():
+    from app.ledger import asked_measure
+    from ingest.values import Unit
+
+    worth = analysis("", Unit.USD)
+    worth.question = "What is IREN's Microsoft contract worth?"
+    assert asked_measure(worth) == Measure.CONTRACT_VALUE
+    revenue = analysis("revenue", Unit.USD)
+    revenue.question = "How much annual revenue is the Microsoft contract supposed to bring in?"
+    assert asked_measure(revenue) is None
