@@ -867,7 +867,7 @@ LOWER_BOUND_BEFORE = re.compile(
 BOUND_SPAN = 1.25  # a stated figure up to this many times a bound ("more than 100,000 ETH") may be what it bounds
 
 
-def _drop_bounds(facts: dict[str, Fact], bounds: set[str], undated: set[str]) -> None:
+def _drop_bounds(facts: dict[str, Fact], bounds: set[str], dated_ids: dict[str, bool]) -> None:
     """A bound ("held more than 100,000 ETH", "raising more than $1 billion") restates a figure the article gives
     exactly ("100,603 ETH", "approximately $1.1 billion") when one of the same company and measure lies within
     BOUND_SPAN above it, on the same date or with either undated: one fact, the exact one."""
@@ -878,7 +878,7 @@ def _drop_bounds(facts: dict[str, Fact], bounds: set[str], undated: set[str]) ->
             and exact.measure is bound.measure
             and company_key(exact.company) == company_key(bound.company)
             and bound.value <= exact.value <= bound.value * BOUND_SPAN
-            and (exact.as_of == bound.as_of or bound.id in undated or exact.id in undated)
+            and (exact.as_of == bound.as_of or not (dated_ids.get(bound.id) and dated_ids.get(exact.id)))
         )
 
     for fact_id in [i for i in bounds if i in facts]:
@@ -910,8 +910,7 @@ def extract_facts(article: Article) -> list[Fact]:
     announced = _announced(paragraphs, published)
     facts: dict[str, Fact] = {}
     seen: dict[str, bool] = {}  # fact id -> whether its sentence names a date
-    bounds: set[str] = set()
-    undated: set[str] = set()
+    bounds: set[str] = set()  # facts stated as a lower bound ("more than 100,000 ETH")
     title_periods = [t for t in times_in(article.title, published, fiscal_end) if t.period]
     report_period = title_periods[0] if title_periods else None
     for paragraph in paragraphs:
@@ -965,10 +964,8 @@ def extract_facts(article: Article) -> list[Fact]:
                     ticker=company.ticker,
                 )
                 _keep(facts, seen, fact, dated=bool(times))
-                if LOWER_BOUND_BEFORE.search(reading.before):
+                if fact.id in facts and LOWER_BOUND_BEFORE.search(reading.before):
                     bounds.add(fact.id)
-                if not times:
-                    undated.add(fact.id)
                 last_dated = TimeRef(0, 0, as_of, period, fact.figure)
             periods = [t for t in times if t.period]
             context = replace(
@@ -977,5 +974,5 @@ def extract_facts(article: Article) -> list[Fact]:
                 last=last_dated,
                 deal_day=(signed or _signing_days(masked, times, published) or [context.deal_day])[0],
             )
-    _drop_bounds(facts, bounds, undated)
+    _drop_bounds(facts, bounds, seen)
     return list(facts.values())
