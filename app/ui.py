@@ -157,26 +157,8 @@ def build_ui(assistant: Assistant, settings: Settings, desk: Desk | None = None)
                     elem_id="nd-ledger-holdings",
                 )
                 with gr.Row():
-                    sold_plot = gr.BarPlot(
-                        x="month",
-                        y="value",
-                        color="company",
-                        title="Bitcoin sold per month",
-                        x_title="month",
-                        y_title="BTC",
-                        tooltip=POINT_TOOLTIP,
-                        elem_id="nd-ledger-sold",
-                    )
-                    mined_plot = gr.BarPlot(
-                        x="month",
-                        y="value",
-                        color="company",
-                        title="Bitcoin mined per month",
-                        x_title="month",
-                        y_title="BTC",
-                        tooltip=POINT_TOOLTIP,
-                        elem_id="nd-ledger-mined",
-                    )
+                    sold_plot = flow_plot("Bitcoin sold per month", "nd-ledger-sold")
+                    mined_plot = flow_plot("Bitcoin mined per month", "nd-ledger-mined")
                 ledger_table = gr.Dataframe(
                     headers=list(TABLE_COLUMNS),
                     interactive=False,
@@ -209,6 +191,20 @@ def build_ui(assistant: Assistant, settings: Settings, desk: Desk | None = None)
         demo.load(handlers.refresh, None, [status, source, company], queue=False)
     demo.queue(default_concurrency_limit=None)
     return demo
+
+
+def flow_plot(title: str, elem_id: str) -> gr.BarPlot:
+    """A ledger chart of one flow: BTC per month, a bar per company, each point's report on hover."""
+    return gr.BarPlot(
+        x="month",
+        y="value",
+        color="company",
+        title=title,
+        x_title="month",
+        y_title="BTC",
+        tooltip=POINT_TOOLTIP,
+        elem_id=elem_id,
+    )
 
 
 class ChatHandlers:
