@@ -76,6 +76,8 @@ def ingest(
                     reports.append(read_urls(urls, ingestor, reader).ingest)
     except NewsdeskError as exc:
         fail(str(exc))
+    except OSError as exc:  # the manifest or BM25 files on a full disk (Chroma's own writes are a BackendError)
+        fail(f"writing {exc.filename or 'the index'} failed: {exc.strerror or exc}; run the ingest again once fixed")
     report = reports[0]
     for other in reports[1:]:
         report.extend(other)

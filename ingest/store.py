@@ -176,6 +176,14 @@ class ChunkStore:
                     self._reopen()
                 try:
                     yield
+                except (ChromaError, OSError) as exc:  # a full disk, a read-only folder: one line, not a trace
+                    if self.backend != "embedded":
+                        raise
+                    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                    raise BackendError(
+                        f"writing the index at {self.location} failed: {reason} (is the disk full or the folder "
+                        "read-only?); what was stored before this write is kept, run the ingest again once fixed"
+                    ) from exc
                 finally:
                     self._bump()
 
