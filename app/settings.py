@@ -22,8 +22,8 @@ class SearchConfig(BaseModel):
     entity_weight: float = 0.10
     time_word_weight: float = 0.08
     duplicate_threshold: float = 0.7
-    source_weight: float = 0.0  # a passage from an outlet the question names ("according to TechCrunch")
-    date_weight: float = 0.0  # a passage published on a day the question names ("published on October 5, 2023")
+    source_weight: float = 0.2  # a passage from an outlet the question names ("according to TechCrunch")
+    date_weight: float = 0.2  # a passage published on a day the question names ("published on October 5, 2023")
 
 
 class GroundedConfig(BaseModel):

@@ -150,7 +150,7 @@ class Embedder:
 
     def token_count(self, text: str) -> int:
         """Tokens in the model's own vocabulary, special tokens included."""
-        return len(self.encoder.tokenizer(text, add_special_tokens=True, truncation=False)["input_ids"])
+        return len(self.encoder.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)["input_ids"])
 
     def fits(self, text: str) -> bool:
         return self.token_count(text) <= self.max_tokens

@@ -77,10 +77,10 @@ class LexicalConfig:
 
     analyzer: str = "newsdesk"
     method: str = "lucene"
-    k1: float = 1.5
+    k1: float = 0.9
     b: float = 0.75
     header_weight: int = 1
-    unique_query_words: bool = False  # a word the question repeats counts once
+    unique_query_words: bool = True  # a word the question repeats counts once
 
     @property
     def version(self) -> str:
