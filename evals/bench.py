@@ -229,7 +229,9 @@ def bench_query(
                     _timed(assistant.search, question, k=6, filters={"company": companies[i % len(companies)]})
                 )
             searcher = HybridSearcher(assistant.index)
-            mask_map = [_timed(searcher._allowed, Filters(company=c)) * 1000 for c in companies[:10]]
+            mask_map = [
+                _timed(searcher._allowed, assistant.index.view, Filters(company=c)) * 1000 for c in companies[:10]
+            ]
             mask_loop = [_timed(_company_loop, assistant.index.lexical.chunks, c) * 1000 for c in companies[:10]]
             article = replace(sample, id=f"bench-added-{number}", title=f"{sample.title} ({number})")
             started = time.perf_counter()

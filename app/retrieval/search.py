@@ -109,6 +109,21 @@ def rows_by_value(lists: Iterable[list[str] | None]) -> dict[str, np.ndarray]:
     return {value: np.array(found, dtype=np.int64) for value, found in rows.items()}
 
 
+@dataclass(frozen=True)
+class IndexView:
+    """What one search reads of the index, swapped whole by `SearchIndex.refresh`: a search that started before
+    another process's ingest was picked up keeps the BM25 side, positions and arrays of one and the same load
+    (a BM25 side of one load with the positions of the next was an IndexError under 50 users)."""
+
+    lexical: LexicalIndex
+    position: dict[str, int]
+    published_ts: np.ndarray
+    sources: np.ndarray
+    company_rows: dict[str, np.ndarray]
+    days: np.ndarray
+    entities: Entities
+
+
 class SearchIndex:
     """Heavy parts of retrieval, created once: the Chroma store, the BM25 index and the embedder."""
 
@@ -154,6 +169,15 @@ class SearchIndex:
             self.days = np.array([(c.metadata.get("published") or "")[:10] for c in chunks], dtype=object)
             named = {c.metadata.get("source") or "" for c in chunks}
             self.outlets = {source.lower(): found for source in named if (found := outlet_pattern(source))}
+            self.view = IndexView(
+                self.lexical,
+                self.position,
+                self.published_ts,
+                self.sources,
+                self.company_rows,
+                self.days,
+                self.entities,
+            )
             self._loaded_mtime = mtime
 
     def hints(self, query: str) -> QueryHints:
@@ -191,33 +215,36 @@ class HybridSearcher:
         """The k best distinct passages for the query that pass the filters, best first."""
         self.index.refresh()
         filters = filters or Filters()
-        chunks = self.index.lexical.chunks
-        if not chunks:
+        view = getattr(self.index, "view", None)  # read once: a refresh by another thread swaps it whole
+        if view is None or not view.lexical.chunks:
             return []
+        chunks = view.lexical.chunks
         if vector is None:
             vector = self.index.embedder.embed_query(query)
-        candidates = self._candidates(query, vector, filters)
+        candidates = self._candidates(view, query, vector, filters)
         if not candidates:
             return []
         ids = list(candidates)
         dense = np.array([candidates[i][0] for i in ids], dtype=np.float32)
         lexical = np.array([candidates[i][1] for i in ids], dtype=np.float32)
         fused = fuse_scores(dense, lexical, self.config.dense_weight, self.config.fusion)
-        fused += self._boosts(ids, frame, companies or [], self.index.hints(query))
+        fused += self._boosts(view, ids, frame, companies or [], self.index.hints(query))
         order = np.argsort(-fused)
-        ranked = [chunks[self.index.position[ids[i]]] for i in order]
+        ranked = [chunks[view.position[ids[i]]] for i in order]
         keep = collapse_duplicates([c.passage for c in ranked[: k * 4]], self.config.duplicate_threshold)
         articles = [ranked[i].metadata.get("article_id", "") for i in keep]
         keep = [keep[i] for i in cap_per_group(articles, self.config.per_article)]
         return [Passage.from_chunk(ranked[i], fused[order[i]], dense[order[i]], lexical[order[i]]) for i in keep[:k]]
 
-    def _candidates(self, query: str, vector: np.ndarray, filters: Filters) -> dict[str, tuple[float, float]]:
+    def _candidates(
+        self, index: IndexView, query: str, vector: np.ndarray, filters: Filters
+    ) -> dict[str, tuple[float, float]]:
         """Chunk id → (cosine, BM25) for the union of the dense and BM25 top `depth`."""
-        index, depth = self.index, self.config.depth
+        depth = self.config.depth
         chunks = index.lexical.chunks
         bm25 = index.lexical.scores(query)
         if not filters.is_empty():
-            bm25 = np.where(self._allowed(filters), bm25, -1.0)
+            bm25 = np.where(self._allowed(index, filters), bm25, -1.0)
         top = np.argpartition(-bm25, min(depth, len(bm25) - 1))[:depth]
         top_lexical = [i for i in top[np.argsort(-bm25[top])] if bm25[i] > 0]
         dense_hits = self._dense(vector, min(depth, len(chunks)), filters)
@@ -228,7 +255,7 @@ class HybridSearcher:
         }
         missing = [chunks[i].id for i in top_lexical if chunks[i].id not in found]
         if missing:
-            vectors = index.store.window_embeddings(missing)  # a passage scores as its best window
+            vectors = self.index.store.window_embeddings(missing)  # a passage scores as its best window
             for chunk_id in missing:
                 sim = float(np.max(vectors[chunk_id] @ vector)) if chunk_id in vectors else 0.0
                 found[chunk_id] = (sim, float(bm25[index.position[chunk_id]]))
@@ -244,9 +271,8 @@ class HybridSearcher:
         wide = [hit for hit in store.nearest(vector, depth * 3) if filters.accepts(hit.metadata)]
         return wide[:depth] if len(wide) >= depth // 2 else store.nearest(vector, depth, filters.chroma_where())
 
-    def _allowed(self, filters: Filters) -> np.ndarray:
+    def _allowed(self, index: IndexView, filters: Filters) -> np.ndarray:
         """Which chunks pass the filters, computed on arrays (the same rule as Filters.accepts)."""
-        index = self.index
         allowed = np.ones(len(index.published_ts), dtype=bool)
         if filters.since:
             allowed &= index.published_ts >= filters.since_ts()
@@ -260,17 +286,19 @@ class HybridSearcher:
             allowed &= company
         return allowed
 
-    def _boosts(self, ids: list[str], frame: TimeFrame | None, companies: list[str], hints: QueryHints) -> np.ndarray:
+    def _boosts(
+        self, index: IndexView, ids: list[str], frame: TimeFrame | None, companies: list[str], hints: QueryHints
+    ) -> np.ndarray:
         """Small additive preferences: newer evidence for 'latest' questions, named companies, named months,
         the outlets and publication days the question names."""
         boosts = np.zeros(len(ids), dtype=np.float32)
-        chunks, position = self.index.lexical.chunks, self.index.position
+        chunks, position = index.lexical.chunks, index.position
         rows = [chunks[position[i]] for i in ids]
         at = np.array([position[i] for i in ids], dtype=np.int64)
         if hints.sources and self.config.source_weight:
-            boosts += self.config.source_weight * np.isin(self.index.sources[at], list(hints.sources))
+            boosts += self.config.source_weight * np.isin(index.sources[at], list(hints.sources))
         if hints.days and self.config.date_weight:
-            boosts += self.config.date_weight * np.isin(self.index.days[at], list(hints.days))
+            boosts += self.config.date_weight * np.isin(index.days[at], list(hints.days))
         if frame and frame.prefer_recent:
             ts = np.array([c.metadata.get("published_ts", 0) for c in rows], dtype=np.float64)
             span = ts.max() - ts.min()
@@ -278,7 +306,7 @@ class HybridSearcher:
                 boosts += self.config.recency_weight * ((ts - ts.min()) / span).astype(np.float32)
         for name in companies:
             boosts += self.config.entity_weight * np.array(
-                [self.index.entities.mentions(c.document, name) for c in rows], dtype=np.float32
+                [index.entities.mentions(c.document, name) for c in rows], dtype=np.float32
             )
         if frame and frame.words:
             boosts += self.config.time_word_weight * np.array(

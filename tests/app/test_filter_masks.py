@@ -24,5 +24,5 @@ def test_array_filters_agree_with_the_per_chunk_rule(assistant):
         Filters(source="Decrypt", company="Riot Platforms"),
     ):
         expected = np.array([filters.accepts(c.metadata) for c in chunks])
-        assert (searcher._allowed(filters) == expected).all(), filters
-    assert searcher._allowed(Filters(company="Cango")).any()
+        assert (searcher._allowed(searcher.index.view, filters) == expected).all(), filters
+    assert searcher._allowed(searcher.index.view, Filters(company="Cango")).any()
