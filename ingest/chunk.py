@@ -109,22 +109,7 @@ class Chunker:
 
     def _units_by(self, text: str, budget: int) -> list[str]:
         """Sentences in the embedder's tokens, any longer than the budget cut at spaces."""
-        units: list[str] = []
-        for sentence in split_sentences(text):
-            if self.embed_tokens(sentence) - 2 <= budget:
-                units.append(sentence)
-                continue
-            current = ""
-            for word in sentence.split(" "):
-                candidate = f"{current} {word}".strip()
-                if current and self.embed_tokens(candidate) - 2 > budget:
-                    units.append(current)
-                    current = word
-                else:
-                    current = candidate
-            if current:
-                units.append(current)
-        return units
+        return self._units(text, budget, lambda piece: self.embed_tokens(piece) - 2)
 
     def _pack_by(self, units: list[str], budget: int) -> list[str]:
         """Consecutive units packed greedily into pieces of at most `budget` embedder tokens, no overlap."""
@@ -139,17 +124,19 @@ class Chunker:
             pieces.append(" ".join(current))
         return pieces
 
-    def _units(self, text: str, budget: int) -> list[str]:
-        """Sentences, with any sentence longer than the budget cut at spaces."""
+    def _units(self, text: str, budget: int, size: Callable[[str], int] | None = None) -> list[str]:
+        """Sentences, with any sentence longer than the budget cut at spaces; `size` counts a piece's tokens
+        (the chunking encoding's by default, the embedder's for windows)."""
+        size = size or self.count
         units: list[str] = []
         for sentence in split_sentences(text):
-            if self.count(sentence) <= budget:
+            if size(sentence) <= budget:
                 units.append(sentence)
                 continue
-            words, current = sentence.split(" "), ""
-            for word in words:
+            current = ""
+            for word in sentence.split(" "):
                 candidate = f"{current} {word}".strip()
-                if current and self.count(candidate) > budget:
+                if current and size(candidate) > budget:
                     units.append(current)
                     current = word
                 else:
