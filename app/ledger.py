@@ -111,41 +111,58 @@ class FactsTable:
         return self._points(f for f in self.facts if f.measure in HOLDINGS)
 
     def flow_series(self, measure: Measure) -> list[dict]:
-        """The bars of one flow (BTC sold, mined or bought) per month: one per company and period (a quarter's or a
-        year's flow stands at its last month)."""
-        return self._points(f for f in self.facts if f.measure == measure)
+        """The bars of one flow (BTC sold, mined or bought) per month: one per company and sale or month's total.
+        A quarter's or a year's total is no month's bar (it stays in the table); one figure restated in another
+        article under another date of the same month (a weekend sale, then "in February") is one bar."""
+        monthly = [f for f in self.facts if f.measure == measure and (not f.period or MONTH_PERIOD.match(f.period))]
+        return self._points(monthly, by_month=True)
 
-    def _points(self, facts: Iterable[Fact]) -> list[dict]:
-        """One chart point per company, measure and period: the same figure reported by several articles is one
-        point naming all their outlets (so bars never add up one sale reported four times); where reports
-        differ, the point takes the value most articles give (the latest report on a tie) and says so."""
+    def _points(self, facts: Iterable[Fact], by_month: bool = False) -> list[dict]:
+        """One chart point per company, measure and date (or month, for flows) and figure: the same figure
+        reported by several articles is one point naming all their outlets (so bars never add up one sale
+        reported four times). A holding has one value per date: where reports differ, the point takes the value
+        most articles give (the latest report on a tie) and says so; a month's different flows are each a bar."""
         groups: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
         for fact in facts:
-            groups[(company_key(fact.company), str(fact.measure), fact.key)].append(fact)
+            groups[(company_key(fact.company), str(fact.measure), fact.as_of[:7] if by_month else fact.key)].append(
+                fact
+            )
         points = []
         for reports in groups.values():
-            votes = Counter(f.value for f in reports)
-            latest = {f.value: f.published for f in reports}
-            value = max(votes, key=lambda v: (votes[v], latest[v]))
-            chosen = [f for f in reports if f.value == value]
-            first = min(chosen, key=lambda f: f.published)
-            others = sorted({f.figure for f in reports if f.value != value})
-            points.append(
-                {
-                    "date": first.as_of,
-                    "month": first.as_of[:7],
-                    "value": value,
-                    "company": first.company,
-                    "measure": MEASURE_LABELS[first.measure],
-                    "figure": first.figure,
-                    "outlets": ", ".join(dict.fromkeys(f"{f.outlet} ({f.published})" for f in chosen)),
-                    "sentence": first.sentence,
-                    "reports differ": f"also reported: {', '.join(others)}" if others else "",
-                }
-            )
+            clusters: list[list[Fact]] = []
+            for fact in sorted(reports, key=lambda f: f.published):
+                same = next((c for c in clusters if abs(c[0].value - fact.value) <= VALUE_SLACK * c[0].value), None)
+                if same is None:
+                    clusters.append([fact])
+                else:
+                    same.append(fact)
+            if not by_month:  # a stock: the value most articles give, the latest report on a tie
+                best = max(clusters, key=lambda c: (len({f.article_id for f in c}), max(f.published for f in c)))
+                clusters = [best + [f for c in clusters if c is not best for f in c]]
+            for cluster in clusters:
+                votes = Counter(f.value for f in cluster)
+                value = max(votes, key=lambda v: (votes[v], max(f.published for f in cluster if f.value == v)))
+                chosen = [f for f in cluster if f.value == value]
+                first = chosen[0]
+                others = sorted({f.figure for f in cluster if f.value != value})
+                points.append(
+                    {
+                        "date": first.as_of,
+                        "month": first.as_of[:7],
+                        "value": first.value,
+                        "company": first.company,
+                        "measure": MEASURE_LABELS[first.measure],
+                        "figure": first.figure,
+                        "outlets": ", ".join(dict.fromkeys(f"{f.outlet} ({f.published})" for f in chosen)),
+                        "sentence": first.sentence,
+                        "reports differ": f"also reported: {', '.join(others)}" if others else "",
+                    }
+                )
         return sorted(points, key=lambda p: (p["date"], p["company"]))
 
 
+VALUE_SLACK = 0.005  # two reports within 0.5% give one figure ('7,474' and '7,474.6 BTC')
+MONTH_PERIOD = re.compile(r"^\d{4}-\d{2}$")  # '2026-02'; not '2026-Q1' or '2026'
 OUTLIER_JUMP = 10.0  # a holding or hashrate this many times the company's previous report is out of line
 OUTLIER_DEAL = 5.0  # a deal figure this many times every other report of a deal with the same counterparty
 STOCKS = HOLDINGS | {Measure.HASHRATE_EHS}

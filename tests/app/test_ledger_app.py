@@ -258,3 +258,14 @@ def test_dollars_of_a_deal_are_its_contract_value_unless_the_question_names_anot
     revenue = analysis("revenue", Unit.USD)
     revenue.question = "How much annual revenue is the Microsoft contract supposed to bring in?"
     assert asked_measure(revenue) is None
+
+
+def test_a_months_bars_count_a_restated_sale_once_and_leave_out_quarters():
+    weekend = fact(4451, "Decrypt", "a", as_of="2026-02-08", period="")
+    month = fact(4451, "ChainCatcher", "b")  # "sold 4,451 bitcoin in February": the same sale
+    other = fact(550, "Decrypt", "c")  # a second sale that month: its own bar
+    quarter = fact(6451, "AMBCrypto", "d", as_of="2026-03-31", period="2026-Q1")
+    bars = FactsTable([weekend, month, other, quarter]).flow_series(Measure.BTC_SOLD)
+    assert sorted(p["value"] for p in bars) == [550, 4451]
+    assert "Decrypt" in bars[-1]["outlets"] or "ChainCatcher" in bars[-1]["outlets"]
+    assert sum(p["value"] for p in bars if p["month"] == "2026-02") == 5001
