@@ -221,10 +221,12 @@ class Assistant:
         words rank it low. Scored as the best passage found, so the answerer weighs them alike."""
         found: list[Passage] = []
         top = max((p.score for p in passages), default=1.0)
+        view = self.index.view
         for fact in facts:
             if any(same_sentence(s, fact) for p in [*passages, *found] for s in split_sentences(p.text)):
                 continue
-            of_article = [c for c in self.index.lexical.chunks if c.metadata.get("article_id") == fact.article_id]
+            rows = view.article_rows.get(fact.article_id, ())
+            of_article = [view.lexical.chunks[i] for i in rows]
             if any(carries_instructions(c.passage) for c in of_article):
                 continue
             for chunk in of_article:

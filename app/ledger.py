@@ -171,9 +171,15 @@ STOCKS = HOLDINGS | {Measure.HASHRATE_EHS}
 def contradictions(rows: list[Fact]) -> list[Disagreement]:
     """The groups of reports that cannot all be right: two articles' values for one company, measure and period
     (ingest.ledger.disagreements), and a figure out of line with the company's other reports (`outliers`)."""
-    found = disagreements(rows)
-    seen = {f.id for group in found for f in group.facts}
-    return found + [group for group in outliers(rows) if group.facts[0].id not in seen]
+    same, lone = _contradictions(rows)
+    return same + lone
+
+
+def _contradictions(rows: list[Fact]) -> tuple[list[Disagreement], list[Disagreement]]:
+    """Same-period disagreements, and the outliers not already among them."""
+    same = disagreements(rows)
+    seen = {f.id for group in same for f in group.facts}
+    return same, [group for group in outliers(rows) if group.facts[0].id not in seen]
 
 
 def outliers(rows: list[Fact]) -> list[Disagreement]:
@@ -219,13 +225,14 @@ def ledger_companies(ledger: Ledger) -> list[str]:
 
 # the ledger in answers -----------------------------------------------------------------------------------
 class LedgerCache:
-    """The ledger's rows, their disagreements and the passages that hold their sentences, read once per index
+    """The ledger's rows (also by article), their contradictions and which rows are outvoted, read once per index
     generation (any write, by any process, moves it) so that an answer costs no Chroma round trip."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self._generation: int | None = None
         self._rows: list[Fact] = []
+        self._by_article: dict[str, list[Fact]] = {}
         self._disputed: dict[str, Disagreement] = {}
         self._outvoted: set[str] = set()
 
@@ -233,17 +240,24 @@ class LedgerCache:
         generation = read_generation(self.ledger.store.settings)
         if generation != self._generation:
             rows = self.ledger.rows()
-            same, lone = disagreements(rows), outliers(rows)
+            same, lone = _contradictions(rows)
             self._disputed = {}
             for group in same + lone:
                 for fact in group.facts:
                     self._disputed.setdefault(fact.id, group)
             self._outvoted = {g.facts[0].id for g in lone} | {f.id for g in same for f in g.facts if _fewer_votes(f, g)}
+            self._by_article = defaultdict(list)
+            for fact in rows:
+                self._by_article[fact.article_id].append(fact)
             self._rows, self._generation = rows, generation
 
     def rows(self) -> list[Fact]:
         self._fresh()
         return self._rows
+
+    def of_article(self, article_id: str) -> list[Fact]:
+        self._fresh()
+        return self._by_article.get(article_id, [])
 
     def disagreement(self, fact: Fact) -> Disagreement | None:
         self._fresh()
@@ -325,12 +339,9 @@ def reports_differ(cache: LedgerCache, text: str, citations: Iterable) -> list[D
     sentence is one the answer used (any of the passage's when the answerer names none) and its figure is in the
     answer's text."""
     found: dict[tuple, Disagreement] = {}
-    by_article: dict[str, list[Fact]] = defaultdict(list)
-    for fact in cache.rows():
-        by_article[fact.article_id].append(fact)
     for citation in citations:
         sentences = citation.used_sentences or split_sentences(citation.passage)
-        for fact in by_article.get(citation.article_id, ()):
+        for fact in cache.of_article(citation.article_id):
             if _figure_number(fact) not in text or not any(same_sentence(s, fact) for s in sentences):
                 continue
             group = cache.disagreement(fact)

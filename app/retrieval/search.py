@@ -122,6 +122,7 @@ class IndexView:
     company_rows: dict[str, np.ndarray]
     days: np.ndarray
     entities: Entities
+    article_rows: dict[str, np.ndarray]  # article id → its chunks' positions
 
 
 class SearchIndex:
@@ -177,6 +178,7 @@ class SearchIndex:
                 self.company_rows,
                 self.days,
                 self.entities,
+                rows_by_value([c.metadata.get("article_id") or ""] for c in chunks),
             )
             self._loaded_mtime = mtime
 

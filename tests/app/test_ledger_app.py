@@ -176,6 +176,9 @@ class RowsOnly:
     def rows(self):
         return self._rows
 
+    def of_article(self, article_id):
+        return [f for f in self._rows if f.article_id == article_id]
+
     def disagreement(self, fact):
         return self._groups.get(fact.id)
 
