@@ -123,6 +123,7 @@ class IndexView:
     days: np.ndarray
     entities: Entities
     article_rows: dict[str, np.ndarray]  # article id → its chunks' positions
+    vectors: np.ndarray | None = None  # each chunk's stored vector, row for row (None: search through Chroma)
 
 
 class SearchIndex:
@@ -179,8 +180,20 @@ class SearchIndex:
                 self.days,
                 self.entities,
                 rows_by_value([c.metadata.get("article_id") or ""] for c in chunks),
+                self._vectors(chunks),
             )
             self._loaded_mtime = mtime
+
+    def _vectors(self, chunks: list[StoredChunk]) -> np.ndarray | None:
+        """The stored vectors of the BM25 side's chunks, row for row, for exact dense search in memory; None when
+        there are more than `exact_dense_limit`, when windows are embedded (a passage scores as its best window:
+        Chroma's side), or when Chroma lacks a vector of one (another process is mid-write: Chroma answers)."""
+        if not chunks or len(chunks) > self.settings.search.exact_dense_limit or self.store.window_count:
+            return None
+        found = self.store.embeddings([c.id for c in chunks])
+        if len(found) < len(chunks):
+            return None
+        return np.stack([found[c.id] for c in chunks]).astype(np.float32)
 
     def hints(self, query: str) -> QueryHints:
         """The outlets of this index and the days a question names."""
@@ -249,6 +262,8 @@ class HybridSearcher:
             bm25 = np.where(self._allowed(index, filters), bm25, -1.0)
         top = np.argpartition(-bm25, min(depth, len(bm25) - 1))[:depth]
         top_lexical = [i for i in top[np.argsort(-bm25[top])] if bm25[i] > 0]
+        if index.vectors is not None:
+            return self._exact(index, vector, filters, bm25, top_lexical)
         dense_hits = self._dense(vector, min(depth, len(chunks)), filters)
         found = {
             hit.chunk_id: (hit.similarity, float(max(bm25[index.position[hit.chunk_id]], 0.0)))
@@ -262,6 +277,19 @@ class HybridSearcher:
                 sim = float(np.max(vectors[chunk_id] @ vector)) if chunk_id in vectors else 0.0
                 found[chunk_id] = (sim, float(bm25[index.position[chunk_id]]))
         return found
+
+    def _exact(
+        self, index: IndexView, vector: np.ndarray, filters: Filters, bm25: np.ndarray, top_lexical: list[int]
+    ) -> dict[str, tuple[float, float]]:
+        """The same union as `_candidates`, with the dense top `depth` read from the vectors in memory: exact
+        cosine over every chunk that passes the filters, where Chroma's HNSW is approximate."""
+        similarity = index.vectors @ vector.astype(np.float32)
+        ranked = similarity if filters.is_empty() else np.where(self._allowed(index, filters), similarity, -np.inf)
+        depth = min(self.config.depth, len(ranked))
+        top = np.argpartition(-ranked, depth - 1)[:depth]
+        rows = [int(i) for i in top if np.isfinite(ranked[i])] + [int(i) for i in top_lexical]
+        chunks = index.lexical.chunks
+        return {chunks[i].id: (float(similarity[i]), float(max(bm25[i], 0.0))) for i in dict.fromkeys(rows)}
 
     def _dense(self, vector: np.ndarray, depth: int, filters: Filters) -> list[Neighbour]:
         """Nearest passages (by their best window) that pass the filters. Chroma's metadata filter costs ~20 ms

@@ -133,3 +133,23 @@ def test_langchain_retriever_returns_documents_with_metadata(assistant):
     assert docs[0].metadata["article_id"] == "2025-11-03-iren-microsoft-contract"
     assert {"title", "source", "published", "url", "score"} <= set(docs[0].metadata)
     assert Filters() == Filters.parse(None)
+
+
+def test_exact_dense_search_in_memory_matches_chromas(assistant):
+    """The shipped corpus's vectors are held in memory and searched exactly; with them set aside, Chroma's HNSW
+    answers: the same passages, with or without filters."""
+    from dataclasses import replace
+
+    index = assistant.searcher.index
+    view = index.view
+    assert view.vectors is not None and view.vectors.shape == (len(view.lexical.chunks), index.embedder.dimension)
+    questions = ["Cango sold 4,451 BTC to repay a loan", "AI lease with Amazon Web Services", "MARA holdings"]
+    for question, filters in [(q, None) for q in questions] + [("AI data center lease", {"company": "IREN"})]:
+        exact = assistant.search(question, k=6, filters=filters)
+        index.view = replace(view, vectors=None)
+        try:
+            hnsw = assistant.search(question, k=6, filters=filters)
+        finally:
+            index.view = view
+        assert [p.chunk_id for p in exact] == [p.chunk_id for p in hnsw], question
+        assert [p.dense for p in exact] == pytest.approx([p.dense for p in hnsw], abs=1e-3)
