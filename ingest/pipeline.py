@@ -20,6 +20,7 @@ from ingest.chunk import Chunk, Chunker
 from ingest.embed import Embedder
 from ingest.errors import IngestError
 from ingest.facts import EXTRACTOR_VERSION, extract_facts
+from ingest.kept import KeptArticles
 from ingest.ledger import Ledger
 from ingest.lexical import LexicalIndex
 from ingest.loaders import is_article_file, load_file
@@ -86,7 +87,7 @@ NOT_FILE_ORIGINS = ("http://", "https://", "api:", "upload:")
 
 def is_file_origin(origin: str) -> bool:
     """Whether an article's recorded origin is a file on disk (rather than a url, an API post or an upload)."""
-    return not origin.startswith(NOT_FILE_ORIGINS)
+    return bool(origin) and not origin.startswith(NOT_FILE_ORIGINS)
 
 
 class Ingestor:
@@ -99,6 +100,7 @@ class Ingestor:
         self.manifest = Manifest(settings.manifest_path, self.signature)
         self.lexical = LexicalIndex(settings.bm25_path)
         self.ledger = Ledger(self.store)
+        self.kept = KeptArticles(settings.kept_path)
 
     @property
     def signature(self) -> str:
@@ -128,6 +130,7 @@ class Ingestor:
         if rebuild:
             self.store.reset()
             self.ledger.reset()
+            self.kept.clear()
             self.manifest.clear()
         files, report.errors = collect_files(paths)
         articles, loaded_files = self._load(files, report)
@@ -155,6 +158,7 @@ class Ingestor:
             unique[article.id] = article
         pending = self._diff(list(unique.values()), report)
         self._write(pending, report, progress)
+        self._reextract([], pending, report)
         return self._finish(report, bool(pending), started)
 
     def remove(self, article_ids: Iterable[str]) -> IngestReport:
@@ -168,6 +172,7 @@ class Ingestor:
                 continue
             self.store.delete_article(article_id)
             self.ledger.remove(article_id)
+            self.kept.drop(article_id)
             del self.manifest.entries[article_id]
             report.removed += 1
         self.manifest.save()
@@ -263,6 +268,8 @@ class Ingestor:
             windows = sum(len(chunk.embed_windows) for chunk in chunks)
             self.store.upsert(article, chunks, vectors[start : start + windows])
             start += windows
+            if not is_file_origin(article.path):
+                self.kept.keep(article)
             self.manifest.entries[article.id] = ManifestEntry(
                 content_hash=article.content_hash(),
                 chunks=len(chunks),
@@ -280,14 +287,25 @@ class Ingestor:
 
     def _reextract(self, articles: list[Article], written: list[Article], report: IngestReport) -> None:
         """When the ledger's rows came from another extractor version (or none: an index older than the ledger),
-        the facts of every article loaded this run are extracted again (no re-embedding), then the version is
-        recorded. Articles that came from no file keep their rows until they are posted again."""
+        the facts of every stored article are extracted again (no re-embedding), then the version is recorded:
+        those loaded this run, those of the other files still on disk (read again), and those that came from no
+        file (their kept copies, ingest/kept.py). An article whose file has changed since it was stored, or
+        that has no copy (stored before copies were kept), keeps its rows until it is ingested again."""
         if self.ledger.extractor_version == EXTRACTOR_VERSION:
             return
         done = {article.id for article in written}
-        for article in articles:
-            if article.id not in done and article.id in self.manifest.entries:
-                report.facts += self.ledger.replace(article.id, extract_facts(article))
+        loaded = {article.id: article for article in articles}
+        others = [(i, e) for i, e in self.manifest.entries.items() if i not in loaded and i not in done]
+        paths = sorted({e.path for _, e in others if is_file_origin(e.path) and Path(e.path).is_file()})
+        if paths:
+            reread, _ = self._load([Path(p) for p in paths], IngestReport())
+            loaded.update((a.id, a) for a in reread if a.id not in loaded)
+        for article_id, entry in self.manifest.entries.items():
+            if article_id in done:
+                continue
+            article = loaded.get(article_id) or (None if is_file_origin(entry.path) else self.kept.get(article_id))
+            if article is not None and article.content_hash() == entry.content_hash:
+                report.facts += self.ledger.replace(article_id, extract_facts(article))
         self.ledger.mark_version(EXTRACTOR_VERSION)
 
     def _prune(self, articles: list[Article], loaded_files: set[str], report: IngestReport) -> None:

@@ -78,6 +78,11 @@ class IndexSettings(BaseSettings):
         return self.home / f"{self.collection}.web.json"
 
     @property
+    def kept_path(self) -> Path:
+        """Articles that came from no file, as they were stored (ingest/kept.py)."""
+        return self.home / f"{self.collection}.articles"
+
+    @property
     def bm25_path(self) -> Path:
         return self.home / f"{self.collection}.bm25"
 

@@ -172,6 +172,40 @@ def test_the_ingestor_keeps_the_ledger_current(tmp_path, embedder, monkeypatch):
     assert report.facts == ingestor.ledger.count() > 0
 
 
+def test_a_new_extractor_re_extracts_articles_that_came_from_no_file_and_files_not_named(
+    tmp_path, embedder, monkeypatch
+):
+    """An article posted to the API has no file to read again: its kept copy is re-extracted. A file stored by an
+    earlier run and not named in this one is read again; one changed since it was stored keeps its rows."""
+    from ingest import pipeline
+    from ingest.pipeline import Ingestor
+
+    home = tmp_path / "home"
+    ingestor = Ingestor(IndexSettings(home=home), embedder=embedder)
+    posted = replace(load(CANGO), id="posted-cango", path="api:posted-cango")
+    ingestor.add([posted])
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(MERCY, folder)
+    shutil.copy(SUPEREX, folder)
+    ingestor.ingest([folder / MERCY.name])
+    ingestor.ingest([folder / SUPEREX.name])
+    superex, mercy = load(SUPEREX).id, load(MERCY).id
+    before = {i: len(ingestor.ledger.rows(article_id=i)) for i in ("posted-cango", mercy, superex)}
+    assert all(before.values())
+
+    monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", 99)
+    for article_id in before:
+        ingestor.ledger.remove(article_id)  # as an older extractor's rows would be replaced
+    (folder / SUPEREX.name).write_text(SUPEREX.read_text().replace("1,818 BTC", "1,819 BTC"))
+    report = Ingestor(IndexSettings(home=home), embedder=embedder).ingest([folder / MERCY.name])
+    assert report.chunks_written == 0 and ingestor.ledger.extractor_version == 99
+    after = {i: len(ingestor.ledger.rows(article_id=i)) for i in before}
+    assert after == before | {superex: 0}  # the changed file waits for its own ingest
+    ingestor.remove(["posted-cango"])
+    assert not list((home / "newsdesk.articles").glob("*.json"))
+
+
 def test_two_machines_on_one_chroma_server_see_one_ledger(chroma_server, tmp_path):
     first = Ledger(ChunkStore(IndexSettings(home=tmp_path / "one", chroma_url=chroma_server, collection="ledger_a")))
     second = Ledger(ChunkStore(IndexSettings(home=tmp_path / "two", chroma_url=chroma_server, collection="ledger_a")))
