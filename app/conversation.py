@@ -3,13 +3,14 @@ questions — by an LLM's condense step when one is configured, else by carrying
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.errors import QuestionError
 from app.retrieval.entities import Entities
-from app.retrieval.filters import MONTH_WORDS, MONTHS, TIME_PATTERNS, YEAR, strip_time_words
+from app.retrieval.filters import MONTH_WORDS, MONTHS, TIME_PATTERNS, YEAR, parse_time_frame, strip_time_words
 from ingest.text import get_encoding
 from ingest.values import measures_in
 
@@ -105,6 +106,11 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
             subject = " and ".join(together) if 1 < len(together) <= 2 and not answered else subject
             resolved = f"{resolved.rstrip('?. ')} for {subject}?"
     period = next((_time_phrase(text) for text in reversed(previous) if has_time(text)), "")
+    relative = RELATIVE_TIME.search(resolved)
+    if period and relative and not has_time(resolved):  # 'the year before' January 2024: 2023
+        shifted = _shifted(period, relative)
+        if shifted:
+            resolved = resolved[: relative.start()] + shifted + resolved[relative.end() :]
     if period and not has_time(resolved):
         if REFERS_TO_TIME.search(resolved):
             resolved = REFERS_TO_TIME.sub(period, resolved, count=1)
@@ -208,6 +214,30 @@ def _place(text: str, entities: Entities) -> str:
         if phrase and not has_time(phrase) and not entities.in_question(phrase):
             return phrase
     return ""
+
+
+RELATIVE_TIME = re.compile(
+    r"\b(?:the|a) (year|month|quarter) (?:before|earlier|prior)\b|\b(?:the )?(?:previous|prior) (year|month|quarter)\b|"
+    r"\ba (year) (?:earlier|before|ago)\b",
+    re.I,
+)
+
+
+def _shifted(period: str, relative: re.Match) -> str:
+    """The period one year, quarter or month before the one an earlier turn named: 'in January 2024' and 'the
+    year before' → '2023'; 'the month before' → 'December 2023'; 'the previous quarter' of Q1 2026 → 'Q4 2025'."""
+    frame = parse_time_frame(period, None)
+    if frame.start is None:
+        return ""
+    unit = next(g for g in relative.groups() if g).lower()
+    start = frame.start
+    if unit == "year":
+        return str(start.year - 1)
+    if unit == "quarter":
+        q = (start.month - 1) // 3 + 1
+        return f"Q{q - 1} {start.year}" if q > 1 else f"Q4 {start.year - 1}"
+    month, year = (start.month - 1, start.year) if start.month > 1 else (12, start.year - 1)
+    return f"{calendar.month_name[month]} {year}"
 
 
 def _time_phrase(text: str) -> str:

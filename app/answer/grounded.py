@@ -27,7 +27,7 @@ from app.answer.question import Analysis
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
-from app.retrieval.entities import NOT_NAMES, Entities
+from app.retrieval.entities import GLOSSARY, NOT_NAMES, Entities
 from app.retrieval.filters import GRACE_AFTER
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
@@ -67,6 +67,8 @@ CONCEPTS = [
         "cfo financial",
         "profit earnings income loss bottom line",
         "hashrate hash rate eh",
+        "stock stocks share shares",
+        "pop popped jump jumped rise rose surge surged soar soared climb climbed rally rallied gain gained spike spiked",
         "name names renamed rename rebrand rebranded rebranding called formerly",
     )
 ]
@@ -74,8 +76,13 @@ NUMBER = re.compile(r"\d")
 PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
 MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
 WHOLE = re.compile(r"\b(all|entire|entirety|every|whole|100%|zero(?!-)|none|no longer holds?)\b", re.I)
+# a question that takes for granted a company parted with all of something: 'all', 'entire', 'every'... within
+# three words of a holding or operation ('sold its entire bitcoin treasury', 'dumped all their coins'), or
+# 'gave up mining'; 'how much is left after all the selling' assumes nothing
 PREMISE = re.compile(
-    r"\b(all (of )?(its|their|the)|(its|their) entire|entire|every|whole|give up|gave up|quit|stop(ped)? mining)\b",
+    r"\b(?:all|entire|entirety|every|whole)\b(?:\W+\w+){0,3}?\W+(?:bitcoins?|btc|coins?|treasury|holdings?|stack|"
+    r"stash|reserves?|hoard|pile|mining|fleet|operations?|rigs|miners|hashrate)\b|"
+    r"\b(?:give|gave|giving) up\b|\bquit\b|\bstop(?:ped)? mining\b",
     re.I,
 )
 HEDGE = re.compile(
@@ -102,6 +109,7 @@ REPORTED_ON = re.compile(
 # one fact asked ('how much ...?'): one sentence will do; otherwise sentences that add a figure are added
 SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
 COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
+COUNTED_AFTER = 30  # characters after a number in which the thing a 'how many' question counts must be named
 NEAR_BEFORE, NEAR_AFTER = 60, 40  # characters around a value in which a word of what is asked must stand
 UNIT_NAMES = {
     Unit.BTC: "bitcoin amount",
@@ -235,6 +243,8 @@ class GroundedAnswerer:
         latest = analysis.latest if analysis else context.frame.prefer_recent
         top = max(p.score for p in passages) or 1.0
         recency = _recency(passages) if latest else [0.0] * len(passages)
+        if context.frame.prefer_earliest:  # 'originally': the first report scores as the newest would
+            recency = [1.0 - r for r in _recency(passages)]
         predicate = self._predicate(context)
         asked = _period_marks(" ".join(context.frame.words))
         hedge_asked = bool(HEDGE_ASKED.search(context.asked))
@@ -413,7 +423,7 @@ class GroundedAnswerer:
         CoreWeave') are not listed; 'sold all their bitcoin' lists only sentences that say all / entire."""
         context, passages = found.context, found.passages
         best_score = found.candidates[0].score if found.candidates else 0.0
-        whole = bool(PREMISE.search(context.asked))
+        whole = bool(PREMISE.search(context.analysis.unnamed if context.analysis else context.asked))
         lines: dict[str, Candidate] = {}
         for candidate in found.candidates:
             if not candidate.on_topic or candidate.score < self.config.listing_floor * best_score:
@@ -593,6 +603,7 @@ def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
         and not re.match(r"[\d$]", context.unnamed[max(0, n.start - 1) : n.start])  # '$200M'
         and n.text.split()[0].lower() not in firsts  # 'Core Sci': a company's short form
         and not MONTH_NAME.search(n.text)  # 'July-September'
+        and n.text.lower() not in GLOSSARY  # 'NOI': the trade's word, spelled out in the articles
     ]
 
     def held(name: str) -> bool:  # 'Washington GPU conversion': 'Washington' will do
@@ -678,13 +689,14 @@ def _reported_in(frame, passage: Passage, candidate: Candidate) -> bool:
 def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     """'Why did X sell its entire treasury?' when no passage about X says all / entire / every."""
     context = found.context
-    if not context.companies or not PREMISE.search(context.asked):
+    asked = context.analysis.unnamed if context.analysis else context.asked  # 'all Cipher Mining's deals'
+    if not context.companies or not PREMISE.search(asked):
         return ""
     pool = found.about
     if any(WHOLE.search(c.sentence) and c.on_topic for c in pool[:8]):
         return ""
     reported = f' It reports: "{pool[0].sentence}"' if pool else ""
-    return f"The news does not report that ({PREMISE.search(context.asked).group(0)}).{reported}"
+    return f"The news does not report that ({PREMISE.search(asked).group(0)}).{reported}"
 
 
 CHECKS: tuple[Check, ...] = (
@@ -740,6 +752,11 @@ def _holds_kind(
         window = context.entities.without_names(sentence[max(0, start - NEAR_BEFORE) : end + NEAR_AFTER])
         return bool(_expand(set(tokenize(window))) & predicate)
 
+    if kind is Unit.COUNT and analysis.counted:  # '89,242 miners' for 'how many miners': the number by the word
+        return any(
+            v.unit is Unit.COUNT and analysis.counted in tokenize(sentence[v.end : v.end + COUNTED_AFTER])
+            for v in values
+        )
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
         strict = analysis.measure == "rate"  # a percentage anywhere in a sentence is rarely the rate asked for
         return any(

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
-from app.retrieval.entities import Entities
-from app.retrieval.filters import TIME_PATTERNS, TimeFrame
+from app.retrieval.entities import GLOSSARY, Entities
+from app.retrieval.filters import RECENT, TIME_PATTERNS, TimeFrame
+from ingest.text import tokenize
 from ingest.values import Unit, measures_in
 
 __all__ = ["DATE", "ORG", "PERSON", "PLACE", "Analysis", "Side", "analyse", "expected_kinds"]
@@ -70,6 +71,28 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (DATE, re.compile(r"^\s*when\b|\bwhat date\b", re.I)),
     (PLACE, re.compile(r"^\s*where\b|\bwhich (site|state|city|country)\b|\bwhat (site|state|city|country)\b", re.I)),
 )
+# 'how many GPUs / miners / acres': a count of that thing (a number standing next to the word), not of coins
+COUNTED = re.compile(r"\bhow many (?:(?:more|new|total|additional|of (?:its|their|the)) )?([a-z][a-z-]*s)\b", re.I)
+NOT_COUNTED = frozenset(
+    "bitcoins coins btcs shares warrants megawatts gigawatts years months weeks days dollars exahashes ethers "
+    "tokens percent times".split()
+)
+HOW_MUCH_NOUN = re.compile(r"\bhow (?:much|many)\s+([\w$]+)", re.I)
+UNIT_NOUNS = {
+    **dict.fromkeys("btc bitcoin bitcoins coins".split(), Unit.BTC),
+    **dict.fromkeys("eth ether ethereum".split(), Unit.ETH),
+    **dict.fromkeys("money cash dollars usd $".split(), Unit.USD),
+    **dict.fromkeys("mw megawatts gw gigawatts power capacity".split(), Unit.MW),
+    **dict.fromkeys("shares warrants".split(), Unit.SHARES),
+}
+DOLLAR_VERBS = re.compile(
+    r"\b(rais(e|ed|ing)|revenue|proceeds|pa(y|id)|cost|worth|bring in|sp(e|a)nd|spent|earn(ed)?)\b", re.I
+)
+# a clause that sets the scene before what is asked ('after BTBT dumped its BTC, how much ETH did it have'):
+# its verb is not the measure asked
+SCENE = re.compile(r"\b(after|before|since|once|following|when)\b[^?]*?(?=\b(how|what|which|who)\b)", re.I)
+# 'how much BTC does Cango have left', 'what are they sitting on': a holding, though no measure word says so
+HAVE = re.compile(r"\b(have|has|left|remains?|own|owns|sitting on)\b", re.I)
 NAME_FIRST = re.compile(
     r"^\s*(who|whose|whom|(what|which) (coin|stablecoin|bank|company|firm|fund|lender|tenant|investor))\b", re.I
 )
@@ -94,9 +117,10 @@ WHOLE_YEAR = re.compile(
     r"\b(calendar|full[- ]year|whole year|entire year|for the year|annual(ly)?|(all|over) (of )?(19|20)\d\d)\b", re.I
 )
 TOPIC = re.compile(r"\s*\(re: ([^)]*)\)\s*\??\s*$")
-STOCK_MOVE = re.compile(r"\b(stock|shares?)\b.*\b(jump|rise|rose|fall|fell|drop|climb|gain|move)", re.I)
-RECENT_WORDS = re.compile(
-    r"\b(these days|lately|at the moment|right now|currently|most recent|latest|newest|now|today|still)\b", re.I
+STOCK_MOVE = re.compile(
+    r"\b(stock|shares?)\b.*\b(jump|rise|rose|fall|fell|drop|climb|gain|move|pop|surge|soar|spike|rall(y|ied)|tumble|"
+    r"slid|slide|sink|sank|plunge|tank|slump|dip|react)",
+    re.I,
 )
 
 
@@ -128,6 +152,7 @@ class Analysis:
     topic: str = ""  # what an earlier turn talked about: '... (re: merger)' (app.conversation.resolve_followup)
     whole_year: bool = False  # 'in calendar 2025', 'full-year 2025': a year's total, not a quarter's
     unnamed: str = ""  # the question with its companies' names blanked ('what was ABTC holding' → 'what was holding')
+    counted: str = ""  # for 'how many GPUs': the thing counted, as a stem ('gpu'); expects then starts with COUNT
     sides: list[Side] = field(default_factory=list)
 
     @property
@@ -141,6 +166,8 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     kinds: list[str] = []
     if STOCK_MOVE.search(question):
         kinds.append(Unit.PERCENT)
+    if counted_thing(question):
+        kinds.append(Unit.COUNT)
     for kind, pattern in EXPECTS:
         if pattern.search(question) and kind not in kinds:
             kinds.append(kind)
@@ -164,10 +191,27 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     if Unit.BTC in kinds and Unit.USD in kinds and re.search(r"\b(bitcoins?|btc)\b", question, re.I):
         if not re.search(r"\$|dollars?|worth|value|proceeds|raise|revenue|pay|cost|price", question, re.I):
             kinds.remove(Unit.USD)  # 'how much bitcoin did it sell' asks a BTC count, not a dollar amount
+    head = HOW_MUCH_NOUN.search(question)
+    noun = UNIT_NOUNS.get(head.group(1).lower()) if head else None
+    if noun in kinds:  # 'how much eth did it have': the noun after 'how much' is the unit asked
+        kinds.remove(noun)
+        kinds.insert(0, noun)
+    elif head and Unit.USD in kinds and DOLLAR_VERBS.search(question):
+        kinds.remove(Unit.USD)  # 'how much did it raise ... to fund the ether buys': dollars, whatever it bought
+        kinds.insert(0, Unit.USD)
     if Unit.USD in kinds and re.search(r"\bdollars?\b|\busd\b|\$(?!\s?\d)", question, re.I):
         kinds.remove(Unit.USD)  # 'how many dollars did it raise from the bitcoin sale': dollars, said outright
         kinds.insert(0, Unit.USD)
     return tuple(kinds)
+
+
+def counted_thing(question: str) -> str:
+    """The stem of what 'how many ...' counts when it is a thing, not a unit: 'gpu' for 'how many GPUs'."""
+    match = COUNTED.search(question)
+    if not match or match.group(1).lower() in NOT_COUNTED:
+        return ""
+    stems = tokenize(match.group(1))
+    return stems[0] if stems else ""
 
 
 def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
@@ -179,6 +223,10 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
     for name in companies:  # "BTC Digital" and "American Bitcoin" say nothing about what is asked
         for alias in sorted((a for a, n in entities.alias_to_name.items() if n == name), key=len, reverse=True):
             unnamed = re.sub(rf"(?i)(?<![\w-]){re.escape(alias)}(?:['’]s)?(?![\w-])", " ", unnamed)
+    unnamed = re.sub(r"\s+", " ", unnamed).strip()
+    spelled = [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", unnamed) if w.lower() in GLOSSARY]
+    if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked
+        unnamed = f"{unnamed} ({' '.join(spelled)})"
     analysis = Analysis(
         question=question,
         companies=companies,
@@ -186,14 +234,17 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
         frame=frame,
         expects=expected_kinds(unnamed) or expected_kinds(topic),  # 'what was it at the end of feb?' (re: BTC)
         wants_value=bool(VALUE_ASKED.search(unnamed)),
-        measure=next(iter(measures_in(unnamed)), "") or next(iter(measures_in(topic)), ""),
+        measure=next(iter(measures_in(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
         listing=bool(LISTING.search(asked)),
-        latest=frame.prefer_recent or bool(RECENT_WORDS.search(asked)),
+        latest=frame.prefer_recent or (bool(RECENT.search(asked)) and not frame.prefer_earliest),
         asked=asked,
         topic=topic,
         unnamed=unnamed,
         whole_year=bool(WHOLE_YEAR.search(asked) and frame.words[:1] and frame.words[0].isdigit()),
+        counted=counted_thing(unnamed),
     )
+    if not analysis.measure and analysis.unit in (Unit.BTC, Unit.ETH) and HAVE.search(SCENE.sub(" ", unnamed)):
+        analysis.measure = "held"  # 'how much BTC does Cango have left': coins a company has are its holdings
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)
     analysis.sides = comparison_sides(asked, companies, entities)

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest.text import tokenize
+from ingest.text import STOPWORDS, tokenize
 
 SUFFIXES = (
     "Holdings",
@@ -40,6 +40,7 @@ def aliases_of(name: str) -> set[str]:
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’-]*")
 # a lower-case word right before one of these is taken for part of a company name ("argo blockchain")
+QUANTIFIERS = frozenset("many much more most other others several few new big bigger biggest large top listed".split())
 NAME_TAILS = frozenset(
     "blockchain mining miners digital technologies technology holdings inc corp corporation platforms ltd group "
     "capital infrastructure".split()
@@ -48,6 +49,29 @@ NOT_NAMES = frozenset(
     "btc ai hpc gpu gpus ceo cfo cto coo usd us eh ph mw gw q1 q2 q3 q4 etf ipo jv bitcoin ether eth nasdaq nyse "
     "tsx sec i ok jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
+# the trade's abbreviations as people type them, with the words an article spells out: not company names, and
+# a question's 'NOI' is answered by 'net operating income'
+GLOSSARY = {
+    "noi": "net operating income",
+    "ebitda": "adjusted ebitda earnings",
+    "eps": "earnings per share",
+    "tcv": "total contract value",
+    "acv": "annual contract value",
+    "arr": "annual recurring revenue",
+    "ppa": "power purchase agreement",
+    "atm": "at-the-market offering",
+    "capex": "capital expenditures",
+    "opex": "operating expenses",
+    "yoy": "year over year",
+    "qoq": "quarter over quarter",
+    "mom": "month over month",
+    "ytd": "year to date",
+    "ev": "enterprise value",
+    "m&a": "merger acquisition",
+    "colo": "colocation",
+    "dc": "data center",
+    "dcs": "data centers",
+}
 
 
 @dataclass
@@ -129,8 +153,15 @@ class Entities:
             word = match.group(0).removesuffix("'s").removesuffix("’s").rstrip("'’")
             lowered = word.lower()
             nxt = tokens[i + 1].group(0).lower() if i + 1 < len(tokens) else ""
-            looks_like_name = (word[0].isupper() and i > 0) or (word.isupper() and len(word) >= 3) or nxt in NAME_TAILS
-            if not looks_like_name or len(word) < 3 or lowered in NOT_NAMES or lowered in aliases:
+            tail = nxt in NAME_TAILS and lowered not in STOPWORDS | QUANTIFIERS  # 'Greenidge mining', not 'many miners'
+            looks_like_name = (word[0].isupper() and i > 0) or (word.isupper() and len(word) >= 3) or tail
+            if (
+                not looks_like_name
+                or len(word) < 3
+                or lowered in NOT_NAMES
+                or lowered in GLOSSARY
+                or lowered in aliases
+            ):
                 continue
             parts = [p for p in lowered.split("-") if p]
             if any(self.known_word(p) for p in parts) or self.known_word(lowered):

@@ -15,7 +15,18 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
-RECENT = re.compile(r"\b(latest|newest|most recent|recently|current(ly)?|now|today|still|so far|as of now)\b", re.I)
+# 'now / latest' in the ways people say it: the newest report answers
+RECENT = re.compile(
+    r"\b(latest|newest|most recent|recently|current(ly)?|now|nowadays|today|still|so far|to date|these days|lately|"
+    r"at the moment|at this point|right now|as of now|anymore|any more|(have|has|is|are) left|remains?)\b",
+    re.I,
+)
+# 'originally / at first / when it first announced': the earliest report answers, not a later revision
+ORIGINAL = re.compile(
+    r"\b(original(ly)?|initial(ly)?|at first|to begin with|(when|before) (it|they|\w+) first|"
+    r"first (announced|signed|struck|unveiled|did|agreed|reported|disclosed)|before the (expansion|upsize|upgrade|amendment))\b",
+    re.I,
+)
 YEAR_WORD = r"(\d{4}|['’]\d{2}\b)"  # 2026, or '26 as people type it
 MONTH_YEAR = re.compile(rf"\b({MONTH_WORDS})\.?(?:\s+of)?(?:\s+{YEAR_WORD})?(?!\w)", re.I)
 MONTH_RANGE = re.compile(
@@ -123,6 +134,7 @@ class TimeFrame:
     start: date | None = None
     end: date | None = None
     prefer_recent: bool = False
+    prefer_earliest: bool = False  # 'originally', 'when it first announced': the first report, not a revision
     words: tuple[str, ...] = ()
     text: str = ""
 
@@ -145,7 +157,8 @@ def month_range(year: int, month: int) -> tuple[date, date]:
 def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
     """The period a question names, anchored on the newest article date for years it leaves out."""
     anchor = newest or datetime.now(UTC).date()
-    frame = TimeFrame(prefer_recent=bool(RECENT.search(question)))
+    earliest = bool(ORIGINAL.search(question))
+    frame = TimeFrame(prefer_recent=bool(RECENT.search(question)) and not earliest, prefer_earliest=earliest)
     quarter = QUARTER.search(question)
     months = MONTH_RANGE.search(question)
     month = MONTH_YEAR.search(question)
@@ -160,7 +173,7 @@ def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
         frame.words = (calendar.month_name[last], str(end_year))  # reports on a period name its last month
     elif quarter:
         q = int(quarter.group(1) or ORDINALS[quarter.group(2).lower()])
-        y = full_year(quarter.group(3)) if quarter.group(3) else anchor.year
+        y = full_year(quarter.group(3)) if quarter.group(3) else _year_of(3 * q - 2, anchor)
         frame.start, frame.end = date(y, 3 * q - 2, 1), month_range(y, 3 * q)[1]
         frame.text = quarter.group(0)
         frame.words = (f"Q{q}", str(y))

@@ -329,11 +329,12 @@ class HybridSearcher:
             boosts += self.config.source_weight * np.isin(index.sources[at], list(hints.sources))
         if hints.days and self.config.date_weight:
             boosts += self.config.date_weight * np.isin(index.days[at], list(hints.days))
-        if frame and frame.prefer_recent:
+        if frame and (frame.prefer_recent or frame.prefer_earliest):
             ts = np.array([c.metadata.get("published_ts", 0) for c in rows], dtype=np.float64)
             span = ts.max() - ts.min()
             if span > 0:
-                boosts += self.config.recency_weight * ((ts - ts.min()) / span).astype(np.float32)
+                newness = ((ts - ts.min()) / span).astype(np.float32)
+                boosts += self.config.recency_weight * (newness if frame.prefer_recent else 1.0 - newness)
         for name in companies:
             boosts += self.config.entity_weight * np.array(
                 [index.entities.mentions(c.document, name) for c in rows], dtype=np.float32

@@ -124,3 +124,60 @@ def test_a_name_no_passage_about_the_company_holds_is_not_reported(entities):
 
 def replace_companies(p: Passage) -> Passage:
     return Passage(p.chunk_id, p.article_id, p.title, p.source, p.url, p.published, p.text, p.score, ["Riot Platforms"])
+
+
+def test_how_many_of_a_thing_is_answered_by_the_number_beside_that_thing(entities):
+    text = (
+        "Riot said on March 3, 2026 that it bought 11,298 new rigs for $60 million. After the purchase, Riot's "
+        "fleet will total 89,242 miners, representing about 28.1 EH/s."
+    )
+    found = answer(
+        "how many miners will riot have in total?", [passage(text, "riot", ["Riot Platforms"], "2026-03-03")], entities
+    )
+    assert "89,242" in found.split("[1]")[0]
+
+
+def test_the_noun_after_how_much_and_the_verb_decide_the_unit_not_a_scene_setting_clause(entities):
+    text = (
+        "Riot sold its remaining 280 BTC in July 2025. Riot's ETH holdings rose to 100,603 ETH after the purchases, "
+        "which were funded with roughly $172 million raised from a public share offering."
+    )
+    riot = [passage(text, "riot", ["Riot Platforms"], "2025-07-09")]
+    assert "100,603 ETH" in answer("after riot dumped its btc how much eth did it have", riot, entities).split("[1]")[0]
+    assert (
+        "$172 million"
+        in answer("how much did riot raise in its share sale to fund the ether buys?", riot, entities).split("[1]")[0]
+    )
+
+
+def test_all_the_selling_is_no_premise_but_all_its_bitcoin_is(entities):
+    text = "Riot held about 1,026 BTC at the end of March 2026 after selling 2,000 BTC during March."
+    riot = [passage(text, "riot", ["Riot Platforms"], "2026-04-10")]
+    assert "1,026" in answer("how much btc does riot have left now after all the selling?", riot, entities)
+    assert answer("why did riot sell its entire bitcoin treasury?", riot, entities).startswith(
+        "The indexed news does not answer this. The news does not report that"
+    )
+
+
+def test_the_trades_abbreviations_are_not_unknown_companies(entities):
+    text = "Riot expects average annual net operating income of $655 million once the Rockdale site is stabilized."
+    found = answer(
+        "how much NOI a year is riot expecting from rockdale?",
+        [passage(text, "riot", ["Riot Platforms"], "2026-05-06")],
+        entities,
+    )
+    assert "$655 million" in found and "NOI" not in found
+
+
+def test_originally_prefers_the_first_report_over_a_later_revision(entities):
+    first = passage(
+        "Google receives warrants to acquire approximately 41 million Riot shares.",
+        "a",
+        ["Riot Platforms"],
+        "2025-08-14",
+    )
+    later = passage(
+        "Google will receive warrants to buy 32.5 million more Riot shares.", "b", ["Riot Platforms"], "2025-08-18"
+    )
+    found = answer("in the original riot deal, google got warrants for how many riot shares?", [later, first], entities)
+    assert "41 million" in found.split("[1]")[0] and "32.5" not in found

@@ -143,3 +143,33 @@ def test_comparisons_split_into_sides_at_or_by_measure_year_before_and_since(ent
         ("How much was Riot's bitcoin pile in October 2025?", "October 2025"),
         ("How much was Riot's bitcoin pile now?", "latest"),
     ]
+
+
+def test_a_bare_quarter_is_the_latest_one_begun_by_the_newest_article():
+    assert parse_time_frame("how many did they mine in q3?", date(2026, 6, 29)).words == ("Q3", "2025")
+    assert parse_time_frame("how many did they mine in q2?", date(2026, 6, 29)).words == ("Q2", "2026")
+
+
+def test_now_and_originally_in_the_ways_people_say_them():
+    newest = date(2026, 6, 1)
+    for question in (
+        "what's the capacity at this point",
+        "how much is left",
+        "do they hold any anymore",
+        "these days?",
+    ):
+        assert parse_time_frame(question, newest).prefer_recent, question
+    frame = parse_time_frame("in the original deal, how many warrants did google get now?", newest)
+    assert frame.prefer_earliest and not frame.prefer_recent
+
+
+def test_quantifiers_before_miners_are_not_a_company_name(entities):
+    assert entities.unknown_names("how many miners will riot have?") == []
+    assert entities.unknown_names("how much did Greenidge mining sell?") == ["Greenidge"]
+
+
+def test_the_year_or_month_before_an_earlier_turns_period(entities):
+    turns = [Turn("user", "how much btc did riot mine in jan 2024?"), Turn("assistant", "Riot produced 234.6 BTC.")]
+    year = resolve_followup("what was their hodl at the end of the year before?", turns, entities)
+    assert "end of 2023" in year and "2024" not in year
+    assert "December 2023" in resolve_followup("and how many did they sell the month before?", turns, entities)
