@@ -35,7 +35,7 @@ from app.settings import GroundedConfig
 from ingest.embed import Embedder
 from ingest.facts import HOLDINGS
 from ingest.text import split_sentences, tokenize
-from ingest.values import Unit, Value, values_in
+from ingest.values import MEASURE_WORDS, Unit, Value, values_in
 
 QUESTION_WORDS = frozenset(
     "how much many what which who whom when where why did does do is are was were has have had company firm "
@@ -49,6 +49,12 @@ GENERIC = frozenset(
         "now still current currently larger bigger higher lower give figures numbers key terms these days lately "
         "recent recently most back roughly about around approximately exactly any dollar dollars usd money "
         "megawatts percent percentage"
+    )
+)
+# What people add to a chat question that asks nothing: 'damn. how much did they have back in november?'
+FILLER = frozenset(
+    tokenize(
+        "damn wow ok okay hmm lol thanks thx cool great nice back yeah yes so well like just really hey pls please"
     )
 )
 # Words that say the same thing in this domain: a sentence answering "holdings" may say "treasury" instead.
@@ -339,10 +345,13 @@ class GroundedAnswerer:
         names |= {t for word in tickers for t in tokenize(word)}
         predicate = frozenset()
         for text in (context.asked, context.topic):  # the topic a follow-up carried, when its own words say nothing
-            terms = set(tokenize(text)) - QUESTION_STEMS - GENERIC - names - _time_tokens(context)
+            terms = set(tokenize(text)) - QUESTION_STEMS - GENERIC - FILLER - names - _time_tokens(context)
             predicate = _expand(frozenset(t for t in terms if not t[:1].isdigit()))
             if predicate:
                 break
+        measure = context.analysis.measure if context.analysis else ""
+        if measure in MEASURE_WORDS:  # 'how much did they have' (a holding): 'held' and 'treasury' are on topic
+            predicate |= _expand(frozenset(tokenize(MEASURE_WORDS[measure])))
         return predicate
 
     # selection ---------------------------------------------------------------------------------------------
@@ -398,8 +407,8 @@ class GroundedAnswerer:
         close = [c for c in pool if c.score >= self.config.latest_floor * best.score and c.on_topic == best.on_topic]
         facts = found.context.facts
 
-        def as_of(candidate: Candidate) -> str:  # the ledger's date for a sentence it holds, else read from it
-            dates = [f.as_of for f in facts if same_sentence(candidate.sentence, f)]
+        def as_of(candidate: Candidate) -> str:  # the ledger's month for a sentence it holds, else read from it
+            dates = [f.as_of[:7] for f in facts if same_sentence(candidate.sentence, f)]  # one month's: the best
             return max(dates) if dates else _as_of(candidate, found.passages[candidate.passage_index])
 
         return max(close, key=lambda c: (as_of(c), c.score))
@@ -488,10 +497,16 @@ class GroundedAnswerer:
         typed = [v for v in best.values if v.unit is unit] if unit else []
         asked = _expand(set(tokenize(context.asked)))
 
-        def fits(value: Value) -> tuple[bool, int]:
-            """Of what was asked, then nearest to the question's words ('valued the treasury at $446 million')."""
+        period = [w.lower() for w in context.frame.words if not w.isdigit()]
+
+        def fits(value: Value) -> tuple[bool, bool, int]:
+            """Of what was asked, then beside the period asked ('2,470 BTC in November 2025' of '943.1 BTC a week
+            before, and 2,470 BTC in November 2025'), then nearest to the question's words ('valued the treasury
+            at $446 million')."""
             before = set(tokenize(best.sentence[max(0, value.start - 50) : value.start]))
-            return (bool(measure) and value.measure == measure, len(before & asked))
+            around = best.sentence[max(0, value.start - 40) : value.end + 40].lower()
+            dated = bool(period) and all(w in around for w in period)
+            return (bool(measure) and value.measure == measure, dated, len(before & asked))
 
         value = max(typed, key=fits) if typed else None
         if value is None:
@@ -650,6 +665,7 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
         return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for it."
     if analysis.expects and analysis.expects[0] in (PERSON, ORG) and not any(c.typed for c in pool):
         return f"The closest passages name no {'person' if analysis.expects[0] == PERSON else 'organisation'} for it."
+
     typed = [c for c in pool if c.typed]
     frame = found.context.frame
     if (
@@ -760,7 +776,7 @@ def _holds_kind(
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
         strict = analysis.measure == "rate"  # a percentage anywhere in a sentence is rarely the rate asked for
         return any(
-            v.unit is kind
+            (v.unit is kind or (kind is Unit.SHARES and v.unit is Unit.COUNT and v.amount >= 1000))  # '... 498 voted'
             and (not analysis.measure or v.measure in ("", analysis.measure))
             and (not strict or near_asked(v.start, v.end))
             for v in values
@@ -809,14 +825,24 @@ def _period_marks(text: str) -> set[str]:
 def _as_of(candidate: Candidate, passage: Passage) -> str:
     """The date a sentence's figure is as of, for ordering reports: the latest month or year-end it names
     ('at the end of 2025' → 2025-12; 'as of March 31, 2026' → 2026-03), else its article's publication date."""
-    stamps = []
-    for month, year in re.findall(
-        rf"\b({'|'.join(MONTH_NUMBER)})\b(?:\s+\d{{1,2}},)?\s+((?:19|20)\d\d)\b", candidate.sentence
-    ):
-        stamps.append(f"{year}-{MONTH_NUMBER[month]:02d}")
-    for year in re.findall(r"\b(?:end of|year-end|close of)\s+((?:19|20)\d\d)\b", candidate.sentence):
-        stamps.append(f"{year}-12")
-    return max(stamps) if stamps else (passage.published or "")[:7]
+    stamps = _stamps(candidate.sentence)
+    if stamps:
+        return max(stamps)
+    named = _stamps(passage.text)  # 'After the sale Cango held ...': as of the latest month its passage names
+    return max(named) if named else (passage.published or "")[:7]
+
+
+def _stamps(text: str) -> list[str]:
+    """The months a text names ('March 31, 2026' → 2026-03; 'the end of 2025' → 2025-12), in order."""
+    stamps = [
+        (m.start(), f"{m.group(2)}-{MONTH_NUMBER[m.group(1)]:02d}")
+        for m in re.finditer(rf"\b({'|'.join(MONTH_NUMBER)})\b(?:\s+\d{{1,2}},)?\s+((?:19|20)\d\d)\b", text)
+    ]
+    stamps += [
+        (m.start(), f"{m.group(1)}-12")
+        for m in re.finditer(r"\b(?:end of|year-end|close of)\s+((?:19|20)\d\d)\b", text)
+    ]
+    return [stamp for _, stamp in sorted(stamps)]
 
 
 MONTH_NUMBER = {m: i for i, m in enumerate(calendar.month_name) if m}

@@ -90,7 +90,11 @@ DOLLAR_VERBS = re.compile(
 )
 # a clause that sets the scene before what is asked ('after BTBT dumped its BTC, how much ETH did it have'):
 # its verb is not the measure asked
-SCENE = re.compile(r"\b(after|before|since|once|following|when)\b[^?]*?(?=\b(how|what|which|who)\b)", re.I)
+SCENE = re.compile(
+    r"\b(after|before|since|once|following|when)\b[^?]*?(?=\b(how|what|which|who)\b)|"
+    r"(?<=\w)\s+(after|following) (all )?(the|its|their|that|those|these) [^?]*",
+    re.I,
+)
 # 'how much BTC does Cango have left', 'what are they sitting on': a holding, though no measure word says so
 HAVE = re.compile(r"\b(have|has|left|remains?|own|owns|sitting on)\b", re.I)
 NAME_FIRST = re.compile(
@@ -232,7 +236,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
         companies=companies,
         unknown_names=entities.unknown_names(asked),
         frame=frame,
-        expects=expected_kinds(unnamed) or expected_kinds(topic),  # 'what was it at the end of feb?' (re: BTC)
+        # 'what was it at the end of feb?' (re: BTC), 'how much did they have back in november?' (re: hold btc)
+        expects=expected_kinds(unnamed) or expected_kinds(topic) or expected_kinds(f"{unnamed} {topic}"),
         wants_value=bool(VALUE_ASKED.search(unnamed)),
         measure=next(iter(measures_in(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
         listing=bool(LISTING.search(asked)),

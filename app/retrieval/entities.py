@@ -35,6 +35,10 @@ def aliases_of(name: str) -> set[str]:
         words = words[:-1]
         if len(" ".join(words)) >= 4:
             found.add(" ".join(words))
+    for form in [f for f in found if len(f.split()) == 2]:  # 'Core Sci' for Core Scientific, as people clip it
+        first, last = form.split()
+        if len(first) >= 3 and len(last) >= 6:
+            found.update(f"{first} {last[:n]}" for n in range(3, len(last)))
     return found
 
 

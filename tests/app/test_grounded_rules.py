@@ -181,3 +181,27 @@ def test_originally_prefers_the_first_report_over_a_later_revision(entities):
     )
     found = answer("in the original riot deal, google got warrants for how many riot shares?", [later, first], entities)
     assert "41 million" in found.split("[1]")[0] and "32.5" not in found
+
+
+def test_the_direct_line_states_the_value_beside_the_period_asked_and_filler_asks_nothing(entities):
+    text = (
+        "Riot reported zero bitcoin holdings on February 20, 2026. The figure replaces earlier treasury levels: "
+        "Riot held 943.1 BTC just one week before, and 2,470 BTC in November 2025."
+    )
+    found = answer(
+        "damn. how much btc did riot have back in november 2025?",
+        [passage(text, "riot", ["Riot Platforms"], "2026-02-24")],
+        entities,
+    )
+    assert found.startswith("Riot Platforms: 2,470 BTC [1].")
+
+
+def test_now_picks_the_best_of_one_months_reports_not_an_undated_sentence(entities):
+    text = (
+        "Riot sold 2,000 BTC during March 2026 to repay loans. After the sale Riot held 1,025.69 BTC. Riot's "
+        "first-quarter results later confirmed the smaller treasury: the company held 1,026 BTC as of March 31, 2026."
+    )
+    found = answer(
+        "how much btc does riot have left now?", [passage(text, "riot", ["Riot Platforms"], "2026-04-10")], entities
+    )
+    assert "1,026 BTC" in found.split("[1]")[0]

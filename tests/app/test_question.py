@@ -173,3 +173,7 @@ def test_the_year_or_month_before_an_earlier_turns_period(entities):
     year = resolve_followup("what was their hodl at the end of the year before?", turns, entities)
     assert "end of 2023" in year and "2024" not in year
     assert "December 2023" in resolve_followup("and how many did they sell the month before?", turns, entities)
+
+
+def test_a_clipped_company_name_is_the_company(entities):
+    assert entities.in_question("which fund fought core sci's buyout?") == ["Core Scientific"]
