@@ -196,12 +196,11 @@ def test_the_direct_line_states_the_value_beside_the_period_asked_and_filler_ask
     assert found.startswith("Riot Platforms: 2,470 BTC [1].")
 
 
-def test_now_picks_the_best_of_one_months_reports_not_an_undated_sentence(entities):
-    text = (
-        "Riot sold 2,000 BTC during March 2026 to repay loans. After the sale Riot held 1,025.69 BTC. Riot's "
-        "first-quarter results later confirmed the smaller treasury: the company held 1,026 BTC as of March 31, 2026."
-    )
-    found = answer(
-        "how much btc does riot have left now?", [passage(text, "riot", ["Riot Platforms"], "2026-04-10")], entities
-    )
-    assert "1,026 BTC" in found.split("[1]")[0]
+def test_an_undated_sentence_is_as_of_the_latest_month_its_passage_names_not_its_publication():
+    from app.answer.grounded import Candidate, _as_of
+
+    text = "Riot sold 2,000 BTC during March 2026 to repay loans. After the sale Riot held 1,025.69 BTC."
+    riot = passage(text, "riot", ["Riot Platforms"], "2026-04-10")
+    assert _as_of(Candidate("After the sale Riot held 1,025.69 BTC.", 0, 1, {}), riot) == "2026-03"
+    undated = passage("After the sale Riot held 1,025.69 BTC.", "riot", ["Riot Platforms"], "2026-04-10")
+    assert _as_of(Candidate("After the sale Riot held 1,025.69 BTC.", 0, 0, {}), undated) == "2026-04"
