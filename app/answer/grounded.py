@@ -99,6 +99,16 @@ HEDGE = re.compile(
 HEDGE_ASKED = re.compile(
     r"\b(including|counting|with (all|every)|if (all|every|the)|up to|at most|maximum|potential(ly)?|could)\b", re.I
 )
+RUNNING_TOTAL = re.compile(
+    r"\b(total(s|ing|ling)?|combined|cumulative|in all|aggregate|(brings?|bringing|rais(es|ing)|lift(s|ing)|takes?|"
+    r"taking) (its|the|their) [\w -]{0,40}? to|rises? to|grows? to)\b",
+    re.I,
+)
+TOTAL_ASKED = re.compile(
+    r"\b(total|in all|combined|altogether|add up|overall|cumulative|all (of )?(its|their)|end(s|ed)? up|ultimately|"
+    r"eventually|in the end|now|latest|current(ly)?)\b",
+    re.I,
+)
 QUARTERLY = re.compile(r"\bquarter|\bthree months\b|\bQ[1-4]\b", re.I)
 FLOWS = frozenset({"sold", "mined", "bought", "raised", "revenue"})  # measures summed over a period, not stocks
 # a figure for part of a year: it does not answer a question about the whole year
@@ -147,6 +157,7 @@ FEATURES = (
     "ledger",  # the sentence states a ledger row the question asks about (its company, measure and period)
     "ledger_latest",  # ... one of the newest such rows, for "now / latest" or a holding
     "ledger_outvoted",  # ... a row other articles contradict (more of them give another value; or out of line)
+    "running_total",  # the sentence states a running total ('rises to 597 MW') and the question asks one part
     "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
 )
 
@@ -254,6 +265,8 @@ class GroundedAnswerer:
         predicate = self._predicate(context)
         asked = _period_marks(" ".join(context.frame.words))
         hedge_asked = bool(HEDGE_ASKED.search(context.asked))
+        # 'how many MW is that lease for?': not the company's total it brings the count to; a holding is a total
+        part_asked = not TOTAL_ASKED.search(context.asked) and not (analysis and analysis.measure == "held")
         asks_name = bool(analysis and analysis.expects and analysis.expects[0] in NAME_KINDS)
         whole_year = bool(analysis and analysis.whole_year)  # 'in calendar 2025': not a quarter's figure
         flow = bool(analysis and analysis.measure in FLOWS)
@@ -313,6 +326,7 @@ class GroundedAnswerer:
                     "role": float(any(in_role(sentence, name, roles) for name in names)),
                     "hedged": float(hedged and not hedge_asked),
                     "hedge_asked": float(hedged and hedge_asked),
+                    "running_total": float(part_asked and bool(RUNNING_TOTAL.search(sentence))),
                     "ledger": float(any(same_sentence(sentence, f) for f in facts)),
                     "ledger_latest": float(any(same_sentence(sentence, f) for f in newest)),
                     "ledger_outvoted": float(any(same_sentence(sentence, f) for f in outvoted)),
@@ -715,6 +729,43 @@ def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     return f"The news does not report that ({PREMISE.search(asked).group(0)}).{reported}"
 
 
+# what a question may take for granted, and what the news says instead: 'when did shareholders sign off on the
+# merger?' when they voted it down
+OPPOSITES: tuple[tuple[re.Pattern, re.Pattern], ...] = (
+    (
+        re.compile(
+            r"\b(sign(ed)? off|approv(e|ed|al)|backed|vot(e|ed) for|ratif(y|ied)|green-?light(ed)?|clos(e|ed)|"
+            r"complet(e|ed)|finali[sz]ed?|went through|go through)\b",
+            re.I,
+        ),
+        re.compile(
+            r"\b(reject(ed|s)?|vot(e|ed) (it )?down|voted against|terminat(e|ed)|block(ed)?|collaps(e|ed)|"
+            r"scrap(ped)?|call(ed)? off|abandon(ed)?|walk(ed)? away)\b",
+            re.I,
+        ),
+    ),
+)
+PRESUPPOSES = re.compile(r"^\s*(when|why|how|where|what|who)\b", re.I)
+DEAL = re.compile(r"\b(merger|deal|takeover|buyout|acquisition|vote|offer|transaction|agreement|bid)\b", re.I)
+
+
+def premise_contradicted(answerer: GroundedAnswerer, found: Sentences) -> str:
+    """'When did Core Scientific's holders sign off on the merger?' when the passages about it say they rejected
+    it and none says they approved: the news reports the opposite of what the question takes for granted."""
+    context = found.context
+    if not context.companies or not PRESUPPOSES.search(context.asked) or not DEAL.search(context.asked):
+        return ""
+    pool = [c for c in found.about[:8] if c.on_topic]
+    for taken, opposite in OPPOSITES:
+        said = taken.search(context.asked)
+        if not said or any(taken.search(c.sentence) for c in pool):
+            continue
+        against = next((c for c in pool if opposite.search(c.sentence)), None)
+        if against:
+            return f'The news does not report that ({said.group(0)}). It reports: "{against.sentence}"'
+    return ""
+
+
 CHECKS: tuple[Check, ...] = (
     no_passages,
     unknown_company,
@@ -724,6 +775,7 @@ CHECKS: tuple[Check, ...] = (
     off_topic,
     measure_missing,
     premise_not_reported,
+    premise_contradicted,
     value_missing,
     period_missing,
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
 from app.retrieval.entities import GLOSSARY, Entities
-from app.retrieval.filters import RECENT, TIME_PATTERNS, TimeFrame
+from app.retrieval.filters import ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame
 from ingest.text import tokenize
 from ingest.values import Unit, measures_in
 
@@ -266,6 +266,9 @@ def comparison_sides(question: str, companies: list[str], entities: Entities) ->
     split = _or_sides(question, companies, entities)
     if split:
         return split
+    ends = _first_and_after(question)
+    if ends:
+        return ends
     if len(companies) >= 2 and (COMPARE.search(question) or re.search(r"\b(both|each|either)\b", question)):
         if len(companies) > 3:
             return []
@@ -336,6 +339,15 @@ def _or_sides(question: str, companies: list[str], entities: Entities) -> list[S
     prefix = COMPARATIVE.sub(" ", pieces[0][:start])
     sides = [(first[0], COMPARATIVE.sub(" ", pieces[0])), (second[0], f"{prefix} {pieces[1]}")]
     return [Side(_as_question(text, asks), company=company) for company, text in sides]
+
+
+def _first_and_after(question: str) -> list[Side]:
+    """'How much capacity was the deal at first vs after the expansion?': the first report, and the latest."""
+    pieces = OR_SPLIT.split(question.strip().rstrip("?"))
+    if len(pieces) != 2 or not ORIGINAL.search(pieces[0]) or ORIGINAL.search(pieces[1]):
+        return []
+    base = re.sub(r"\s+", " ", ORIGINAL.sub(" ", pieces[0])).strip(" ,")
+    return [Side(f"{base} originally?", label="at first"), Side(f"{base} now, {pieces[1].strip()}?", label="later")]
 
 
 def _asks_for(text: str) -> str:

@@ -18,7 +18,8 @@ MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 # 'now / latest' in the ways people say it: the newest report answers
 RECENT = re.compile(
     r"\b(latest|newest|most recent|recently|current(ly)?|now|nowadays|today|still|so far|to date|these days|lately|"
-    r"at the moment|at this point|right now|as of now|anymore|any more|(have|has|is|are) left|remains?)\b",
+    r"at the moment|at this point|right now|as of now|anymore|any more|(have|has|is|are) left|remains?|"
+    r"end(s|ed)? up|ultimately|eventually|in the end)\b",
     re.I,
 )
 # 'originally / at first / when it first announced': the earliest report answers, not a later revision
@@ -154,10 +155,14 @@ def month_range(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
+# 'at first vs after the expansion': both ends asked, each side its own
+BOTH_ENDS = re.compile(r"\b(vs\.?|versus|compared|after|later|since|now|latest|expan\w*|grew|grow)\b", re.I)
+
+
 def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
     """The period a question names, anchored on the newest article date for years it leaves out."""
     anchor = newest or datetime.now(UTC).date()
-    earliest = bool(ORIGINAL.search(question))
+    earliest = bool(ORIGINAL.search(question)) and not BOTH_ENDS.search(question)
     frame = TimeFrame(prefer_recent=bool(RECENT.search(question)) and not earliest, prefer_earliest=earliest)
     quarter = QUARTER.search(question)
     months = MONTH_RANGE.search(question)

@@ -204,3 +204,25 @@ def test_an_undated_sentence_is_as_of_the_latest_month_its_passage_names_not_its
     assert _as_of(Candidate("After the sale Riot held 1,025.69 BTC.", 0, 1, {}), riot) == "2026-03"
     undated = passage("After the sale Riot held 1,025.69 BTC.", "riot", ["Riot Platforms"], "2026-04-10")
     assert _as_of(Candidate("After the sale Riot held 1,025.69 BTC.", 0, 0, {}), undated) == "2026-04"
+
+
+def test_a_premise_the_news_reports_the_opposite_of_is_refused_with_what_it_reports(entities):
+    text = (
+        "Core Scientific's shareholders rejected CoreWeave's all-stock takeover at a special meeting on October 30, "
+        "2025, and the merger agreement was terminated."
+    )
+    vote = [passage(text, "vote", ["Core Scientific", "CoreWeave"], "2025-10-30")]
+    refused = answer("when did core scientific shareholders sign off on the coreweave merger?", vote, entities)
+    assert refused.startswith("The indexed news does not answer this. The news does not report that (sign off).")
+    assert "rejected CoreWeave's all-stock takeover" in refused
+    assert answer("when did core scientific shareholders vote on the coreweave merger?", vote, entities).startswith(
+        "Core Scientific's shareholders rejected"
+    )
+
+
+def test_a_running_total_does_not_answer_a_question_about_one_part(entities):
+    total = "With Rockdale, Riot's contracted data center capacity rises to 597 MW across its two campuses."
+    part = "Riot's Rockdale agreement covers 352 MW of capacity in its first phase."
+    riot = [passage(f"{total} {part}", "riot", ["Riot Platforms"], "2026-05-06")]
+    assert "352 MW" in answer("how many MW is riot's rockdale agreement for?", riot, entities).split("[1]")[0]
+    assert "597 MW" in answer("what is riot's total contracted capacity?", riot, entities).split("[1]")[0]

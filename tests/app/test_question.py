@@ -177,3 +177,11 @@ def test_the_year_or_month_before_an_earlier_turns_period(entities):
 
 def test_a_clipped_company_name_is_the_company(entities):
     assert entities.in_question("which fund fought core sci's buyout?") == ["Core Scientific"]
+
+
+def test_at_first_versus_after_is_two_sides_the_first_report_and_the_latest(entities):
+    question = "how much capacity was riot's deal at first vs after the expansion?"
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    assert [side.label for side in analysis.sides] == ["at first", "later"]
+    first, later = (parse_time_frame(side.question, date(2026, 6, 1)) for side in analysis.sides)
+    assert first.prefer_earliest and later.prefer_recent
