@@ -159,8 +159,9 @@ def test_now_and_originally_in_the_ways_people_say_them():
         "these days?",
     ):
         assert parse_time_frame(question, newest).prefer_recent, question
-    frame = parse_time_frame("in the original deal, how many warrants did google get now?", newest)
+    frame = parse_time_frame("in the original deal, how many warrants did google get?", newest)
     assert frame.prefer_earliest and not frame.prefer_recent
+    assert not parse_time_frame("how many warrants at first vs now?", newest).prefer_earliest  # both ends: sides
 
 
 def test_quantifiers_before_miners_are_not_a_company_name(entities):
