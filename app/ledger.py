@@ -312,6 +312,9 @@ def facts_asked(cache: LedgerCache, analysis: Analysis | None, frame: TimeFrame)
     """The ledger rows a question asks about: its companies' figures of the measure it asks, within the period it
     names; newest as-of first for "now / latest" and for a holding (a stock in a period is its last report in
     it), else oldest first."""
+    if analysis is not None and analysis.listing:
+        measure = LISTED.get(analysis.measure) if analysis.unit in (None, Unit.BTC) else None
+        return listing_facts(cache, analysis, frame, measure) if measure else []
     measure = asked_measure(analysis)
     if measure is None or not analysis.companies:
         return []
@@ -325,6 +328,30 @@ def facts_asked(cache: LedgerCache, analysis: Analysis | None, frame: TimeFrame)
     ]
     newest_first = analysis.latest or measure in HOLDINGS
     return sorted(found, key=lambda f: (f.as_of, f.published), reverse=newest_first)
+
+
+# the measures a listing question is answered from the ledger by (its best-extracted ones, evals/README.md)
+LISTED = {"sold": Measure.BTC_SOLD, "held": Measure.BTC_HELD, "mined": Measure.BTC_MINED, "bought": Measure.BTC_BOUGHT}
+
+
+def listing_facts(cache: LedgerCache, analysis: Analysis, frame: TimeFrame, measure: Measure) -> list[Fact]:
+    """'Which miners sold bitcoin in Q1 2026?', 'who raised a billion or more?': one row per company (not the
+    question's own), of the measure asked, in the period named and at least the amount it sets; the newest row
+    of a holding or for 'now', else the largest. Largest first."""
+    best: dict[str, Fact] = {}
+    newest = analysis.latest or measure in HOLDINGS
+    for fact in cache.rows():
+        if fact.measure != measure or fact.value < analysis.at_least:
+            continue
+        if (frame.start and fact.as_of < frame.start.isoformat()) or (frame.end and fact.as_of > frame.end.isoformat()):
+            continue
+        if any(same_company(fact.company, name, {fact.company: fact.ticker}) for name in analysis.companies):
+            continue
+        key = company_key(fact.company)
+        held = best.get(key)
+        if held is None or ((fact.as_of, fact.value) > (held.as_of, held.value) if newest else fact.value > held.value):
+            best[key] = fact
+    return sorted(best.values(), key=lambda f: -f.value)
 
 
 def same_sentence(sentence: str, fact: Fact) -> bool:

@@ -81,7 +81,11 @@ CONCEPTS = [
 NUMBER = re.compile(r"\d")
 PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
 MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
-WHOLE = re.compile(r"\b(all|entire|entirety|every|whole|100%|zero(?!-)|none|no longer holds?)\b", re.I)
+WHOLE = re.compile(
+    r"\b(all|entire|entirety|every|whole|100%|zero(?!-)|none|no longer holds?|(its|their) remaining|(its|their) last|"
+    r"rest of (its|their))\b",
+    re.I,
+)
 # a question that takes for granted a company parted with all of something: 'all', 'entire', 'every'... within
 # three words of a holding or operation ('sold its entire bitcoin treasury', 'dumped all their coins'), or
 # 'gave up mining'; 'how much is left after all the selling' assumes nothing
@@ -108,6 +112,9 @@ TOTAL_ASKED = re.compile(
     r"\b(total|in all|combined|altogether|add up|overall|cumulative|all (of )?(its|their)|end(s|ed)? up|ultimately|"
     r"eventually|in the end|now|latest|current(ly)?)\b",
     re.I,
+)
+FORECAST = re.compile(
+    r"\b(expect(s|ed)? to|plans? to|planned to|intends? to|aims? to|will|would|could|is set to|going to|may)\b", re.I
 )
 QUARTERLY = re.compile(r"\bquarter|\bthree months\b|\bQ[1-4]\b", re.I)
 FLOWS = frozenset({"sold", "mined", "bought", "raised", "revenue"})  # measures summed over a period, not stocks
@@ -448,11 +455,32 @@ class GroundedAnswerer:
         best_score = found.candidates[0].score if found.candidates else 0.0
         whole = bool(PREMISE.search(context.analysis.unnamed if context.analysis else context.asked))
         lines: dict[str, Candidate] = {}
+        analysis = context.analysis
+        strict = analysis is not None and analysis.unit is not None and bool(analysis.measure)
+        if not whole:  # the ledger's rows of what is asked, company by company: each stated by its own sentence
+            for fact in context.facts:
+                stating = next((c for c in found.candidates if same_sentence(c.sentence, fact)), None)
+                if stating is not None:
+                    named = context.entities.in_question(fact.company)
+                    lines.setdefault(named[0] if named else fact.company, stating)
         for candidate in found.candidates:
             if not candidate.on_topic or candidate.score < self.config.listing_floor * best_score:
                 continue
             if whole and not WHOLE.search(candidate.sentence):
                 continue
+            if strict and not candidate.typed:  # 'raised ... convertible notes': not '$1 billion of notes repaid'
+                continue
+            if FORECAST.search(candidate.sentence) and not FORECAST.search(context.asked):
+                continue  # 'expected to sell all 2,500 of its bitcoin' did not sell them
+            if (
+                analysis is not None
+                and analysis.at_least
+                and not any(
+                    v.amount >= analysis.at_least and (analysis.unit is None or v.unit is analysis.unit)
+                    for v in candidate.values
+                )
+            ):
+                continue  # below the floor the question sets: 'a billion or more'
             passage = passages[candidate.passage_index]
             others = [n for n in passage.companies if n not in context.companies]
             named = [n for n in others if context.entities.mentions(candidate.sentence, n)]

@@ -157,6 +157,7 @@ class Analysis:
     whole_year: bool = False  # 'in calendar 2025', 'full-year 2025': a year's total, not a quarter's
     unnamed: str = ""  # the question with its companies' names blanked ('what was ABTC holding' → 'what was holding')
     counted: str = ""  # for 'how many GPUs': the thing counted, as a stem ('gpu'); expects then starts with COUNT
+    at_least: float = 0.0  # 'which miners raised a billion or more': the smallest amount that counts
     sides: list[Side] = field(default_factory=list)
 
     @property
@@ -209,6 +210,26 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+AT_LEAST = re.compile(
+    r"\b(?:at least|more than|over|above|north of|upwards of)\s+(\$?[\d.,]+\s*(?:mw|gw|k|thousand|million|billion|bn|m)?(?![a-z])"
+    r"|an?\s+(?:thousand|million|billion))|(\$?[\d.,]+\s*(?:mw|gw|k|thousand|million|billion|bn|m)?(?![a-z])|an?\s+(?:thousand|million|"
+    r"billion))\s+(?:\w+\s+)?(?:or more|or above|plus)\b",
+    re.I,
+)
+SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9, "bn": 1e9, "mw": 1.0, "gw": 1e3}
+
+
+def lower_bound(question: str) -> float:
+    """The amount a listing question sets as its floor: 'a billion or more' → 1e9, 'over 500 MW' → 500."""
+    match = AT_LEAST.search(question)
+    if not match:
+        return 0.0
+    words = (match.group(1) or match.group(2)).lower().replace("$", "").replace(",", "").split()
+    number = 1.0 if words[0] in ("a", "an") else float(re.match(r"[\d.]+", words[0]).group(0) or 0)
+    scale = next((SCALES[w] for w in words[1:] if w in SCALES), SCALES.get(re.sub(r"[\d.]", "", words[0]), 1.0))
+    return number * scale
+
+
 def counted_thing(question: str) -> str:
     """The stem of what 'how many ...' counts when it is a thing, not a unit: 'gpu' for 'how many GPUs'."""
     match = COUNTED.search(question)
@@ -247,6 +268,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
         unnamed=unnamed,
         whole_year=bool(WHOLE_YEAR.search(asked) and frame.words[:1] and frame.words[0].isdigit()),
         counted=counted_thing(unnamed),
+        at_least=lower_bound(unnamed),
     )
     if not analysis.measure and analysis.unit in (Unit.BTC, Unit.ETH) and HAVE.search(SCENE.sub(" ", unnamed)):
         analysis.measure = "held"  # 'how much BTC does Cango have left': coins a company has are its holdings

@@ -226,3 +226,20 @@ def test_a_running_total_does_not_answer_a_question_about_one_part(entities):
     riot = [passage(f"{total} {part}", "riot", ["Riot Platforms"], "2026-05-06")]
     assert "352 MW" in answer("how many MW is riot's rockdale agreement for?", riot, entities).split("[1]")[0]
     assert "597 MW" in answer("what is riot's total contracted capacity?", riot, entities).split("[1]")[0]
+
+
+def test_a_listing_names_what_was_done_not_planned_and_only_at_or_above_the_floor_asked(entities):
+    riot = passage("Riot sold 1,818 BTC in December 2025 for $161.6 million.", "riot", ["Riot Platforms"], "2026-01-08")
+    core = passage(
+        "Core Scientific sold its entire bitcoin treasury of 2,000 BTC in January 2026.",
+        "core",
+        ["Core Scientific"],
+        "2026-02-01",
+    )
+    galaxy = passage(
+        "Galaxy Digital expects to sell all 900 BTC it holds next year.", "galaxy", ["Galaxy Digital"], "2026-02-02"
+    )
+    found = answer("which miners sold all their bitcoin?", [riot, core, galaxy], entities)
+    assert found.startswith("Core Scientific: Core Scientific sold its entire") and "Galaxy" not in found
+    floor = answer("which miners sold 1,500 BTC or more?", [riot, core, galaxy], entities)
+    assert "Riot Platforms: Riot sold 1,818 BTC" in floor and "Core Scientific:" in floor and "Galaxy" not in floor

@@ -186,3 +186,19 @@ def test_at_first_versus_after_is_two_sides_the_first_report_and_the_latest(enti
     assert [side.label for side in analysis.sides] == ["at first", "later"]
     first, later = (parse_time_frame(side.question, date(2026, 6, 1)) for side in analysis.sides)
     assert first.prefer_earliest and later.prefer_recent
+
+
+@pytest.mark.parametrize(
+    ("question", "floor"),
+    [
+        ("which miners raised a billion or more through convertible notes", 1e9),
+        ("which miners sold more than 1,000 btc in q1", 1000.0),
+        ("who has over 500 MW contracted", 500.0),
+        ("who raised $1.5 billion or more", 1.5e9),
+        ("which miners sold bitcoin", 0.0),
+    ],
+)
+def test_the_floor_a_listing_question_sets(question, floor):
+    from app.answer.question import lower_bound
+
+    assert lower_bound(question) == floor
