@@ -428,9 +428,26 @@ class GroundedAnswerer:
         close = [c for c in pool if c.score >= self.config.latest_floor * best.score and c.on_topic == best.on_topic]
         facts = found.context.facts
 
-        def as_of(candidate: Candidate) -> str:  # the ledger's month for a sentence it holds, else read from it
+        def stated(candidate: Candidate) -> str:  # the ledger's month for a sentence it holds, else its own
             dates = [f.as_of[:7] for f in facts if same_sentence(candidate.sentence, f)]  # one month's: the best
-            return max(dates) if dates else _as_of(candidate, found.passages[candidate.passage_index])
+            return max(dates) if dates else max(_stamps(REPORTED_ON.sub(" ", candidate.sentence)), default="")
+
+        def article(candidate: Candidate) -> str:
+            return found.passages[candidate.passage_index].article_id
+
+        latest_stated: dict[str, str] = {}
+        for candidate in pool:
+            month = stated(candidate)
+            latest_stated[article(candidate)] = max(latest_stated.get(article(candidate), ""), month)
+
+        def as_of(candidate: Candidate) -> str:
+            """Its stated month; an undated one ('After the sale Cango held ...') is as of the latest month its
+            article's other candidates state, else its passage's (_as_of)."""
+            return (
+                stated(candidate)
+                or latest_stated.get(article(candidate))
+                or _as_of(candidate, found.passages[candidate.passage_index])
+            )
 
         return max(close, key=lambda c: (as_of(c), c.score))
 
@@ -903,12 +920,13 @@ def _period_marks(text: str) -> set[str]:
 
 
 def _as_of(candidate: Candidate, passage: Passage) -> str:
-    """The date a sentence's figure is as of, for ordering reports: the latest month or year-end it names
-    ('at the end of 2025' → 2025-12; 'as of March 31, 2026' → 2026-03), else its article's publication date."""
+    """The month a sentence's figure is as of, for ordering reports: the latest it names ('at the end of 2025' →
+    2025-12; 'as of March 31, 2026' → 2026-03), else the latest its passage names (not the day it was reported
+    on), else its article's publication month."""
     stamps = _stamps(candidate.sentence)
     if stamps:
         return max(stamps)
-    named = _stamps(passage.text)  # 'After the sale Cango held ...': as of the latest month its passage names
+    named = _stamps(REPORTED_ON.sub(" ", passage.text))  # 'After the sale Cango held ...'
     return max(named) if named else (passage.published or "")[:7]
 
 
