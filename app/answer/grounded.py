@@ -132,6 +132,7 @@ REPORTED_ON = re.compile(
 # one fact asked ('how much ...?'): one sentence will do; otherwise sentences that add a figure are added
 SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
 COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
+PROPER = re.compile(r"\b[A-Z][a-z]{2,}\b")  # a capitalized word past a sentence's first: a name ('Helios')
 COUNTED_AFTER = 30  # characters after a number in which the thing a 'how many' question counts must be named
 NEAR_BEFORE, NEAR_AFTER = 60, 40  # characters around a value in which a word of what is asked must stand
 UNIT_NAMES = {
@@ -582,7 +583,17 @@ class GroundedAnswerer:
             return True
         others = [c for c in passage.companies if c not in context.companies]
         if any(mentions(candidate.sentence, name) for name in others):
-            return False
+            # 'That doubled Helios's approved capacity ... that CoreWeave had committed to': a name the question
+            # gives (a site, a campus) in a passage about its company keeps the sentence about it
+            titled = any(mentions(passage.title, name) for name in context.companies)
+            asked = set(tokenize(context.analysis.unnamed if context.analysis else context.asked))
+            sites = {
+                t
+                for word in PROPER.findall(context.entities.without_names(candidate.sentence)[1:])
+                if not MONTH_NAME.match(word) and word.lower() not in context.entities.outlets
+                for t in tokenize(word)
+            }
+            return titled and bool(sites & asked)
         if candidate.position > 0 and PRONOUN_START.match(candidate.sentence):  # 'That compares with ...'
             previous = split_sentences(passage.text)[candidate.position - 1]
             if any(mentions(previous, name) for name in others) and not any(

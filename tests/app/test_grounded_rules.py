@@ -243,3 +243,21 @@ def test_a_listing_names_what_was_done_not_planned_and_only_at_or_above_the_floo
     assert found.startswith("Core Scientific: Core Scientific sold its entire") and "Galaxy" not in found
     floor = answer("which miners sold 1,500 BTC or more?", [riot, core, galaxy], entities)
     assert "Riot Platforms: Riot sold 1,818 BTC" in floor and "Core Scientific:" in floor and "Galaxy" not in floor
+
+
+def test_a_sentence_naming_a_counterparty_is_still_about_the_company_when_it_names_the_site_asked(entities):
+    newer = passage(
+        "Galaxy won approval for more power in January 2026. That roughly doubled Helios's approved capacity to more "
+        "than 1.6 gigawatts, up from the 800 MW that CoreWeave had committed to.",
+        "Galaxy hands first Helios data hall to CoreWeave",
+        ["Galaxy Digital", "CoreWeave"],
+        "2026-04-29",
+    )
+    roundup = passage(
+        "Galaxy's shares rose. CoreWeave reported 2,000 MW of contracted capacity across its sites.",
+        "Galaxy and CoreWeave",
+        ["Galaxy Digital", "CoreWeave"],
+        "2026-04-30",
+    )
+    found = answer("what's galaxy helios approved capacity at this point?", [roundup, newer], entities)
+    assert "1.6 gigawatts" in found.split("[1]")[0] and "2,000" not in found
