@@ -17,6 +17,9 @@ from ingest.values import measures_in
 PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|he|she|his|her|the (company|firm|miner))\b", re.I)
 ELLIPTICAL = re.compile(r"^\s*(and|what about|how about|and what about|same for|what of)\b", re.I)
 ROLES = ("user", "assistant")
+LEADING_FILLER = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|cool|great|thanks|thx|alright|right|hmm+|damn|wow|nice|got it)\b[\s,.!]*)+", re.I
+)
 
 
 @dataclass
@@ -84,6 +87,7 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
     if not previous:
         return question
     last = previous[-1]
+    question = LEADING_FILLER.sub("", question) or question  # 'ok and how much ...', 'damn. how much ...'
     named_now = entities.in_question(question)
     if ELLIPTICAL.match(question):
         rest = ELLIPTICAL.sub("", question).strip(" ?.,")
@@ -172,10 +176,13 @@ def _reask(last: str, rest: str, named_now: list[str], entities: Entities) -> st
     base = strip_time_words(last) if has_time(rest) else last
     rest = _with_year(rest, last)
     if named_now:
-        for name in entities.in_question(base):
-            base = entities.pattern(name).sub(named_now[0], base)
-            base = re.sub(rf"(?i)\b{re.escape(name)}\b", named_now[0], base)
-        return base if not has_time(rest) else f"{base.rstrip('?. ')} {rest}?"
+        for name in entities.in_question(base):  # 'what about cleanspark?' after a question about 'mara'
+            base = entities.loose_pattern(name).sub(named_now[0], base)
+        if not has_time(rest):
+            return base
+        for name in named_now:  # 'what about riot in september 2025?': the company is in already
+            rest = entities.loose_pattern(name).sub(" ", rest)
+        return re.sub(r"\s+", " ", f"{base.rstrip('?. ')} {rest.strip()}?")
     swapped = _swap_phrase(base, rest)
     return swapped or f"{base.rstrip('?. ')} {rest}?"
 

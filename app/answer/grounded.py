@@ -39,7 +39,7 @@ from ingest.values import MEASURE_WORDS, Unit, Value, values_in
 
 QUESTION_WORDS = frozenset(
     "how much many what which who whom when where why did does do is are was were has have had company firm "
-    "news report reported say said tell".split()
+    "news report reported say said tell get got gets getting".split()
 )
 QUESTION_STEMS = frozenset(tokenize(" ".join(QUESTION_WORDS))) | QUESTION_WORDS
 # Words that carry no topic of their own in this domain: they never make a sentence "on topic".
@@ -103,6 +103,7 @@ HEDGE = re.compile(
 HEDGE_ASKED = re.compile(
     r"\b(including|counting|with (all|every)|if (all|every|the)|up to|at most|maximum|potential(ly)?|could)\b", re.I
 )
+ANNUAL = re.compile(r"\b((a|per|each) year|annual(ly|ized)?|yearly|per annum|a-year)\b", re.I)
 RUNNING_TOTAL = re.compile(
     r"\b(total(s|ing|ling)?|combined|cumulative|in all|aggregate|(brings?|bringing|rais(es|ing)|lift(s|ing)|takes?|"
     r"taking) (its|the|their) [\w -]{0,40}? to|rises? to|grows? to)\b",
@@ -165,6 +166,7 @@ FEATURES = (
     "ledger",  # the sentence states a ledger row the question asks about (its company, measure and period)
     "ledger_latest",  # ... one of the newest such rows, for "now / latest" or a holding
     "ledger_outvoted",  # ... a row other articles contradict (more of them give another value; or out of line)
+    "head",  # the sentence names the noun the question asks for ('what severance ...', 'how much revenue ...')
     "running_total",  # the sentence states a running total ('rises to 597 MW') and the question asks one part
     "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
 )
@@ -273,6 +275,7 @@ class GroundedAnswerer:
         predicate = self._predicate(context)
         asked = _period_marks(" ".join(context.frame.words))
         hedge_asked = bool(HEDGE_ASKED.search(context.asked))
+        head = _head_noun(unnamed)  # 'what severance ...': the thing asked, which the sentence must name
         # 'how many MW is that lease for?': not the company's total it brings the count to; a holding is a total
         part_asked = not TOTAL_ASKED.search(context.asked) and not (analysis and analysis.measure == "held")
         asks_name = bool(analysis and analysis.expects and analysis.expects[0] in NAME_KINDS)
@@ -335,6 +338,7 @@ class GroundedAnswerer:
                     "hedged": float(hedged and not hedge_asked),
                     "hedge_asked": float(hedged and hedge_asked),
                     "running_total": float(part_asked and bool(RUNNING_TOTAL.search(sentence))),
+                    "head": float(bool(head) and bool(head & tokens)),
                     "ledger": float(any(same_sentence(sentence, f) for f in facts)),
                     "ledger_latest": float(any(same_sentence(sentence, f) for f in newest)),
                     "ledger_outvoted": float(any(same_sentence(sentence, f) for f in outvoted)),
@@ -366,7 +370,8 @@ class GroundedAnswerer:
         tickers = (w for w in re.findall(r"\b[A-Z]{3,5}\b", context.asked) if w.lower() not in NOT_NAMES)
         names |= {t for word in tickers for t in tokenize(word)}
         predicate = frozenset()
-        for text in (context.asked, context.topic):  # the topic a follow-up carried, when its own words say nothing
+        asked = context.analysis.unnamed if context.analysis else context.asked  # abbreviations spelled out
+        for text in (asked, context.topic):  # the topic a follow-up carried, when its own words say nothing
             terms = set(tokenize(text)) - QUESTION_STEMS - GENERIC - FILLER - names - _time_tokens(context)
             predicate = _expand(frozenset(t for t in terms if not t[:1].isdigit()))
             if predicate:
@@ -881,6 +886,8 @@ def _holds_kind(
             v.unit is Unit.COUNT and analysis.counted in tokenize(sentence[v.end : v.end + COUNTED_AFTER])
             for v in values
         )
+    if isinstance(kind, Unit) and ANNUAL.search(context.asked):  # 'how much revenue a year': an annual figure
+        values = [v for v in values if ANNUAL.search(sentence[max(0, v.start - 45) : v.end + 30])]
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
         strict = analysis.measure == "rate"  # a percentage anywhere in a sentence is rarely the rate asked for
         return any(
@@ -971,6 +978,21 @@ def _other_period(asked: set[str], named: set[str], flow: bool = False) -> bool:
         return not finer_named & finer_asked
     named_years = {m for m in named if m.isdigit()}
     return bool(years and named_years) and not named_years & years
+
+
+HEAD = re.compile(
+    r"^\W*(?:what|which|how (?:much|many))(?:['’]s| is| was| are| were)?(?: the| a| an)?\s+([a-z][\w-]+)", re.I
+)
+
+
+def _head_noun(question: str) -> frozenset[str]:
+    """The noun right after the question word, with its synonyms: 'severance' of 'what severance are they
+    getting'; none when a verb or a generic word follows ('what did ...', 'how much bitcoin ...')."""
+    match = HEAD.search(question)
+    if not match:
+        return frozenset()
+    stems = set(tokenize(match.group(1))) - QUESTION_STEMS - GENERIC
+    return _expand(stems) if stems else frozenset()
 
 
 def _time_tokens(context: Context) -> set[str]:

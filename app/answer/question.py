@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
 from app.retrieval.entities import GLOSSARY, Entities
-from app.retrieval.filters import ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame
+from app.retrieval.filters import ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
 from ingest.text import tokenize
 from ingest.values import Unit, measures_in
 
@@ -32,7 +32,14 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     ),
     (Unit.HASHRATE, re.compile(r"\bhash ?rate\b|\beh/s\b|\bexahash", re.I)),
     (Unit.ETH, re.compile(r"\b(how (much|many)|what)\b[^?]*\b(eth|ether|ethereum)\b", re.I)),
-    (Unit.MW, re.compile(r"\b(mw|megawatts?|gw|gigawatts?|capacity|critical it load|it load|power)\b", re.I)),
+    (
+        Unit.MW,
+        re.compile(
+            r"\b(mw|megawatts?|gw|gigawatts?|capacity|critical it load|it load|power)\b"
+            r"(?! (credits?|costs?|prices?|bills?|expenses?|revenue|sales))",
+            re.I,
+        ),
+    ),
     (Unit.YEARS, re.compile(r"\bhow long\b|\bhow many years\b|\b(lease|contract|loan) term\b|\bover how long\b", re.I)),
     (Unit.SHARES, re.compile(r"\bhow many (\w+ )?shares\b|\bhow many warrants\b", re.I)),
     (
@@ -48,7 +55,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(
             r"\$|\busd\b|\bdollars?\b|\bworth\b|\bvalue[ds]?\b|\bcost\b|\bpa(y|id)\b|\bprice\b|\bproceeds\b|"
             r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blost\b|\bbottom line\b|\bcash\b|"
-            r"\bbring in\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow big (is|was) the (loan|deal|contract|facility)\b|\bowe\b",
+            r"\bbring in\b|\bcredits?\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow big (is|was) the (loan|deal|contract|facility)\b|\bowe\b",
             re.I,
         ),
     ),
@@ -281,7 +288,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
 def comparison_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
     """For a question that compares two companies or two periods, or asks two things, one standalone
     sub-question per side."""
-    clauses = [c.strip(" ,?") for c in CLAUSE.split(question) if c.strip(" ,?")]
+    clauses = [c.strip(" ,?") for c in CLAUSE.split(question) if len(c.strip(" ,?").split()) > 2]  # not 'ok and'
     if len(clauses) == 2 and not COMPARE.search(question):
         return _clause_sides(clauses, companies, entities)
     periods = _periods(question)
@@ -341,7 +348,7 @@ YEAR_BEFORE = re.compile(
 )
 SINCE = re.compile(r"\bsince\s+(?=\S*\s*\S*\s*(19|20)?\d\d|q[1-4])", re.I)
 VERBS = {"sold": "sell", "held": "hold", "mined": "mine", "bought": "buy", "raised": "raise"}
-OR_SPLIT = re.compile(r"\s+(?:or|vs\.?|versus|compared (?:to|with))\s+", re.I)
+OR_SPLIT = re.compile(r"\s+(?:or|vs\.?|versus|compared? (?:to|with|w/)|compare w/)\s+", re.I)
 
 
 def _or_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
@@ -354,6 +361,13 @@ def _or_sides(question: str, companies: list[str], entities: Entities) -> list[S
     first, second = (entities.in_question(piece) for piece in pieces)
     if not first or not second or first[0] == second[0]:
         return []
+    head, comma, tail = pieces[1].partition(",")
+    if comma and entities.in_question(head) and not entities.in_question(tail) and ASKS_AFTER.search(tail):
+        # 'riot or cleanspark, who offloaded more btc in september?': what is asked follows both names
+        return [
+            Side(_as_question(COMPARATIVE.sub(" ", f"{tail} {piece}"), _asks_for(tail)), company=names[0])
+            for piece, names in ((pieces[0], first), (head, second))
+        ]
     starts = [m.start() for m in (entities.pattern(first[0]).search(pieces[0]),) if m]
     loose = re.search(rf"(?i)\b{re.escape(first[0].split()[0])}", pieces[0])
     start = starts[0] if starts else (loose.start() if loose else 0)
@@ -370,6 +384,9 @@ def _first_and_after(question: str) -> list[Side]:
         return []
     base = re.sub(r"\s+", " ", ORIGINAL.sub(" ", pieces[0])).strip(" ,")
     return [Side(f"{base} originally?", label="at first"), Side(f"{base} now, {pieces[1].strip()}?", label="later")]
+
+
+ASKS_AFTER = re.compile(r"^\s*(who|which|what|how)\b", re.I)
 
 
 def _asks_for(text: str) -> str:
@@ -431,8 +448,8 @@ def _periods(question: str) -> list[str]:
             span = match.span()
             if any(span[0] < e and s < span[1] for s, e in taken):
                 continue
-            if not re.search(r"\d|Q[1-4]|quarter", match.group(0), re.I) and not match.group(0)[0].isupper():
-                continue  # a bare lower-case month word: 'may', 'march'
+            if not re.search(r"\d|Q[1-4]|quarter", match.group(0), re.I) and _plain_word(match):
+                continue  # a month word that is also an ordinary one, in lower case: 'may', 'march'
             taken.append(span)
             found.append((span[0], match.group(0).strip()))
     return [text for _, text in sorted(found)]

@@ -75,6 +75,12 @@ GLOSSARY = {
     "colo": "colocation",
     "dc": "data center",
     "dcs": "data centers",
+    "avg": "average",
+    "approx": "approximately",
+    "yr": "year",
+    "yrs": "years",
+    "qtr": "quarter",
+    "mgmt": "management",
 }
 
 
@@ -183,6 +189,15 @@ class Entities:
             alternation = "|".join(map(re.escape, aliases)) or "(?!x)x"
             self._patterns["*"] = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
         return self._patterns["*"].sub(" ", text)
+
+    def loose_pattern(self, name: str) -> re.Pattern:
+        """Any alias of a company in any case, with a possessive: how a question types it ('mara', "core sci's")."""
+        key = f"~{name}"
+        if key not in self._patterns:
+            aliases = sorted((a for a, n in self.alias_to_name.items() if n == name), key=len, reverse=True)
+            alternation = "|".join(map(re.escape, aliases)) or "(?!x)x"
+            self._patterns[key] = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I)
+        return self._patterns[key]
 
     def pattern(self, name: str) -> re.Pattern:
         """One compiled alternation of a company's aliases, cached: it runs for every candidate passage."""

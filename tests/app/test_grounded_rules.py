@@ -261,3 +261,23 @@ def test_a_sentence_naming_a_counterparty_is_still_about_the_company_when_it_nam
     )
     found = answer("what's galaxy helios approved capacity at this point?", [roundup, newer], entities)
     assert "1.6 gigawatts" in found.split("[1]")[0] and "2,000" not in found
+
+
+def test_a_year_asks_for_an_annual_figure(entities):
+    text = (
+        "Riot's five-year contract with Microsoft is worth $9.7 billion. Riot said the deal is expected to generate "
+        "about $1.94 billion in annualized revenue."
+    )
+    riot = [passage(text, "riot", ["Riot Platforms"], "2025-11-03")]
+    assert (
+        "$1.94 billion"
+        in answer("how much revenue a year will riot's microsoft deal bring in?", riot, entities).split("[1]")[0]
+    )
+
+
+def test_the_noun_a_question_asks_for_is_its_head():
+    from app.answer.grounded import _head_noun
+
+    assert _head_noun("what severance are the laid off people getting") == {"severanc"}
+    assert _head_noun("what did riot get per coin") == frozenset()
+    assert "miner" in _head_noun("how many miners will it have")

@@ -202,3 +202,29 @@ def test_the_floor_a_listing_question_sets(question, floor):
     from app.answer.question import lower_bound
 
     assert lower_bound(question) == floor
+
+
+def test_names_first_then_what_is_asked_is_one_side_per_name(entities):
+    question = "riot or core scientific, who offloaded more btc in september 2025?"
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert [s.company for s in sides] == ["Riot Platforms", "Core Scientific"]
+    assert all("offloaded" in s.question and "september 2025" in s.question for s in sides)
+
+
+def test_a_lower_case_month_is_a_side_unless_it_is_also_a_word(entities):
+    question = "what did riot get per coin in dec 2025 vs november?"
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert [s.period for s in sides] == ["dec 2025", "november"]
+
+
+def test_follow_ups_swap_a_company_typed_in_lower_case_and_drop_leading_filler(entities):
+    turns = [Turn("user", "what did riot sell in sept 2025?"), Turn("assistant", "Riot sold 465 BTC.")]
+    assert resolve_followup("what about core sci?", turns, entities) == "what did Core Scientific sell in sept 2025?"
+    again = resolve_followup("what about core scientific in december 2025?", turns, entities)
+    assert again.count("Core Scientific") == 1 and "december 2025" in again
+    assert resolve_followup("ok and how much did they mine?", turns, entities).startswith("How much did Riot")
+
+
+def test_power_credits_are_dollars_not_megawatts():
+    assert expected_kinds("how much did the power credits drop to?")[0] is Unit.USD
+    assert expected_kinds("how much power does the site have?")[0] is Unit.MW
