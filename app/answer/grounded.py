@@ -28,7 +28,7 @@ from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
 from app.retrieval.entities import GLOSSARY, NOT_NAMES, Entities
-from app.retrieval.filters import GRACE_AFTER
+from app.retrieval.filters import GRACE_AFTER, RECENT
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
 from app.settings import GroundedConfig
@@ -110,9 +110,7 @@ RUNNING_TOTAL = re.compile(
     re.I,
 )
 TOTAL_ASKED = re.compile(
-    r"\b(total|in all|combined|altogether|add up|overall|cumulative|all (of )?(its|their)|end(s|ed)? up|ultimately|"
-    r"eventually|in the end|now|latest|current(ly)?)\b",
-    re.I,
+    r"\b(total|in all|combined|altogether|add up|overall|cumulative|all (of )?(its|their))\b", re.I
 )
 FORECAST = re.compile(
     r"\b(expect(s|ed)? to|plans? to|planned to|intends? to|aims? to|will|would|could|is set to|going to|may)\b", re.I
@@ -277,7 +275,8 @@ class GroundedAnswerer:
         hedge_asked = bool(HEDGE_ASKED.search(context.asked))
         head = _head_noun(unnamed)  # 'what severance ...': the thing asked, which the sentence must name
         # 'how many MW is that lease for?': not the company's total it brings the count to; a holding is a total
-        part_asked = not TOTAL_ASKED.search(context.asked) and not (analysis and analysis.measure == "held")
+        part_asked = not TOTAL_ASKED.search(context.asked) and not RECENT.search(context.asked)  # 'end up with'
+        part_asked = part_asked and not (analysis and analysis.measure == "held")
         asks_name = bool(analysis and analysis.expects and analysis.expects[0] in NAME_KINDS)
         whole_year = bool(analysis and analysis.whole_year)  # 'in calendar 2025': not a quarter's figure
         flow = bool(analysis and analysis.measure in FLOWS)

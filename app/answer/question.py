@@ -25,7 +25,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (
         Unit.PERCENT,
         re.compile(
-            r"\b(what|which|how (much|many))( \w+)? (%|percent|percentage|share|portion|fraction)|\bhow much of\b|"
+            r"\b(what|which|how (much|many))( \w+)? (%|percent|percentage|share|portion|fraction)(?!\w)|\bhow much of\b|"
             r"\bpercentage\b|\b(interest|coupon) rate\b|\bwhat rate\b|\byield\b|\bmargin\b",
             re.I,
         ),
