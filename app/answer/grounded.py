@@ -74,6 +74,7 @@ CONCEPTS = [
         "profit earnings income loss bottom line",
         "hashrate hash rate eh",
         "stock stocks share shares",
+        "stake stakes ownership equity",
         "pop popped jump jumped rise rose surge surged soar soared climb climbed rally rallied gain gained spike spiked",
         "name names renamed rename rebrand rebranded rebranding called formerly",
     )
@@ -568,6 +569,7 @@ class GroundedAnswerer:
             before, and 2,470 BTC in November 2025'), then nearest to the question's words ('valued the treasury
             at $446 million')."""
             before = set(tokenize(best.sentence[max(0, value.start - 50) : value.start]))
+            before |= set(tokenize(best.sentence[value.end : value.end + 25]))  # '9,377 BTC were lent out'
             around = best.sentence[max(0, value.start - 40) : value.end + 40].lower()
             dated = bool(period) and all(w in around for w in period)
             return (bool(measure) and value.measure == measure, dated, len(before & asked))

@@ -104,6 +104,9 @@ SCENE = re.compile(
 )
 # 'how much BTC does Cango have left', 'what are they sitting on': a holding, though no measure word says so
 HAVE = re.compile(r"\b(have|has|left|remains?|own|owns|sitting on)\b", re.I)
+PUT_TO_WORK = re.compile(
+    r"\b(lent|loaned|lending|pledged|collateral|staked|encumbered|borrowed)\b", re.I
+)  # not all held
 NAME_FIRST = re.compile(
     r"^\s*(who|whose|whom|(what|which) (coin|stablecoin|bank|company|firm|fund|lender|tenant|investor))\b", re.I
 )
@@ -277,7 +280,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
         counted=counted_thing(unnamed),
         at_least=lower_bound(unnamed),
     )
-    if not analysis.measure and analysis.unit in (Unit.BTC, Unit.ETH) and HAVE.search(SCENE.sub(" ", unnamed)):
+    have = HAVE.search(SCENE.sub(" ", unnamed)) and not PUT_TO_WORK.search(unnamed)
+    if not analysis.measure and analysis.unit in (Unit.BTC, Unit.ETH) and have:
         analysis.measure = "held"  # 'how much BTC does Cango have left': coins a company has are its holdings
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)
@@ -430,13 +434,16 @@ def _clause_sides(clauses: list[str], companies: list[str], entities: Entities) 
     first, second = clauses
     opening = next((p for p in _periods(first) if first.lower().startswith(("in " + p).lower())), "")
     subject = companies[0] if companies else ""
-    if subject and not entities.in_question(second):
+    if subject and not entities.in_question(second) and not GROUP.search(second):  # not 'across the listed miners'
         second = PRONOUN.sub(lambda m: subject + ("'s" if m.group(0).lower() in ("its", "their") else ""), second, 1)
         if subject not in second:
             second = f"{subject}: {second}"
     if opening and opening not in second:
         second = f"{second} in {opening}"
     return [Side(f"{first}?"), Side(f"{second}?")]
+
+
+GROUP = re.compile(r"\b(miners|companies|firms|the sector|the industry|listed|all of them|each of them)\b", re.I)
 
 
 def _periods(question: str) -> list[str]:

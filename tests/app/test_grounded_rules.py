@@ -281,3 +281,13 @@ def test_the_noun_a_question_asks_for_is_its_head():
     assert _head_noun("what severance are the laid off people getting") == {"severanc"}
     assert _head_noun("what did riot get per coin") == frozenset()
     assert "miner" in _head_noun("how many miners will it have")
+
+
+def test_the_direct_line_takes_the_value_the_words_after_it_describe(entities):
+    text = (
+        "Roughly 28% of Riot's stack was put to work: 9,377 BTC were lent out and 5,938 BTC were pledged as collateral."
+    )
+    found = answer(
+        "how many btc did riot have lent out?", [passage(text, "riot", ["Riot Platforms"], "2026-03-03")], entities
+    )
+    assert found.startswith("Riot Platforms: 9,377 BTC [1].")

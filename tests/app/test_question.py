@@ -228,3 +228,11 @@ def test_follow_ups_swap_a_company_typed_in_lower_case_and_drop_leading_filler(e
 def test_power_credits_are_dollars_not_megawatts():
     assert expected_kinds("how much did the power credits drop to?")[0] is Unit.USD
     assert expected_kinds("how much power does the site have?")[0] is Unit.MW
+
+
+def test_a_second_clause_about_a_group_does_not_get_the_first_clauses_company(entities):
+    question = "what did riot sell in december 2025, and how much do analysts count across the listed miners?"
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert not sides[1].question.startswith("Riot")
+    lent = "how many btc did riot have lent out at the end of 2025?"
+    assert analyse(lent, entities, parse_time_frame(lent, date(2026, 6, 1))).measure != "held"
