@@ -920,9 +920,10 @@ def answer_names(sentence: str, context: Context, known: set[str]) -> list[Name]
 
 
 def known_words(context: Context) -> set[str]:
-    """Words a name answering the question cannot be made of only: its companies' and its own capitalized ones."""
+    """Words a name answering the question cannot be made of only: its companies' and its own, in any case ('who is
+    the tenant at beacon point' is not answered by 'Beacon Point')."""
     known = {w.lower() for name in context.companies for w in name.split()}
-    return known | {w.lower() for w in re.findall(r"\b[A-Z][\w&-]+", context.asked)}
+    return known | {w.lower() for w in re.findall(r"\b[A-Za-z][\w&-]+", context.asked)}
 
 
 QUARTER_MARK = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth)[- ]quarter)\b", re.I)

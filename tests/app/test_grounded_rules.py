@@ -291,3 +291,13 @@ def test_the_direct_line_takes_the_value_the_words_after_it_describe(entities):
         "how many btc did riot have lent out?", [passage(text, "riot", ["Riot Platforms"], "2026-03-03")], entities
     )
     assert found.startswith("Riot Platforms: 9,377 BTC [1].")
+
+
+def test_a_name_the_question_already_gives_does_not_answer_who(entities):
+    text = "Riot signed a 15-year lease worth $9.8 billion for its Beacon Point data center campus in Texas."
+    found = answer(
+        "who's the tenant on riot's beacon point lease?",
+        [passage(text, "riot", ["Riot Platforms"], "2026-05-06")],
+        entities,
+    )
+    assert found.startswith("The indexed news does not answer this.")
