@@ -302,6 +302,14 @@ def comparison_sides(question: str, companies: list[str], entities: Entities) ->
     ends = _first_and_after(question)
     if ends:
         return ends
+    asks_other = set(measures_in(question)) - {"revenue", "income"} or re.match(r"\s*how (much|many)\b", question, re.I)
+    if len(companies) == 1 and len(periods) == 1 and RESULTS.search(question) and not asks_other:
+        # 'how did Bitdeer do in Q4 2025?', 'what were Cango's results for Q1 2026?': its revenue and net result
+        company, period = companies[0], periods[0]
+        return [
+            Side(f"How much revenue did {company} report for {period}?", label="revenue"),
+            Side(f"What net income or net loss did {company} report for {period}?", label="net result"),
+        ]
     if len(companies) >= 2 and (COMPARE.search(question) or re.search(r"\b(both|each|either)\b", question)):
         if len(companies) > 3:
             return []
@@ -379,6 +387,13 @@ def _or_sides(question: str, companies: list[str], entities: Entities) -> list[S
     prefix = COMPARATIVE.sub(" ", pieces[0][:start])
     sides = [(first[0], COMPARATIVE.sub(" ", pieces[0])), (second[0], f"{prefix} {pieces[1]}")]
     return [Side(_as_question(text, asks), company=company) for company, text in sides]
+
+
+RESULTS = re.compile(
+    r"\b(results|how did \S+ do|how was \S+ doing|what did \S+ report|earnings|financials|revenue and net (income|loss|"
+    r"result)|top and bottom line)\b",
+    re.I,
+)
 
 
 def _first_and_after(question: str) -> list[Side]:

@@ -236,3 +236,11 @@ def test_a_second_clause_about_a_group_does_not_get_the_first_clauses_company(en
     assert not sides[1].question.startswith("Riot")
     lent = "how many btc did riot have lent out at the end of 2025?"
     assert analyse(lent, entities, parse_time_frame(lent, date(2026, 6, 1))).measure != "held"
+
+
+def test_results_of_a_quarter_are_its_revenue_and_net_result_unless_another_figure_is_asked(entities):
+    question = "how did riot do in Q1 2026?"
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert [s.label for s in sides] == ["revenue", "net result"] and all("Q1 2026" in s.question for s in sides)
+    other = "How much did Riot raise in its note offering reported with Q3 2025 results?"
+    assert not analyse(other, entities, parse_time_frame(other, date(2026, 6, 1))).sides
