@@ -251,7 +251,7 @@ class GroundedAnswerer:
         times = _time_tokens(context)  # the period is scored by its own feature, not as words to cover
         # the question's words less its company names: a company counts (config.company_weight of its rarest
         # word) when a sentence names it by any of its names ('ABTC' is covered by 'American Bitcoin')
-        unnamed = analysis.unnamed if analysis and analysis.unnamed else context.asked
+        unnamed = context.unnamed
         terms = [t for t in tokenize(unnamed) if t not in QUESTION_STEMS and t not in times]
         topic = [t for t in tokenize(context.topic) if t not in QUESTION_STEMS and t not in times and t not in terms]
         idf = context.entities.term_weight
@@ -370,7 +370,7 @@ class GroundedAnswerer:
         tickers = (w for w in re.findall(r"\b[A-Z]{3,5}\b", context.asked) if w.lower() not in NOT_NAMES)
         names |= {t for word in tickers for t in tokenize(word)}
         predicate = frozenset()
-        asked = context.analysis.unnamed if context.analysis else context.asked  # abbreviations spelled out
+        asked = context.unnamed  # abbreviations spelled out
         for text in (asked, context.topic):  # the topic a follow-up carried, when its own words say nothing
             terms = set(tokenize(text)) - QUESTION_STEMS - GENERIC - FILLER - names - _time_tokens(context)
             predicate = _expand(frozenset(t for t in terms if not t[:1].isdigit()))
@@ -476,7 +476,7 @@ class GroundedAnswerer:
         CoreWeave') are not listed; 'sold all their bitcoin' lists only sentences that say all / entire."""
         context, passages = found.context, found.passages
         best_score = found.candidates[0].score if found.candidates else 0.0
-        whole = bool(PREMISE.search(context.analysis.unnamed if context.analysis else context.asked))
+        whole = bool(PREMISE.search(context.unnamed))
         lines: dict[str, Candidate] = {}
         analysis = context.analysis
         strict = analysis is not None and analysis.unit is not None and bool(analysis.measure)
@@ -592,7 +592,7 @@ class GroundedAnswerer:
             # 'That doubled Helios's approved capacity ... that CoreWeave had committed to': a name the question
             # gives (a site, a campus) in a passage about its company keeps the sentence about it
             titled = any(mentions(passage.title, name) for name in context.companies)
-            asked = set(tokenize(context.analysis.unnamed if context.analysis else context.asked))
+            asked = set(tokenize(context.unnamed))
             sites = {
                 t
                 for word in PROPER.findall(context.entities.without_names(candidate.sentence)[1:])
@@ -781,7 +781,7 @@ def _reported_in(frame, passage: Passage, candidate: Candidate) -> bool:
 def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     """'Why did X sell its entire treasury?' when no passage about X says all / entire / every."""
     context = found.context
-    asked = context.analysis.unnamed if context.analysis else context.asked  # 'all Cipher Mining's deals'
+    asked = context.unnamed  # 'all Cipher Mining's deals'
     if not context.companies or not PREMISE.search(asked):
         return ""
     pool = found.about
@@ -951,16 +951,10 @@ def _as_of(candidate: Candidate, passage: Passage) -> str:
 
 
 def _stamps(text: str) -> list[str]:
-    """The months a text names ('March 31, 2026' → 2026-03; 'the end of 2025' → 2025-12), in order."""
-    stamps = [
-        (m.start(), f"{m.group(2)}-{MONTH_NUMBER[m.group(1)]:02d}")
-        for m in re.finditer(rf"\b({'|'.join(MONTH_NUMBER)})\b(?:\s+\d{{1,2}},)?\s+((?:19|20)\d\d)\b", text)
-    ]
-    stamps += [
-        (m.start(), f"{m.group(1)}-12")
-        for m in re.finditer(r"\b(?:end of|year-end|close of)\s+((?:19|20)\d\d)\b", text)
-    ]
-    return [stamp for _, stamp in sorted(stamps)]
+    """The months a text names ('March 31, 2026' → 2026-03; 'the end of 2025' → 2025-12)."""
+    named = re.findall(rf"\b({'|'.join(MONTH_NUMBER)})\b(?:\s+\d{{1,2}},)?\s+((?:19|20)\d\d)\b", text)
+    year_ends = re.findall(r"\b(?:end of|year-end|close of)\s+((?:19|20)\d\d)\b", text)
+    return [f"{year}-{MONTH_NUMBER[month]:02d}" for month, year in named] + [f"{year}-12" for year in year_ends]
 
 
 MONTH_NUMBER = {m: i for i, m in enumerate(calendar.month_name) if m}

@@ -191,18 +191,17 @@ class Entities:
         return self._patterns["*"].sub(" ", text)
 
     def loose_pattern(self, name: str) -> re.Pattern:
-        """Any alias of a company in any case, with a possessive: how a question types it ('mara', "core sci's")."""
-        key = f"~{name}"
-        if key not in self._patterns:
-            aliases = sorted((a for a, n in self.alias_to_name.items() if n == name), key=len, reverse=True)
-            alternation = "|".join(map(re.escape, aliases)) or "(?!x)x"
-            self._patterns[key] = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I)
-        return self._patterns[key]
+        """Any alias of a company in any case: how a question types it ('mara', 'core sci')."""
+        return self._aliases_pattern(name, re.I)
 
     def pattern(self, name: str) -> re.Pattern:
         """One compiled alternation of a company's aliases, cached: it runs for every candidate passage."""
-        if name not in self._patterns:
+        return self._aliases_pattern(name, 0)
+
+    def _aliases_pattern(self, name: str, flags: int) -> re.Pattern:
+        key = f"{name}|{flags}"
+        if key not in self._patterns:
             aliases = sorted((a for a, n in self.alias_to_name.items() if n == name), key=len, reverse=True)
             alternation = "|".join(map(re.escape, aliases)) or "(?!x)x"
-            self._patterns[name] = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
-        return self._patterns[name]
+            self._patterns[key] = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", flags)
+        return self._patterns[key]

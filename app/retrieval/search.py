@@ -189,9 +189,8 @@ class SearchIndex:
         there are more than `exact_dense_limit`, when windows are embedded (a passage scores as its best window:
         Chroma's side), on a Chroma server (it stays the one source every machine reads, and an outage is a 503,
         not answers from a copy), or when Chroma lacks a vector of one (another process is mid-write)."""
-        if not chunks or len(chunks) > self.settings.search.exact_dense_limit or self.store.window_count:
-            return None
-        if self.store.backend != "embedded":  # on a Chroma server (shared by machines) the server answers
+        too_many = len(chunks) > self.settings.search.exact_dense_limit
+        if not chunks or too_many or self.store.window_count or self.store.backend != "embedded":
             return None
         found = self.store.embeddings([c.id for c in chunks])
         if len(found) < len(chunks):
