@@ -15,7 +15,7 @@ from app.answer.question import Analysis
 from app.errors import QuestionError
 from app.retrieval.filters import TimeFrame
 from ingest.facts import HOLDINGS, UNIT_OF, Fact, Measure, company_key, same_company
-from ingest.ledger import Disagreement, Ledger, disagreements
+from ingest.ledger import Disagreement, Ledger, disagreements, possessive
 from ingest.store import read_generation
 from ingest.text import split_sentences
 from ingest.values import Unit
@@ -165,6 +165,7 @@ VALUE_SLACK = 0.005  # two reports within 0.5% give one figure ('7,474' and '7,4
 MONTH_PERIOD = re.compile(r"^\d{4}-\d{2}$")  # '2026-02'; not '2026-Q1' or '2026'
 OUTLIER_JUMP = 10.0  # a holding or hashrate this many times the company's previous report is out of line
 OUTLIER_DEAL = 5.0  # a deal figure this many times every other report of a deal with the same counterparty
+OUTLIER_PEER = 4.0  # a company's first holding or hashrate this many times the largest other company's median
 STOCKS = HOLDINGS | {Measure.HASHRATE_EHS}
 
 
@@ -183,16 +184,20 @@ def _contradictions(rows: list[Fact]) -> tuple[list[Disagreement], list[Disagree
 
 
 def outliers(rows: list[Fact]) -> list[Disagreement]:
-    """A figure no other article comes near, grouped with the reports it contradicts: a holding or hashrate
-    OUTLIER_JUMP times the company's previous report by another article ('1,000,000 BTC' after '1,025.69 BTC'; a
-    drop is not flagged, since treasuries are sold off), and a deal figure OUTLIER_DEAL times every other report
-    of the company's deals with the same counterparty ('$97 billion' beside Microsoft's '$9.7 billion')."""
+    """A figure no other article comes near, grouped with the reports it contradicts:
+    - a holding or hashrate OUTLIER_JUMP times the company's previous report by another article ('1,000,000 BTC'
+      after '1,025.69 BTC'; a drop is not flagged, since treasuries are sold off);
+    - a company's holding or hashrate with no earlier report of its own to compare with, OUTLIER_PEER times the
+      largest company's median report ('250,000 BTC' where MARA's reports are about 53,000 BTC);
+    - a deal figure OUTLIER_DEAL times every other report of the company's deals with the same counterparty
+      ('$97 billion' beside Microsoft's '$9.7 billion')."""
     series: dict[tuple, list[Fact]] = defaultdict(list)
     for fact in rows:
         if fact.measure in STOCKS:
             series[(company_key(fact.company), fact.measure)].append(fact)
         elif fact.measure in (Measure.CONTRACT_VALUE, Measure.CAPACITY_MW) and fact.counterparty:
             series[(company_key(fact.company), fact.measure, company_key(fact.counterparty))].append(fact)
+    scale = _scale(series)
     found = []
     for key, facts in series.items():
         facts.sort(key=lambda f: (f.as_of, f.published))
@@ -200,12 +205,28 @@ def outliers(rows: list[Fact]) -> list[Disagreement]:
             others = [f for f in facts if f.article_id != fact.article_id]
             if len(key) == 2:
                 before = [f for f in facts[:i] if f.article_id != fact.article_id and f.value > 0]
-                against = before[-1:] if before and fact.value >= OUTLIER_JUMP * before[-1].value else []
+                if before:
+                    against = before[-1:] if fact.value >= OUTLIER_JUMP * before[-1].value else []
+                else:
+                    peers = [f for (company, measure), f in scale.items() if measure == key[1] and company != key[0]]
+                    top = max(peers, key=lambda f: f.value, default=None)
+                    against = [top] if top is not None and fact.value >= OUTLIER_PEER * top.value > 0 else []
             else:
                 against = others if others and fact.value >= OUTLIER_DEAL * max(f.value for f in others) else []
             if against:
                 found.append(Disagreement(fact.company, fact.measure, fact.key, (fact, *against)))
     return found
+
+
+def _scale(series: dict[tuple, list[Fact]]) -> dict[tuple, Fact]:
+    """(company, measure) → the company's median report of a holding or hashrate: the scale a newcomer's first
+    figure is compared with, which one planted report of the company's own does not move."""
+    scale = {}
+    for key, facts in series.items():
+        if len(key) == 2:
+            ordered = sorted(facts, key=lambda f: f.value)
+            scale[key] = ordered[(len(ordered) - 1) // 2]
+    return scale
 
 
 def facts_table(ledger: Ledger, wanted: FactFilter) -> FactsTable:
@@ -396,9 +417,8 @@ def differ_note(groups: list[Disagreement], cite: Callable[[Fact], int | None] |
         for fact in group.facts:
             number = cite(fact) if cite else None
             name = (fact.outlet or fact.article_id) + (f" [{number}]" if number else "")
-            if name not in outlets[fact.figure]:
-                outlets[fact.figure].append(name)
+            if name not in outlets[group.figure(fact)]:
+                outlets[group.figure(fact)].append(name)
         sides = " vs ".join(f"{figure} ({', '.join(names)})" for figure, names in outlets.items())
-        owner = f"{group.company}'" if group.company.endswith("s") else f"{group.company}'s"
-        notes.append(f"Reports differ on {owner} {MEASURE_LABELS[group.measure]}: {sides}.")
+        notes.append(f"Reports differ on {possessive(group.company)} {MEASURE_LABELS[group.measure]}: {sides}.")
     return " ".join(notes)

@@ -47,13 +47,20 @@ class Disagreement:
         figures: dict[float, str] = {}
         for fact in self.facts:
             value = round(fact.value, 9)
-            figures.setdefault(value, fact.figure)
+            figures.setdefault(value, self.figure(fact))
             name = fact.outlet or fact.article_id
             if name not in outlets.setdefault(value, []):
                 outlets[value].append(name)
         parts = [f"{figures[value]} ({', '.join(names)})" for value, names in outlets.items()]
         where = "in" if any(f.period for f in self.facts) else "at"
         return f"{self.company} {self.measure} {where} {self.key}: " + " vs ".join(parts)
+
+    def figure(self, fact: Fact) -> str:
+        """The fact's figure as written, with its company when that is not the group's: an outlier against
+        another company's scale ('52,850 BTC for MARA Holdings, the largest other company')."""
+        if company_key(fact.company) == company_key(self.company):
+            return fact.figure
+        return f"{fact.figure} for {fact.company}, the largest other company"
 
     def to_dict(self) -> dict:
         return {
@@ -63,6 +70,11 @@ class Disagreement:
             "summary": self.summary,
             "facts": [f.to_dict() for f in self.facts],
         }
+
+
+def possessive(name: str) -> str:
+    """"Riot Platforms'", "Cango's"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def disagreements(rows: Iterable[Fact]) -> list[Disagreement]:

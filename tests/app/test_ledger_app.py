@@ -251,6 +251,27 @@ def test_a_figure_out_of_line_with_the_companys_other_reports_is_an_outlier():
     assert len(contradictions(rows + deals)) == 2
 
 
+def test_a_first_holding_far_above_every_other_companys_is_an_outlier_against_the_largest():
+    from app.ledger import differ_note, outliers
+
+    def of(company, value, article, as_of):
+        return Fact(**{**held(value, article, as_of).__dict__, "company": company, "outlet": f"{article} news"})
+
+    peers = [of("MARA Holdings", 52_850, "m1", "2025-09-30"), of("MARA Holdings", 53_822, "m2", "2025-12-31")]
+    peers += [of("Riot Platforms", 19_368, "r1", "2025-11-30"), of("Cango", 1_000_000, "c9", "2026-06-30")]
+    peers += [of("Cango", 1026, "c1", "2026-03-31")]  # Cango's scale is its median, not its one planted report
+    (group,) = [g for g in outliers(peers + [of("Bitfarms", 250_000, "b1", "2026-06-30")]) if g.company == "Bitfarms"]
+    assert [f.value for f in group.facts] == [250_000, 52_850]  # MARA's median report: the largest company's scale
+    assert differ_note([group]) == (
+        "Reports differ on Bitfarms' BTC held: 250,000 BTC (b1 news) vs 52,850 BTC for MARA Holdings, the largest "
+        "other company (m1 news)."
+    )
+    assert "52,850 BTC for MARA Holdings, the largest other company (m1 news)" in group.summary
+    modest = outliers(peers + [of("Bitfarms", 1_800, "b1", "2026-06-30")])
+    assert all(g.company != "Bitfarms" for g in modest)  # a newcomer within the others' range is not flagged
+    assert all(g.company != "MARA Holdings" for g in outliers(peers))  # 2.7x Riot's: the largest is not an outlier
+
+
 def test_dollars_of_a_deal_are_its_contract_value_unless_the_question_names_another_measure():
     from app.ledger import asked_measure
     from ingest.values import Unit
