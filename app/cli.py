@@ -27,6 +27,9 @@ def settings_from(**overrides: object) -> Settings:
     return Settings().with_overrides(**overrides)
 
 
+PROGRESS_STAGES = {"preparing": "preparing articles", "embedding": "embedding chunks"}
+
+
 def progress_bar(label: str = "{task.description}", disable: bool = False) -> Progress:
     """A transient progress bar on stderr, so --json output stays clean."""
     return Progress(
@@ -65,9 +68,12 @@ def ingest(
     try:
         settings = settings_from(home=home, chroma_url=chroma_url)
         ingestor = Ingestor(settings)
-        with progress_bar("embedding", disable=as_json) as bar:
-            task = bar.add_task("chunks", total=None)
-            progress = lambda done, total: bar.update(task, completed=done, total=total)  # noqa: E731
+        with progress_bar(disable=as_json) as bar:
+            task = bar.add_task("preparing", total=None)
+
+            def progress(done: int, total: int, stage: str = "embedding") -> None:
+                bar.update(task, completed=done, total=total, description=PROGRESS_STAGES[stage])
+
             reports = []
             if files or rebuild or not urls:
                 reports.append(ingestor.ingest(files, prune=prune, rebuild=rebuild, progress=progress))

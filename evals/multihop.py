@@ -264,7 +264,7 @@ def run_multihop(
     ingestor = Ingestor(bench, embedder=embedder)
     staged = stage_corpus(data, bench.home, corpus, options.articles)
     report = ingestor.ingest(
-        [staged], prune=True, progress=(lambda done, total: progress("ingest", done, total)) if progress else None
+        [staged], prune=True, progress=(lambda done, total, stage: progress(stage, done, total)) if progress else None
     )
     if not report.ok:
         raise ConfigError(f"ingesting the MultiHop-RAG corpus failed: {'; '.join(report.errors[:3])}")

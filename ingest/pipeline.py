@@ -29,7 +29,7 @@ from ingest.settings import IndexSettings
 from ingest.store import ChunkStore, read_generation
 
 FLUSH_CHUNKS = 256
-Progress = Callable[[int, int], None]
+Progress = Callable[..., None]  # (done, total, stage): stage "preparing" (articles chunked) or "embedding" (chunks)
 
 
 @dataclass
@@ -134,6 +134,8 @@ class Ingestor:
             self.manifest.clear()
         files, report.errors = collect_files(paths)
         articles, loaded_files = self._load(files, report)
+        read = {Path(f).resolve() for f in loaded_files}
+        articles = [a for a in articles if not self._taken(a, read, report)]
         pending = self._diff(articles, report)
         self._write(pending, report, progress)
         self._reextract(articles, pending, report)
@@ -154,6 +156,8 @@ class Ingestor:
         for article in articles:
             if not article.text.strip():
                 report.errors.append(f"{article.path or article.url or article.id}: no text after cleaning")
+                continue
+            if self._too_long(article, report) or self._taken(article, set(), report):
                 continue
             unique[article.id] = article
         pending = self._diff(list(unique.values()), report)
@@ -214,12 +218,45 @@ class Ingestor:
                 continue
             loaded.add(str(path))
             for article in found:
+                if self._too_long(article, report):
+                    continue
                 if article.id in articles:
                     other = articles[article.id].path
                     report.errors.append(f"{path}: article id {article.id!r} is already used by {other}")
                     continue
                 articles[article.id] = article
         return list(articles.values()), loaded
+
+    def _taken(self, article: Article, read: set[Path], report: IngestReport) -> bool:
+        """The article's id is stored for another file, still on disk and not read this run (where the two would
+        meet as a duplicate): one line naming both, and the stored article is left as it is. A file that was
+        moved or deleted hands its id on; a url or API article may be posted again to update it."""
+        entry = self.manifest.entries.get(article.id)
+        if entry is None or not is_file_origin(entry.path) or not Path(entry.path).is_file():
+            return False
+        owner = Path(entry.path).resolve()
+        if owner in read or (is_file_origin(article.path) and Path(article.path).resolve() == owner):
+            return False
+        where = article.path or article.url or article.id
+        report.errors.append(
+            f"{where}: article id {article.id!r} belongs to {entry.path}; give this article its own id "
+            "(the stored one was not replaced)"
+        )
+        return True
+
+    def _too_long(self, article: Article, report: IngestReport) -> bool:
+        """An article over max_article_chars is refused with one line naming it: a story that long (a whole
+        filing, a dump of many stories as one) would hold the ingest for minutes (about 2,100 passages per million
+        characters; 1 MB took 60 s to ingest on 2 cores) and crowd every search."""
+        limit = self.settings.max_article_chars
+        if len(article.text) <= limit:
+            return False
+        where = article.path or article.url or article.id
+        report.errors.append(
+            f"{where}: article {article.id!r} has {len(article.text):,} characters of text, over max_article_chars "
+            f"({limit:,}; NEWSDESK_MAX_ARTICLE_CHARS): split it into its stories or raise the limit"
+        )
+        return True
 
     def _diff(self, articles: list[Article], report: IngestReport) -> list[Article]:
         pending = []
@@ -244,9 +281,13 @@ class Ingestor:
             return
         embedding_stamp.claim(self.store.collection, self.embedder, self.store.location)
         chunker = self.chunker()
-        chunked = [(article, chunker.chunk(article)) for article in pending]
-        for article in pending:  # before its chunks and manifest entry: a killed run redoes both
+        chunked = []
+        for done, article in enumerate(pending, start=1):
+            chunked.append((article, chunker.chunk(article)))
+            # the facts before the chunks and manifest entry: a killed run redoes both
             report.facts += self.ledger.replace(article.id, extract_facts(article))
+            if progress:
+                progress(done, len(pending), "preparing")
         total = sum(len(chunks) for _, chunks in chunked)
         batch: list[tuple[Article, list[Chunk]]] = []
         for item in chunked:
@@ -283,7 +324,7 @@ class Ingestor:
         self.manifest.save()
         report.chunks_written += sum(len(chunks) for _, chunks in batch)
         if progress:
-            progress(report.chunks_written, total)
+            progress(report.chunks_written, total, "embedding")
 
     def _reextract(self, articles: list[Article], written: list[Article], report: IngestReport) -> None:
         """When the ledger's rows came from another extractor version (or none: an index older than the ledger),

@@ -52,6 +52,11 @@ class IndexSettings(BaseSettings):
         "(dense search scores it by its best window); off: passages are cut until header + body fit the embedder.",
     )
     max_file_bytes: int = Field(16_000_000, description="Files larger than this are refused.")
+    max_article_chars: int = Field(
+        1_000_000,
+        description="An article with more text than this is refused, naming it (about 2,100 passages, a minute "
+        "to embed on 2 cores): a whole filing or many stories as one is split first.",
+    )
 
     fetch: FetchConfig = Field(default_factory=FetchConfig)
 

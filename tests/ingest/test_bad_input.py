@@ -80,3 +80,46 @@ def test_cli_exit_status_is_non_zero_when_a_file_failed(messy, tmp_path):
     assert "empty.md: empty file" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert "│     1 │" in result.stdout  # one added in the summary table
+
+
+def test_an_article_too_long_to_be_one_story_is_refused_naming_it_and_progress_shows_each_stage(
+    tmp_path, make_settings, embedder
+):
+    (tmp_path / "good.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "dump.md").write_text("---\ntitle: Dump\n---\n" + "Cango mined 500 BTC. " * 2_000, encoding="utf-8")
+    ingestor = Ingestor(make_settings(max_article_chars=20_000), embedder=embedder)
+    calls = []
+    report = ingestor.ingest([tmp_path], progress=lambda done, total, stage: calls.append((stage, done, total)))
+    assert report.added == 1 and report.failed == 1
+    (line,) = report.errors
+    assert line.startswith(f"{tmp_path / 'dump.md'}: article 'dump' has 41,999 characters") and "max_article_chars" in line
+    assert calls[0] == ("preparing", 1, 1) and calls[-1][0] == "embedding" and calls[-1][1] == calls[-1][2]
+    from ingest.article import Article
+
+    long_post = Article(id="posted", title="Posted", text="xy " * 10_000, published=None, url="https://w.test/p")
+    report = ingestor.add([long_post])
+    assert report.added == 0 and len(report.errors) == 1
+    assert report.errors[0].startswith("https://w.test/p: article 'posted' has 30,000 characters")
+    assert "good" in ingestor.manifest.entries
+
+
+def test_an_id_that_belongs_to_another_files_article_is_an_error_naming_both(tmp_path, make_settings, embedder):
+    owner, intruder = tmp_path / "owner.md", tmp_path / "new" / "intruder.md"
+    owner.write_text(GOOD.replace("title: Good one", "id: cango-sale\ntitle: Good one"), encoding="utf-8")
+    intruder.parent.mkdir()
+    intruder.write_text("---\nid: cango-sale\ntitle: Takeover\n---\nCango holds 1 BTC.\n", encoding="utf-8")
+    ingestor = Ingestor(make_settings(), embedder=embedder)
+    ingestor.ingest([owner])
+    before = sorted(c.id for c in ingestor.store.all_chunks())
+    report = ingestor.ingest([intruder.parent])
+    assert (report.added, report.updated, report.failed) == (0, 0, 1)
+    assert report.errors == [f"{intruder}: article id 'cango-sale' belongs to {owner}; give this article its own id "
+                             "(the stored one was not replaced)"]
+    assert sorted(c.id for c in ingestor.store.all_chunks()) == before
+    from ingest.article import Article
+
+    posted = Article(id="cango-sale", title="Posted", text="Cango holds 2 BTC.", published=None, path="api:cango-sale")
+    assert "belongs to" in ingestor.add([posted]).errors[0] and ingestor.manifest.entries["cango-sale"].path == str(owner)
+    assert ingestor.ingest([owner, intruder.parent]).errors[0].endswith(f"is already used by {owner}")  # both read
+    owner.unlink()  # a file that is gone hands its id on
+    assert ingestor.ingest([intruder.parent]).updated == 1
