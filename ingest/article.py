@@ -40,6 +40,11 @@ class Article:
     extra: dict = field(default_factory=dict)
 
     @property
+    def origin(self) -> str:
+        """Where the article came from, for an error line: its file, else its url, else its id."""
+        return self.path or self.url or self.id
+
+    @property
     def published_iso(self) -> str:
         return self.published.date().isoformat() if self.published else ""
 

@@ -73,7 +73,7 @@ class Disagreement:
 
 
 def possessive(name: str) -> str:
-    """"Riot Platforms'", "Cango's"."""
+    """A name's possessive: "Riot Platforms'", "Cango's"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 

@@ -155,7 +155,7 @@ class Ingestor:
         unique: dict[str, Article] = {}
         for article in articles:
             if not article.text.strip():
-                report.errors.append(f"{article.path or article.url or article.id}: no text after cleaning")
+                report.errors.append(f"{article.origin}: no text after cleaning")
                 continue
             if self._too_long(article, report) or self._taken(article, set(), report):
                 continue
@@ -237,9 +237,8 @@ class Ingestor:
         owner = Path(entry.path).resolve()
         if owner in read or (is_file_origin(article.path) and Path(article.path).resolve() == owner):
             return False
-        where = article.path or article.url or article.id
         report.errors.append(
-            f"{where}: article id {article.id!r} belongs to {entry.path}; give this article its own id "
+            f"{article.origin}: article id {article.id!r} belongs to {entry.path}; give this article its own id "
             "(the stored one was not replaced)"
         )
         return True
@@ -251,9 +250,8 @@ class Ingestor:
         limit = self.settings.max_article_chars
         if len(article.text) <= limit:
             return False
-        where = article.path or article.url or article.id
         report.errors.append(
-            f"{where}: article {article.id!r} has {len(article.text):,} characters of text, over max_article_chars "
+            f"{article.origin}: article {article.id!r} has {len(article.text):,} characters of text, over max_article_chars "
             f"({limit:,}; NEWSDESK_MAX_ARTICLE_CHARS): split it into its stories or raise the limit"
         )
         return True

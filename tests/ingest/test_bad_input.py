@@ -92,8 +92,11 @@ def test_an_article_too_long_to_be_one_story_is_refused_naming_it_and_progress_s
     report = ingestor.ingest([tmp_path], progress=lambda done, total, stage: calls.append((stage, done, total)))
     assert report.added == 1 and report.failed == 1
     (line,) = report.errors
-    assert line.startswith(f"{tmp_path / 'dump.md'}: article 'dump' has 41,999 characters") and "max_article_chars" in line
-    assert calls[0] == ("preparing", 1, 1) and calls[-1][0] == "embedding" and calls[-1][1] == calls[-1][2]
+    assert line.startswith(f"{tmp_path / 'dump.md'}: article 'dump' has 41,999 characters")
+    assert "max_article_chars" in line
+    assert calls[0] == ("preparing", 1, 1)
+    stage, done, total = calls[-1]
+    assert stage == "embedding" and done == total
     from ingest.article import Article
 
     long_post = Article(id="posted", title="Posted", text="xy " * 10_000, published=None, url="https://w.test/p")
@@ -113,13 +116,14 @@ def test_an_id_that_belongs_to_another_files_article_is_an_error_naming_both(tmp
     before = sorted(c.id for c in ingestor.store.all_chunks())
     report = ingestor.ingest([intruder.parent])
     assert (report.added, report.updated, report.failed) == (0, 0, 1)
-    assert report.errors == [f"{intruder}: article id 'cango-sale' belongs to {owner}; give this article its own id "
-                             "(the stored one was not replaced)"]
+    wanted = f"{intruder}: article id 'cango-sale' belongs to {owner}; give this article its own id"
+    assert report.errors == [f"{wanted} (the stored one was not replaced)"]
     assert sorted(c.id for c in ingestor.store.all_chunks()) == before
     from ingest.article import Article
 
     posted = Article(id="cango-sale", title="Posted", text="Cango holds 2 BTC.", published=None, path="api:cango-sale")
-    assert "belongs to" in ingestor.add([posted]).errors[0] and ingestor.manifest.entries["cango-sale"].path == str(owner)
+    assert "belongs to" in ingestor.add([posted]).errors[0]
+    assert ingestor.manifest.entries["cango-sale"].path == str(owner)
     assert ingestor.ingest([owner, intruder.parent]).errors[0].endswith(f"is already used by {owner}")  # both read
     owner.unlink()  # a file that is gone hands its id on
     assert ingestor.ingest([intruder.parent]).updated == 1
