@@ -30,6 +30,11 @@ class IndexSettings(BaseSettings):
     home: Path = Field(Path(".newsdesk"), description="Data dir: embedded Chroma, manifest, BM25 index.")
     chroma_url: str | None = Field(None, description="Use this Chroma server (http://host:port) instead.")
     collection: str = "newsdesk"
+    generation_check_s: float = Field(
+        0.5,
+        description="On a Chroma server: how often a process asks whether another one wrote (the collection's "
+        "write marker); a write through another machine is seen by questions asked this long after it.",
+    )
 
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,

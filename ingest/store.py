@@ -8,6 +8,13 @@ sees another process's writes ("Error finding id"). So every write bumps a gener
 `<home>/<collection>.generation` under an exclusive lock (`<collection>.lock`), and a store whose generation is
 older than the file's reopens its client (about 20 ms on a 1k-chunk index) before it reads or writes.
 
+On a Chroma server the generation lives in the collection's own metadata (`newsdesk_generation`), so processes on
+other machines, with other data dirs, see every write: each process's BM25 side is a cache derived from the
+collection and rebuilt when the marker moves (app/retrieval/search.py). Writers on two machines share no lock,
+so the marker is a write clock (the larger of the last value + 1 and the time in milliseconds): two writes at
+once still leave a value neither reader had seen, unless they land in the same millisecond. A reader asks the
+server for it at most every `generation_check_s` (one round trip, a few ms).
+
 A passage embedded as several windows (ingest/chunk.py) keeps its lead window's vector in the main collection
 and the others in `<collection>-windows` (id `<chunk id>#<n>`, the passage's metadata plus `chunk_id`), so
 `nearest` can score a passage by its best window and `query` stays the plain one-vector-per-passage search.
@@ -19,6 +26,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +44,7 @@ from ingest.errors import BackendError
 from ingest.settings import IndexSettings
 
 BATCH = 1000
+GENERATION_KEY = "newsdesk_generation"
 log = logging.getLogger(__name__)
 
 
@@ -102,11 +111,53 @@ def generation_path(settings: IndexSettings) -> Path:
 
 
 def read_generation(settings: IndexSettings) -> int:
-    """How many writes the index has seen (0 before the first); written by every ChunkStore that writes."""
+    """The index's write marker (0 before the first write), moved by every ChunkStore write: a count of writes in
+    `<home>/<collection>.generation` for the embedded store, the collection's write clock on a Chroma server."""
+    if settings.chroma_url:
+        return _server_marks.read(settings)
     try:
         return int(generation_path(settings).read_text() or 0)
     except (FileNotFoundError, ValueError):
         return 0
+
+
+class _ServerMarks:
+    """The write markers of collections on Chroma servers, each asked for at most every `generation_check_s`
+    (one client per server URL, kept for the process)."""
+
+    def __init__(self) -> None:
+        self._clients: dict[str, chromadb.ClientAPI] = {}
+        self._seen: dict[tuple[str, str], tuple[float, int]] = {}  # (url, collection) → (monotonic time, marker)
+
+    def read(self, settings: IndexSettings, fresh: bool = False) -> int:
+        key = (settings.chroma_url or "", settings.collection)
+        seen = self._seen.get(key)
+        now = time.monotonic()
+        if seen and not fresh and now - seen[0] < settings.generation_check_s:
+            return seen[1]
+        client = self._clients.get(key[0]) or self._clients.setdefault(key[0], _server(settings))
+        try:
+            metadata = client.get_collection(settings.collection).metadata or {}
+        except Exception as exc:
+            if _is_connection_error(exc):
+                raise BackendError(f"Chroma server at {settings.chroma_url} did not answer ({exc})") from exc
+            metadata = {}  # no such collection yet: nothing written
+        marker = int(metadata.get(GENERATION_KEY) or 0)
+        self._seen[key] = (now, marker)
+        return marker
+
+    def moved(self, settings: IndexSettings, collection) -> int:
+        """Moves the marker after a write by this process (merged into the metadata, which `modify` replaces
+        whole, so the embedding stamp stays) and remembers it, so this process never waits to see its own write."""
+        previous = self.read(settings, fresh=True)
+        marker = max(previous + 1, time.time_ns() // 1_000_000)
+        fresh = self._clients[settings.chroma_url or ""].get_collection(settings.collection)
+        collection.modify(metadata={**(fresh.metadata or {}), GENERATION_KEY: marker})
+        self._seen[(settings.chroma_url or "", settings.collection)] = (time.monotonic(), marker)
+        return marker
+
+
+_server_marks = _ServerMarks()
 
 
 class ChunkStore:
@@ -188,6 +239,9 @@ class ChunkStore:
                     self._bump()
 
     def _bump(self) -> None:
+        if self.backend != "embedded":
+            self.generation = self._call(lambda: _server_marks.moved(self.settings, self.collection))
+            return
         self.generation = read_generation(self.settings) + 1
         path = generation_path(self.settings)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")

@@ -136,14 +136,19 @@ class SearchIndex:
         embedding_stamp.check(self.store.collection, self.embedder, self.store.location)
         self.lexical = LexicalIndex(settings.bm25_path)
         self._loaded_mtime = -1.0
+        self._server_generation: int | None = None  # the write marker this process's BM25 cache was checked at
         self._lock = threading.Lock()
         self.refresh()
 
     def refresh(self) -> None:
         """Catches up with writes by other processes: the Chroma client reopens when the index's generation moved
         (ChunkStore.refresh), and the BM25 side (chunk texts and metadata) is re-read when an ingest rewrote it.
-        A BM25 folder caught mid-swap is read at the next question; the one loaded stays in use meanwhile."""
+        A BM25 folder caught mid-swap is read at the next question; the one loaded stays in use meanwhile.
+        On a Chroma server the BM25 side is this process's cache of the collection, rebuilt from it when the
+        collection's write marker moved past the one the cache was built at (a write by any machine)."""
         self.store.refresh()
+        if self.store.backend == "server":
+            self._catch_up_with_server()
         marker = self.settings.bm25_path / "chunks.json"
         try:
             mtime = marker.stat().st_mtime
@@ -183,6 +188,17 @@ class SearchIndex:
                 self._vectors(chunks),
             )
             self._loaded_mtime = mtime
+
+    def _catch_up_with_server(self) -> None:
+        generation = read_generation(self.settings)
+        if generation == self._server_generation:
+            return
+        with self._lock:
+            lexical = LexicalIndex(self.settings.bm25_path)
+            if lexical.staleness(generation, self.store.count()):
+                log.info("the Chroma collection moved to write marker %s; rebuilding this process's BM25", generation)
+                lexical.build(self.store.all_chunks(), generation)
+            self._server_generation = generation
 
     def _vectors(self, chunks: list[StoredChunk]) -> np.ndarray | None:
         """The stored vectors of the BM25 side's chunks, row for row, for exact dense search in memory; None when

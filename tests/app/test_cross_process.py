@@ -5,6 +5,7 @@ POST /api/articles."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -27,6 +28,13 @@ PUSHED = {
     "source": "Test Wire",
     "url": "https://wire.test/ostrowind-3210",
     "text": "Ostrowind Mining sold 3,210 BTC in March to repay a loan, the company said on Thursday.",
+}
+PUSHED_TWO = {
+    "title": "Velmora Hashworks sells 1,470 BTC",
+    "published": "2026-03-06",
+    "source": "Test Wire",
+    "url": "https://wire.test/velmora-1470",
+    "text": "Velmora Hashworks sold 1,470 BTC in March to fund its Brindlequay campus, the company said on Friday.",
 }
 
 
@@ -128,3 +136,60 @@ def test_a_server_keeps_answering_and_sees_an_ingest_run_by_another_process(tmp_
     assert any("unit 11 sold 88 BTC" in p["text"] for p in passages), [p["text"][:80] for p in passages]
     assert stats["articles"] == 14 and stats["lexical"] == "ok"
     assert pushed.status_code == 200 and "3,210 BTC" in pushed.json()["passages"][0]["text"], pushed.text
+
+
+def serve_process(tmp_path, name: str, chroma_url: str, collection: str) -> tuple[subprocess.Popen, str, object]:
+    """A real `newsdesk serve` with its own data dir on the Chroma server (another machine, as far as it knows)."""
+    port = free_port()
+    log = open(tmp_path / f"{name}.log", "w")
+    env = {**os.environ, "NEWSDESK_COLLECTION": collection}
+    args = ["serve", "--port", str(port), "--home", str(tmp_path / name), "--chroma-url", chroma_url]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    return process, f"http://127.0.0.1:{port}", log
+
+
+def passages_of(url: str, query: str) -> list[dict]:
+    found = httpx.post(f"{url}/api/search", json={"query": query, "k": 5}, timeout=120)
+    assert found.status_code == 200, found.text
+    return found.json()["passages"]
+
+
+def same(passages: list[dict]) -> list[tuple]:
+    return [(p["url"], p["text"], round(p["score"], 6)) for p in passages]
+
+
+def test_two_servers_with_their_own_data_dirs_on_one_chroma_server_see_each_others_ingests(
+    chroma_server, tmp_path, embedder
+):
+    """Two `newsdesk serve` processes, each with its own data dir (so its own BM25 cache), on one `chroma run`:
+    an article added through either is found by both, by dense and lexical search, and both return the same
+    passages with the same scores and answer from it."""
+    collection = "two-servers"
+    seeded = Settings(home=tmp_path / "seed", chroma_url=chroma_server, collection=collection)
+    assert Ingestor(seeded, embedder=embedder).ingest([SEED]).ok
+    servers = [serve_process(tmp_path, name, chroma_server, collection) for name in ("one", "two")]
+    try:
+        for process, url, _ in servers:
+            wait_for_port(int(url.rsplit(":", 1)[1]), timeout=180, process=process)
+        (_, one, _), (_, two, _) = servers
+        cango = "How much bitcoin did Cango sell to repay its loan?"
+        assert same(passages_of(one, cango)) == same(passages_of(two, cango)) != []
+        pushes = ((one, two, PUSHED, "Ostrowind", "3,210"), (two, one, PUSHED_TWO, "Velmora Hashworks", "1,470"))
+        for through, other, article, name, figure in pushes:
+            posted = httpx.post(f"{through}/api/articles", json=article, timeout=120)
+            assert posted.status_code == 200 and posted.json()["added"] == 1, posted.text
+            time.sleep(Settings().generation_check_s + 0.2)  # the other process asks the server this often
+            query = f"{name} sold BTC"
+            theirs = passages_of(other, query)
+            assert same(theirs) == same(passages_of(through, query)), query
+            assert theirs[0]["url"] == article["url"] and theirs[0]["lexical"] > 0, theirs[0]  # in its BM25 too
+            asked = httpx.post(f"{other}/api/ask", json={"question": f"How much bitcoin did {name} sell?"}, timeout=120)
+            body = asked.json()
+            assert figure in body["answer"] and article["url"] in [c["url"] for c in body["citations"]], asked.text
+    finally:
+        for process, _, log in servers:
+            process.terminate()
+            process.wait(30)
+            log.close()
