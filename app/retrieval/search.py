@@ -244,8 +244,10 @@ class HybridSearcher:
         frame: TimeFrame | None = None,
         companies: list[str] | None = None,
         vector: np.ndarray | None = None,
+        per_article: int | None = None,
     ) -> list[Passage]:
-        """The k best distinct passages for the query that pass the filters, best first."""
+        """The k best distinct passages for the query that pass the filters, best first (at most `per_article`
+        of one article, default the config's)."""
         self.index.refresh()
         filters = filters or Filters()
         view = getattr(self.index, "view", None)  # read once: a refresh by another thread swaps it whole
@@ -264,9 +266,11 @@ class HybridSearcher:
         fused += self._boosts(view, ids, frame, companies or [], self.index.hints(query))
         order = np.argsort(-fused)
         ranked = [chunks[view.position[ids[i]]] for i in order]
-        keep = collapse_duplicates([c.passage for c in ranked[: k * 4]], self.config.duplicate_threshold)
+        cap = self.config.per_article if per_article is None else per_article
+        pool = k * 4 if not cap else k * max(4, 8 // cap)  # room for k passages once the cap thins them
+        keep = collapse_duplicates([c.passage for c in ranked[:pool]], self.config.duplicate_threshold)
         articles = [ranked[i].metadata.get("article_id", "") for i in keep]
-        keep = [keep[i] for i in cap_per_group(articles, self.config.per_article)]
+        keep = [keep[i] for i in cap_per_group(articles, cap)]
         return [Passage.from_chunk(ranked[i], fused[order[i]], dense[order[i]], lexical[order[i]]) for i in keep[:k]]
 
     def _candidates(

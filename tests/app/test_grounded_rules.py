@@ -245,6 +245,53 @@ def test_a_listing_names_what_was_done_not_planned_and_only_at_or_above_the_floo
     assert "Riot Platforms: Riot sold 1,818 BTC" in floor and "Core Scientific:" in floor and "Galaxy" not in floor
 
 
+def test_a_listing_of_alternatives_lists_only_companies_whose_line_names_one(entities):
+    riot = passage(
+        "Riot signed a 25 MW data center lease with AMD at Rockdale.", "riot", ["Riot Platforms"], "2026-01-16"
+    )
+    core = passage(
+        "Core Scientific signed a lease with CoreWeave for 200 MW.", "core", ["Core Scientific"], "2025-07-01"
+    )
+    galaxy = passage(
+        "Galaxy Digital signed a deal with Microsoft for GPU hosting.", "galaxy", ["Galaxy Digital"], "2026-01-02"
+    )
+    found = answer("which miners signed deals with microsoft, amazon or amd?", [riot, core, galaxy], entities)
+    assert "Riot Platforms: Riot signed" in found and "Galaxy Digital: Galaxy Digital signed" in found
+    assert "Core Scientific" not in found  # a deal, but with none of the three
+
+
+def test_a_listing_about_a_named_company_lists_lines_that_name_it(entities):
+    riot = passage(
+        "Riot leased 25 MW of data center capacity to AMD at Rockdale.", "riot", ["Riot Platforms"], "2026-01-16"
+    )
+    core = passage(
+        "Core Scientific leased 200 MW of data center capacity to CoreWeave.", "core", ["Core Scientific"], "2025-07-01"
+    )
+    galaxy = passage(
+        "Galaxy Digital leased its Helios data center capacity to CoreWeave for 15 years.",
+        "galaxy",
+        ["Galaxy Digital"],
+        "2026-01-02",
+    )
+    found = answer("which companies is coreweave leasing data center capacity from?", [riot, core, galaxy], entities)
+    assert "Core Scientific:" in found and "Galaxy Digital:" in found and "Riot" not in found
+
+
+def test_a_balance_taken_to_zero_is_a_whole_treasury_listing_without_a_btc_figure(entities):
+    core = passage(
+        "Core Scientific said its corporate accounts now hold zero bitcoin after the sale.",
+        "core",
+        ["Core Scientific"],
+        "2026-02-24",
+    )
+    riot = passage("Riot held 18,005 BTC at the end of December 2025.", "riot", ["Riot Platforms"], "2026-01-08")
+    found = answer("any miners that took their btc balance all the way to zero?", [riot, core], entities)
+    assert (
+        found.startswith("Core Scientific: Core Scientific said its corporate accounts now hold zero")
+        and "Riot" not in found
+    )
+
+
 def test_a_sentence_naming_a_counterparty_is_still_about_the_company_when_it_names_the_site_asked(entities):
     newer = passage(
         "Galaxy won approval for more power in January 2026. That roughly doubled Helios's approved capacity to more "

@@ -124,6 +124,14 @@ def test_one_article_fills_at_most_three_passages(assistant):
     assert max(per_article.values()) <= assistant.searcher.config.per_article == 3
 
 
+def test_a_listing_over_all_companies_reads_one_passage_of_each_of_twenty_articles(assistant):
+    listing = assistant.prepare("which miners sold bitcoin to pay for AI data centers?", None, None, None, None)
+    articles = [p.article_id for p in listing.passages]
+    assert len(articles) == 20 and len(set(articles)) == 20
+    named = assistant.prepare("which companies lease data center capacity to CoreWeave?", None, None, None, None)
+    assert len(named.passages) == 12  # about a named company: its articles may give several passages
+
+
 def test_langchain_retriever_returns_documents_with_metadata(assistant):
     from app.retrieval.langchain import NewsRetriever
 
