@@ -112,25 +112,21 @@ class Entities:
 
     @classmethod
     def from_metadata(cls, rows: list[dict], texts: list[str] | None = None) -> Entities:
-        words: set[str] = set()
-        plain: set[str] = set()
+        distinct = set(WORD.findall("\n".join(texts or [])))  # each word once, not once per occurrence
+        words = {word.lower() for word in distinct}
+        plain = {word for word in distinct if word.islower()}
         document_frequency: Counter[str] = Counter()
         for text in texts or []:
-            for word in WORD.findall(text):
-                words.add(word.lower())
-                if word.islower():
-                    plain.add(word)
             document_frequency.update(set(tokenize(text)))
         count = max(len(texts or []), 1)
         idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
-        for meta in rows:
-            words.update(w.lower() for w in WORD.findall(str(meta.get("title") or "")))
+        titles = {str(meta.get("title") or "") for meta in rows}  # each article's once, not once per chunk
+        words.update(w.lower() for w in WORD.findall("\n".join(titles)))
         outlets = frozenset(str(meta.get("source") or "").lower() for meta in rows) - {""}
         entities = cls(words=frozenset(words), plain_words=frozenset(plain), idf=idf, outlets=outlets)
         entities._sorted_words = sorted(words)
-        for meta in rows:
-            companies = list(meta.get("companies") or [])
-            tickers = list(meta.get("tickers") or [])
+        named = dict.fromkeys((tuple(m.get("companies") or ()), tuple(m.get("tickers") or ())) for m in rows)
+        for companies, tickers in named:  # in order of first appearance: the first name of an alias wins
             for name in companies:
                 for alias in aliases_of(name):
                     entities.alias_to_name.setdefault(alias, name)
