@@ -159,7 +159,8 @@ class LexicalIndex:
         staging.mkdir(parents=True)
         if self.retriever is not None:
             self.retriever.save(str(staging), show_progress=False)
-        (staging / "chunks.json").write_text(json.dumps([asdict(c) for c in chunks], ensure_ascii=False))
+        rows = [{"id": c.id, "document": c.document, "metadata": c.metadata} for c in chunks]  # not asdict: it
+        (staging / "chunks.json").write_text(json.dumps(rows, ensure_ascii=False))  # deep-copies (11 s at 100k)
         (staging / "version").write_text(self.config.version)
         (staging / "built.json").write_text(json.dumps(asdict(Built(generation, len(chunks)))))
         old = self.path.with_name(f"{self.path.name}.old-{os.getpid()}")
@@ -167,6 +168,13 @@ class LexicalIndex:
             self.path.rename(old)
         staging.rename(self.path)
         shutil.rmtree(old, ignore_errors=True)
+
+    def stored_chunks(self) -> list[StoredChunk] | None:
+        """The chunks the index on disk was built from (None when there is none or it cannot be read)."""
+        try:
+            return [StoredChunk(**row) for row in json.loads((self.path / "chunks.json").read_text())]
+        except (OSError, ValueError, TypeError):
+            return None
 
     def load(self) -> LexicalIndex:
         if not self.exists():

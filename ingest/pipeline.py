@@ -26,7 +26,7 @@ from ingest.lexical import LexicalIndex
 from ingest.loaders import is_article_file, load_file
 from ingest.manifest import Manifest, ManifestEntry
 from ingest.settings import IndexSettings
-from ingest.store import ChunkStore, read_generation
+from ingest.store import ChunkStore, StoredChunk, read_generation
 
 FLUSH_CHUNKS = 256
 Progress = Callable[..., None]  # (done, total, stage): stage "preparing" (articles chunked) or "embedding" (chunks)
@@ -127,6 +127,7 @@ class Ingestor:
         started = time.perf_counter()
         report = IngestReport()
         self.store.refresh()
+        base = self._lexical_base()
         if rebuild:
             self.store.reset()
             self.ledger.reset()
@@ -141,7 +142,7 @@ class Ingestor:
         self._reextract(articles, pending, report)
         if prune:
             self._prune(articles, loaded_files, report)
-        return self._finish(report, bool(pending) or rebuild, started)
+        return self._finish(report, bool(pending) or rebuild, started, base)
 
     def add(
         self, articles: Iterable[Article], errors: Iterable[str] = (), progress: Progress | None = None
@@ -151,6 +152,7 @@ class Ingestor:
         whatever failed before (a dead feed, a bad record); they go into the report."""
         started = time.perf_counter()
         self.reload()
+        base = self._lexical_base()
         report = IngestReport(errors=list(errors))
         unique: dict[str, Article] = {}
         for article in articles:
@@ -163,12 +165,13 @@ class Ingestor:
         pending = self._diff(list(unique.values()), report)
         self._write(pending, report, progress)
         self._reextract([], pending, report)
-        return self._finish(report, bool(pending), started)
+        return self._finish(report, bool(pending), started, base)
 
     def remove(self, article_ids: Iterable[str]) -> IngestReport:
         """Delete articles by id (chunks, manifest entry, BM25); an unknown id is an error line naming it."""
         started = time.perf_counter()
         self.reload()
+        base = self._lexical_base()
         report = IngestReport()
         for article_id in article_ids:
             if article_id not in self.manifest.entries:
@@ -180,7 +183,7 @@ class Ingestor:
             del self.manifest.entries[article_id]
             report.removed += 1
         self.manifest.save()
-        return self._finish(report, False, started)
+        return self._finish(report, False, started, base)
 
     def reload(self) -> None:
         """Re-read the manifest, which another process (or another Ingestor on this index) may have rewritten
@@ -193,16 +196,42 @@ class Ingestor:
         """'' when the BM25 index matches the store, else why not (see LexicalIndex.staleness)."""
         return self.lexical.staleness(read_generation(self.settings), self.store.count())
 
-    def rebuild_lexical(self) -> None:
+    def rebuild_lexical(self, base: tuple[int, int] | None = None) -> None:
         """BM25 from the chunks in the store, recording the generation they were read at (a write by another
-        process meanwhile leaves it marked stale, to be rebuilt by the next ingest)."""
+        process meanwhile leaves it marked stale, to be rebuilt by the next ingest). With `base` (the generation
+        and this store's write count when the BM25 on disk last matched the store, see _lexical_base), and when
+        only this store wrote since: the chunks it was built from, less those of the articles written or removed
+        since, plus theirs as stored now, instead of every chunk read again from Chroma (9.5 s at 100k)."""
         self.store.refresh()
         generation = read_generation(self.settings)
-        self.lexical.build(self.store.all_chunks(), generation)
+        chunks = None
+        touched = self.store.touched
+        if base is not None and touched is not None and self.store.backend == "embedded":
+            if generation == base[0] + self.store.writes - base[1]:
+                chunks = self._patched(touched)
+        self.lexical.build(chunks if chunks is not None else self.store.all_chunks(), generation)
 
-    def _finish(self, report: IngestReport, changed: bool, started: float) -> IngestReport:
+    def _patched(self, touched: set[str]) -> list[StoredChunk] | None:
+        stored = self.lexical.stored_chunks()
+        if stored is None:
+            return None
+        chunks = [c for c in stored if c.metadata.get("article_id") not in touched] + self.store.chunks_of(
+            sorted(touched)
+        )
+        return chunks if len(chunks) == self.store.count() else None
+
+    def _lexical_base(self) -> tuple[int, int] | None:
+        """Before a run's writes: the generation and this store's write count, when the BM25 on disk matches the
+        store (so that the run can patch it rather than rebuild it from every chunk); None when it does not."""
+        self.store.touched = set()
+        generation = read_generation(self.settings)
+        return None if self.lexical.staleness(generation, self.store.count()) else (generation, self.store.writes)
+
+    def _finish(
+        self, report: IngestReport, changed: bool, started: float, base: tuple[int, int] | None = None
+    ) -> IngestReport:
         if changed or report.removed or self.lexical_staleness():
-            self.rebuild_lexical()
+            self.rebuild_lexical(base)
         report.failed = len(report.errors)
         report.seconds = time.perf_counter() - started
         return report

@@ -168,6 +168,8 @@ class ChunkStore:
         self._reopen_lock = threading.RLock()
         self._locked = 0  # depth of _file_lock held by this store (flock is per open file: never take it twice)
         self.generation = read_generation(settings)
+        self.writes = 0  # writes by this store (generation bumps)
+        self.touched: set[str] | None = set()  # articles whose chunks it wrote or deleted; None after a reset
         self.client = CLIENTS[self.backend](settings)
         self.collection = self._open_collection()
         self.windows = self._open_windows()
@@ -239,6 +241,7 @@ class ChunkStore:
                     self._bump()
 
     def _bump(self) -> None:
+        self.writes += 1
         if self.backend != "embedded":
             self.generation = self._call(lambda: _server_marks.moved(self.settings, self.collection))
             return
@@ -289,6 +292,8 @@ class ChunkStore:
             )
         starts = np.cumsum([0, *counts[:-1]]).astype(int)
         ids = [chunk.id for chunk in chunks]
+        if self.touched is not None:
+            self.touched.add(article.id)
         metadatas = [chunk_metadata(article, chunk) for chunk in chunks]
         extra = [
             (f"{chunk.id}#{n}", start + n, chunk.embed_windows[n], {**meta, "chunk_id": chunk.id, "window": n})
@@ -317,6 +322,8 @@ class ChunkStore:
             self.delete_article(article.id, keep={*ids, *(row[0] for row in extra)})
 
     def delete_article(self, article_id: str, keep: set[str] | None = None) -> None:
+        if self.touched is not None:
+            self.touched.add(article_id)
         with self.writing():
             for collection in (self.collection, self.windows):
                 found = self._call(lambda c=collection: c.get(where={"article_id": article_id}, include=[]))
@@ -338,6 +345,21 @@ class ChunkStore:
                 StoredChunk(*row) for row in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
             )
         return chunks
+
+    def chunks_of(self, article_ids: list[str]) -> list[StoredChunk]:
+        """The stored chunks of these articles (a few, for a BM25 patched after an ingest)."""
+        chunks: list[StoredChunk] = []
+        for offset in range(0, len(article_ids), 100):
+            wanted = article_ids[offset : offset + 100]
+            page = self._call(
+                lambda wanted=wanted: self.collection.get(
+                    where={"article_id": {"$in": wanted}}, include=["documents", "metadatas"]
+                )
+            )
+            chunks.extend(
+                StoredChunk(*row) for row in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+            )
+        return sorted(chunks, key=lambda c: (c.metadata.get("article_id", ""), c.metadata.get("chunk_index", 0)))
 
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[tuple[StoredChunk, float]]:
         """The k nearest chunks with their cosine similarity."""
@@ -422,6 +444,7 @@ class ChunkStore:
         }
 
     def reset(self) -> None:
+        self.touched = None
         with self.writing():
             self._call(lambda: self.client.delete_collection(self.settings.collection))
             self._call(lambda: self.client.delete_collection(f"{self.settings.collection}-windows"))
