@@ -245,35 +245,38 @@ def test_a_listing_names_what_was_done_not_planned_and_only_at_or_above_the_floo
     assert "Riot Platforms: Riot sold 1,818 BTC" in floor and "Core Scientific:" in floor and "Galaxy" not in floor
 
 
+def three_miners(riot: str, core: str, galaxy: str) -> list[Passage]:
+    return [
+        passage(riot, "riot", ["Riot Platforms"], "2026-01-16"),
+        passage(core, "core", ["Core Scientific"], "2025-07-01"),
+        passage(galaxy, "galaxy", ["Galaxy Digital"], "2026-01-02"),
+    ]
+
+
 def test_a_listing_of_alternatives_lists_only_companies_whose_line_names_one(entities):
-    riot = passage(
-        "Riot signed a 25 MW data center lease with AMD at Rockdale.", "riot", ["Riot Platforms"], "2026-01-16"
+    found = answer(
+        "which miners signed deals with microsoft, amazon or amd?",
+        three_miners(
+            "Riot signed a 25 MW data center lease with AMD at Rockdale.",
+            "Core Scientific signed a lease with CoreWeave for 200 MW.",
+            "Galaxy Digital signed a deal with Microsoft for GPU hosting.",
+        ),
+        entities,
     )
-    core = passage(
-        "Core Scientific signed a lease with CoreWeave for 200 MW.", "core", ["Core Scientific"], "2025-07-01"
-    )
-    galaxy = passage(
-        "Galaxy Digital signed a deal with Microsoft for GPU hosting.", "galaxy", ["Galaxy Digital"], "2026-01-02"
-    )
-    found = answer("which miners signed deals with microsoft, amazon or amd?", [riot, core, galaxy], entities)
     assert "Riot Platforms: Riot signed" in found and "Galaxy Digital: Galaxy Digital signed" in found
     assert "Core Scientific" not in found  # a deal, but with none of the three
 
 
 def test_a_listing_about_a_named_company_lists_lines_that_name_it(entities):
-    riot = passage(
-        "Riot leased 25 MW of data center capacity to AMD at Rockdale.", "riot", ["Riot Platforms"], "2026-01-16"
+    found = answer(
+        "which companies is coreweave leasing data center capacity from?",
+        three_miners(
+            "Riot leased 25 MW of data center capacity to AMD at Rockdale.",
+            "Core Scientific leased 200 MW of data center capacity to CoreWeave.",
+            "Galaxy Digital leased its Helios data center capacity to CoreWeave for 15 years.",
+        ),
+        entities,
     )
-    core = passage(
-        "Core Scientific leased 200 MW of data center capacity to CoreWeave.", "core", ["Core Scientific"], "2025-07-01"
-    )
-    galaxy = passage(
-        "Galaxy Digital leased its Helios data center capacity to CoreWeave for 15 years.",
-        "galaxy",
-        ["Galaxy Digital"],
-        "2026-01-02",
-    )
-    found = answer("which companies is coreweave leasing data center capacity from?", [riot, core, galaxy], entities)
     assert "Core Scientific:" in found and "Galaxy Digital:" in found and "Riot" not in found
 
 
