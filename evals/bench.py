@@ -107,6 +107,10 @@ class QueryBench:
     company_mask_loop_us: float  # the per-chunk Python loop it replaced, timed in the same run
     add_article_seconds: float  # one new article through Ingestor.add (embed, upsert, BM25)
     peak_rss_mb: float
+    disk_mb: float = 0.0  # the data dir: Chroma, BM25, manifest, ledger
+    serve_ready_seconds: float | None = None  # `newsdesk serve` started to a ready /health (bench scale)
+    serve_rss_mb: float | None = None  # that server's RSS after answering the questions over HTTP
+    serve_answer_p50_ms: float | None = None  # POST /api/ask through it
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -171,16 +175,62 @@ def grow_index(ingestor: Ingestor, size: int, seed: int = 7) -> None:
     ingestor.rebuild_lexical()
 
 
+def disk_mb(folder: Path) -> float:
+    return round(sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20, 1)
+
+
+def serve_probe(home: Path, questions: list[str], timeout: float = 300.0) -> tuple[float, float, float]:
+    """A real `newsdesk serve` on the data dir: seconds from its start to a ready /health, its RSS (MB) after
+    answering the questions over HTTP, and their p50 (ms). The server is stopped after."""
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+    import psutil
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--home", str(home)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            if server.poll() is not None or time.perf_counter() - started > timeout:
+                raise RuntimeError(f"newsdesk serve on {home} did not become ready (exit code {server.poll()})")
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        ready = time.perf_counter() - started
+        with httpx.Client(base_url=url, timeout=120) as client:
+            asked = [_timed(client.post, "/api/ask", json={"question": q}) for q in questions]
+        rss = psutil.Process(server.pid).memory_info().rss / 2**20
+    finally:
+        server.terminate()
+        server.wait(30)
+    return round(ready, 2), round(rss, 1), percentile(asked, 50)
+
+
 def bench_query(
     sizes: tuple[int, ...] = (1000, 10000),
     questions_path: Path | None = None,
     corpus: Path = Path("corpus"),
     questions_limit: int | None = None,
     progress=None,
+    serve: bool = False,
 ) -> list[QueryBench]:
     """Per index size: p50/p95 of our hybrid retrieval and grounded answer beside a naive LangChain dense
     retriever, a company-filtered search, adding one article, and peak memory. The index is the corpus grown with
-    perturbed copies of its own chunks and vectors (grow_index)."""
+    perturbed copies of its own chunks and vectors (grow_index). With `serve`, also a real `newsdesk serve` on
+    each index: its cold start to a ready /health, its RSS and its answer latency over HTTP (serve_probe)."""
     import json
 
     from langchain_chroma import Chroma
@@ -237,6 +287,10 @@ def bench_query(
             started = time.perf_counter()
             ingestor.add([article])
             added = time.perf_counter() - started
+            probed = (None, None, None)
+            if serve:
+                say(f"newsdesk serve on {ingestor.store.count()} chunks")
+                probed = serve_probe(settings.home, questions)
             results.append(
                 QueryBench(
                     chunks=ingestor.store.count(),
@@ -255,6 +309,10 @@ def bench_query(
                     company_mask_loop_us=percentile(mask_loop, 50),
                     add_article_seconds=round(added, 2),
                     peak_rss_mb=round(peak_rss_mb(), 1),
+                    disk_mb=disk_mb(settings.home),
+                    serve_ready_seconds=probed[0],
+                    serve_rss_mb=probed[1],
+                    serve_answer_p50_ms=probed[2],
                 )
             )
     return results
@@ -521,3 +579,38 @@ def bench_lexical(
             )
         )
     return results
+
+
+def plot_scale(results: list[QueryBench], path: Path) -> Path:
+    """Latency and memory against index size (log scale), one PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r.chunks for r in results]
+    figure, (latency, memory) = plt.subplots(1, 2, figsize=(10, 4))
+    for label, values in (
+        ("search p50", [r.ours_retrieval_p50_ms for r in results]),
+        ("search p95", [r.ours_retrieval_p95_ms for r in results]),
+        ("answer p50", [r.answer_p50_ms for r in results]),
+        ("company search p50", [r.company_search_p50_ms for r in results]),
+        ("naive dense p50", [r.naive_retrieval_p50_ms for r in results]),
+    ):
+        latency.plot(sizes, values, marker="o", label=label)
+    latency.set(xscale="log", xlabel="passages", ylabel="ms", title="latency")
+    latency.legend()
+    for label, values in (
+        ("serve RSS", [r.serve_rss_mb for r in results]),
+        ("bench process peak RSS", [r.peak_rss_mb for r in results]),
+        ("disk", [r.disk_mb for r in results]),
+    ):
+        if all(v is not None for v in values):
+            memory.plot(sizes, values, marker="o", label=label)
+    memory.set(xscale="log", xlabel="passages", ylabel="MB", title="memory and disk")
+    memory.legend()
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path

@@ -329,12 +329,17 @@ def bench_lexical_cmd(
     if as_json:
         print(json.dumps([r.to_dict() for r in results], indent=2))
         return
-    rows = [r.to_dict() for r in results]
-    table = Table("measure", *(f"{row['documents']:,} docs" for row in rows), title="bench lexical")
+    console.print(size_table([r.to_dict() for r in results], "documents", "bench lexical"))
+
+
+def size_table(rows: list[dict], size: str, title: str) -> Table:
+    """One column per index size (`size`: the row's size field), one row per measure."""
+    unit = "docs" if size == "documents" else size
+    table = Table("measure", *(f"{row[size]:,} {unit}" for row in rows), title=title)
     for key in rows[0]:
-        if key != "documents":
+        if key != size:
             table.add_row(key, *(str(row[key]) for row in rows))
-    console.print(table)
+    return table
 
 
 @bench_cli.command("query")
@@ -354,12 +359,32 @@ def bench_query_cmd(
     if as_json:
         print(json.dumps([r.to_dict() for r in results], indent=2))
         return
-    rows = [r.to_dict() for r in results]
-    table = Table("measure", *(f"{row['chunks']:,} chunks" for row in rows), title="bench query")
-    for key in rows[0]:
-        if key != "chunks":
-            table.add_row(key, *(str(row[key]) for row in rows))
-    console.print(table)
+    console.print(size_table([r.to_dict() for r in results], "chunks", "bench query"))
+
+
+@bench_cli.command("scale")
+def bench_scale_cmd(
+    sizes: Annotated[str, typer.Option(help="Index sizes in passages, comma-separated.")] = "10000,100000",
+    questions: Annotated[int | None, typer.Option(help="Use the first N miners questions (default 40).")] = 40,
+    plot: Annotated[Path, typer.Option(help="Where the latency and memory plot goes.")] = Path("runs/bench-scale.png"),
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """bench query at each size plus a real `newsdesk serve` on the index (cold start to /health, RSS, answer
+    latency over HTTP) and the disk it takes; plots latency and memory against size."""
+    from evals.bench import bench_query, plot_scale
+
+    results = bench_query(
+        tuple(int(s) for s in sizes.split(",")),
+        questions_limit=questions,
+        progress=None if as_json else (lambda message: console.print(f"[dim]{message}[/dim]")),
+        serve=True,
+    )
+    written = plot_scale(results, plot)
+    if as_json:
+        print(json.dumps([r.to_dict() for r in results], indent=2))
+        return
+    console.print(size_table([r.to_dict() for r in results], "chunks", "bench scale"))
+    console.print(f"plot: {written}")
 
 
 def fit_weights_command(

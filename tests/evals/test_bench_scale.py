@@ -45,3 +45,15 @@ def test_grow_index_adds_perturbed_copies_and_rebuilds_bm25_once(make_settings):
     best = np.array([max(float(v @ o) for o in vectors) for v in stored.values()])
     assert (best > 0.9).all() and (best < 0.99999).all()  # moved, but close to one original
     assert ingestor.lexical.built().chunks == 40 and not ingestor.lexical_staleness()
+
+
+def test_bench_scale_probes_a_real_server_and_plots_latency_and_memory(corpus_index, corpus_settings, tmp_path):
+    from evals.bench import QueryBench, disk_mb, plot_scale, serve_probe
+
+    ready, rss, answer_ms = serve_probe(corpus_settings.home, ["How much bitcoin did Cango sell?"] * 3)
+    assert 0 < ready < 300 and 100 < rss < 8000 and answer_ms > 0
+    assert disk_mb(corpus_settings.home) > 1
+    fields = {f: 1.0 for f in QueryBench.__dataclass_fields__} | {"questions": 3}
+    rows = [QueryBench(**(fields | {"chunks": n, "serve_rss_mb": rss})) for n in (1000, 10000)]
+    plotted = plot_scale(rows, tmp_path / "scale.png")
+    assert plotted.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
