@@ -34,7 +34,10 @@ WORD_NUMBERS = {
 }
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)"  # "4,451", "1,025.69", "0.1235"; no trailing comma
 SCALE_WORDS = r"(?:thousand|million|billion|trillion|bn|mn|[mbk])\b"
-PER = r"(?:\s*(?:per|a|each|/)\s*(?P<per>share|bitcoin|btc|coin|unit|warrant|mwh|kwh|megawatt-hour|exahash|eh/s))"
+PER = (
+    r"(?:\s*(?:per|a|each|/)\s*(?P<per>share|bitcoin|btc|coin|unit|warrant|mwh|kwh|megawatt-hour|megawatt(?!-hour)|mw(?!h)"
+    r"|exahash|eh/s)\b)"
+)
 
 # most specific first: a span taken by one pattern is not read again by a later one
 PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (

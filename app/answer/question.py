@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
 from app.retrieval.entities import GLOSSARY, Entities
 from app.retrieval.filters import ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
+from ingest.dates import MONTH
 from ingest.text import tokenize
 from ingest.values import Unit, measures_in
 
@@ -20,7 +21,9 @@ __all__ = ["DATE", "ORG", "PERSON", "PLACE", "Analysis", "Side", "analyse", "exp
 EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (
         Unit.PRICE,
-        re.compile(r"\bper (share|bitcoin|btc|coin)\b|\bshare price\b|\bexercise price\b|\bat what price\b", re.I),
+        re.compile(
+            r"\bper (share|bitcoin|btc|coin|mw|megawatt)\b|\bshare price\b|\bexercise price\b|\bat what price\b", re.I
+        ),
     ),
     (
         Unit.PERCENT,
@@ -292,6 +295,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
 def comparison_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
     """For a question that compares two companies or two periods, or asks two things, one standalone
     sub-question per side."""
+    question = share_year(question)
     clauses = [c.strip(" ,?") for c in CLAUSE.split(question) if len(c.strip(" ,?").split()) > 2]  # not 'ok and'
     if len(clauses) == 2 and not COMPARE.search(question):
         return _clause_sides(clauses, companies, entities)
@@ -332,9 +336,13 @@ def comparison_sides(question: str, companies: list[str], entities: Entities) ->
         for period in periods:
             base = base.replace(period, " ")
         base = re.sub(r"\b(vs\.?|versus|compared (to|with)|and|or|from|to)\b(?=\W*(\?|$|,))", " ", base)
+        point = re.search(rf"\b{_POINT}", question, re.I)  # 'between end of jan and end of feb': two points
+        if point:
+            base = re.sub(rf"\b(?:between|from)\b|{_POINT}", " ", base, flags=re.I)
         base = re.sub(r"\s+", " ", base).strip(" ?:,")
-        base = re.sub(r"\s*\b(in|during|for|at|of)$", "", base)
-        return [Side(f"{base} in {period}?", period=period) for period in periods]
+        base = re.sub(r"\s*\b(in|during|for|at|of|and|to|vs\.?|versus|or)$", "", base)
+        at = f"at the {point.group(0).split()[-2].lower()} of" if point else "in"
+        return [Side(f"{base} {at} {period}?", period=period) for period in periods]
     measures = list(dict.fromkeys(measures_in(question)))
     if len(companies) == 1 and len(measures) == 2 and COMPARE.search(question) and measures[0] in VERBS:
         # 'did Riot mine more bitcoin than it sold in December 2025?': what it mined, and what it sold
@@ -352,6 +360,23 @@ def comparison_sides(question: str, companies: list[str], entities: Entities) ->
         base = re.sub(r"\s+", " ", base).strip()
         return [Side(f"{base} in {periods[0]}?", period=periods[0]), Side(f"{base} now?", label="latest")]
     return []
+
+
+_POINT = r"(?:(?:the )?(?:end|start|beginning) of )"
+_YEAR = r"(?:19|20)\d\d"
+SHARED_YEAR = (
+    # 'end of jan and end of feb 2026': two points of one year ('between october and december 2025' is a span)
+    re.compile(rf"\b({_POINT}(?:{MONTH}))\b(?!,?\s*{_YEAR})(?=\s+(?:and|vs\.?|versus|or|to)\s+{_POINT}(?:{MONTH})\s+({_YEAR}))", re.I),
+    # 'jan vs feb 2026', 'jan or feb 2026'
+    re.compile(rf"\b((?:{MONTH}))\b(?!,?\s*{_YEAR})(?=\s+(?:vs\.?|versus|or)\s+(?:{MONTH})\s+({_YEAR}))", re.I),
+)
+
+
+def share_year(question: str) -> str:
+    """A month compared with a month of a named year takes that year: 'jan vs feb 2026' → 'jan 2026 vs feb 2026'."""
+    for pattern in SHARED_YEAR:
+        question = pattern.sub(lambda m: f"{m.group(1)} {m.group(2)}", question)
+    return question
 
 
 YEAR_BEFORE = re.compile(

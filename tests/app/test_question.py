@@ -78,6 +78,24 @@ def test_comparisons_get_one_side_per_period_or_company(entities):
     assert "Core Scientific" not in sides[0].question and "Riot" not in sides[1].question
 
 
+def test_a_month_compared_with_a_month_of_a_year_takes_that_year_and_points_stay_points(entities):
+    frame = parse_time_frame("x", date(2026, 6, 1))
+    sides = analyse("riot btc mined in jan vs feb 2026", entities, frame).sides
+    assert [s.period for s in sides] == ["jan 2026", "feb 2026"]
+    sides = analyse("how much did cango's btc holdings drop between end of jan and end of feb 2026?", entities, frame)
+    assert [s.question for s in sides.sides] == [
+        "how much did cango's btc holdings drop at the end of jan 2026?",
+        "how much did cango's btc holdings drop at the end of feb 2026?",
+    ]
+    span = analyse("how much did riot mine between october and december 2025?", entities, frame)
+    assert not span.sides  # one span, not two months
+
+
+def test_a_cost_per_mw_asks_a_price_per_unit(entities):
+    question = "what's the amd retrofit at rockdale costing per MW?"
+    assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).unit == Unit.PRICE
+
+
 def test_follow_ups_carry_company_period_and_place(entities):
     turns = [Turn("user", "what did riot mine in September 2025?"), Turn("assistant", "445 BTC.")]
     assert resolve_followup("and how many did they sell that month?", turns, entities) == (

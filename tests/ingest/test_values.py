@@ -13,6 +13,8 @@ from ingest.values import Unit, values_in
             [(Unit.BTC, 4451.0, "4,451 BTC"), (Unit.USD, 305e6, "$305 million")],
         ),
         ("an average of $88,870 per bitcoin", [(Unit.PRICE, 88870.0, "$88,870 per bitcoin")]),
+        ("the retrofit costs $3.6 million per MW", [(Unit.PRICE, 3.6e6, "$3.6 million per MW")]),
+        ("power at $40 per MWh", [(Unit.PRICE, 40.0, "$40 per MWh")]),
         ("25 MW now and a 1.5 GW campus", [(Unit.MW, 25.0, "25 MW"), (Unit.MW, 1500.0, "1.5 GW")]),
         ("a 250-megawatt site", [(Unit.MW, 250.0, "250-megawatt")]),
         ("its stake rises to 14%", [(Unit.PERCENT, 14.0, "14%")]),
