@@ -366,7 +366,10 @@ _POINT = r"(?:(?:the )?(?:end|start|beginning) of )"
 _YEAR = r"(?:19|20)\d\d"
 SHARED_YEAR = (
     # 'end of jan and end of feb 2026': two points of one year ('between october and december 2025' is a span)
-    re.compile(rf"\b({_POINT}(?:{MONTH}))\b(?!,?\s*{_YEAR})(?=\s+(?:and|vs\.?|versus|or|to)\s+{_POINT}(?:{MONTH})\s+({_YEAR}))", re.I),
+    re.compile(
+        rf"\b({_POINT}(?:{MONTH}))\b(?!,?\s*{_YEAR})(?=\s+(?:and|vs\.?|versus|or|to)\s+{_POINT}(?:{MONTH})\s+({_YEAR}))",
+        re.I,
+    ),
     # 'jan vs feb 2026', 'jan or feb 2026'
     re.compile(rf"\b((?:{MONTH}))\b(?!,?\s*{_YEAR})(?=\s+(?:vs\.?|versus|or)\s+(?:{MONTH})\s+({_YEAR}))", re.I),
 )
