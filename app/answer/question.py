@@ -119,7 +119,9 @@ VALUE_ASKED = re.compile(
     re.I,
 )
 # "how much did it sell, and what revenue did it book?": two questions in one, answered clause by clause
-CLAUSE = re.compile(r",?\s+and\s+(?=(?:what|how|who|which|when|where|did|does|is|was|were)\b)", re.I)
+CLAUSE = re.compile(
+    r",?\s+and\s+(?=(?:what|how|who|which|when|where|did|does|is|was|were)(?:['’]?s)?\b)", re.I
+)  # 'whats'
 PRONOUN = re.compile(r"\b(it|its|they|their|the company|the firm)\b", re.I)
 LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (miners|companies|firms|operators)\b|\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$",
@@ -179,6 +181,9 @@ class Analysis:
         return self.expects[0] if self.expects and isinstance(self.expects[0], Unit) else None
 
 
+STATED_MW = re.compile(r"\b\d[\d,.]*\s*-?\s*(?:mw|gw|megawatts?|gigawatts?)\b", re.I)
+
+
 def expected_kinds(question: str) -> tuple[str, ...]:
     """The kinds of answer the question's words ask for, the main one first."""
     kinds: list[str] = []
@@ -187,7 +192,10 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     if counted_thing(question):
         kinds.append(Unit.COUNT)
     for kind, pattern in EXPECTS:
-        if pattern.search(question) and kind not in kinds:
+        # a capacity the question states is a given, not what it asks: 'the lease revenue now that all 400 MW is
+        # leased' asks dollars ('how many MW ...' still asks megawatts)
+        text = STATED_MW.sub(" ", question) if kind == Unit.MW else question
+        if pattern.search(text) and kind not in kinds:
             kinds.append(kind)
     if (
         not kinds

@@ -91,6 +91,14 @@ def test_a_month_compared_with_a_month_of_a_year_takes_that_year_and_points_stay
     assert not span.sides  # one span, not two months
 
 
+def test_a_capacity_the_question_states_is_a_given_not_what_it_asks(entities):
+    frame = parse_time_frame("x", date(2026, 6, 1))
+    assert analyse("whats the lease revenue estimate now that all 400 MW is leased?", entities, frame).unit == Unit.USD
+    assert analyse("how much capacity does the 200 MW site add?", entities, frame).unit == Unit.MW
+    sides = analyse("how many MW did coreweave take, and whats the lease revenue estimate?", entities, frame).sides
+    assert len(sides) == 2  # 'whats' opens a clause like "what's"
+
+
 def test_a_cost_per_mw_asks_a_price_per_unit(entities):
     question = "what's the amd retrofit at rockdale costing per MW?"
     assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).unit == Unit.PRICE
