@@ -12,14 +12,14 @@ from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import parse_history, trim_history
 from app.errors import QuestionError
-from app.ledger import LedgerCache, differ_note, facts_asked, reports_differ, same_sentence
+from app.ledger import LedgerCache, asked_measure, differ_note, facts_asked, reports_differ, same_sentence
 from app.retrieval.filters import Filters, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.retrieval.trust import carries_instructions, trusted
 from app.settings import SearchConfig, Settings
 from app.trace import Trace, TraceLog, new_trace_id
 from ingest.embed import Embedder
-from ingest.facts import Fact
+from ingest.facts import Fact, same_company
 from ingest.ledger import Ledger
 from ingest.text import split_sentences
 
@@ -164,7 +164,7 @@ class Assistant:
     def retrieve(self, standalone: str, k: int, user_filters: Filters, timings: dict[str, float]) -> Prepared:
         """The question analysed, and its passages: searched within its period, then about its companies."""
         frame = parse_time_frame(standalone, self.index.newest)
-        analysis = analyse(standalone, self.index.entities, frame)
+        analysis = analyse(standalone, self.index.entities, frame, fits=self.reports_on)
         companies = analysis.companies
         per_article = None
         if analysis.listing:  # one line per company needs passages of many companies
@@ -201,6 +201,14 @@ class Assistant:
             outvoted=[f for f in facts if self.facts.outvoted(f)],
         )
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
+
+    def reports_on(self, company: str, clause: str) -> bool:
+        """The ledger holds figures of what the clause asks ('how much btc did it sell' → btc_sold) for the
+        company: who 'it' is in the second half of a two-part question."""
+        measure = asked_measure(analyse(clause, self.index.entities, parse_time_frame(clause, self.index.newest)))
+        return measure is not None and any(
+            f.measure == measure and same_company(f.company, company, {f.company: f.ticker}) for f in self.facts.rows()
+        )
 
     def answer_sides(self, prepared: Prepared, writer: Answerer, k: int, user_filters: Filters) -> Draft | None:
         """A comparison answered side by side: each side (a company, a period) retrieved and answered on its own,

@@ -5,6 +5,7 @@ comparison with sides. The grounded answerer scores and checks sentences against
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
@@ -143,6 +144,9 @@ STOCK_MOVE = re.compile(
 )
 
 
+Fits = Callable[[str, str], bool]  # (company, clause) → the news reports what the clause asks of the company
+
+
 @dataclass
 class Side:
     """One side of a comparison: the sub-question asked on its own, and what it fixes (a company or a period)."""
@@ -260,7 +264,7 @@ def counted_thing(question: str) -> str:
     return stems[0] if stems else ""
 
 
-def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
+def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | None = None) -> Analysis:
     companies = entities.in_question(question)
     topic_match = TOPIC.search(question)
     topic = topic_match.group(1) if topic_match else ""
@@ -296,17 +300,17 @@ def analyse(question: str, entities: Entities, frame: TimeFrame) -> Analysis:
         analysis.measure = "held"  # 'how much BTC does Cango have left': coins a company has are its holdings
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)
-    analysis.sides = comparison_sides(asked, companies, entities)
+    analysis.sides = comparison_sides(asked, companies, entities, fits)
     return analysis
 
 
-def comparison_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
+def comparison_sides(question: str, companies: list[str], entities: Entities, fits: Fits | None = None) -> list[Side]:
     """For a question that compares two companies or two periods, or asks two things, one standalone
-    sub-question per side."""
+    sub-question per side (`fits`: whether the news reports what a clause asks of a company, see _clause_sides)."""
     question = share_year(question)
     clauses = [c.strip(" ,?") for c in CLAUSE.split(question) if len(c.strip(" ,?").split()) > 2]  # not 'ok and'
     if len(clauses) == 2 and not COMPARE.search(question):
-        return _clause_sides(clauses, companies, entities)
+        return _clause_sides(clauses, companies, entities, fits)
     periods = _periods(question)
     split = _or_sides(question, companies, entities)
     if split:
@@ -479,12 +483,17 @@ def _year_earlier(period: str) -> str:
     return ""
 
 
-def _clause_sides(clauses: list[str], companies: list[str], entities: Entities) -> list[Side]:
+def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, fits: Fits | None = None) -> list[Side]:
     """Each clause as its own question: the company carried into a clause that only says 'it', and a period
-    that opens the question ('In Q1 '26 how much ... and what ...') carried into both."""
+    that opens the question ('In Q1 '26 how much ... and what ...') carried into both. 'It' is the first company
+    named, unless the news reports what the second clause asks only of another one named in the first ('the
+    coreweave merger vote for corz, and how much btc did it sell': Core Scientific, not CoreWeave)."""
     first, second = clauses
     opening = next((p for p in _periods(first) if first.lower().startswith(("in " + p).lower())), "")
     subject = companies[0] if companies else ""
+    named = entities.in_question(first)
+    if fits is not None and len(named) > 1 and not fits(subject, second):
+        subject = next((name for name in named if fits(name, second)), subject)
     if subject and not entities.in_question(second) and not GROUP.search(second):  # not 'across the listed miners'
         second = PRONOUN.sub(lambda m: subject + ("'s" if m.group(0).lower() in ("its", "their") else ""), second, 1)
         if subject not in second:

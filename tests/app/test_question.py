@@ -99,6 +99,16 @@ def test_a_capacity_the_question_states_is_a_given_not_what_it_asks(entities):
     assert len(sides) == 2  # 'whats' opens a clause like "what's"
 
 
+def test_it_in_a_second_clause_is_the_company_the_news_reports_that_of(entities):
+    question = "how did the coreweave merger vote go for corz, and how much btc did it sell in q1 2026?"
+    frame = parse_time_frame(question, date(2026, 6, 1))
+    sold_by = {"Core Scientific"}  # the ledger's btc_sold rows, say
+    sides = analyse(question, entities, frame, fits=lambda company, clause: company in sold_by).sides
+    assert "Core Scientific" in sides[1].question
+    sides = analyse(question, entities, frame, fits=lambda company, clause: False).sides
+    assert "CoreWeave" in sides[1].question  # no report either way: the first company named
+
+
 def test_a_cost_per_mw_asks_a_price_per_unit(entities):
     question = "what's the amd retrofit at rockdale costing per MW?"
     assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).unit == Unit.PRICE
