@@ -173,6 +173,7 @@ FEATURES = (
     "ledger_outvoted",  # ... a row other articles contradict (more of them give another value; or out of line)
     "head",  # the sentence names the noun the question asks for ('what severance ...', 'how much revenue ...')
     "running_total",  # the sentence states a running total ('rises to 597 MW') and the question asks one part
+    "segment",  # revenue or income asked bare, and the sentence gives a segment's ('colocation revenue')
     "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
 )
 
@@ -284,6 +285,10 @@ class GroundedAnswerer:
         # 'how many MW is that lease for?': not the company's total it brings the count to; a holding is a total
         part_asked = not TOTAL_ASKED.search(context.asked) and not RECENT.search(context.asked)  # 'end up with'
         part_asked = part_asked and not (analysis and analysis.measure == "held")
+        # a period's revenue or income asked bare: the headline line ('total revenue was ...'), not a segment's
+        line_item = analysis.measure if analysis and analysis.measure in LINE_ITEMS else ""
+        part_asked = part_asked and not line_item
+        asked_words = set(tokenize(f"{context.asked} {unnamed}"))
         asks_name = bool(analysis and analysis.expects and analysis.expects[0] in NAME_KINDS)
         whole_year = bool(analysis and analysis.whole_year)  # 'in calendar 2025': not a quarter's figure
         flow = bool(analysis and analysis.measure in FLOWS)
@@ -344,6 +349,7 @@ class GroundedAnswerer:
                     "hedged": float(hedged and not hedge_asked),
                     "hedge_asked": float(hedged and hedge_asked),
                     "running_total": float(part_asked and bool(RUNNING_TOTAL.search(sentence))),
+                    "segment": float(bool(line_item) and _segment_of(sentence, line_item, asked_words)),
                     "head": float(bool(head) and bool(head & tokens)),
                     "ledger": float(any(same_sentence(sentence, f) for f in facts)),
                     "ledger_latest": float(any(same_sentence(sentence, f) for f in newest)),
@@ -1005,6 +1011,21 @@ def _head_noun(question: str) -> frozenset[str]:
 def _time_tokens(context: Context) -> set[str]:
     words = f"{context.frame.text} {' '.join(context.frame.words)}"
     return set(tokenize(words)) | {w.lower() for w in re.findall(r"[A-Za-z]+", words)}
+
+
+LINE_ITEMS = {"revenue": "revenue revenues sales", "income": "income profit earnings loss"}
+PLAIN_QUALIFIERS = frozenset(tokenize("total overall quarterly annual consolidated reported net its their the"))
+
+
+def _segment_of(sentence: str, measure: str, asked: set[str]) -> bool:
+    """The sentence names the line item only with a qualifier the question does not have: 'colocation revenue',
+    'self-mining revenue' for 'what was its revenue?' ('total revenue', 'net loss' are the line itself)."""
+    for match in re.finditer(rf"\b([\w-]+)\s+(?:{LINE_ITEMS[measure].replace(' ', '|')})\b", sentence, re.I):
+        words = set(tokenize(match.group(1))) or {match.group(1).lower()}
+        clipped = any(w.startswith(a) for w in words for a in asked if len(a) >= 3)  # 'colo' for 'colocation'
+        if not words & (PLAIN_QUALIFIERS | asked) and not clipped:
+            return True
+    return False
 
 
 def listing_key(context: Context) -> frozenset[str]:

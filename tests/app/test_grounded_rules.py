@@ -351,3 +351,15 @@ def test_a_name_the_question_already_gives_does_not_answer_who(entities):
         entities,
     )
     assert found.startswith("The indexed news does not answer this.")
+
+
+def test_a_period_revenue_asked_bare_is_the_total_not_a_segment_or_an_estimate(entities):
+    text = (
+        "Total revenue for the quarter ended December 31, 2025 was $79.8 million, down from $94.9 million. "
+        "Within that, colocation revenue climbed to $31.3 million from $8.5 million a year earlier. "
+        "Analysts had expected revenue of $122.08 million."
+    )
+    core = [passage(text, "core", ["Core Scientific"], "2026-03-02")]
+    assert "$79.8 million" in answer("what was core scientific's q4 2025 revenue?", core, entities).split("[1]")[0]
+    colo = answer("core sci colo revenue in q4 2025?", core, entities)  # 'colo': the segment is what is asked
+    assert "$31.3 million" in colo.split("[1]")[0]
