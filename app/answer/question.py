@@ -500,6 +500,8 @@ def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, 
             second = f"{subject}: {second}"
     if opening and opening not in second:
         second = f"{second} in {opening}"
+    if subject and not named and not GROUP.search(first):  # 'when does that loan mature and who lent Galaxy'
+        first = f"{subject}: {first}"
     return [Side(f"{first}?"), Side(f"{second}?")]
 
 

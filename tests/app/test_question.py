@@ -109,6 +109,12 @@ def test_it_in_a_second_clause_is_the_company_the_news_reports_that_of(entities)
     assert "CoreWeave" in sides[1].question  # no report either way: the first company named
 
 
+def test_a_clause_that_names_no_company_takes_the_one_the_other_clause_names(entities):
+    question = "when did that vote happen and how many holders of Core Scientific voted against?"
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert sides[0].question == "Core Scientific: when did that vote happen?"
+
+
 def test_a_cost_per_mw_asks_a_price_per_unit(entities):
     question = "what's the amd retrofit at rockdale costing per MW?"
     assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).unit == Unit.PRICE
