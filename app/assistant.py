@@ -5,21 +5,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
 from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import parse_history, trim_history
 from app.errors import QuestionError
-from app.ledger import LedgerCache, asked_measure, differ_note, facts_asked, reports_differ, same_sentence
-from app.retrieval.filters import Filters, parse_time_frame
+from app.ledger import LedgerCache, differ_note, facts_asked, reports_differ, same_sentence
+from app.retrieval.filters import Filters, TimeFrame, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.retrieval.trust import carries_instructions, trusted
 from app.settings import SearchConfig, Settings
 from app.trace import Trace, TraceLog, new_trace_id
 from ingest.embed import Embedder
-from ingest.facts import Fact, same_company
+from ingest.facts import Fact
 from ingest.ledger import Ledger
 from ingest.text import split_sentences
 
@@ -167,10 +167,8 @@ class Assistant:
         analysis = analyse(standalone, self.index.entities, frame, fits=self.reports_on)
         companies = analysis.companies
         per_article = None
-        if analysis.listing:  # one line per company needs passages of many companies
-            k = max(k, LISTING_K)
-        if analysis.listing and not companies:  # of every company: one passage an article
-            k, per_article = max(k, BROAD_LISTING_K), 1
+        if analysis.listing:  # one line per company needs passages of many companies; of every one: one an article
+            k, per_article = max(k, LISTING_K if companies else BROAD_LISTING_K), (None if companies else 1)
         started = time.perf_counter()
         vector = self.index.embedder.embed_query(standalone)
         narrowed = user_filters.narrowed(frame)
@@ -205,10 +203,8 @@ class Assistant:
     def reports_on(self, company: str, clause: str) -> bool:
         """The ledger holds figures of what the clause asks ('how much btc did it sell' → btc_sold) for the
         company: who 'it' is in the second half of a two-part question."""
-        measure = asked_measure(analyse(clause, self.index.entities, parse_time_frame(clause, self.index.newest)))
-        return measure is not None and any(
-            f.measure == measure and same_company(f.company, company, {f.company: f.ticker}) for f in self.facts.rows()
-        )
+        analysis = analyse(clause, self.index.entities, parse_time_frame(clause, self.index.newest))
+        return bool(facts_asked(self.facts, replace(analysis, companies=[company]), TimeFrame()))  # in any period
 
     def answer_sides(self, prepared: Prepared, writer: Answerer, k: int, user_filters: Filters) -> Draft | None:
         """A comparison answered side by side: each side (a company, a period) retrieved and answered on its own,

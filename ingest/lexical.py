@@ -159,8 +159,8 @@ class LexicalIndex:
         staging.mkdir(parents=True)
         if self.retriever is not None:
             self.retriever.save(str(staging), show_progress=False)
-        rows = [{"id": c.id, "document": c.document, "metadata": c.metadata} for c in chunks]  # not asdict: it
-        (staging / "chunks.json").write_text(json.dumps(rows, ensure_ascii=False))  # deep-copies (11 s at 100k)
+        rows = [{"id": c.id, "document": c.document, "metadata": c.metadata} for c in chunks]  # asdict deep-copies
+        (staging / "chunks.json").write_text(json.dumps(rows, ensure_ascii=False))  # (100k: 4.7 s, this 1.2 s)
         (staging / "version").write_text(self.config.version)
         (staging / "built.json").write_text(json.dumps(asdict(Built(generation, len(chunks)))))
         old = self.path.with_name(f"{self.path.name}.old-{os.getpid()}")
@@ -172,14 +172,17 @@ class LexicalIndex:
     def stored_chunks(self) -> list[StoredChunk] | None:
         """The chunks the index on disk was built from (None when there is none or it cannot be read)."""
         try:
-            return [StoredChunk(**row) for row in json.loads((self.path / "chunks.json").read_text())]
+            return self._read_chunks()
         except (OSError, ValueError, TypeError):
             return None
+
+    def _read_chunks(self) -> list[StoredChunk]:
+        return [StoredChunk(**row) for row in json.loads((self.path / "chunks.json").read_text())]
 
     def load(self) -> LexicalIndex:
         if not self.exists():
             return self
-        self.chunks = [StoredChunk(**row) for row in json.loads((self.path / "chunks.json").read_text())]
+        self.chunks = self._read_chunks()
         has_index = (self.path / "params.index.json").exists()
         self.retriever = bm25s.BM25.load(str(self.path), show_progress=False) if has_index else None
         return self

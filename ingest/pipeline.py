@@ -201,7 +201,7 @@ class Ingestor:
         process meanwhile leaves it marked stale, to be rebuilt by the next ingest). With `base` (the generation
         and this store's write count when the BM25 on disk last matched the store, see _lexical_base), and when
         only this store wrote since: the chunks it was built from, less those of the articles written or removed
-        since, plus theirs as stored now, instead of every chunk read again from Chroma (9.5 s at 100k)."""
+        since, plus theirs as stored now, instead of every chunk read again from Chroma (at 100k: 2.3 s, not 14)."""
         self.store.refresh()
         generation = read_generation(self.settings)
         chunks = None

@@ -36,7 +36,7 @@ from urllib.parse import urlparse
 import chromadb
 import numpy as np
 from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.errors import ChromaError
+from chromadb.errors import ChromaError, NotFoundError
 
 from ingest.article import Article
 from ingest.chunk import Chunk
@@ -129,32 +129,40 @@ class _ServerMarks:
         self._clients: dict[str, chromadb.ClientAPI] = {}
         self._seen: dict[tuple[str, str], tuple[float, int]] = {}  # (url, collection) → (monotonic time, marker)
 
-    def read(self, settings: IndexSettings, fresh: bool = False) -> int:
-        key = (settings.chroma_url or "", settings.collection)
-        seen = self._seen.get(key)
-        now = time.monotonic()
-        if seen and not fresh and now - seen[0] < settings.generation_check_s:
+    def read(self, settings: IndexSettings) -> int:
+        seen = self._seen.get(_key(settings))
+        if seen and time.monotonic() - seen[0] < settings.generation_check_s:
             return seen[1]
-        client = self._clients.get(key[0]) or self._clients.setdefault(key[0], _server(settings))
-        try:
-            metadata = client.get_collection(settings.collection).metadata or {}
-        except Exception as exc:
-            if _is_connection_error(exc):
-                raise BackendError(f"Chroma server at {settings.chroma_url} did not answer ({exc})") from exc
-            metadata = {}  # no such collection yet: nothing written
-        marker = int(metadata.get(GENERATION_KEY) or 0)
-        self._seen[key] = (now, marker)
-        return marker
+        return self._remember(settings, int(self._metadata(settings).get(GENERATION_KEY) or 0))
 
     def moved(self, settings: IndexSettings, collection) -> int:
         """Moves the marker after a write by this process (merged into the metadata, which `modify` replaces
         whole, so the embedding stamp stays) and remembers it, so this process never waits to see its own write."""
-        previous = self.read(settings, fresh=True)
-        marker = max(previous + 1, time.time_ns() // 1_000_000)
-        fresh = self._clients[settings.chroma_url or ""].get_collection(settings.collection)
-        collection.modify(metadata={**(fresh.metadata or {}), GENERATION_KEY: marker})
-        self._seen[(settings.chroma_url or "", settings.collection)] = (time.monotonic(), marker)
+        metadata = self._metadata(settings)
+        marker = max(int(metadata.get(GENERATION_KEY) or 0) + 1, time.time_ns() // 1_000_000)
+        collection.modify(metadata={**metadata, GENERATION_KEY: marker})
+        return self._remember(settings, marker)
+
+    def _metadata(self, settings: IndexSettings) -> dict:
+        """The collection's metadata as the server has it now ({} before the collection exists)."""
+        url = settings.chroma_url or ""
+        client = self._clients.get(url) or self._clients.setdefault(url, _server(settings))
+        try:
+            return client.get_collection(settings.collection).metadata or {}
+        except NotFoundError:
+            return {}
+        except Exception as exc:
+            if _is_connection_error(exc):
+                raise BackendError(f"Chroma server at {settings.chroma_url} did not answer ({exc})") from exc
+            raise
+
+    def _remember(self, settings: IndexSettings, marker: int) -> int:
+        self._seen[_key(settings)] = (time.monotonic(), marker)
         return marker
+
+
+def _key(settings: IndexSettings) -> tuple[str, str]:
+    return (settings.chroma_url or "", settings.collection)
 
 
 _server_marks = _ServerMarks()

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, in_role, names_in
@@ -58,10 +57,6 @@ FILLER = frozenset(
         "damn wow ok okay hmm lol thanks thx cool great nice back yeah yes so well like just really hey pls please"
     )
 )
-# What a listing question lists ('which miners ...'), and words of an idiom ('all the way to zero', 'a big name'),
-# none of which says what a listed company did.
-LISTED = frozenset(tokenize("miners companies firms operators names way big huge got lot"))
-STOP_STEMS = frozenset(tokenize(" ".join(ENGLISH_STOP_WORDS))) | ENGLISH_STOP_WORDS
 ALTERNATIVES = re.compile(r"\b[\w.&-]+(?:,\s+[\w.&-]+)+,?\s+(?:or|and)\s+[\w.&-]+", re.I)  # 'Microsoft, Amazon or AMD'
 # Words that say the same thing in this domain: a sentence answering "holdings" may say "treasury" instead.
 CONCEPTS = [
@@ -288,7 +283,7 @@ class GroundedAnswerer:
         # a period's revenue or income asked bare: the headline line ('total revenue was ...'), not a segment's
         line_item = analysis.measure if analysis and analysis.measure in LINE_ITEMS else ""
         part_asked = part_asked and not line_item
-        asked_words = set(tokenize(f"{context.asked} {unnamed}"))
+        asked_words = set(tokenize(f"{context.asked} {unnamed}")) if line_item else set()
         asks_name = bool(analysis and analysis.expects and analysis.expects[0] in NAME_KINDS)
         whole_year = bool(analysis and analysis.whole_year)  # 'in calendar 2025': not a quarter's figure
         flow = bool(analysis and analysis.measure in FLOWS)
@@ -1034,7 +1029,7 @@ def listing_key(context: Context) -> frozenset[str]:
     word as well was tried: it cut the noise lines of the tune listings, but on the check halves it also cut
     11 of 16 right lines, the rarest word being the wrong one: 'posted', 'tech'.)"""
     listed = ALTERNATIVES.search(context.unnamed)
-    skip = QUESTION_STEMS | GENERIC | FILLER | LISTED | STOP_STEMS | _time_tokens(context)
+    skip = QUESTION_STEMS | GENERIC | FILLER | _time_tokens(context)
     return frozenset(tokenize(listed.group())) - skip if listed else frozenset()
 
 

@@ -113,8 +113,8 @@ def rows_by_value(lists: Iterable[list[str] | None]) -> dict[str, np.ndarray]:
 
 def single_threaded_blas() -> None:
     """numpy's BLAS on one thread, for the process: after the exact dense product its threads spin waiting for
-    more work and take the cores from torch's, so the next question's embedding took 51 ms instead of 12 (search
-    p50 at 10k passages 40 -> 15 ms with one thread; the product of 10k x 384 takes ~1 ms on one)."""
+    more work and take the cores from torch's (profiled at 10k passages: the question's embedding 51 ms instead
+    of 12, mean search 40 -> 14 ms with one thread; the product of 10k x 384 takes ~1 ms on one)."""
     threadpool_limits(limits=1, user_api="blas")
 
 
@@ -281,7 +281,7 @@ class HybridSearcher:
         order = np.argsort(-fused)
         ranked = [chunks[view.position[ids[i]]] for i in order]
         cap = self.config.per_article if per_article is None else per_article
-        pool = k * 4 if not cap else k * max(4, 8 // cap)  # room for k passages once the cap thins them
+        pool = k * (8 if cap == 1 else 4)  # room for k passages once the cap thins them
         keep = collapse_duplicates([c.passage for c in ranked[:pool]], self.config.duplicate_threshold)
         articles = [ranked[i].metadata.get("article_id", "") for i in keep]
         keep = [keep[i] for i in cap_per_group(articles, cap)]
