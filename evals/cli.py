@@ -74,6 +74,14 @@ def eval_command(
             "--per-article", help="Most passages of one article (0: no limit).", rich_help_panel=MULTIHOP_PANEL
         ),
     ] = None,
+    rerank_depth: Annotated[
+        int | None,
+        typer.Option(
+            "--rerank-depth",
+            help="Rerank the fused list's first N passages with the learned reranker (0: off).",
+            rich_help_panel=MULTIHOP_PANEL,
+        ),
+    ] = None,
     chunk_tokens: Annotated[
         int, typer.Option("--chunk-tokens", help="Chunk body tokens.", rich_help_panel=MULTIHOP_PANEL)
     ] = 256,
@@ -106,7 +114,10 @@ def eval_command(
         elif set_name == POISONED:
             _poisoned(settings.with_overrides(home=home or POISONED_HOME), split, answerer, as_json)
         elif set_name == MULTIHOP:
-            search = {"dense_weight": dense_weight, "depth": depth, "fusion": fusion, "per_article": per_article}
+            search = {
+                "dense_weight": dense_weight, "depth": depth, "fusion": fusion, "per_article": per_article,
+                "rerank_depth": rerank_depth,
+            }  # fmt: skip
             _multihop(settings, data, home, out, limit, articles, search, chunk_tokens, chunk_overlap, as_json)
         else:
             _eval_set(settings.with_overrides(home=home), set_name, k, answerer, out, compare, as_json, split)
@@ -221,6 +232,18 @@ def _print_comparison(comparison: dict) -> None:
         console.print(f"  {change['id']} ({change['type']}): {change['metric']} {change['old']} → {change['new']}")
 
 
+def stage_progress(bar):
+    """A progress callback (stage, done, total) that gives each stage (embedding, queries) its own bar."""
+    tasks: dict[str, object] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return progress
+
+
 def _multihop(settings, data, home, out, limit, articles, search: dict, chunk_tokens, chunk_overlap, as_json):
     from app.retrieval.fuse import NORMALIZERS
     from evals.multihop import METRICS, MultihopOptions, run_multihop, table_rows
@@ -230,14 +253,7 @@ def _multihop(settings, data, home, out, limit, articles, search: dict, chunk_to
     config = settings.search.model_copy(update={key: value for key, value in search.items() if value is not None})
     options = MultihopOptions(data, home, limit, articles, chunk_tokens, chunk_overlap, config)
     with progress_bar(disable=as_json) as bar:
-        tasks: dict[str, object] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        result = run_multihop(options, settings, out_dir=out, progress=progress)
+        result = run_multihop(options, settings, out_dir=out, progress=stage_progress(bar))
     if as_json:
         print(json.dumps(result.summary, indent=2))
         return
@@ -417,8 +433,52 @@ def fit_weights_command(
         console.print("written to app/answer/weights.json")
 
 
+def fit_rerank_command(
+    data: Annotated[Path | None, typer.Option("--data", help="MultiHop-RAG folder.")] = None,
+    home: Annotated[
+        Path | None, typer.Option("--home", help="Data dir of the benchmark index (built if missing).")
+    ] = None,
+    depth: Annotated[int, typer.Option("--depth", help="Fused passages per query the reranker reorders.")] = 30,
+    c: Annotated[float, typer.Option("--c", help="Inverse L2 strength of the logistic regression.")] = 0.1,
+    dense_weight: Annotated[
+        float, typer.Option("--dense-weight", help="Fusion weight of dense scores (as in the eval run).")
+    ] = 0.2,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where to write the model (default: the shipped rerank.json).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fit and report, write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fit the learned reranker on MultiHop-RAG's tune half (even rows) and score both halves before and after."""
+    from app.retrieval.rerank import WEIGHTS_PATH
+    from evals.multihop import MultihopOptions
+    from evals.rerank import fit_rerank
+
+    settings = settings_from()
+    config = settings.search.model_copy(update={"dense_weight": dense_weight, "per_article": 0})
+    options = MultihopOptions(data=data, home=home, search=config)
+    try:
+        with progress_bar(disable=as_json) as bar:
+            path = None if dry_run else out or WEIGHTS_PATH
+            result = fit_rerank(options, settings, depth, c, path, stage_progress(bar))
+    except (NewsdeskError, ValueError) as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return
+    table = Table("split", "queries", "hits@4", "hits@10", "mrr@10", title=f"fused top {depth}: before → after")
+    for half, count in result.queries.items():
+        before, after = result.before[half], result.after[half]
+        table.add_row(half, str(count), *(f"{before[m]:.3f} → {after[m]:.3f}" for m in before))
+    console.print(table)
+    weights = ", ".join(f"{name} {w:+.2f}" for name, w in result.to_dict()["weights"].items())
+    console.print(f"{result.pairs} hit/miss pairs; weights (standardized features): {weights}", highlight=False)
+    console.print(f"written to {result.path}" if result.path else "not written (--dry-run)")
+
+
 def register(cli: typer.Typer) -> None:
-    """The `newsdesk.commands` entry point: adds `newsdesk eval`, `newsdesk fit-weights` and `newsdesk bench`."""
+    """The `newsdesk.commands` entry point: adds `newsdesk eval`, `newsdesk fit-weights`, `fit-rerank` and `bench`."""
     cli.command("eval")(eval_command)
     cli.command("fit-weights")(fit_weights_command)
+    cli.command("fit-rerank")(fit_rerank_command)
     cli.add_typer(bench_cli, name="bench")

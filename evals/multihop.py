@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 import bm25s
@@ -40,6 +41,8 @@ QUERIES_FILE = "MultiHopRAG.reconstructed.json"
 CORPUS_FILE = "corpus.partial.json"
 SYSTEMS = ("newsdesk", "dense", "bm25", "rrf")
 PEERS = ("dense", "bm25", "rrf")
+FUSED_ONLY = "newsdesk-fused"  # newsdesk with the reranker off, in a run with it on
+SUBSETS = ("all", "complete", "tune", "check")
 METRICS = ("hits@4", "hits@10", "mrr@10", "map@10", "article_recall@10")
 K = 10
 PEER_DEPTH = 50  # each peer's list fused by RRF
@@ -192,12 +195,20 @@ class Peers:
         return sorted(fused, key=lambda item: -fused[item])
 
 
-def rank_all(searcher: HybridSearcher, peers: Peers, query: str) -> tuple[dict[str, list[str]], dict[str, float]]:
-    """Passage ids, best first, from each system, and each system's wall time in ms (query embedding included)."""
+def rank_all(
+    searcher: HybridSearcher, peers: Peers, query: str, fused_only: HybridSearcher | None = None
+) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """Passage ids, best first, from each system, and each system's wall time in ms (query embedding included).
+    `fused_only`: the same search without the reranker, reported as "newsdesk-fused"."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     hybrid = [p.chunk_id for p in searcher.search(query, K)]
     timings["newsdesk"] = time.perf_counter() - started
+    extra = {}
+    if fused_only is not None:
+        started = time.perf_counter()
+        extra[FUSED_ONLY] = [p.chunk_id for p in fused_only.search(query, K)]
+        timings[FUSED_ONLY] = time.perf_counter() - started
     started = time.perf_counter()
     dense = peers.dense(query)
     timings["dense"] = time.perf_counter() - started
@@ -207,7 +218,7 @@ def rank_all(searcher: HybridSearcher, peers: Peers, query: str) -> tuple[dict[s
     started = time.perf_counter()
     fused = peers.rrf(dense, lexical)
     timings["rrf"] = timings["dense"] + timings["bm25"] + time.perf_counter() - started
-    ranked = {"newsdesk": hybrid, "dense": dense[:K], "bm25": lexical[:K], "rrf": fused[:K]}
+    ranked = {"newsdesk": hybrid, **extra, "dense": dense[:K], "bm25": lexical[:K], "rrf": fused[:K]}
     return ranked, {name: round(seconds * 1000, 2) for name, seconds in timings.items()}
 
 
@@ -225,9 +236,14 @@ def score_ranking(documents: list[str], facts: list[str], articles: list[str], g
 def aggregate(rows: list[dict]) -> dict:
     """Per system: mean metrics over all queries and over the complete ones, and latency p50/p95."""
     out: dict = {}
-    for system in SYSTEMS:
+    subsets = {
+        "all": rows,
+        "complete": [r for r in rows if r["complete"]],
+        **{half: [r for r in rows if r["split"] == half] for half in ("tune", "check")},
+    }
+    for system in rows[0]["ranked"] if rows else SYSTEMS:
         out[system] = {}
-        for subset, selected in (("all", rows), ("complete", [r for r in rows if r["complete"]])):
+        for subset, selected in subsets.items():
             block = {"queries": len(selected)}
             for name in METRICS:
                 block[name] = metrics.mean(r["metrics"][system][name] for r in selected)
@@ -245,14 +261,33 @@ def article_ids(path: Path, settings: Settings) -> list[str]:
     return [article.id for article in load_file(path, settings)]
 
 
-def run_multihop(
+@dataclass
+class Benchmark:
+    """The benchmark's index, ingested (or reused) and opened, and the queries it answers."""
+
+    data: Path
+    corpus: list[dict]
+    queries: list[MultihopQuery]
+    settings: Settings
+    embedder: Embedder
+    ingestor: Ingestor
+    index: SearchIndex
+    corpus_ids: list[str]  # the index's article id of each corpus record
+    chunks_embedded: int
+    ingest_seconds: float
+
+    @cached_property
+    def documents(self) -> dict[str, str]:
+        return {chunk.id: chunk.document for chunk in self.index.lexical.chunks}
+
+
+def open_benchmark(
     options: MultihopOptions,
     settings: Settings | None = None,
     embedder: Embedder | None = None,
-    out_dir: Path | None = None,
     progress: Progress | None = None,
-) -> MultihopResult:
-    """Ingests (or reuses) the benchmark index, ranks every query with the four systems and writes the run."""
+) -> Benchmark:
+    """Ingests the staged corpus into the benchmark's collection (a second time embeds nothing) and opens it."""
     data = find_data(options.data)
     corpus = load_corpus(data, options.articles)
     queries = load_queries(data, corpus, options.limit)
@@ -270,32 +305,57 @@ def run_multihop(
         raise ConfigError(f"ingesting the MultiHop-RAG corpus failed: {'; '.join(report.errors[:3])}")
     ingest_s = time.perf_counter() - started
     index = SearchIndex(bench, embedder, store=ingestor.store)
+    return Benchmark(
+        data, corpus, queries, bench, embedder, ingestor, index, article_ids(staged, bench), report.chunks_written,
+        ingest_s,
+    )  # fmt: skip
+
+
+def split_of(row: int) -> str:
+    """A query's half: tune (even row of the query file), the one `newsdesk fit-rerank` learns from, or check."""
+    return "tune" if row % 2 == 0 else "check"
+
+
+def run_multihop(
+    options: MultihopOptions,
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+    out_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> MultihopResult:
+    """Ingests (or reuses) the benchmark index, ranks every query with the four systems (and, with the reranker
+    on, newsdesk without it) and writes the run."""
+    benchmark = open_benchmark(options, settings, embedder, progress)
+    queries, index, bench, ingestor = benchmark.queries, benchmark.index, benchmark.settings, benchmark.ingestor
     searcher = HybridSearcher(index, options.search)
+    fused_only = None
+    if options.search.rerank_depth:
+        fused_only = HybridSearcher(index, options.search.model_copy(update={"rerank_depth": 0}))
     chunks = index.lexical.chunks
-    documents = {chunk.id: chunk.document for chunk in chunks}
+    documents = benchmark.documents
     article_of = {chunk.id: chunk.metadata.get("article_id", "") for chunk in chunks}
-    peers = Peers(ingestor.store, embedder, [c.id for c in chunks], [c.document for c in chunks])
-    corpus_ids = article_ids(staged, bench)
+    peers = Peers(ingestor.store, benchmark.embedder, [c.id for c in chunks], [c.document for c in chunks])
+    corpus_ids = benchmark.corpus_ids
 
     searcher.search(queries[0].query, K)  # warm-up, untimed
     peers.dense(queries[0].query)
     started = time.perf_counter()
     rows = []
     for number, query in enumerate(queries, start=1):
-        ranked, timings = rank_all(searcher, peers, query.query)
+        ranked, timings = rank_all(searcher, peers, query.query, fused_only)
         gold = {corpus_ids[i] for i in query.gold_docs}
         scores = {
             name: score_ranking([documents[i] for i in ids], query.facts, [article_of[i] for i in ids], gold)
             for name, ids in ranked.items()
         }
-        rows.append({**asdict(query), "ranked": ranked, "metrics": scores, "ms": timings})
+        rows.append({**asdict(query), "split": split_of(query.row), "ranked": ranked, "metrics": scores, "ms": timings})
         if progress:
             progress("queries", number, len(queries))
     query_s = time.perf_counter() - started
 
     summary = {
-        "data": str(data),
-        "articles": len(corpus),
+        "data": str(benchmark.data),
+        "articles": len(benchmark.corpus),
         "chunks": index.chunk_count,
         "windows": index.chunk_count + ingestor.store.window_count,
         "queries": len(rows),
@@ -306,8 +366,8 @@ def run_multihop(
         "chunk_overlap": bench.chunk_overlap,
         "embed_windows": bench.embed_windows,
         "search_config": options.search.model_dump(),
-        "ingest_seconds": round(ingest_s, 1),
-        "chunks_embedded": report.chunks_written,
+        "ingest_seconds": round(benchmark.ingest_seconds, 1),
+        "chunks_embedded": benchmark.chunks_embedded,
         "query_seconds": round(query_s, 1),
         "systems": aggregate(rows),
     }
@@ -326,8 +386,8 @@ def table_rows(summary: dict) -> list[list[object]]:
     best peer on each metric."""
     systems = summary["systems"]
     rows: list[list[object]] = []
-    for subset in ("all", "complete"):
-        for system in SYSTEMS:
+    for subset in (name for name in SUBSETS if name in systems["newsdesk"]):  # a run before the splits: no halves
+        for system in systems:
             block = systems[system][subset]
             latency = systems[system]["latency_ms"]
             timing = f"{latency['p50']} / {latency['p95']}" if subset == "all" else ""

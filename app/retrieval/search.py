@@ -13,6 +13,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -20,6 +22,7 @@ from threadpoolctl import threadpool_limits
 from app.retrieval.entities import Entities
 from app.retrieval.filters import Filters, TimeFrame
 from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_scores
+from app.retrieval.rerank import FEATURES, Candidate, RerankModel, default_model, features, idf_of
 from app.settings import SearchConfig, Settings
 from ingest import embedding_stamp
 from ingest.embed import Embedder
@@ -137,6 +140,24 @@ class IndexView:
     entities: Entities
     article_rows: dict[str, np.ndarray]  # article id → its chunks' positions
     vectors: np.ndarray | None = None  # each chunk's stored vector, row for row (None: search through Chroma)
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        """BM25's idf of each indexed word (the reranker's word weights), read on the first reranked search."""
+        return idf_of(self.lexical.retriever) if self.lexical.retriever is not None else {}
+
+
+@dataclass
+class Scored:
+    """One question's candidates, fused: chunk ids, their scores (boosts included) and the order best first."""
+
+    view: IndexView
+    ids: list[str]
+    dense: np.ndarray
+    lexical: np.ndarray
+    fused: np.ndarray
+    order: np.ndarray
+    hints: QueryHints
 
 
 class SearchIndex:
@@ -262,30 +283,86 @@ class HybridSearcher:
     ) -> list[Passage]:
         """The k best distinct passages for the query that pass the filters, best first (at most `per_article`
         of one article, default the config's)."""
-        self.index.refresh()
-        filters = filters or Filters()
-        view = getattr(self.index, "view", None)  # read once: a refresh by another thread swaps it whole
-        if view is None or not view.lexical.chunks:
+        scored = self._scored(query, filters, frame, companies, vector)
+        if scored is None:
             return []
-        chunks = view.lexical.chunks
-        if vector is None:
-            vector = self.index.embedder.embed_query(query)
-        candidates = self._candidates(view, query, vector, filters)
-        if not candidates:
-            return []
-        ids = list(candidates)
-        dense = np.array([candidates[i][0] for i in ids], dtype=np.float32)
-        lexical = np.array([candidates[i][1] for i in ids], dtype=np.float32)
-        fused = fuse_scores(dense, lexical, self.config.dense_weight, self.config.fusion)
-        fused += self._boosts(view, ids, frame, companies or [], self.index.hints(query))
-        order = np.argsort(-fused)
-        ranked = [chunks[view.position[ids[i]]] for i in order]
+        order = scored.order
+        depth = min(self.config.rerank_depth, len(order))
+        if depth > 1:
+            head = order[:depth]
+            scores = self.reranker.score(self._head_features(query, scored, head))
+            order = np.concatenate([head[np.argsort(-scores, kind="stable")], order[depth:]])
+        chunks, position, ids = scored.view.lexical.chunks, scored.view.position, scored.ids
+        ranked = [chunks[position[ids[i]]] for i in order]
         cap = self.config.per_article if per_article is None else per_article
         pool = k * (8 if cap == 1 else 4)  # room for k passages once the cap thins them
         keep = collapse_duplicates([c.passage for c in ranked[:pool]], self.config.duplicate_threshold)
         articles = [ranked[i].metadata.get("article_id", "") for i in keep]
         keep = [keep[i] for i in cap_per_group(articles, cap)]
+        fused, dense, lexical = scored.fused, scored.dense, scored.lexical
         return [Passage.from_chunk(ranked[i], fused[order[i]], dense[order[i]], lexical[order[i]]) for i in keep[:k]]
+
+    def rerank_features(self, query: str, depth: int) -> tuple[list[str], np.ndarray]:
+        """The fused list's first `depth` chunk ids (no reranking, no per-article cap) and the reranker's features
+        of each: what `newsdesk fit-rerank` learns from."""
+        scored = self._scored(query)
+        if scored is None:
+            return [], np.zeros((0, len(FEATURES)), dtype=np.float32)
+        head = scored.order[:depth]
+        return [scored.ids[i] for i in head], self._head_features(query, scored, head)
+
+    @cached_property
+    def reranker(self) -> RerankModel:
+        path = self.config.rerank_model
+        return RerankModel.load(Path(path)) if path else default_model()
+
+    def _scored(
+        self,
+        query: str,
+        filters: Filters | None = None,
+        frame: TimeFrame | None = None,
+        companies: list[str] | None = None,
+        vector: np.ndarray | None = None,
+    ) -> Scored | None:
+        self.index.refresh()
+        view = getattr(self.index, "view", None)  # read once: a refresh by another thread swaps it whole
+        if view is None or not view.lexical.chunks:
+            return None
+        if vector is None:
+            vector = self.index.embedder.embed_query(query)
+        candidates = self._candidates(view, query, vector, filters or Filters())
+        if not candidates:
+            return None
+        ids = list(candidates)
+        dense = np.array([candidates[i][0] for i in ids], dtype=np.float32)
+        lexical = np.array([candidates[i][1] for i in ids], dtype=np.float32)
+        fused = fuse_scores(dense, lexical, self.config.dense_weight, self.config.fusion)
+        hints = self.index.hints(query)
+        fused += self._boosts(view, ids, frame, companies or [], hints)
+        return Scored(view, ids, dense, lexical, fused, np.argsort(-fused), hints)
+
+    @staticmethod
+    def _head_features(query: str, scored: Scored, head: np.ndarray) -> np.ndarray:
+        """The reranker's features (rerank.py) of the passages at `head` positions of the scored list, in order."""
+        view = scored.view
+        rows = np.array([view.position[scored.ids[i]] for i in head], dtype=np.int64)
+        hint = np.isin(view.sources[rows], list(scored.hints.sources)).astype(np.float32)
+        hint += np.isin(view.days[rows], list(scored.hints.days))
+        chunks = view.lexical.chunks
+        candidates = [
+            Candidate(
+                chunks[row].document,
+                chunks[row].metadata.get("title", ""),
+                chunks[row].passage,
+                chunks[row].metadata.get("article_id", ""),
+                float(scored.fused[at]),
+                float(scored.dense[at]),
+                float(scored.lexical[at]),
+                float(hint[n]),
+            )
+            for n, (row, at) in enumerate(zip(rows, head, strict=True))
+        ]
+        return features(query, candidates, view.idf)
 
     def _candidates(
         self, index: IndexView, query: str, vector: np.ndarray, filters: Filters

@@ -76,7 +76,7 @@ def test_a_slice_is_ingested_and_the_four_systems_scored_on_the_same_passages(sl
         assert max(articles.count(a) for a in articles) <= 3  # room for other sources
     assert all(c.metadata["tokens"] <= 256 for c in passages.values())
     assert max(c.metadata["tokens"] for c in passages.values()) > 200  # not cut to fit MiniLM's 256 word pieces
-    assert (result.out_dir / "report.md").read_text().count("newsdesk − best peer") == 2
+    assert (result.out_dir / "report.md").read_text().count("newsdesk − best peer") == 4  # all, complete, tune, check
     assert len((result.out_dir / "results.jsonl").read_text().splitlines()) == summary["queries"]
 
 
@@ -103,6 +103,38 @@ def test_the_cli_reuses_the_cached_index(slice_run, slice_home, tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output[result.output.index("{") :])
     assert summary["queries"] == 5 and summary["chunks_embedded"] == 0  # nothing re-embedded
+
+
+def test_the_reranker_is_fitted_on_the_tune_half_and_the_run_reports_it_beside_the_fused_list(
+    slice_run, slice_home, embedder, tmp_path
+):
+    from app.cli import with_plugins
+    from app.retrieval.rerank import RerankModel
+    from evals.rerank import fit_rerank
+
+    settings = Settings(home=slice_home)
+    search = settings.search.model_copy(update={"per_article": 0, "dense_weight": 0.2})
+    options = MultihopOptions(data=DATA, home=slice_home, articles=20, search=search)
+    fit = fit_rerank(options, settings, depth=20, out=tmp_path / "rerank.json", embedder=embedder)
+    halves = {half: sum(r["split"] == half for r in slice_run.rows) for half in ("tune", "check")}
+    assert fit.queries == halves and all(halves.values())
+    assert all(r["split"] == ("tune" if r["row"] % 2 == 0 else "check") for r in slice_run.rows)
+    model = RerankModel.load(tmp_path / "rerank.json")
+    assert model.meta["pairs"] == fit.pairs > 0 and model.meta["search"]["dense_weight"] == 0.2
+    assert set(fit.after["check"]) == {"hits@4", "hits@10", "mrr@10"}
+
+    args = ["eval", "multihop", "--data", str(DATA), "--home", str(slice_home), "--articles", "20", "--limit", "8"]
+    env = {"NEWSDESK_SEARCH__RERANK_MODEL": str(tmp_path / "rerank.json")}
+    result = CliRunner().invoke(
+        with_plugins(), [*args, "--rerank-depth", "20", "--out", str(tmp_path / "cli"), "--json"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{") :])
+    assert summary["search_config"]["rerank_depth"] == 20
+    assert summary["search_config"]["rerank_model"] == str(tmp_path / "rerank.json")
+    systems = summary["systems"]
+    assert list(systems) == ["newsdesk", "newsdesk-fused", "dense", "bm25", "rrf"]
+    assert systems["newsdesk"]["tune"]["queries"] + systems["newsdesk"]["check"]["queries"] == 8
 
 
 def test_missing_data_fails_with_the_paths_tried(tmp_path):
