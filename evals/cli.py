@@ -470,6 +470,9 @@ def fit_rerank_command(
     for half, count in result.queries.items():
         before, after = result.before[half], result.after[half]
         table.add_row(half, str(count), *(f"{before[m]:.3f} → {after[m]:.3f}" for m in before))
+    before, cross = result.before["all"], result.cross["all"]
+    row = (f"{before[m]:.3f} → {cross[m]:.3f}" for m in before)
+    table.add_row("all, cross-fitted", str(sum(result.queries.values())), *row)
     console.print(table)
     weights = ", ".join(f"{name} {w:+.2f}" for name, w in result.to_dict()["weights"].items())
     console.print(f"{result.pairs} hit/miss pairs; weights (standardized features): {weights}", highlight=False)

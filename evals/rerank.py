@@ -6,7 +6,9 @@ features and a label (it holds a gold fact, the benchmark's hit rule). A logisti
 fitted pairwise: for every hit and miss of one query, the difference of their standardized features says "the
 first ranks above", each pair weighted 1 / (hits × misses) so every query counts once. Its coefficients are the
 weights. The check half is only scored: the report gives Hits@4 / Hits@10 / MRR@10 of the fused head before and
-after reranking it, on each half.
+after reranking it, on each half. For a figure over all queries that no query was fitted on, the fit is also made
+the other way round (on check) and each half is scored by the model of the other half (`cross`: two-fold
+cross-fitting); only the tune model is written.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class RerankFit:
     pairs: int
     before: dict[str, dict[str, float]] = field(default_factory=dict)  # split → metric → fused head
     after: dict[str, dict[str, float]] = field(default_factory=dict)  # split → metric → reranked head
+    cross: dict[str, dict[str, float]] = field(default_factory=dict)  # "all" → metric, each half by the other's fit
     path: Path | None = None
 
     def to_dict(self) -> dict:
@@ -57,6 +60,7 @@ class RerankFit:
             "weights": weights,
             "before": self.before,
             "after": self.after,
+            "cross": self.cross,
             "path": str(self.path) if self.path else None,
         }
 
@@ -105,6 +109,14 @@ def head_metrics(lists: list[RankedList], model: RerankModel | None = None) -> d
     return {name: round(total / len(lists), 4) for name, total in totals.items()}
 
 
+def cross_fitted(halves: dict[str, list[RankedList]], tune_model: RerankModel, c: float = C) -> dict[str, float]:
+    """Metrics over both halves, the check half reranked by the tune fit and the tune half by a check fit."""
+    check_model, _ = fit_pairwise(halves["check"], c)
+    tune, check = head_metrics(halves["tune"], check_model), head_metrics(halves["check"], tune_model)
+    sizes = len(halves["tune"]), len(halves["check"])
+    return {name: round((tune[name] * sizes[0] + check[name] * sizes[1]) / sum(sizes), 4) for name in tune}
+
+
 def ranked_lists(
     options: MultihopOptions, settings: Settings | None, depth: int, embedder: Embedder | None = None, progress=None
 ) -> list[RankedList]:
@@ -149,6 +161,8 @@ def fit_rerank(
     for half, items in halves.items():
         fit.before[half] = head_metrics(items)
         fit.after[half] = head_metrics(items, model)
+    fit.before["all"] = head_metrics(lists)
+    fit.cross["all"] = cross_fitted(halves, model, c)
     if out is not None:
         model.save(Path(out))
         fit.path = Path(out)

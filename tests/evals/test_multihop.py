@@ -121,7 +121,7 @@ def test_the_reranker_is_fitted_on_the_tune_half_and_the_run_reports_it_beside_t
     assert all(r["split"] == ("tune" if r["row"] % 2 == 0 else "check") for r in slice_run.rows)
     model = RerankModel.load(tmp_path / "rerank.json")
     assert model.meta["pairs"] == fit.pairs > 0 and model.meta["search"]["dense_weight"] == 0.2
-    assert set(fit.after["check"]) == {"hits@4", "hits@10", "mrr@10"}
+    assert set(fit.after["check"]) == set(fit.cross["all"]) == {"hits@4", "hits@10", "mrr@10"}
 
     args = ["eval", "multihop", "--data", str(DATA), "--home", str(slice_home), "--articles", "20", "--limit", "8"]
     env = {"NEWSDESK_SEARCH__RERANK_MODEL": str(tmp_path / "rerank.json")}
