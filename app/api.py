@@ -1,5 +1,6 @@
 """The HTTP API (FastAPI): ask, search, articles, status and health, with the OpenAI-compatible routes and the
-web chat mounted on the same server. `serve` builds one Assistant and runs it under uvicorn.
+web chat mounted on the same server. `serve` builds one Assistant and runs it under uvicorn; the chat and the MCP
+server are built right after the start (Deferred), so /health is ready when the index is.
 
 When `settings.api_token` is set, every route except /health and the OpenAPI docs needs
 `Authorization: Bearer TOKEN`. A browser opens the chat once as `/?token=TOKEN`; that sets an HttpOnly cookie
@@ -8,9 +9,13 @@ and redirects to the same page without the token, and the cookie then carries it
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import logging
 import re
+import threading
+from collections.abc import Callable
 from typing import Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -19,8 +24,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.answer.base import Answer
@@ -83,23 +90,28 @@ class ArticlesPage(BaseModel):
 def create_app(assistant: Assistant, settings: Settings, host: str = "127.0.0.1") -> FastAPI:
     """The whole server: REST routes, /v1 (OpenAI-compatible), MCP at /mcp and the chat UI at /. `host` is the
     interface it will be served on (MCP keeps its DNS-rebinding protection on loopback)."""
-    from app.mcp_server import build_mcp, http_app
     from app.openai_compat import router as openai_router
-    from app.ui import build_ui, mount_ui
 
     desk = Desk(assistant)
-    mcp_app = http_app(build_mcp(assistant, desk), host)
+    mcp = Deferred("MCP server", lambda: mcp_app(assistant, desk, host))
+    chat = Deferred("web chat", lambda: chat_app(assistant, settings, desk))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        async with mcp.running(), chat.running():  # each built after the start, then its own lifespan runs
+            yield
+
     app = FastAPI(
         title="newsdesk",
         summary="Ask the news, get answers with cited passages you can check.",
         version="0.1.0",
-        lifespan=lambda _: mcp_app.router.lifespan_context(mcp_app),  # runs MCP's session manager
+        lifespan=lifespan,
     )
     app.state.assistant = assistant
     app.state.settings = settings
     app.state.desk = desk
     app.state.feedback = FeedbackLog(settings, assistant.traces)
-    app.router.routes.extend(route for route in mcp_app.routes if getattr(route, "path", "") == "/mcp")
+    app.router.routes.append(Route("/mcp", mcp))  # an ASGI endpoint: every method reaches MCP
     app.include_router(rest_router())
     app.include_router(openai_router, dependencies=[Depends(bearer)])
     app.add_exception_handler(NewsdeskError, newsdesk_error)
@@ -110,10 +122,98 @@ def create_app(assistant: Assistant, settings: Settings, host: str = "127.0.0.1"
     app.add_api_route("/v1/{rest:path}", no_such_route, methods=ANY_METHOD, include_in_schema=False)
     if settings.api_token:
         app.add_middleware(TokenGate, token=settings.api_token)
-    mount_ui(
-        app, build_ui(assistant, settings, app.state.desk)
-    )  # at "/": API paths it does not know must be answered before
+    app.state.chat = chat
+    app.mount("/", chat)  # at "/", last: API paths it does not know must be answered before
     return app
+
+
+GRADIO_BUILDS = threading.Lock()  # Gradio's `with gr.Blocks()` context is process-wide: one chat built at a time
+
+
+def chat_app(assistant: Assistant, settings: Settings, desk: Desk) -> FastAPI:
+    """The Gradio chat on an app of its own, served at "/" once built."""
+    from app.ui import build_ui, mount_ui
+
+    with GRADIO_BUILDS:  # two servers in one process (the tests') build theirs in two threads
+        return mount_ui(FastAPI(), build_ui(assistant, settings, desk))
+
+
+def mcp_app(assistant: Assistant, desk: Desk, host: str) -> Starlette:
+    """The MCP tools over streamable HTTP, served at /mcp once built."""
+    from app.mcp_server import build_mcp, http_app
+
+    return http_app(build_mcp(assistant, desk), host)
+
+
+class Deferred:
+    """A part of the server built in a worker thread once the server runs — the web chat (importing and building
+    Gradio, about 3 s) and the MCP server (importing the MCP SDK, about 1 s) — so that it is not part of the start:
+    /health, the REST API and /v1 answer as soon as the index is loaded, and a request for the part that comes
+    before it is built waits for it (a 503 naming the error if it could not be built)."""
+
+    BUILD_TIMEOUT_S = 300.0
+
+    def __init__(self, name: str, build: Callable[[], Starlette]) -> None:
+        self.name = name
+        self.build = build
+        self.app: Starlette | None = None
+        self.error = ""
+        self._built = threading.Event()  # set when the build finished, well or not
+        self._started = False
+        self._ready: asyncio.Event | None = None
+        self._stop: asyncio.Event | None = None
+
+    @contextlib.asynccontextmanager
+    async def running(self):
+        """Inside the server's lifespan: builds the part and runs its own lifespan (Gradio's queue, MCP's session
+        manager) until shutdown."""
+        self._ready, self._stop = asyncio.Event(), asyncio.Event()
+        self._started = True
+        task = asyncio.create_task(self._serve())
+        try:
+            yield
+        finally:
+            self._stop.set()
+            await task
+
+    async def _serve(self) -> None:
+        try:
+            built = await asyncio.to_thread(self.build)
+            async with built.router.lifespan_context(built):  # entered and left in this one task
+                self.app = built
+                self._finish()
+                await self._stop.wait()
+        except Exception as exc:  # the API keeps serving; the part answers 503 naming the failure
+            log.exception("the %s could not be built", self.name)
+            self.error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        self._built.set()
+        self._ready.set()
+
+    @property
+    def routes(self) -> list:
+        """The part's routes once it is built (waiting for the build while the server runs), for walks of the
+        app's routes."""
+        if self._started:
+            self._built.wait(self.BUILD_TIMEOUT_S)
+        return list(self.app.routes) if self.app is not None else []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._ready is not None:
+            await self._ready.wait()
+        if self.app is None and scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1011})
+            return
+        if self.app is None:
+            why = self.error or "the server's lifespan has not started it"
+            await JSONResponse({"error": f"the {self.name} is not available ({why})"}, status_code=503)(
+                scope, receive, send
+            )
+            return
+        await self.app(scope, receive, send)
 
 
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]

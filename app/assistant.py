@@ -52,6 +52,8 @@ class Assistant:
         config: SearchConfig | None = None,
     ) -> None:
         self.settings = settings or Settings()
+        if index is None and embedder is None:  # questions by a stand-in backend when one computes the index's vectors
+            embedder = Embedder.from_settings(self.settings, self.settings.query_backend)
         self.index = index or SearchIndex(self.settings, embedder)
         self.searcher = HybridSearcher(self.index, config)
         self._answerers: dict[str, Answerer] = {}

@@ -68,3 +68,8 @@ class Settings(IndexSettings):
 
     api_token: str | None = Field(None, description="When set, the API and chat require this bearer token.")
     max_question_chars: int = 2000
+    query_backend: str = Field(
+        "auto",
+        description="Encoder backend for questions (ingest/embed.py query_backend_for): auto, the index's "
+        "embedding_backend, or a backend that computes its vectors (onnx for torch: loads without torch).",
+    )

@@ -2,11 +2,16 @@
 encoder backends in BACKENDS (torch, or the model exported to ONNX, in float or int8; see ingest/onnx_export.py).
 
 An index records which model and backend wrote its vectors (`Embedder.identity`, kept in the collection's
-metadata by ingest/embedding_stamp.py), so it is never queried with vectors from another."""
+metadata by ingest/embedding_stamp.py), so it is never queried with vectors from another. A backend that computes
+another's vectors to float rounding (fp32 ONNX for torch: `BackendSpec.stand_ins`) may embed the questions for
+its index (`Embedder(query_backend=...)`): it starts without importing torch, while passages are still written by
+the index's own backend."""
 
 from __future__ import annotations
 
+import json
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from ingest.errors import ConfigError
+from ingest.onnx_export import OnnxEncoder, cached_model_path
 
 if TYPE_CHECKING:
     from ingest.settings import IndexSettings
@@ -48,6 +54,9 @@ class TorchEncoder:
 
     def __init__(self, model_dir: str, device: str) -> None:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
         self.model = SentenceTransformer(model_dir, device=device)
         self.tokenizer = self.model.tokenizer
@@ -60,16 +69,85 @@ class TorchEncoder:
         )
 
 
+class FastTokenizer:
+    """The model's tokenizer.json run by `tokenizers` (what transformers' fast tokenizer wraps), called the two ways
+    this package calls a transformers tokenizer. Written here because importing transformers imports torch
+    (4-6 s of a cold start); the ids are transformers' own (tests/ingest/test_onnx.py)."""
+
+    def __init__(self, path: Path, max_length: int) -> None:
+        from tokenizers import Tokenizer
+
+        self.max_length = max_length
+        self.plain = Tokenizer.from_file(str(path))  # no truncation, no padding: token counts
+        self.plain.no_truncation()
+        self.plain.no_padding()
+        self.batched = Tokenizer.from_file(str(path))  # as `padding=True, truncation=True, max_length=...`
+        self.batched.enable_truncation(max_length)
+        pad = self.batched.padding or {}
+        self.batched.enable_padding(pad_id=pad.get("pad_id", 0), pad_token=pad.get("pad_token", "[PAD]"))
+
+    def __call__(
+        self,
+        texts: str | list[str],
+        padding: bool = False,
+        truncation: bool = False,
+        max_length: int | None = None,
+        return_tensors: str | None = None,
+        add_special_tokens: bool = True,
+        verbose: bool = True,
+    ) -> dict:
+        if isinstance(texts, str):
+            found = self.plain.encode(texts, add_special_tokens=add_special_tokens)
+            return {"input_ids": found.ids, "attention_mask": found.attention_mask, "token_type_ids": found.type_ids}
+        if not (padding and truncation and max_length in (None, self.max_length) and add_special_tokens):
+            raise ValueError("FastTokenizer batches are padded and truncated to the model's limit")
+        found = self.batched.encode_batch(texts)
+        return {
+            "input_ids": np.array([e.ids for e in found], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in found], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in found], dtype=np.int64),
+        }
+
+
+class CachedOnnxEncoder(OnnxEncoder):
+    """onnx_export.OnnxEncoder on an export already cached, with FastTokenizer: no torch and no transformers are
+    imported (0.4 s to load instead of about 6)."""
+
+    def __init__(self, model_dir: Path, path: Path, max_seq_length: int) -> None:
+        import onnxruntime as ort
+
+        self.path = path
+        self.max_seq_length = max_seq_length
+        self.tokenizer = FastTokenizer(model_dir / "tokenizer.json", max_seq_length)
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.input_names = [i.name for i in self.session.get_inputs()]
+        self.dimension = int(self.session.get_outputs()[0].shape[-1])
+
+
+def _onnx_encoder(model_dir: Path, cache_dir: Path, quantized: bool) -> Encoder:
+    """CachedOnnxEncoder when the model's export is cached and its tokenizer and token limit are in its folder;
+    else onnx_export.OnnxEncoder, which exports it (with torch, once) and loads transformers' tokenizer."""
+    path = cached_model_path(model_dir, cache_dir, quantized)
+    config_path = model_dir / "sentence_bert_config.json"
+    limit = (json.loads(config_path.read_text()) if config_path.exists() else {}).get("max_seq_length")
+    if path.exists() and limit and (model_dir / "tokenizer.json").exists():
+        return CachedOnnxEncoder(model_dir, path, int(limit))
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    return OnnxEncoder(model_dir, cache_dir, quantized)
+
+
 def _onnx(quantized: bool) -> Callable[[str, str, Path], Encoder]:
     def make(model_dir: str, device: str, cache_dir: Path) -> Encoder:
-        from ingest.onnx_export import OnnxEncoder
-
         if not Path(model_dir).is_dir():
             raise ConfigError(
                 f"embedding model {model_dir!r} is not a local folder; the ONNX backends export a model on disk "
                 "(set NEWSDESK_EMBEDDING_MODEL to its folder, or NEWSDESK_EMBEDDING_BACKEND=torch)"
             )
-        return OnnxEncoder(Path(model_dir), cache_dir, quantized)
+        return _onnx_encoder(Path(model_dir), cache_dir, quantized)
 
     return make
 
@@ -81,22 +159,56 @@ class BackendSpec:
     name: str
     label: str
     factory: Callable[[str, str, Path], Encoder]  # (model folder or name, device, cache dir) -> Encoder
+    # backends that compute this one's vectors to float rounding, so may embed the questions for its index; the
+    # first is what NEWSDESK_QUERY_BACKEND=auto picks
+    stand_ins: tuple[str, ...] = ()
 
 
 BACKENDS: dict[str, BackendSpec] = {
     spec.name: spec
     for spec in (
+        # fp32 ONNX is the same float32 graph on the same weights: mean cosine 1.0000 to torch's vectors, dense top-10
+        # overlap 1.000 and all 135 miners answers identical (evals/README.md, "Encoder backends")
         BackendSpec(
-            "torch", "sentence-transformers on torch", lambda model, device, _cache: TorchEncoder(model, device)
+            "torch",
+            "sentence-transformers on torch",
+            lambda model, device, _cache: TorchEncoder(model, device),
+            stand_ins=("onnx",),
         ),
         BackendSpec("onnx", "ONNX, float32, onnxruntime", _onnx(quantized=False)),
-        BackendSpec("onnx-int8", "ONNX, int8 weights (dynamic quantization), onnxruntime", _onnx(quantized=True)),
+        BackendSpec("onnx-int8", "ONNX, int8 (SmoothQuant + dynamic quantization), onnxruntime", _onnx(quantized=True)),
     )
 }
+AUTO = "auto"  # the query backend: the index backend's first stand-in, or the index backend itself
+
+
+def query_backend_for(backend: str, asked: str | None) -> str:
+    """The backend that embeds questions for an index written by `backend`: `asked` when it is that backend or one
+    of its stand-ins, the first stand-in for 'auto', the backend itself for None; a ConfigError otherwise."""
+    if backend not in BACKENDS:
+        raise ConfigError(
+            f"NEWSDESK_EMBEDDING_BACKEND {backend!r} is not one of {', '.join(BACKENDS)}; set one of them"
+        )
+    stand_ins = BACKENDS[backend].stand_ins
+    if asked is None or asked == backend:
+        return backend
+    if asked == AUTO:
+        return stand_ins[0] if stand_ins else backend
+    if asked not in stand_ins:
+        allowed = ", ".join([AUTO, backend, *stand_ins])
+        raise ConfigError(
+            f"NEWSDESK_QUERY_BACKEND {asked!r} does not compute the vectors of NEWSDESK_EMBEDDING_BACKEND "
+            f"{backend!r}; set one of {allowed}"
+        )
+    return asked
 
 
 class Embedder:
-    """One loaded model; normalized vectors, batched, optional progress bar."""
+    """One loaded model; normalized vectors, batched, optional progress bar. Passages (`embed`) are encoded by
+    `backend`, the one an index records; questions and sentences compared with them (`embed_query`,
+    `embed_cached`) by `query_backend`, a stand-in that computes the same vectors and loads faster. With a
+    stand-in, the passage encoder is loaded at the first `embed` or token count: a server that only answers
+    never imports torch."""
 
     def __init__(
         self,
@@ -105,42 +217,53 @@ class Embedder:
         batch_size: int = 64,
         backend: str = DEFAULT_BACKEND,
         cache_dir: Path | None = None,
+        query_backend: str | None = None,
     ) -> None:
-        if backend not in BACKENDS:
-            raise ConfigError(
-                f"NEWSDESK_EMBEDDING_BACKEND {backend!r} is not one of {', '.join(BACKENDS)}; set one of them"
-            )
+        self.query_backend = query_backend_for(backend, query_backend)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
         self.name = name_or_path
         self.backend = backend
-        try:
-            self.encoder = BACKENDS[backend].factory(
-                resolve_model(name_or_path), device, cache_dir or Path(".newsdesk") / "models"
-            )
-        except (OSError, ValueError) as exc:
-            raise ConfigError(
-                f"embedding model {name_or_path!r} could not be loaded offline ({str(exc).splitlines()[0]}); "
-                "set NEWSDESK_EMBEDDING_MODEL to a local folder"
-            ) from exc
+        self.device = device
+        self.cache_dir = cache_dir or Path(".newsdesk") / "models"
+        self._encoders: dict[str, Encoder] = {}
+        self._loading = threading.Lock()
+        self.query_encoder = self._encoder(self.query_backend)
         self.batch_size = batch_size
         self._cache: dict[str, np.ndarray] = {}
-        self.max_tokens = self.encoder.max_seq_length
-        self.dimension = self.encoder.dimension
+        self.max_tokens = self.query_encoder.max_seq_length
+        self.dimension = self.query_encoder.dimension
+
+    @property
+    def encoder(self) -> Encoder:
+        """The encoder of passages: the index's backend (loaded now if questions had a stand-in until now)."""
+        return self._encoder(self.backend)
+
+    def _encoder(self, backend: str) -> Encoder:
+        with self._loading:
+            if backend not in self._encoders:
+                try:
+                    self._encoders[backend] = BACKENDS[backend].factory(
+                        resolve_model(self.name), self.device, self.cache_dir
+                    )
+                except (OSError, ValueError) as exc:
+                    raise ConfigError(
+                        f"embedding model {self.name!r} could not be loaded offline ({str(exc).splitlines()[0]}); "
+                        "set NEWSDESK_EMBEDDING_MODEL to a local folder"
+                    ) from exc
+            return self._encoders[backend]
 
     @classmethod
-    def from_settings(cls, settings: IndexSettings) -> Embedder:
+    def from_settings(cls, settings: IndexSettings, query_backend: str | None = None) -> Embedder:
         """The embedder an index's settings name: model, device, batch size, backend; ONNX files cached in
-        `<home>/models`."""
+        `<home>/models`; questions by `query_backend` (see query_backend_for)."""
         return cls(
             settings.embedding_model,
             settings.device,
             settings.embed_batch_size,
             backend=settings.embedding_backend,
             cache_dir=settings.models_path,
+            query_backend=query_backend,
         )
 
     @property
@@ -156,19 +279,27 @@ class Embedder:
         return self.token_count(text) <= self.max_tokens
 
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Passage vectors, as the index stores them: by the index's own backend."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return self.encoder.encode(texts, self.batch_size, progress)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+        """A question's vector, by the query backend."""
+        return self._embed_queries([text])[0]
+
+    def _embed_queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self.query_encoder.encode(texts, self.batch_size)
 
     def embed_cached(self, texts: list[str]) -> np.ndarray:
-        """Like embed(), remembering recent texts (sentences of popular passages recur across questions)."""
+        """Vectors by the query backend, remembering recent texts (sentences of popular passages recur across
+        questions)."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            for text, vector in zip(missing, self.embed(missing), strict=True):
+            for text, vector in zip(missing, self._embed_queries(missing), strict=True):
                 if len(self._cache) >= CACHE_SIZE:
                     self._cache.pop(next(iter(self._cache)))
                 self._cache[text] = vector
-        return np.stack([self._cache[t] for t in texts]) if texts else self.embed([])
+        return np.stack([self._cache[t] for t in texts]) if texts else self._embed_queries([])

@@ -206,7 +206,9 @@ class SearchIndex:
             self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)
             self.sources = np.array([(c.metadata.get("source") or "").lower() for c in chunks], dtype=object)
             self.company_rows = rows_by_value(c.metadata.get("companies") for c in chunks)
-            self.entities = Entities.from_metadata([c.metadata for c in chunks], [c.document for c in chunks])
+            texts = [c.document for c in chunks]
+            vocabulary = self.settings.vocabulary_path
+            self.entities = Entities.from_metadata([c.metadata for c in chunks], texts, cache=vocabulary)
             self.newest = newest_date(c.metadata.get("published") or "" for c in chunks)
             self.days = np.array([(c.metadata.get("published") or "")[:10] for c in chunks], dtype=object)
             named = {c.metadata.get("source") or "" for c in chunks}
