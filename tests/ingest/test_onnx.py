@@ -4,12 +4,13 @@ model and backend wrote its vectors."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ingest import embedding_stamp
-from ingest.embed import BACKENDS, Embedder
+from ingest.embed import BACKENDS, Embedder, resolve_model
 from ingest.errors import ConfigError
 from ingest.onnx_export import export
 from ingest.pipeline import Ingestor
@@ -123,3 +124,131 @@ def test_unsupported_layout_is_refused_before_export(tmp_path):
     with pytest.raises(ConfigError, match="mean pooling"):
         export(model, tmp_path / "cache", quantized=True)
     assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.slow
+def test_fast_tokenizer_gives_the_ids_transformers_gives(embedder):
+    from ingest.embed import FastTokenizer
+    from ingest.onnx_export import INPUTS
+
+    fast = FastTokenizer(Path(resolve_model("all-MiniLM-L6-v2")) / "tokenizer.json", embedder.max_tokens)
+    ours = embedder.encoder.tokenizer  # transformers' tokenizer of the torch backend
+    texts = [*SENTENCES, "", "Ünïcödé — “quoted” 4,451 BTC for $1.2bn", "hash " * 600]  # the last one is truncated
+    for text in texts:
+        count = {"add_special_tokens": True, "truncation": False, "verbose": False}
+        assert fast(text, **count)["input_ids"] == ours(text, **count)["input_ids"], text[:40]
+    batch = {"padding": True, "truncation": True, "max_length": embedder.max_tokens, "return_tensors": "np"}
+    theirs, mine = ours(texts, **batch), fast(texts, **batch)
+    assert mine["input_ids"].shape == (len(texts), embedder.max_tokens)
+    for name in INPUTS:
+        np.testing.assert_array_equal(mine[name], np.asarray(theirs[name]), err_msg=name)
+
+
+@pytest.mark.slow
+def test_questions_by_the_onnx_stand_in_equal_torchs_and_passages_are_still_written_by_torch(
+    embedder, onnx_cache, make_settings
+):
+    from ingest.embed import CachedOnnxEncoder, TorchEncoder
+
+    export(Path(resolve_model("all-MiniLM-L6-v2")), onnx_cache, quantized=False)
+    stand_in = Embedder("all-MiniLM-L6-v2", cache_dir=onnx_cache, query_backend="auto")
+    assert stand_in.query_backend == "onnx" and isinstance(stand_in.query_encoder, CachedOnnxEncoder)
+    questions = np.stack([stand_in.embed_query(s) for s in SENTENCES])
+    np.testing.assert_allclose(questions, embedder.embed(SENTENCES), atol=1e-5)
+    np.testing.assert_allclose(stand_in.embed_cached(SENTENCES), questions, atol=1e-6)
+
+    ingestor = Ingestor(make_settings(), embedder=stand_in)  # an index built through it is a torch index
+    assert ingestor.ingest([SEED]).ok
+    assert isinstance(stand_in.encoder, TorchEncoder) and stand_in.encoder is not stand_in.query_encoder
+    assert embedding_stamp.read_stamp(ingestor.store.collection)["embedding_backend"] == "torch"
+    embedding_stamp.check(ingestor.store.collection, embedder, "here")  # a torch process reads it as its own
+    chunks = ingestor.store.all_chunks()
+    stored = ingestor.store.embeddings([c.id for c in chunks])
+    np.testing.assert_allclose(
+        np.stack([stored[c.id] for c in chunks]), embedder.embed([c.document for c in chunks]), atol=1e-6
+    )
+
+
+def test_query_backend_is_the_index_backend_or_one_that_computes_its_vectors():
+    from ingest.embed import AUTO, query_backend_for
+
+    assert query_backend_for("torch", None) == "torch"
+    assert query_backend_for("torch", AUTO) == "onnx"  # fp32 ONNX: torch's vectors to float rounding
+    assert query_backend_for("torch", "torch") == "torch"
+    assert query_backend_for("onnx-int8", AUTO) == "onnx-int8"  # nothing else computes int8's vectors
+    assert query_backend_for("onnx", AUTO) == "onnx"
+    with pytest.raises(ConfigError, match="NEWSDESK_QUERY_BACKEND 'onnx-int8' does not compute the vectors of"):
+        query_backend_for("torch", "onnx-int8")
+    with pytest.raises(ConfigError, match="'torch' does not compute the vectors of NEWSDESK_EMBEDDING_BACKEND 'onnx'"):
+        query_backend_for("onnx", "torch")
+    assert all(stand_in in BACKENDS for spec in BACKENDS.values() for stand_in in spec.stand_ins)
+
+
+@pytest.mark.slow
+def test_int8_export_is_smoothed_then_quantized_dynamically(int8_embedder):
+    import onnx
+
+    model = onnx.load(str(int8_embedder.encoder.path))
+    ops = [node.op_type for node in model.graph.node]
+    constants = {t.name for t in model.graph.initializer}
+    assert not [n.name for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in constants]
+    assert ops.count("MatMulInteger") == 36  # Q, K, V, attention output, FFN in and out, per layer of six
+    # a Mul by 1/s before each MatMul that reads the hidden state (all but the FFN output): 5 per layer
+    smoothing = [n for n in model.graph.node if n.op_type == "Mul" and n.name.endswith("_smooth")]
+    assert len(smoothing) == 30
+    scales = [numpy_helper_array(model, n.input[1]) for n in smoothing]
+    assert all(s.shape == (384,) for s in scales) and max(float(np.ptp(s)) for s in scales) > 0
+
+
+def numpy_helper_array(model, name: str) -> np.ndarray:
+    from onnx import numpy_helper
+
+    return next(numpy_helper.to_array(t) for t in model.graph.initializer if t.name == name)
+
+
+@pytest.mark.slow
+def test_nbits_recipe_fuses_attention_and_stays_closest_to_torch(embedder, onnx_cache, tmp_path, monkeypatch):
+    import shutil
+    from dataclasses import replace
+
+    import onnx
+
+    from ingest import onnx_export
+
+    model_dir = Path(resolve_model("all-MiniLM-L6-v2"))
+    fp32 = onnx_export.export(model_dir, onnx_cache, quantized=False)
+    shutil.copy(fp32, tmp_path / fp32.name)  # the float export is reused, only quantized anew
+    recipe = replace(onnx_export.INT8_RECIPE, method="nbits")
+    monkeypatch.setattr(onnx_export, "INT8_RECIPE", recipe)
+    path = onnx_export.export(model_dir, tmp_path, quantized=True)
+    assert path.parent == tmp_path and sorted(p.name for p in tmp_path.iterdir()) == sorted([fp32.name, path.name])
+    model = onnx.load(str(path))
+    ops = [node.op_type for node in model.graph.node]
+    assert ops.count("Attention") == 6 and "MatMul" not in ops  # Q, K and V stay float inside Attention
+    nbits = [n for n in model.graph.node if n.op_type == "MatMulNBits"]
+    assert len(nbits) == 18  # attention output, FFN in and out, per layer
+    for node in nbits:
+        attributes = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        assert (attributes["bits"], attributes["block_size"], attributes["accuracy_level"]) == (
+            8,
+            recipe.block_size,
+            recipe.accuracy_level,
+        )
+    encoder = onnx_export.OnnxEncoder(model_dir, tmp_path, quantized=True)
+    vectors = encoder.encode(SENTENCES, batch_size=8)
+    assert (vectors * embedder.embed(SENTENCES)).sum(axis=1).min() > 0.999
+    # activations are quantized per row, not by the range of the batch: a text alone gets its batch vector
+    assert float(np.dot(encoder.encode([SENTENCES[2]], batch_size=8)[0], vectors[2])) > 0.99999
+
+
+def test_cached_file_names_change_with_the_int8_recipe(monkeypatch, tmp_path):
+    from dataclasses import replace
+
+    from ingest import onnx_export
+
+    model = Path(resolve_model("all-MiniLM-L6-v2"))
+    before = {q: onnx_export.cached_model_path(model, tmp_path, q) for q in (False, True)}
+    monkeypatch.setattr(onnx_export, "INT8_RECIPE", replace(onnx_export.INT8_RECIPE, block_size=32))
+    after = {q: onnx_export.cached_model_path(model, tmp_path, q) for q in (False, True)}
+    assert before[True] != after[True] and before[True].parent == after[True].parent
+    assert before[False] == after[False]  # the float export is kept and quantized anew
