@@ -62,7 +62,8 @@ class Int8Recipe:
     accuracy_level: int = 4  # nbits: int8 activations (per row and block) and int8 dot products; 0: float
 
 
-INT8_RECIPE = Int8Recipe()
+INT8_RECIPE = Int8Recipe()  # NEWSDESK_EMBEDDING_BACKEND=onnx-int8
+NBITS_RECIPE = Int8Recipe(method="nbits")  # NEWSDESK_EMBEDDING_BACKEND=onnx-int8-nbits
 
 
 def model_fingerprint(model_dir: Path) -> str:
@@ -82,9 +83,9 @@ def recipe_fingerprint(recipe: Int8Recipe) -> str:
     return hashlib.sha256(json.dumps(asdict(recipe), sort_keys=True).encode()).hexdigest()[:8]
 
 
-def cached_model_path(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
-    """Where the exported (or quantized) file of this model lives in the cache."""
-    kind = f"int8-{recipe_fingerprint(INT8_RECIPE)}" if quantized else "fp32"
+def cached_model_path(model_dir: Path, cache_dir: Path, recipe: Int8Recipe | None) -> Path:
+    """Where the exported file of this model lives in the cache: float32 (recipe None) or quantized by `recipe`."""
+    kind = f"int8-{recipe_fingerprint(recipe)}" if recipe else "fp32"
     return cache_dir / f"{model_dir.name}-{model_fingerprint(model_dir)}-{kind}.onnx"
 
 
@@ -106,20 +107,20 @@ def _check_layout(model_dir: Path) -> None:
         )
 
 
-def export(model_dir: Path, cache_dir: Path, quantized: bool) -> Path:
-    """The cached ONNX file for the model, exported (and quantized) first if missing. Written under a temporary
+def export(model_dir: Path, cache_dir: Path, recipe: Int8Recipe | None) -> Path:
+    """The cached ONNX file for the model, exported (and quantized by `recipe`, unless None) first if missing. Written under a temporary
     name and renamed, so two processes exporting at once both end with a whole file."""
-    target = cached_model_path(model_dir, cache_dir, quantized)
+    target = cached_model_path(model_dir, cache_dir, recipe)
     if target.exists():
         return target
     _check_layout(model_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    fp32 = cached_model_path(model_dir, cache_dir, quantized=False)
+    fp32 = cached_model_path(model_dir, cache_dir, None)
     if not fp32.exists():
         _export_fp32(model_dir, fp32)
-    if quantized:
+    if recipe:
         tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp.onnx")
-        _quantize(model_dir, fp32, tmp, INT8_RECIPE)
+        _quantize(model_dir, fp32, tmp, recipe)
         os.replace(tmp, target)
     return target
 
@@ -305,11 +306,11 @@ class OnnxEncoder:
     """A sentence-transformers model run by onnxruntime: its tokenizer, the exported transformer, mean pooling
     over real tokens and L2 normalization (what the torch model's Pooling and Normalize modules do)."""
 
-    def __init__(self, model_dir: Path, cache_dir: Path, quantized: bool) -> None:
+    def __init__(self, model_dir: Path, cache_dir: Path, recipe: Int8Recipe | None) -> None:
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
-        self.path = export(model_dir, cache_dir, quantized)
+        self.path = export(model_dir, cache_dir, recipe)
         self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
         config_path = model_dir / "sentence_bert_config.json"
         config = json.loads(config_path.read_text()) if config_path.exists() else {}

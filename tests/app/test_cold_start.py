@@ -151,7 +151,7 @@ def test_a_server_answers_a_torch_index_without_importing_torch_langchain_gradio
     settings = make_settings()
     assert Ingestor(settings, embedder=embedder).ingest([SEED]).ok
     model_dir = Path(resolve_model(settings.embedding_model))
-    exported = export(model_dir, settings.models_path, quantized=False)  # what the first start does once
+    exported = export(model_dir, settings.models_path, None)  # what the first start does once
     assert exported.exists()
     run = subprocess.run(
         [sys.executable, "-c", ANSWER_ONCE, str(settings.home), *HEAVY_MODULES],

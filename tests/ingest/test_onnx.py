@@ -12,7 +12,7 @@ import pytest
 from ingest import embedding_stamp
 from ingest.embed import BACKENDS, Embedder, resolve_model
 from ingest.errors import ConfigError
-from ingest.onnx_export import export
+from ingest.onnx_export import INT8_RECIPE, export
 from ingest.pipeline import Ingestor
 from tests.helpers import SEED
 
@@ -107,7 +107,7 @@ def test_stamp_merges_into_collection_metadata_and_legacy_index_is_torch(tmp_pat
 def test_unknown_backend_is_named():
     with pytest.raises(ConfigError, match="NEWSDESK_EMBEDDING_BACKEND 'tensorrt' is not one of torch, onnx"):
         Embedder("all-MiniLM-L6-v2", backend="tensorrt")
-    assert set(BACKENDS) == {"torch", "onnx", "onnx-int8"}
+    assert set(BACKENDS) == {"torch", "onnx", "onnx-int8", "onnx-int8-nbits"}
 
 
 def test_unsupported_layout_is_refused_before_export(tmp_path):
@@ -122,7 +122,7 @@ def test_unsupported_layout_is_refused_before_export(tmp_path):
         json.dumps({"pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False})
     )
     with pytest.raises(ConfigError, match="mean pooling"):
-        export(model, tmp_path / "cache", quantized=True)
+        export(model, tmp_path / "cache", INT8_RECIPE)
     assert not (tmp_path / "cache").exists()
 
 
@@ -150,7 +150,7 @@ def test_questions_by_the_onnx_stand_in_equal_torchs_and_passages_are_still_writ
 ):
     from ingest.embed import CachedOnnxEncoder, TorchEncoder
 
-    export(Path(resolve_model("all-MiniLM-L6-v2")), onnx_cache, quantized=False)
+    export(Path(resolve_model("all-MiniLM-L6-v2")), onnx_cache, None)
     stand_in = Embedder("all-MiniLM-L6-v2", cache_dir=onnx_cache, query_backend="auto")
     assert stand_in.query_backend == "onnx" and isinstance(stand_in.query_encoder, CachedOnnxEncoder)
     questions = np.stack([stand_in.embed_query(s) for s in SENTENCES])
@@ -207,20 +207,19 @@ def numpy_helper_array(model, name: str) -> np.ndarray:
 
 
 @pytest.mark.slow
-def test_nbits_recipe_fuses_attention_and_stays_closest_to_torch(embedder, onnx_cache, tmp_path, monkeypatch):
+def test_the_nbits_backend_fuses_attention_and_stays_closest_to_torch(embedder, onnx_cache, tmp_path):
     import shutil
-    from dataclasses import replace
 
     import onnx
 
     from ingest import onnx_export
 
     model_dir = Path(resolve_model("all-MiniLM-L6-v2"))
-    fp32 = onnx_export.export(model_dir, onnx_cache, quantized=False)
+    fp32 = onnx_export.export(model_dir, onnx_cache, None)
     shutil.copy(fp32, tmp_path / fp32.name)  # the float export is reused, only quantized anew
-    recipe = replace(onnx_export.INT8_RECIPE, method="nbits")
-    monkeypatch.setattr(onnx_export, "INT8_RECIPE", recipe)
-    path = onnx_export.export(model_dir, tmp_path, quantized=True)
+    closest = Embedder("all-MiniLM-L6-v2", backend="onnx-int8-nbits", cache_dir=tmp_path)
+    recipe = onnx_export.NBITS_RECIPE
+    path = onnx_export.cached_model_path(model_dir, tmp_path, recipe)
     assert path.parent == tmp_path and sorted(p.name for p in tmp_path.iterdir()) == sorted([fp32.name, path.name])
     model = onnx.load(str(path))
     ops = [node.op_type for node in model.graph.node]
@@ -234,21 +233,21 @@ def test_nbits_recipe_fuses_attention_and_stays_closest_to_torch(embedder, onnx_
             recipe.block_size,
             recipe.accuracy_level,
         )
-    encoder = onnx_export.OnnxEncoder(model_dir, tmp_path, quantized=True)
-    vectors = encoder.encode(SENTENCES, batch_size=8)
+    vectors = closest.embed(SENTENCES)
     assert (vectors * embedder.embed(SENTENCES)).sum(axis=1).min() > 0.999
     # activations are quantized per row, not by the range of the batch: a text alone gets its batch vector
-    assert float(np.dot(encoder.encode([SENTENCES[2]], batch_size=8)[0], vectors[2])) > 0.99999
+    assert float(np.dot(closest.embed([SENTENCES[2]])[0], vectors[2])) > 0.99999
 
 
-def test_cached_file_names_change_with_the_int8_recipe(monkeypatch, tmp_path):
+def test_cached_file_names_change_with_the_int8_recipe(tmp_path):
     from dataclasses import replace
 
-    from ingest import onnx_export
+    from ingest.onnx_export import NBITS_RECIPE, cached_model_path
 
     model = Path(resolve_model("all-MiniLM-L6-v2"))
-    before = {q: onnx_export.cached_model_path(model, tmp_path, q) for q in (False, True)}
-    monkeypatch.setattr(onnx_export, "INT8_RECIPE", replace(onnx_export.INT8_RECIPE, block_size=32))
-    after = {q: onnx_export.cached_model_path(model, tmp_path, q) for q in (False, True)}
-    assert before[True] != after[True] and before[True].parent == after[True].parent
-    assert before[False] == after[False]  # the float export is kept and quantized anew
+    names = [
+        cached_model_path(model, tmp_path, recipe).name
+        for recipe in (None, INT8_RECIPE, replace(INT8_RECIPE, block_size=32), NBITS_RECIPE)
+    ]
+    assert len(set(names)) == 4 and "fp32" in names[0] and all("int8" in name for name in names[1:])
+    assert cached_model_path(model, tmp_path, replace(INT8_RECIPE)) == cached_model_path(model, tmp_path, INT8_RECIPE)
