@@ -14,7 +14,7 @@ cross-fitting); only the tune model is written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -102,10 +102,10 @@ def head_metrics(lists: list[RankedList], model: RerankModel | None = None) -> d
         labels = item.labels
         if model is not None and len(labels) > 1:
             labels = labels[np.argsort(-model.score(item.features), kind="stable")]
-        found = np.flatnonzero(labels[:10])
-        totals["hits@4"] += float(labels[:4].any())
-        totals["hits@10"] += float(found.size > 0)
-        totals["mrr@10"] += 1.0 / (found[0] + 1) if found.size else 0.0
+        matrix = [[bool(hit)] for hit in labels]  # one "fact" per passage: whether it holds any gold fact
+        totals["hits@4"] += metrics.fact_hits_at_k(matrix, 4)
+        totals["hits@10"] += metrics.fact_hits_at_k(matrix, 10)
+        totals["mrr@10"] += metrics.fact_mrr_at_k(matrix, 10)
     return {name: round(total / len(lists), 4) for name, total in totals.items()}
 
 
@@ -156,7 +156,7 @@ def fit_rerank(
         "search": {"dense_weight": config.dense_weight, "fusion": config.fusion, "depth": config.depth},
         "command": f"newsdesk fit-rerank --depth {depth} --c {c} --dense-weight {config.dense_weight}",
     }
-    model = RerankModel(model.names, model.mean, model.scale, model.weights, meta)
+    model = replace(model, meta=meta)
     fit = RerankFit(model, depth, {half: len(items) for half, items in halves.items()}, pairs)
     for half, items in halves.items():
         fit.before[half] = head_metrics(items)

@@ -9,7 +9,6 @@ the index's own backend."""
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from ingest.errors import ConfigError
-from ingest.onnx_export import INT8_RECIPE, NBITS_RECIPE, Int8Recipe, OnnxEncoder, cached_model_path
+from ingest.onnx_export import INT8_RECIPE, NBITS_RECIPE, Int8Recipe, OnnxEncoder
 
 if TYPE_CHECKING:
     from ingest.settings import IndexSettings
@@ -69,77 +68,6 @@ class TorchEncoder:
         )
 
 
-class FastTokenizer:
-    """The model's tokenizer.json run by `tokenizers` (what transformers' fast tokenizer wraps), called the two ways
-    this package calls a transformers tokenizer. Written here because importing transformers imports torch
-    (4-6 s of a cold start); the ids are transformers' own (tests/ingest/test_onnx.py)."""
-
-    def __init__(self, path: Path, max_length: int) -> None:
-        from tokenizers import Tokenizer
-
-        self.max_length = max_length
-        self.plain = Tokenizer.from_file(str(path))  # no truncation, no padding: token counts
-        self.plain.no_truncation()
-        self.plain.no_padding()
-        self.batched = Tokenizer.from_file(str(path))  # as `padding=True, truncation=True, max_length=...`
-        self.batched.enable_truncation(max_length)
-        pad = self.batched.padding or {}
-        self.batched.enable_padding(pad_id=pad.get("pad_id", 0), pad_token=pad.get("pad_token", "[PAD]"))
-
-    def __call__(
-        self,
-        texts: str | list[str],
-        padding: bool = False,
-        truncation: bool = False,
-        max_length: int | None = None,
-        return_tensors: str | None = None,
-        add_special_tokens: bool = True,
-        verbose: bool = True,
-    ) -> dict:
-        if isinstance(texts, str):
-            found = self.plain.encode(texts, add_special_tokens=add_special_tokens)
-            return {"input_ids": found.ids, "attention_mask": found.attention_mask, "token_type_ids": found.type_ids}
-        if not (padding and truncation and max_length in (None, self.max_length) and add_special_tokens):
-            raise ValueError("FastTokenizer batches are padded and truncated to the model's limit")
-        found = self.batched.encode_batch(texts)
-        return {
-            "input_ids": np.array([e.ids for e in found], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in found], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in found], dtype=np.int64),
-        }
-
-
-class CachedOnnxEncoder(OnnxEncoder):
-    """onnx_export.OnnxEncoder on an export already cached, with FastTokenizer: no torch and no transformers are
-    imported (0.4 s to load instead of about 6)."""
-
-    def __init__(self, model_dir: Path, path: Path, max_seq_length: int) -> None:
-        import onnxruntime as ort
-
-        self.path = path
-        self.max_seq_length = max_seq_length
-        self.tokenizer = FastTokenizer(model_dir / "tokenizer.json", max_seq_length)
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.input_names = [i.name for i in self.session.get_inputs()]
-        self.dimension = int(self.session.get_outputs()[0].shape[-1])
-
-
-def _onnx_encoder(model_dir: Path, cache_dir: Path, recipe: Int8Recipe | None) -> Encoder:
-    """CachedOnnxEncoder when the model's export is cached and its tokenizer and token limit are in its folder;
-    else onnx_export.OnnxEncoder, which exports it (with torch, once) and loads transformers' tokenizer."""
-    path = cached_model_path(model_dir, cache_dir, recipe)
-    config_path = model_dir / "sentence_bert_config.json"
-    limit = (json.loads(config_path.read_text()) if config_path.exists() else {}).get("max_seq_length")
-    if path.exists() and limit and (model_dir / "tokenizer.json").exists():
-        return CachedOnnxEncoder(model_dir, path, int(limit))
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-    return OnnxEncoder(model_dir, cache_dir, recipe)
-
-
 def _onnx(recipe: Int8Recipe | None) -> Callable[[str, str, Path], Encoder]:
     """An ONNX backend's factory: float32 (recipe None) or int8 by `recipe`."""
 
@@ -149,7 +77,7 @@ def _onnx(recipe: Int8Recipe | None) -> Callable[[str, str, Path], Encoder]:
                 f"embedding model {model_dir!r} is not a local folder; the ONNX backends export a model on disk "
                 "(set NEWSDESK_EMBEDDING_MODEL to its folder, or NEWSDESK_EMBEDDING_BACKEND=torch)"
             )
-        return _onnx_encoder(Path(model_dir), cache_dir, recipe)
+        return OnnxEncoder(Path(model_dir), cache_dir, recipe)
 
     return make
 

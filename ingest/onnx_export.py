@@ -308,13 +308,11 @@ class OnnxEncoder:
 
     def __init__(self, model_dir: Path, cache_dir: Path, recipe: Int8Recipe | None) -> None:
         import onnxruntime as ort
-        from transformers import AutoTokenizer
 
-        self.path = export(model_dir, cache_dir, recipe)
-        self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+        self.path = export(model_dir, cache_dir, recipe)  # imports torch only when the file is not cached yet
         config_path = model_dir / "sentence_bert_config.json"
         config = json.loads(config_path.read_text()) if config_path.exists() else {}
-        self.max_seq_length = int(config.get("max_seq_length") or self.tokenizer.model_max_length)
+        self.tokenizer, self.max_seq_length = _tokenizer(model_dir, config.get("max_seq_length"))
         options = ort.SessionOptions()
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
@@ -347,3 +345,56 @@ class OnnxEncoder:
         mask = feeds["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+class FastTokenizer:
+    """The model's tokenizer.json run by `tokenizers` (what transformers' fast tokenizer wraps), called the two ways
+    this package calls a transformers tokenizer. Written here because importing transformers imports torch
+    (4-6 s of a cold start); the ids are transformers' own (tests/ingest/test_onnx.py)."""
+
+    def __init__(self, path: Path, max_length: int) -> None:
+        from tokenizers import Tokenizer
+
+        self.max_length = max_length
+        self.plain = Tokenizer.from_file(str(path))  # no truncation, no padding: token counts
+        self.plain.no_truncation()
+        self.plain.no_padding()
+        self.batched = Tokenizer.from_file(str(path))  # as `padding=True, truncation=True, max_length=...`
+        self.batched.enable_truncation(max_length)
+        pad = self.batched.padding or {}
+        self.batched.enable_padding(pad_id=pad.get("pad_id", 0), pad_token=pad.get("pad_token", "[PAD]"))
+
+    def __call__(
+        self,
+        texts: str | list[str],
+        padding: bool = False,
+        truncation: bool = False,
+        max_length: int | None = None,
+        return_tensors: str | None = None,
+        add_special_tokens: bool = True,
+        verbose: bool = True,
+    ) -> dict:
+        if isinstance(texts, str):
+            found = self.plain.encode(texts, add_special_tokens=add_special_tokens)
+            return {"input_ids": found.ids, "attention_mask": found.attention_mask, "token_type_ids": found.type_ids}
+        if not (padding and truncation and max_length in (None, self.max_length) and add_special_tokens):
+            raise ValueError("FastTokenizer batches are padded and truncated to the model's limit")
+        found = self.batched.encode_batch(texts)
+        return {
+            "input_ids": np.array([e.ids for e in found], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in found], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in found], dtype=np.int64),
+        }
+
+
+def _tokenizer(model_dir: Path, limit: int | None):
+    """The model's tokenizer and token limit: FastTokenizer when the folder has tokenizer.json and the limit is
+    known (no transformers, which imports torch: 4-6 s of a cold start), else transformers' AutoTokenizer."""
+    if limit and (model_dir / "tokenizer.json").exists():
+        return FastTokenizer(model_dir / "tokenizer.json", int(limit)), int(limit)
+    from transformers import AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    return tokenizer, int(limit or tokenizer.model_max_length)

@@ -128,8 +128,7 @@ def test_unsupported_layout_is_refused_before_export(tmp_path):
 
 @pytest.mark.slow
 def test_fast_tokenizer_gives_the_ids_transformers_gives(embedder):
-    from ingest.embed import FastTokenizer
-    from ingest.onnx_export import INPUTS
+    from ingest.onnx_export import INPUTS, FastTokenizer
 
     fast = FastTokenizer(Path(resolve_model("all-MiniLM-L6-v2")) / "tokenizer.json", embedder.max_tokens)
     ours = embedder.encoder.tokenizer  # transformers' tokenizer of the torch backend
@@ -148,11 +147,13 @@ def test_fast_tokenizer_gives_the_ids_transformers_gives(embedder):
 def test_questions_by_the_onnx_stand_in_equal_torchs_and_passages_are_still_written_by_torch(
     embedder, onnx_cache, make_settings
 ):
-    from ingest.embed import CachedOnnxEncoder, TorchEncoder
+    from ingest.embed import TorchEncoder
+    from ingest.onnx_export import FastTokenizer, OnnxEncoder
 
     export(Path(resolve_model("all-MiniLM-L6-v2")), onnx_cache, None)
     stand_in = Embedder("all-MiniLM-L6-v2", cache_dir=onnx_cache, query_backend="auto")
-    assert stand_in.query_backend == "onnx" and isinstance(stand_in.query_encoder, CachedOnnxEncoder)
+    assert stand_in.query_backend == "onnx" and isinstance(stand_in.query_encoder, OnnxEncoder)
+    assert isinstance(stand_in.query_encoder.tokenizer, FastTokenizer)  # no transformers, so no torch
     questions = np.stack([stand_in.embed_query(s) for s in SENTENCES])
     np.testing.assert_allclose(questions, embedder.embed(SENTENCES), atol=1e-5)
     np.testing.assert_allclose(stand_in.embed_cached(SENTENCES), questions, atol=1e-6)
