@@ -161,9 +161,11 @@ class Assistant:
         self.index.refresh()
         standalone = writer.standalone(question, turns, self.index.entities)
         timings["condense_ms"] = _ms(started)
-        return self.retrieve(standalone, k, user_filters, timings)
+        return self.retrieve(standalone, k, user_filters, timings, " ".join(t.content for t in turns))
 
-    def retrieve(self, standalone: str, k: int, user_filters: Filters, timings: dict[str, float]) -> Prepared:
+    def retrieve(
+        self, standalone: str, k: int, user_filters: Filters, timings: dict[str, float], given: str = ""
+    ) -> Prepared:
         """The question analysed, and its passages: searched within its period, then about its companies."""
         frame = parse_time_frame(standalone, self.index.newest)
         analysis = analyse(standalone, self.index.entities, frame, fits=self.reports_on)
@@ -199,6 +201,7 @@ class Assistant:
             analysis=analysis,
             facts=facts,
             outvoted=[f for f in facts if self.facts.outvoted(f)],
+            given=given,
         )
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
 
@@ -216,7 +219,7 @@ class Assistant:
             return None
         drafts = []
         for side in analysis.sides:
-            sub = self.retrieve(side.question, k, user_filters, {})
+            sub = self.retrieve(side.question, k, user_filters, {}, prepared.context.given)
             reason = self.unanswerable(sub)
             drafts.append(
                 (

@@ -38,10 +38,10 @@ class GroundedConfig(BaseModel):
 
     weights: dict[str, float] = Field(default_factory=default_weights)
     max_sentences: int = 3
-    semantic_top: int = 4  # sentences re-scored by similarity when words cannot decide
-    semantic_margin: float = 0.08
+    semantic_top: int = 8  # the best sentences by their other features, re-scored with their similarity
     min_coverage: float = 0.34
-    min_semantic: float = 0.45
+    min_semantic: float = 0.45  # a passage this similar to the question is on topic, whatever its words
+    min_sentence_semantic: float = 0.9  # ... and a sentence this similar
     on_topic_floor: float = 0.8
     another_report_floor: float = 0.9
     latest_floor: float = 0.7  # for "now / latest", the newest sentence scoring this close to the best wins

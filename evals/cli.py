@@ -404,24 +404,26 @@ def bench_scale_cmd(
 
 
 def fit_weights_command(
-    set_name: Annotated[str, typer.Argument(metavar="SET", help="An eval set (path or name in evals/sets/).")],
+    set_names: Annotated[
+        str, typer.Argument(metavar="SETS", help="Eval sets, comma-separated (paths or names in evals/sets/).")
+    ] = "newuser,stranger,fresh",
     split: Annotated[str | None, typer.Option("--split", help="The split to fit on (tune); all when none.")] = "tune",
     write: Annotated[bool, typer.Option("--write", help="Store the weights in app/answer/weights.json.")] = False,
     home: Annotated[Path | None, typer.Option("--home", help="Data dir of the index the set asks about.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Refit the grounded answerer's feature weights on an eval set's tune split (logistic regression)."""
+    """Refit the grounded answerer's feature weights on the eval sets' tune halves (pairwise logistic regression)."""
     from app.assistant import Assistant
     from evals.fit import fit_weights
 
     try:
-        result = fit_weights(Assistant(settings_from(home=home)), set_name, split, write)
+        result = fit_weights(Assistant(settings_from(home=home)), set_names, split, write)
     except NewsdeskError as exc:
         fail(str(exc))
     if as_json:
         print(json.dumps(result.to_dict(), indent=2))
         return
-    table = Table("feature", "weight", title=f"fitted on {set_name} ({split or 'all'})")
+    table = Table("feature", "weight", title=f"fitted on {set_names} ({split or 'all'})")
     for name, weight in result.weights.items():
         table.add_row(name, f"{weight:+.4f}")
     console.print(table)
@@ -429,6 +431,11 @@ def fit_weights_command(
         f"{result.questions} questions, {result.examples} sentences ({result.positives} state a gold figure); "
         f"best sentence is a gold one for {result.accuracy:.3f} of questions (weights before: {result.baseline:.3f})"
     )
+    if result.halves:
+        halves = Table("set / half", "questions", "best is gold, before", "after", title="every half (check: unfitted)")
+        for name, row in result.halves.items():
+            halves.add_row(name, str(row["questions"]), f"{row['before']:.3f}", f"{row['after']:.3f}")
+        console.print(halves)
     if write:
         console.print("written to app/answer/weights.json")
 

@@ -105,6 +105,7 @@ class Context:
     analysis: Analysis | None = None  # what the question asks (app.answer.question), read once
     facts: list[Fact] = field(default_factory=list)  # the ledger rows it asks about (app.ledger.facts_asked)
     outvoted: list[Fact] = field(default_factory=list)  # those of them other articles contradict
+    given: str = ""  # what the conversation already said (earlier turns, both sides): not news to answer with
 
     @property
     def asked(self) -> str:

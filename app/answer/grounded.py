@@ -169,6 +169,8 @@ FEATURES = (
     "head",  # the sentence names the noun the question asks for ('what severance ...', 'how much revenue ...')
     "running_total",  # the sentence states a running total ('rises to 597 MW') and the question asks one part
     "segment",  # revenue or income asked bare, and the sentence gives a segment's ('colocation revenue')
+    "restated",  # every value of the kind asked that the sentence states is already in the question or the
+    # conversation ('how many more shares ...' after an answer that gave 41 million: not 41 million again)
     "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
 )
 
@@ -297,6 +299,7 @@ class GroundedAnswerer:
         last = max(f.as_of for f in facts) if facts and (latest or stock) else ""
         newest = [f for f in facts if f.as_of == last and f not in context.outvoted]
         outvoted = [f for f in facts if f in context.outvoted]
+        said = _figures_said(f"{context.asked} {context.given}") if wants_number else frozenset()
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
             sentences = split_sentences(passage.text)
@@ -349,13 +352,13 @@ class GroundedAnswerer:
                     "ledger": float(any(same_sentence(sentence, f) for f in facts)),
                     "ledger_latest": float(any(same_sentence(sentence, f) for f in newest)),
                     "ledger_outvoted": float(any(same_sentence(sentence, f) for f in outvoted)),
+                    "restated": float(_restates(values, analysis, said)),
                 }
                 prior = sum(weights.get(name, 0.0) * value for name, value in features.items())
                 hits = frozenset(t for t in term_weights if t in tokens)
                 candidates.append(Candidate(sentence, pi, position, features, prior, prior, hits, values))
         candidates.sort(key=lambda c: -c.prior)
-        if len(candidates) > 1 and candidates[0].prior - candidates[1].prior < self.config.semantic_margin:
-            self.add_semantic(context, candidates[: self.config.semantic_top])  # only when words cannot decide
+        self.add_semantic(context, candidates[: self.config.semantic_top])  # the rest would not win on it
         candidates.sort(key=lambda c: -c.score)
         return candidates
 
@@ -727,9 +730,12 @@ def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
     if eligible and named and eligible[0].typed and eligible[0].on_topic:
         if not found.context.frame.words or eligible[0].features["period"]:
             return ""
-    top = found.candidates[:3]
-    closeness = max(max(c.score - c.prior for c in top), max(p.dense for p in found.passages))
-    if max(c.lexical for c in top) < answerer.config.min_coverage and closeness < answerer.config.min_semantic:
+    top, config = found.candidates[:3], answerer.config
+    close = (
+        max(c.features.get("semantic", 0.0) for c in top) >= config.min_sentence_semantic
+        or max(p.dense for p in found.passages) >= config.min_semantic
+    )
+    if max(c.lexical for c in top) < config.min_coverage and not close:
         return "The closest passages do not state it."
     return ""
 
@@ -940,6 +946,21 @@ def known_words(context: Context) -> set[str]:
 
 QUARTER_MARK = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth)[- ]quarter)\b", re.I)
 ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+
+
+def _figures_said(text: str) -> frozenset[float]:
+    """The amounts a text states ('41 million shares' → 41e6)."""
+    return frozenset(round(v.amount, 6) for v in values_in(text))
+
+
+def _restates(values: list[Value], analysis: Analysis | None, said: frozenset[float]) -> bool:
+    """The sentence's values of the kind asked (all its values when no kind is) are all ones the question or
+    the conversation already gave: it repeats the premise instead of answering."""
+    if not said:
+        return False
+    unit = analysis.unit if analysis else None
+    asked = [v for v in values if unit is None or v.unit == unit] or values
+    return bool(asked) and all(round(v.amount, 6) in said for v in asked)
 
 
 def _period_marks(text: str) -> set[str]:
