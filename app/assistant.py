@@ -220,6 +220,12 @@ class Assistant:
         drafts = []
         for side in analysis.sides:
             sub = self.retrieve(side.question, k, user_filters, {}, prepared.context.given)
+            # the whole question's passages too (its side's company's): its words can find what the clause's miss
+            sub.passages.extend(
+                p
+                for p in prepared.passages[:k]
+                if p not in sub.passages and (not side.company or side.company in p.companies)
+            )
             reason = self.unanswerable(sub)
             drafts.append(
                 (

@@ -4,7 +4,8 @@ and cites them. Every figure it states is copied from a passage, so it cannot in
 How it decides, in three steps a reader can change one at a time:
 1. **Features.** Each sentence of each passage gets named features (FEATURES: word coverage, retrieval score,
    company, period, answer type, recency...); its score is their weighted sum, weights in GroundedConfig.weights
-   (refit with `newsdesk eval fit-weights`). Similarity to the question is added when words cannot decide.
+   (learned by `newsdesk fit-weights` on the eval sets' tune halves). Similarity to the question is added for
+   the semantic_top best sentences.
 2. **Checks.** An ordered list of named checks (CHECKS) refuses, with its reason, when the passages do not
    answer: an unknown company, a company no passage is about, nothing on topic, no value of the kind asked for,
    nothing for the period asked about, a premise the news does not report.
