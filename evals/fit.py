@@ -27,6 +27,10 @@ from evals.evalset import load_set
 from evals.metrics import figure_present
 from evals.rerank import RankedList, fit_pairwise
 
+# a policy, not a sign of relevance: a figure other articles contradict (or one out of line with every other
+# company's) must not lead. The tune sets hold no planted articles to learn that from (evals/poisoned.py does), so
+# its weight is kept as set, and left out of the fit
+PINNED = ("ledger_outvoted",)
 C = 0.1  # inverse L2 strength of the pairwise fit; 1.0 scored the same on the pooled tune halves, lower on check
 SPLITS = ("tune", "check")
 
@@ -81,11 +85,13 @@ def fit_weights(
     names = set_names.split(",") if isinstance(set_names, str) else list(set_names)
     per_set = {name: collect(assistant, name, split) for name in names}
     fitted = [item for lists in per_set.values() for item in lists]
-    model, _pairs = fit_pairwise(fitted, c)
+    pinned = np.asarray([name in PINNED for name in FEATURES])
+    model, _pairs = fit_pairwise([RankedList(i.row, np.where(pinned, 0.0, i.features), i.labels) for i in fitted], c)
     raw = np.asarray(model.weights, dtype=float) / np.asarray(model.scale, dtype=float)
     current = assistant.settings.grounded.weights
     before = np.asarray([current.get(name, 0.0) for name in FEATURES])
     scaled = raw * (before[before > 0].sum() / (raw[raw > 0].sum() or 1.0))
+    scaled[pinned] = before[pinned]
     weights = {name: round(float(w), 4) for name, w in zip(FEATURES, scaled, strict=True)}
     new = np.asarray(list(weights.values()))
     halves: dict[str, dict[str, float]] = {}
