@@ -38,7 +38,7 @@ class GroundedConfig(BaseModel):
 
     weights: dict[str, float] = Field(default_factory=default_weights)
     max_sentences: int = 3
-    semantic_top: int = 8  # the best sentences by their other features, re-scored with their similarity
+    semantic_top: int = 4  # the best sentences by their other features, re-scored with their similarity
     min_coverage: float = 0.34
     min_semantic: float = 0.45  # a passage this similar to the question is on topic, whatever its words
     min_sentence_semantic: float = 0.9  # ... and a sentence this similar
