@@ -363,3 +363,27 @@ def test_a_period_revenue_asked_bare_is_the_total_not_a_segment_or_an_estimate(e
     assert "$79.8 million" in answer("what was core scientific's q4 2025 revenue?", core, entities).split("[1]")[0]
     colo = answer("core sci colo revenue in q4 2025?", core, entities)  # 'colo': the segment is what is asked
     assert "$31.3 million" in colo.split("[1]")[0]
+
+
+def test_a_follow_up_is_not_answered_with_the_figure_the_conversation_already_gave(entities):
+    text = (
+        "Galaxy Digital sold 1,200 BTC in its first sale of the year to fund its Helios campus. "
+        "Galaxy Digital sold 700 BTC in a second sale of the year to fund its Helios campus."
+    )
+    galaxy = [passage(text, "galaxy", ["Galaxy Digital"], "2026-03-01")]
+    question = "how many btc did galaxy digital sell in the second sale?"
+    kept = Entities.from_metadata(META, [text])
+    frame = parse_time_frame(question, date(2026, 6, 1))
+    analysis = analyse(question, kept, frame)
+    writer = GroundedAnswerer(SameVector())
+
+    def first_line(given: str) -> tuple[str, dict[str, float]]:
+        context = Context(question, frame, analysis.companies, kept, analysis=analysis, given=given)
+        candidates = writer.score_sentences(context, galaxy)
+        return candidates[0].sentence, {c.sentence[:40]: c.features["restated"] for c in candidates}
+
+    best, restated = first_line("Galaxy Digital sold 1,200 BTC in its first sale.")
+    assert restated == {text.split(". ")[0][:40]: 1.0, text.split(". ")[1][:40]: 0.0}
+    assert "700 BTC" in best
+    _, nothing_said = first_line("")
+    assert set(nothing_said.values()) == {0.0}

@@ -11,6 +11,7 @@ def test_fit_gives_a_weight_per_feature_and_leaves_the_file_alone(assistant):
     before = WEIGHTS_FILE.read_text()
     fit = fit_weights(assistant, "tiny", split=None, write=False)
     assert list(fit.weights) == list(FEATURES)
+    assert fit.weights["ledger_outvoted"] == assistant.settings.grounded.weights["ledger_outvoted"]  # pinned
     assert fit.examples > fit.positives > 0 and fit.questions > 0
     assert 0.0 <= fit.baseline <= 1.0 and 0.0 <= fit.accuracy <= 1.0
     assert WEIGHTS_FILE.read_text() == before
