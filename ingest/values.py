@@ -56,7 +56,13 @@ PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
         Unit.YEARS,
         re.compile(rf"(?P<n>{NUMBER}|{'|'.join(WORD_NUMBERS)})(?:-|\s)(?:year|yr)s?\b(?!\s+(?:ago|old))", re.I),
     ),
-    (Unit.SHARES, re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>million|billion)\b)?\s*(?:\w+\s)?shares\b", re.I)),
+    (
+        Unit.SHARES,
+        re.compile(
+            rf"(?P<n>{NUMBER})(?:\s*(?P<scale>million|billion)\b)?\s*(?:\w+\s)?(?:class [ab] )?(?:ordinary |common )?shares\b",
+            re.I,
+        ),
+    ),
     (Unit.COUNT, re.compile(rf"(?<![\w.$])(?P<n>{NUMBER})")),
 )
 # What an amount measures, from the words just before it ("sold 4,451 BTC", "held 1,025.69 BTC"). The nearest

@@ -304,10 +304,13 @@ class GroundedAnswerer:
         candidates: list[Candidate] = []
         for pi, passage in enumerate(passages):
             sentences = split_sentences(passage.text)
+            defined = abbreviations(passage.text)
             for position, sentence in enumerate(sentences):
                 if len(sentence.split()) < 5:
                     continue
                 tokens = set(tokenize(sentence))
+                for short in defined.keys() & set(re.findall(r"\b[A-Z]{2,6}\b", sentence)):
+                    tokens |= defined[short]  # 'SPS stood at 418' says 'satoshis per share' when the passage defined it
                 values = values_in(sentence)
                 previous = sentences[position - 1] if position else ""
                 dated = REPORTED_ON.sub(" ", sentence)  # '..., SuperEx News reported on January 8, 2026'
@@ -947,6 +950,22 @@ def known_words(context: Context) -> set[str]:
 
 QUARTER_MARK = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth)[- ]quarter)\b", re.I)
 ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
+
+
+DEFINED = re.compile(r"\b((?:[A-Za-z][\w-]*\s+){1,5}?[A-Za-z][\w-]*)\s+\(([A-Z]{2,6})\)")
+
+
+def abbreviations(text: str) -> dict[str, frozenset[str]]:
+    """The short forms a text defines, with the words of what each stands for: 'Satoshis Per Share (SPS)' →
+    {'SPS': {'satoshi', 'share'}}. The long form is the run of words before the brackets whose initials spell it."""
+    found: dict[str, frozenset[str]] = {}
+    for match in DEFINED.finditer(text):
+        words, short = match.group(1).split(), match.group(2)
+        for start in range(len(words)):
+            if "".join(w[0] for w in words[start:]).upper() == short:
+                found[short] = frozenset(tokenize(" ".join(words[start:])))
+                break
+    return found
 
 
 def _figures_said(text: str) -> frozenset[float]:

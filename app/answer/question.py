@@ -116,7 +116,7 @@ NAME_FIRST = re.compile(
 )
 VALUE_ASKED = re.compile(
     r"\bhow (much|many|big|large|long)\b|\bwhat (was|is|were|are) the (value|amount|size|number|total)\b|"
-    r"\b(ratio|premium|multiple)\b",
+    r"\b(ratio|premium|multiple|number|figure|metric)\b|\bper (share|coin|bitcoin|btc|mw|megawatt)\b",
     re.I,
 )
 # "how much did it sell, and what revenue did it book?": two questions in one, answered clause by clause
@@ -232,7 +232,15 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     if Unit.USD in kinds and re.search(r"\bdollars?\b|\busd\b|\$(?!\s?\d)", question, re.I):
         kinds.remove(Unit.USD)  # 'how many dollars did it raise from the bitcoin sale': dollars, said outright
         kinds.insert(0, Unit.USD)
+    if Unit.PRICE in kinds and RATIO.search(question):
+        kinds.remove(Unit.PRICE)  # 'satoshis per share', 'btc per share': so much of a thing per unit, not dollars
     return tuple(kinds)
+
+
+# 'satoshis per share', 'BTC-per-share', 'MW per site': an amount of something other than money per unit
+RATIO = re.compile(
+    r"\b(satoshis?|sats|btc|bitcoins?|coins?|eth|ether|mw|megawatts?|gw|eh/s|exahash(?:es)?|gpus?)[\s-]+per\b", re.I
+)
 
 
 AT_LEAST = re.compile(

@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 
 from app.answer.base import Context
-from app.answer.grounded import GroundedAnswerer
+from app.answer.grounded import GroundedAnswerer, abbreviations
 from app.answer.question import analyse
 from app.retrieval.entities import Entities
 from app.retrieval.filters import parse_time_frame
 from app.retrieval.search import Passage
+from ingest.text import tokenize
 
 META = [
     {"title": "Galaxy closes loan", "companies": ["Galaxy Digital"], "tickers": ["GLXY"], "source": "Cointelegraph"},
@@ -363,6 +364,14 @@ def test_a_period_revenue_asked_bare_is_the_total_not_a_segment_or_an_estimate(e
     assert "$79.8 million" in answer("what was core scientific's q4 2025 revenue?", core, entities).split("[1]")[0]
     colo = answer("core sci colo revenue in q4 2025?", core, entities)  # 'colo': the segment is what is asked
     assert "$31.3 million" in colo.split("[1]")[0]
+
+
+def test_a_short_form_the_passage_defines_stands_for_its_words():
+    text = "It introduced Satoshis Per Share (SPS), a new metric. Its Net Operating Income (NOI) rose; NVIDIA (NVDA)."
+    assert abbreviations(text) == {
+        "SPS": frozenset(tokenize("satoshis per share")),
+        "NOI": frozenset(tokenize("net operating income")),
+    }
 
 
 def test_a_follow_up_is_not_answered_with_the_figure_the_conversation_already_gave(entities):

@@ -63,6 +63,12 @@ def test_expected_kind_of_answer(question, main):
     assert expected_kinds(question)[0] == main
 
 
+def test_so_much_of_a_thing_per_share_is_a_value_but_not_a_price():
+    assert Unit.PRICE not in expected_kinds("what's the satoshis per share number abtc came up with?")
+    assert Unit.PRICE not in expected_kinds("how much btc per share does it hold?")
+    assert expected_kinds("at what price per share did WhiteFiber sell?")[0] == Unit.PRICE
+
+
 def test_bitcoin_miners_do_not_make_a_question_about_a_btc_amount():
     assert Unit.BTC not in expected_kinds("How much in AI contracts have bitcoin miners announced?")
 

@@ -20,6 +20,7 @@ from ingest.values import Unit, values_in
         ("its stake rises to 14%", [(Unit.PERCENT, 14.0, "14%")]),
         ("a five-year lease", [(Unit.YEARS, 5.0, "five-year")]),
         ("30 million shares", [(Unit.SHARES, 30e6, "30 million shares")]),
+        ("7 million Class B ordinary shares", [(Unit.SHARES, 7e6, "7 million Class B ordinary shares")]),
         (
             "held 1,025.69 bitcoin and ran 40.5 EH/s",
             [(Unit.BTC, 1025.69, "1,025.69 bitcoin"), (Unit.HASHRATE, 40.5, "40.5 EH/s")],
