@@ -94,6 +94,14 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
         if not ASKS.search(rest):
             return _reask(last, rest, named_now, entities)
         question = rest[0].upper() + rest[1:] + "?"
+    same = SAME_ASKED.match(question)
+    if (
+        same
+        and has_time(same.group("rest"))
+        and not named_now
+        and not FILLER.sub("", strip_time_words(same.group("rest"))).strip(" ?.,")
+    ):
+        return _reask(last, same.group("rest").strip(" ?.,"), named_now, entities)  # 'what was it at the end of feb?'
     resolved = question
     earlier = [name for text in reversed(previous) for name in entities.in_question(text)]
     answered = _answered_name(last, turns, entities)
@@ -134,6 +142,11 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
     return re.sub(r"\s+", " ", resolved).strip()
 
 
+# 'what was it at the end of feb?', 'how much was that back in 2024?': the last question again, another period
+FILLER = re.compile(r"\b(back|then|again|instead)\b", re.I)
+SAME_ASKED = re.compile(
+    r"^\s*(?:what|how (?:much|many|big))\s+(?:was|is|were|are)\s+(?:it|that|they|those)\b(?P<rest>.*)$", re.I
+)
 # 'what was it at the end of February?' asks the value talked about, not the company
 ASKS_VALUE_OF_IT = re.compile(r"\b(what|how much|how many)\s+(was|is|were|are)\s+(it|that|they)\b", re.I)
 TOPIC_STOP = frozenset(

@@ -39,6 +39,18 @@ def test_follow_up_with_a_new_time_keeps_the_subject(assistant):
     assert "January 2026" in answer.standalone_question
 
 
+def test_what_was_it_then_asks_the_last_question_for_another_period(assistant):
+    history = [
+        {"role": "user", "content": "How much bitcoin did Cango hold at the end of December 2025?"},
+        {"role": "assistant", "content": "7,528.3 BTC [1]"},
+    ]
+    answer = assistant.ask("what was it back in november?", history=history)
+    assert answer.standalone_question.startswith("How much bitcoin did Cango hold")
+    assert "november 2025" in answer.standalone_question
+    worth = assistant.ask("what was that worth in dollars?", history=history)  # not a period: not re-asked
+    assert not worth.standalone_question.startswith("How much bitcoin did Cango hold")
+
+
 def test_follow_up_carries_a_month_range_whole(assistant):
     from app.conversation import resolve_followup
 
