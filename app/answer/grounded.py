@@ -914,7 +914,11 @@ def _holds_kind(
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
         strict = analysis.measure == "rate"  # a percentage anywhere in a sentence is rarely the rate asked for
         return any(
-            (v.unit is kind or (kind is Unit.SHARES and v.unit is Unit.COUNT and v.amount >= 1000))  # '... 498 voted'
+            (
+                v.unit is kind
+                or (kind is Unit.SHARES and v.unit is Unit.COUNT and v.amount >= 1000)  # '... 498 voted'
+                or (kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v))  # "November's $96,560"
+            )
             and (not analysis.measure or v.measure in ("", analysis.measure))
             and (not strict or near_asked(v.start, v.end))
             for v in values
@@ -927,6 +931,12 @@ def _holds_kind(
 
 
 NAME_KINDS = {PERSON: (PERSON,), ORG: (ORG, NAME, PERSON), PLACE: (PLACE,)}  # 'who ...?' may be either
+PRICE_WORD = re.compile(r"\b(?:sale |selling |average |net |exercise |strike |conversion |share |offering )?price\b", re.I)
+
+
+def _priced(sentence: str, value: Value) -> bool:
+    """A dollar amount the sentence calls a price: 'the average sale price was 8% below November's $96,560'."""
+    return bool(PRICE_WORD.search(sentence[max(0, value.start - NEAR_BEFORE) : value.start]))
 
 
 def answer_names(sentence: str, context: Context, known: set[str]) -> list[Name]:

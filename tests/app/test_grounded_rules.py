@@ -396,3 +396,16 @@ def test_a_follow_up_is_not_answered_with_the_figure_the_conversation_already_ga
     assert "700 BTC" in best
     _, nothing_said = first_line("")
     assert set(nothing_said.values()) == {0.0}
+
+
+def test_a_dollar_amount_the_sentence_calls_a_price_answers_a_price_question(entities):
+    text = (
+        "Riot sold 1,818 BTC in December 2025 at an average of $88,870 per coin. "
+        "The December average sale price was 8% below November's $96,560, SuperEx News added."
+    )
+    found = answer(
+        "what did riot get per coin on average in november 2025?",
+        [passage(text, "riot", ["Riot Platforms"], "2026-01-08")],
+        entities,
+    )
+    assert "$96,560" in found and not found.startswith("The indexed news does not answer")
