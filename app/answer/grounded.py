@@ -345,6 +345,11 @@ class GroundedAnswerer:
                     "other_period": other_period,
                     "on_topic": float(
                         bool(_expand(set(tokenize(context.entities.without_names(sentence)))) & predicate)
+                        # 'The company expects ... 95% equity ownership' goes on about the sentence before it
+                        or (
+                            bool(PRONOUN_START.match(sentence))
+                            and bool(_expand(set(tokenize(context.entities.without_names(previous)))) & predicate)
+                        )
                     ),
                     "answer_type": float(_holds_kind(analysis, sentence, values, context, predicate, names)),
                     "role": float(any(in_role(sentence, name, roles) for name in names)),

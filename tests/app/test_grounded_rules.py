@@ -409,3 +409,16 @@ def test_a_dollar_amount_the_sentence_calls_a_price_answers_a_price_question(ent
         entities,
     )
     assert "$96,560" in found and not found.startswith("The indexed news does not answer")
+
+
+def test_a_sentence_that_goes_on_about_the_one_before_it_is_on_its_topic(entities):
+    text = (
+        "Galaxy Digital said it is forming a joint venture to build a campus named Helios West. "
+        "The company expects to provide most of the financing, giving it roughly 95% equity ownership."
+    )
+    found = answer(
+        "what % of the helios west jv would galaxy own?",
+        [passage(text, "galaxy", ["Galaxy Digital"], "2025-11-03")],
+        entities,
+    )
+    assert "95%" in found and not found.startswith("The indexed news does not answer")
