@@ -936,7 +936,9 @@ def _holds_kind(
 
 
 NAME_KINDS = {PERSON: (PERSON,), ORG: (ORG, NAME, PERSON), PLACE: (PLACE,)}  # 'who ...?' may be either
-PRICE_WORD = re.compile(r"\b(?:sale |selling |average |net |exercise |strike |conversion |share |offering )?price\b", re.I)
+PRICE_WORD = re.compile(
+    r"\b(?:sale |selling |average |net |exercise |strike |conversion |share |offering )?price\b", re.I
+)
 
 
 def _priced(sentence: str, value: Value) -> bool:

@@ -13,7 +13,7 @@ from app.retrieval.entities import GLOSSARY, Entities
 from app.retrieval.filters import ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
 from ingest.dates import MONTH
 from ingest.text import tokenize
-from ingest.values import Unit, measures_in
+from ingest.values import MEASURE_WORD, Unit, measures_in
 
 __all__ = ["DATE", "ORG", "PERSON", "PLACE", "Analysis", "Side", "analyse", "expected_kinds"]
 
@@ -185,6 +185,17 @@ class Analysis:
         return self.expects[0] if self.expects and isinstance(self.expects[0], Unit) else None
 
 
+def head_measures(text: str) -> list[str]:
+    """The measures a text asks about, a measure word that only qualifies the next one left out: 'self-mining
+    revenue' asks revenue, not what was mined."""
+    found = list(MEASURE_WORD.finditer(text))
+    return [
+        measures_in(match.group(0))[0]
+        for match, after in zip(found, [*found[1:], None])  # noqa: B905 - the last one has no next one
+        if after is None or text[match.end() : after.start()].strip(" -")
+    ]
+
+
 STATED_MW = re.compile(r"\b\d[\d,.]*\s*-?\s*(?:mw|gw|megawatts?|gigawatts?)\b", re.I)
 
 
@@ -293,7 +304,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         # 'what was it at the end of feb?' (re: BTC), 'how much did they have back in november?' (re: hold btc)
         expects=expected_kinds(unnamed) or expected_kinds(topic) or expected_kinds(f"{unnamed} {topic}"),
         wants_value=bool(VALUE_ASKED.search(unnamed)),
-        measure=next(iter(measures_in(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
+        measure=next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
         listing=bool(LISTING.search(asked)),
         latest=frame.prefer_recent or (bool(RECENT.search(asked)) and not frame.prefer_earliest),
         asked=asked,

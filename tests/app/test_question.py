@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from app.answer.base import Citation, Draft, Flags, combine
-from app.answer.question import ORG, PERSON, analyse, expected_kinds
+from app.answer.question import ORG, PERSON, analyse, expected_kinds, head_measures
 from app.conversation import Turn, resolve_followup
 from app.retrieval.entities import Entities
 from app.retrieval.filters import parse_time_frame
@@ -61,6 +61,12 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
 )
 def test_expected_kind_of_answer(question, main):
     assert expected_kinds(question)[0] == main
+
+
+def test_a_measure_word_that_qualifies_the_next_is_not_what_is_asked():
+    assert head_measures("What was Core Scientific's self-mining revenue in Q1 2025?") == ["revenue"]
+    assert head_measures("how much did it sell and mine?") == ["sold", "mined"]
+    assert head_measures("what's the weather?") == []
 
 
 def test_so_much_of_a_thing_per_share_is_a_value_but_not_a_price():
