@@ -74,7 +74,7 @@ MEASURE_WORDS = {
     "bought": "buy buys bought purchase purchased acquire acquired",
     "raised": "raise raises raised raising offering placement financing loan notes borrowed",
     "revenue": "revenue revenues",
-    "income": "income profit earnings loss",
+    "income": "income profit earnings loss lose losing",
     "rate": "rate rates interest coupon yield",
 }
 MEASURE_OF = {word: measure for measure, words in MEASURE_WORDS.items() for word in words.split()}

@@ -73,7 +73,8 @@ CONCEPTS = [
         "ceo chief executive runs leads",
         "cto chief technology officer",
         "cfo financial",
-        "profit earnings income loss bottom line",
+        "profit earnings income loss lose losing lost bottom line",
+        "cost costs budget price tag",
         "hashrate hash rate eh",
         "stock stocks share shares",
         "stake stakes ownership equity",
@@ -302,9 +303,12 @@ class GroundedAnswerer:
         outvoted = [f for f in facts if f in context.outvoted]
         said = _figures_said(f"{context.asked} {context.given}") if wants_number else frozenset()
         candidates: list[Candidate] = []
+        defined_in: dict[str, dict[str, frozenset[str]]] = {}  # an article's short forms, from any passage of it
+        for passage in passages:
+            defined_in.setdefault(passage.article_id, {}).update(abbreviations(passage.text))
         for pi, passage in enumerate(passages):
             sentences = split_sentences(passage.text)
-            defined = abbreviations(passage.text)
+            defined = defined_in[passage.article_id]
             for position, sentence in enumerate(sentences):
                 if len(sentence.split()) < 5:
                     continue

@@ -58,7 +58,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.USD,
         re.compile(
             r"\$|\busd\b|\bdollars?\b|\bworth\b|\bvalue[ds]?\b|\bcost\b|\bpa(y|id)\b|\bprice\b|\bproceeds\b|"
-            r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blost\b|\bbottom line\b|\bcash\b|"
+            r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blos(t|e|ing)\b|\bbottom line\b|\bcash\b|"
             r"\bbring in\b|\bcredits?\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow big (is|was) the (loan|deal|contract|facility)\b|\bowe\b",
             re.I,
         ),
@@ -116,7 +116,7 @@ NAME_FIRST = re.compile(
 )
 VALUE_ASKED = re.compile(
     r"\bhow (much|many|big|large|long)\b|\bwhat (was|is|were|are) the (value|amount|size|number|total)\b|"
-    r"\b(ratio|premium|multiple|number|figure|metric)\b|\bper (share|coin|bitcoin|btc|mw|megawatt)\b",
+    r"\b(ratio|premium|multiple|number|figure|metric)\b|\bper[\s-](share|coin|bitcoin|btc|mw|megawatt)\b",
     re.I,
 )
 # "how much did it sell, and what revenue did it book?": two questions in one, answered clause by clause
