@@ -57,7 +57,7 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
         ("How much did APLD stock jump?", Unit.PERCENT),
         ("Who runs Applied Digital?", PERSON),
         ("Which bank lent Galaxy the money?", ORG),
-        ("What did American Bitcoin lose for full-year 2025?", Unit.USD),
+        ("What did Riot lose for full-year 2025?", Unit.USD),
     ],
 )
 def test_expected_kind_of_answer(question, main):
