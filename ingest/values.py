@@ -146,8 +146,15 @@ def _values(text: str) -> tuple[Value, ...]:
 
 def measure_before(text: str, position: int) -> str:
     """The measure named nearest before `position` (within MEASURE_WINDOW characters), or ''."""
-    words = list(MEASURE_WORD.finditer(text, max(0, position - MEASURE_WINDOW), position))
+    words = [
+        word
+        for word in MEASURE_WORD.finditer(text, max(0, position - MEASURE_WINDOW), position)
+        if not (word.group(1)[0].isupper() and NAME_BEFORE.search(text, 0, word.start()))  # 'MARA Holdings mined'
+    ]
     return MEASURE_OF[words[-1].group(1).lower()] if words else ""
+
+
+NAME_BEFORE = re.compile(r"\b[A-Z][\w.&-]*\s+$")  # a capitalized word just before: the measure word ends a name
 
 
 def measures_in(text: str) -> list[str]:

@@ -279,6 +279,8 @@ class GroundedAnswerer:
             recency = [1.0 - r for r in _recency(passages)]
         predicate = self._predicate(context)
         asked = _period_marks(" ".join(context.frame.words))
+        if YEAR_END.search(context.asked) and not asked - {m for m in asked if m.isdigit()}:
+            asked |= {"December", "Q4"}  # 'at the end of 2025' is December's figure, not September's
         hedge_asked = bool(HEDGE_ASKED.search(context.asked))
         head = _head_noun(unnamed)  # 'what severance ...': the thing asked, which the sentence must name
         # 'how many MW is that lease for?': not the company's total it brings the count to; a holding is a total
@@ -411,7 +413,12 @@ class GroundedAnswerer:
         about = candidates
         if context.companies:
             about = [c for c in candidates if self._about(context, passages[c.passage_index], c)]
-        return Sentences(context, passages, candidates, self._predicate(context), about, _of_kind(context, about))
+        eligible = _of_kind(context, about)
+        # of the period asked: a sentence that names it beats one that names another, whatever else it has
+        dated = [c for c in eligible if c.features["period"] and not c.features["other_period"]]
+        if dated and context.frame.words and len(dated) < len(eligible):
+            eligible = dated + [c for c in eligible if c not in dated]
+        return Sentences(context, passages, candidates, self._predicate(context), about, eligible)
 
     def _select(self, found: Sentences) -> list[Candidate]:
         """The best sentence, then others that add a question word not yet covered (or another figure for what
@@ -973,6 +980,9 @@ QUARTER_MARK = re.compile(r"\b(?:Q([1-4])|(first|second|third|fourth)[- ]quarter
 ORDINAL = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 
 
+YEAR_END = re.compile(
+    r"\b(?:end of|year[- ]end|close of|end-)\s*(?:(?:19|20)\d\d)\b|\b(?:19|20)\d\d\s+year[- ]end\b", re.I
+)
 DEFINED = re.compile(r"\b((?:[A-Za-z][\w-]*\s+){1,5}?[A-Za-z][\w-]*)\s+\(([A-Z]{2,6})\)")
 
 

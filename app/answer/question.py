@@ -185,6 +185,15 @@ class Analysis:
         return self.expects[0] if self.expects and isinstance(self.expects[0], Unit) else None
 
 
+def _blank_name(match: re.Match) -> str:
+    """A company's name blanked out of a question, less a lower-case measure word that ends it: in 'was MARA
+    holding', 'holding' is what is asked ('MARA Holdings' is blanked whole)."""
+    last = match.group(0).rsplit(" ", 1)
+    if len(last) == 2 and last[1].islower() and MEASURE_WORD.fullmatch(last[1]):
+        return f" {last[1]}"
+    return " "
+
+
 def head_measures(text: str) -> list[str]:
     """The measures a text asks about, a measure word that only qualifies the next one left out: 'self-mining
     revenue' asks revenue, not what was mined."""
@@ -291,7 +300,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     unnamed = asked
     for name in companies:  # "BTC Digital" and "American Bitcoin" say nothing about what is asked
         for alias in sorted((a for a, n in entities.alias_to_name.items() if n == name), key=len, reverse=True):
-            unnamed = re.sub(rf"(?i)(?<![\w-]){re.escape(alias)}(?:['’]s)?(?![\w-])", " ", unnamed)
+            unnamed = re.sub(rf"(?i)(?<![\w-]){re.escape(alias)}(?:['’]s)?(?![\w-])", _blank_name, unnamed)
     unnamed = re.sub(r"\s+", " ", unnamed).strip()
     spelled = [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", unnamed) if w.lower() in GLOSSARY]
     if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked

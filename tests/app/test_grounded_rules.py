@@ -422,3 +422,14 @@ def test_a_sentence_that_goes_on_about_the_one_before_it_is_on_its_topic(entitie
         entities,
     )
     assert "95%" in found and not found.startswith("The indexed news does not answer")
+
+
+def test_a_sentence_of_the_period_asked_beats_one_of_another_period(entities):
+    september = "Galaxy Digital's bitcoin treasury stood at 9,100 BTC as of September 2025, its update said."
+    december = "Galaxy Digital later said it held 8,400 BTC in its treasury as of December 31, 2025."
+    passages = [
+        passage(september, "galaxy-sept", ["Galaxy Digital"], "2025-10-04"),
+        passage(december, "galaxy-dec", ["Galaxy Digital"], "2026-03-03"),
+    ]
+    found = answer("how many btc was galaxy digital holding at the end of 2025?", passages, entities)
+    assert found.split("[1]")[0].strip().endswith("8,400 BTC")

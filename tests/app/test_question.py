@@ -12,6 +12,7 @@ from app.retrieval.filters import parse_time_frame
 from ingest.values import Unit
 
 META = [
+    {"title": "MARA holds BTC", "companies": ["MARA Holdings"], "tickers": ["MARA"]},
     {
         "title": "Core Scientific rejects CoreWeave",
         "companies": ["Core Scientific", "CoreWeave"],
@@ -62,6 +63,14 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
 )
 def test_expected_kind_of_answer(question, main):
     assert expected_kinds(question)[0] == main
+
+
+def test_a_lower_case_measure_word_after_a_short_name_is_what_is_asked(entities):
+    question = "How many bitcoin was MARA holding at the end of 2025?"
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    assert analysis.companies == ["MARA Holdings"] and analysis.measure == "held"
+    named = "How many bitcoin do MARA Holdings hold?"
+    assert "Holdings" not in analyse(named, entities, parse_time_frame(named, date(2026, 6, 1))).unnamed
 
 
 def test_a_measure_word_that_qualifies_the_next_is_not_what_is_asked():

@@ -40,6 +40,8 @@ def test_years_days_and_names_are_not_values():
 def test_the_measure_is_the_nearest_word_before_the_amount():
     sold, held = values_in("Cango sold 2,000 BTC in March; after the sale it held 1,025.69 BTC.")
     assert (sold.measure, held.measure) == ("sold", "held")
+    (mined,) = values_in("MARA Holdings mined 736 bitcoin in September 2025.")
+    assert mined.measure == "mined"  # 'Holdings' ends a name here
 
 
 def test_ether_is_its_own_unit():
