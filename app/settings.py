@@ -45,7 +45,7 @@ class GroundedConfig(BaseModel):
     on_topic_floor: float = 0.8
     another_report_floor: float = 0.9
     latest_floor: float = 0.7  # for "now / latest", the newest sentence scoring this close to the best wins
-    listing_floor: float = 0.5  # a listing's lines score at least this share of the best sentence
+    listing_floor: float = 0.4  # a listing's lines score at least this share of the best sentence
     listing_max: int = 8
     company_weight: float = 0.5  # a company the question names counts as this many of its rarest words
     topic_weight: float = 0.5  # a follow-up's carried topic words count this much of the question's own
