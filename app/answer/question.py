@@ -89,6 +89,7 @@ NOT_COUNTED = frozenset(
     "tokens percent times".split()
 )
 HOW_MUCH_NOUN = re.compile(r"\bhow (?:much|many)\s+([\w$]+)", re.I)
+MORE_NOUN = re.compile(r"\b(?:more|less|fewer)\s+([\w$]+)", re.I)
 UNIT_NOUNS = {
     **dict.fromkeys("btc bitcoin bitcoins coins".split(), Unit.BTC),
     **dict.fromkeys("eth ether ethereum".split(), Unit.ETH),
@@ -116,7 +117,7 @@ NAME_FIRST = re.compile(
 )
 VALUE_ASKED = re.compile(
     r"\bhow (much|many|big|large|long)\b|\bwhat (was|is|were|are) the (value|amount|size|number|total)\b|"
-    r"\b(ratio|premium|multiple|number|figure|metric)\b|\bper[\s-](share|coin|bitcoin|btc|mw|megawatt)\b",
+    r"\b(ratio|premium|multiple|number|figure|metric)\b|\b(more|less|fewer) (btc|bitcoins?|coins?|eth|mw|megawatts|shares|money|cash)\b|\bper[\s-](share|coin|bitcoin|btc|mw|megawatt)\b",
     re.I,
 )
 # "how much did it sell, and what revenue did it book?": two questions in one, answered clause by clause
@@ -241,8 +242,10 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     if Unit.BTC in kinds and Unit.USD in kinds and re.search(r"\b(bitcoins?|btc)\b", question, re.I):
         if not re.search(r"\$|dollars?|worth|value|proceeds|raise|revenue|pay|cost|price", question, re.I):
             kinds.remove(Unit.USD)  # 'how much bitcoin did it sell' asks a BTC count, not a dollar amount
-    head = HOW_MUCH_NOUN.search(question)
+    head = HOW_MUCH_NOUN.search(question) or MORE_NOUN.search(question)  # 'did it mine more btc than ...'
     noun = UNIT_NOUNS.get(head.group(1).lower()) if head else None
+    if noun is not None and noun not in kinds:
+        kinds.append(noun)
     if noun in kinds:  # 'how much eth did it have': the noun after 'how much' is the unit asked
         kinds.remove(noun)
         kinds.insert(0, noun)

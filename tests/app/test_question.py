@@ -59,6 +59,7 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
         ("Who runs Applied Digital?", PERSON),
         ("Which bank lent Galaxy the money?", ORG),
         ("What did Riot lose for full-year 2025?", Unit.USD),
+        ("Did Riot mine more btc in 2025 than it did in 2024?", Unit.BTC),
     ],
 )
 def test_expected_kind_of_answer(question, main):
