@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
 from app.retrieval.entities import GLOSSARY, Entities
-from app.retrieval.filters import ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
+from app.retrieval.filters import MONTHS, ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
 from ingest.dates import MONTH
 from ingest.text import tokenize
 from ingest.values import MEASURE_WORD, Unit, measures_in
@@ -343,7 +343,7 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
     if len(clauses) == 2 and not COMPARE.search(question):
         return _clause_sides(clauses, companies, entities, fits)
     periods = _periods(question)
-    split = _or_sides(question, companies, entities)
+    split = _or_sides(question, companies, entities) or _named_sides(question, companies, entities)
     if split:
         return split
     ends = _first_and_after(question)
@@ -458,6 +458,42 @@ def _or_sides(question: str, companies: list[str], entities: Entities) -> list[S
     prefix = COMPARATIVE.sub(" ", pieces[0][:start])
     sides = [(first[0], COMPARATIVE.sub(" ", pieces[0])), (second[0], f"{prefix} {pieces[1]}")]
     return [Side(_as_question(text, asks), company=company) for company, text in sides]
+
+
+DEAL_NOUN = re.compile(r"\b(deal|contract|lease|agreement|loan|offering|campus|site|investment|stake)s?\b", re.I)
+
+
+def _named_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
+    """'Which IREN deal is bigger, Microsoft or Nvidia?', 'how does the nvidia contract compare to the microsoft
+    one?': one company's two deals told apart by the names of the other parties, one side each ('IREN Nvidia
+    contract', 'IREN Microsoft contract'), asked for its size."""
+    pieces = OR_SPLIT.split(question.strip().rstrip("?"))
+    if len(pieces) != 2 or len(companies) > 1 or LISTING.search(question):
+        return []
+    named = [_other_names(piece, entities) for piece in pieces]
+    noun = DEAL_NOUN.search(question)
+    if len(named[0]) != 1 or len(named[1]) != 1 or not noun or named[0] == named[1]:
+        return []  # 'a big tech name like Microsoft, Amazon, Nvidia or AMD' lists, it does not compare
+    owner = f"{companies[0]} " if companies else ""
+    return [
+        Side(f"how much is {owner}{name} {noun.group(1).lower()} worth?", label=name[:1].upper() + name[1:])
+        for name in (named[0][0], named[1][0])
+    ]
+
+
+def _other_names(text: str, entities: Entities) -> list[str]:
+    """The proper names a text holds that are not the index's companies: words the articles only ever write
+    capitalized ('Nvidia', 'Microsoft'), months and question words left out."""
+    text = entities.without_names(text)
+    return [
+        word
+        for word in re.findall(r"[A-Za-z][\w&-]+", text)
+        if word.lower() in entities.words
+        and word.lower() not in entities.plain_words
+        and word.lower() not in MONTHS
+        and not entities.in_question(word)  # 'iren', as people type it
+        and not re.fullmatch(r"(?i)which|what|who|how|ai|q[1-4]", word)
+    ]
 
 
 RESULTS = re.compile(

@@ -13,6 +13,7 @@ from ingest.values import Unit
 
 META = [
     {"title": "MARA holds BTC", "companies": ["MARA Holdings"], "tickers": ["MARA"]},
+    {"title": "IREN signs with Nvidia", "companies": ["IREN"], "tickers": ["IREN"]},
     {
         "title": "Core Scientific rejects CoreWeave",
         "companies": ["Core Scientific", "CoreWeave"],
@@ -25,6 +26,7 @@ TEXTS = [
     "Counting every vote, holders of Core Scientific rejected the deal. The company applied for permits.",
     "Riot sold 1,818 BTC in December 2025 near Toronto and Rockdale.",
     "Applied Digital signed leases at its Polaris Forge 1 campus.",
+    "IREN signed a contract with Nvidia after its contract with Microsoft, a deal that tech giants watched.",
 ]
 
 
@@ -99,6 +101,18 @@ def test_comparisons_get_one_side_per_period_or_company(entities):
     sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
     assert [s.company for s in sides] == ["Riot Platforms", "Core Scientific"]
     assert "Core Scientific" not in sides[0].question and "Riot" not in sides[1].question
+
+
+def test_one_companys_two_deals_are_told_apart_by_the_other_parties_names(entities):
+    for question in (
+        "which iren deal is bigger, microsoft or nvidia?",
+        "how does the nvidia contract compare to the microsoft one?",
+    ):
+        sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+        assert sorted(s.label for s in sides) == ["Microsoft", "Nvidia"]
+        assert all(s.question.startswith("how much is") and s.question.endswith("worth?") for s in sides)
+    listing = "which miners signed deals with a tech giant like microsoft, amazon or nvidia?"
+    assert analyse(listing, entities, parse_time_frame(listing, date(2026, 6, 1))).sides == []
 
 
 def test_a_month_compared_with_a_month_of_a_year_takes_that_year_and_points_stay_points(entities):
