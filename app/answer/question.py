@@ -255,11 +255,21 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     if Unit.USD in kinds and re.search(r"\bdollars?\b|\busd\b|\$(?!\s?\d)", question, re.I):
         kinds.remove(Unit.USD)  # 'how many dollars did it raise from the bitcoin sale': dollars, said outright
         kinds.insert(0, Unit.USD)
+    if PROCEEDS.search(question):  # 'what did Riot get from selling bitcoin': the money a sale brought
+        if Unit.USD in kinds:
+            kinds.remove(Unit.USD)
+        kinds.insert(0, Unit.USD)
     if Unit.PRICE in kinds and RATIO.search(question):
         kinds.remove(Unit.PRICE)  # 'satoshis per share', 'btc per share': so much of a thing per unit, not dollars
     return tuple(kinds)
 
 
+PROCEEDS = re.compile(
+    r"\b(get|got|make|made|earn(?:ed)?|bring in|brought in|rais(?:e|ed)|pocket(?:ed)?|take in|took in|net(?:ted)?)\b"
+    r"[^?]{0,40}?\b(?:from|by) (?:\w+ ){0,3}?(?:selling|sale|sales|liquidat\w*|dump\w*|offload\w*|disposal)\b"
+    r"(?! (?:\w+ )?(?:shares|stock|notes|equity|bonds|debt))",  # 'raised cash by selling shares' is a raise
+    re.I,
+)
 # 'satoshis per share', 'BTC-per-share', 'MW per site': an amount of something other than money per unit
 RATIO = re.compile(
     r"\b(satoshis?|sats|btc|bitcoins?|coins?|eth|ether|mw|megawatts?|gw|eh/s|exahash(?:es)?|gpus?)[\s-]+per\b", re.I
@@ -316,7 +326,9 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         # 'what was it at the end of feb?' (re: BTC), 'how much did they have back in november?' (re: hold btc)
         expects=expected_kinds(unnamed) or expected_kinds(topic) or expected_kinds(f"{unnamed} {topic}"),
         wants_value=bool(VALUE_ASKED.search(unnamed)),
-        measure=next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
+        measure="sold"
+        if PROCEEDS.search(unnamed)
+        else next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
         listing=bool(LISTING.search(asked)),
         latest=frame.prefer_recent or (bool(RECENT.search(asked)) and not frame.prefer_earliest),
         asked=asked,

@@ -62,6 +62,7 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
         ("Which bank lent Galaxy the money?", ORG),
         ("What did Riot lose for full-year 2025?", Unit.USD),
         ("Did Riot mine more btc in 2025 than it did in 2024?", Unit.BTC),
+        ("How much did Riot get from selling bitcoin in November 2025?", Unit.USD),
     ],
 )
 def test_expected_kind_of_answer(question, main):
@@ -101,6 +102,14 @@ def test_comparisons_get_one_side_per_period_or_company(entities):
     sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
     assert [s.company for s in sides] == ["Riot Platforms", "Core Scientific"]
     assert "Core Scientific" not in sides[0].question and "Riot" not in sides[1].question
+
+
+def test_money_from_a_sale_is_its_proceeds_and_money_from_selling_shares_is_a_raise(entities):
+    def measure(question: str) -> str:
+        return analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).measure
+
+    assert measure("How many dollars did Riot raise from its final bitcoin liquidation?") == "sold"
+    assert measure("which miners raised cash in 2026 by selling shares to insiders?") != "sold"
 
 
 def test_one_companys_two_deals_are_told_apart_by_the_other_parties_names(entities):
