@@ -29,25 +29,23 @@ def test_elliptical_follow_up_carries_subject_and_new_time(assistant):
     assert "736" in answer.answer
 
 
+CANGO_DECEMBER = [
+    {"role": "user", "content": "How much bitcoin did Cango hold at the end of December 2025?"},
+    {"role": "assistant", "content": "7,528.3 BTC [1]"},
+]
+
+
 def test_follow_up_with_a_new_time_keeps_the_subject(assistant):
-    history = [
-        {"role": "user", "content": "How much bitcoin did Cango hold at the end of December 2025?"},
-        {"role": "assistant", "content": "7,528.3 BTC [1]"},
-    ]
-    answer = assistant.ask("And in January 2026?", history=history)
+    answer = assistant.ask("And in January 2026?", history=CANGO_DECEMBER)
     assert answer.standalone_question.startswith("How much bitcoin did Cango hold")
     assert "January 2026" in answer.standalone_question
 
 
 def test_what_was_it_then_asks_the_last_question_for_another_period(assistant):
-    history = [
-        {"role": "user", "content": "How much bitcoin did Cango hold at the end of December 2025?"},
-        {"role": "assistant", "content": "7,528.3 BTC [1]"},
-    ]
-    answer = assistant.ask("what was it back in november?", history=history)
+    answer = assistant.ask("what was it back in november?", history=CANGO_DECEMBER)
     assert answer.standalone_question.startswith("How much bitcoin did Cango hold")
     assert "november 2025" in answer.standalone_question
-    worth = assistant.ask("what was that worth in dollars?", history=history)  # not a period: not re-asked
+    worth = assistant.ask("what was that worth in dollars?", history=CANGO_DECEMBER)  # not a period: not re-asked
     assert not worth.standalone_question.startswith("How much bitcoin did Cango hold")
 
 

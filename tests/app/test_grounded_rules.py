@@ -398,30 +398,28 @@ def test_a_follow_up_is_not_answered_with_the_figure_the_conversation_already_ga
     assert set(nothing_said.values()) == {0.0}
 
 
-def test_a_dollar_amount_the_sentence_calls_a_price_answers_a_price_question(entities):
-    text = (
-        "Riot sold 1,818 BTC in December 2025 at an average of $88,870 per coin. "
-        "The December average sale price was 8% below November's $96,560, SuperEx News added."
-    )
-    found = answer(
-        "what did riot get per coin on average in november 2025?",
-        [passage(text, "riot", ["Riot Platforms"], "2026-01-08")],
-        entities,
-    )
-    assert "$96,560" in found and not found.startswith("The indexed news does not answer")
-
-
-def test_a_sentence_that_goes_on_about_the_one_before_it_is_on_its_topic(entities):
-    text = (
-        "Galaxy Digital said it is forming a joint venture to build a campus named Helios West. "
-        "The company expects to provide most of the financing, giving it roughly 95% equity ownership."
-    )
-    found = answer(
-        "what % of the helios west jv would galaxy own?",
-        [passage(text, "galaxy", ["Galaxy Digital"], "2025-11-03")],
-        entities,
-    )
-    assert "95%" in found and not found.startswith("The indexed news does not answer")
+@pytest.mark.parametrize(
+    ("question", "text", "company", "figure"),
+    [
+        (  # a dollar amount the sentence calls a price answers a price question
+            "what did riot get per coin on average in november 2025?",
+            "Riot sold 1,818 BTC in December 2025 at an average of $88,870 per coin. "
+            "The December average sale price was 8% below November's $96,560, SuperEx News added.",
+            "Riot Platforms",
+            "$96,560",
+        ),
+        (  # a sentence that goes on about the one before it ('The company ...') is on its topic
+            "what % of the helios west jv would galaxy own?",
+            "Galaxy Digital said it is forming a joint venture to build a campus named Helios West. "
+            "The company expects to provide most of the financing, giving it roughly 95% equity ownership.",
+            "Galaxy Digital",
+            "95%",
+        ),
+    ],
+)
+def test_the_sentence_that_states_the_value_asked_answers(entities, question, text, company, figure):
+    found = answer(question, [passage(text, "article", [company], "2026-01-08")], entities)
+    assert figure in found and not found.startswith("The indexed news does not answer")
 
 
 def test_a_sentence_of_the_period_asked_beats_one_of_another_period(entities):
