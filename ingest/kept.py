@@ -7,11 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from dataclasses import asdict
 from pathlib import Path
 
 from ingest.article import Article, parse_date
+from ingest.files import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,7 @@ class KeptArticles:
         """Written whole (a temporary file renamed over the old one): a crash leaves the old copy or the new."""
         self.folder.mkdir(parents=True, exist_ok=True)
         record = asdict(article) | {"published": article.published.isoformat() if article.published else None}
-        path = self._path(article.id)
-        partial = path.with_suffix(".partial")
-        partial.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
-        os.replace(partial, path)
+        write_atomic(self._path(article.id), json.dumps(record, ensure_ascii=False, default=str))
 
     def get(self, article_id: str) -> Article | None:
         """The kept article, or None when none was kept (stored before this existed) or its copy is unreadable."""

@@ -6,11 +6,11 @@ It is what makes re-ingest incremental: an article whose hash matches costs no e
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.files import write_atomic
 
 
 @dataclass
@@ -46,9 +46,7 @@ class Manifest:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"signature": self.signature, "articles": {k: asdict(v) for k, v in sorted(self.entries.items())}}
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps(payload, indent=1, ensure_ascii=False))
 
     def clear(self) -> None:
         self.entries = {}

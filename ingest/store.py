@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +40,7 @@ from chromadb.errors import ChromaError, NotFoundError
 from ingest.article import Article
 from ingest.chunk import Chunk
 from ingest.errors import BackendError
+from ingest.files import write_atomic
 from ingest.settings import IndexSettings
 
 BATCH = 1000
@@ -254,10 +254,7 @@ class ChunkStore:
             self.generation = self._call(lambda: _server_marks.moved(self.settings, self.collection))
             return
         self.generation = read_generation(self.settings) + 1
-        path = generation_path(self.settings)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(str(self.generation))
-        os.replace(tmp, path)
+        write_atomic(generation_path(self.settings), str(self.generation))
 
     def _open_collection(self):
         return self._call(

@@ -149,7 +149,8 @@ def measure_before(text: str, position: int) -> str:
     words = [
         word
         for word in MEASURE_WORD.finditer(text, max(0, position - MEASURE_WINDOW), position)
-        if not (word.group(1)[0].isupper() and NAME_BEFORE.search(text, 0, word.start()))  # 'MARA Holdings mined'
+        # 'MARA Holdings mined': a capitalized measure word right after a capitalized word ends a name
+        if not (word.group(1)[0].isupper() and NAME_BEFORE.search(text, max(0, word.start() - 40), word.start()))
     ]
     return MEASURE_OF[words[-1].group(1).lower()] if words else ""
 

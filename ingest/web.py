@@ -9,7 +9,6 @@ feed's ETag / Last-Modified for the next conditional GET.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from ingest.article import Article, make_id
 from ingest.errors import IngestError
 from ingest.fetch import Fetched, Fetcher
+from ingest.files import write_atomic
 from ingest.loaders import feed, html
 from ingest.settings import IndexSettings
 
@@ -68,9 +68,7 @@ class WebState:
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {"feeds": {url: asdict(state) for url, state in sorted(self.feeds.items())}, "keys": self.keys}
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps(payload, indent=1, ensure_ascii=False))
 
     def article_id(self, keys: list[str], title: str) -> str:
         """The id an article with these keys already has, or a new one from the first key; every key is then

@@ -173,7 +173,7 @@ FEATURES = (
     "segment",  # revenue or income asked bare, and the sentence gives a segment's ('colocation revenue')
     "restated",  # every value of the kind asked that the sentence states is already in the question or the
     # conversation ('how many more shares ...' after an answer that gave 41 million: not 41 million again)
-    "semantic",  # cosine similarity to the question (added for the top sentences when words cannot decide)
+    "semantic",  # cosine similarity to the question (for the semantic_top sentences best on the other features)
 )
 
 
@@ -315,7 +315,7 @@ class GroundedAnswerer:
                 if len(sentence.split()) < 5:
                     continue
                 tokens = set(tokenize(sentence))
-                for short in defined.keys() & set(re.findall(r"\b[A-Z]{2,6}\b", sentence)):
+                for short in defined.keys() & set(re.findall(r"\b[A-Z]{2,6}\b", sentence)) if defined else ():
                     tokens |= defined[short]  # 'SPS stood at 418' says 'satoshis per share' when the passage defined it
                 values = values_in(sentence)
                 previous = sentences[position - 1] if position else ""
@@ -999,9 +999,14 @@ def abbreviations(text: str) -> dict[str, frozenset[str]]:
     return found
 
 
+def _amount(value: Value) -> float:
+    """A value's amount as compared across texts ('41 million shares' and '41,000,000 shares' → 41e6)."""
+    return round(value.amount, 6)
+
+
 def _figures_said(text: str) -> frozenset[float]:
-    """The amounts a text states ('41 million shares' → 41e6)."""
-    return frozenset(round(v.amount, 6) for v in values_in(text))
+    """The amounts a text states."""
+    return frozenset(map(_amount, values_in(text)))
 
 
 def _restates(values: list[Value], analysis: Analysis | None, said: frozenset[float]) -> bool:
@@ -1011,7 +1016,7 @@ def _restates(values: list[Value], analysis: Analysis | None, said: frozenset[fl
         return False
     unit = analysis.unit if analysis else None
     asked = [v for v in values if unit is None or v.unit == unit] or values
-    return bool(asked) and all(round(v.amount, 6) in said for v in asked)
+    return bool(asked) and all(_amount(v) in said for v in asked)
 
 
 def _period_marks(text: str) -> set[str]:

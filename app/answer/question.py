@@ -13,7 +13,7 @@ from app.retrieval.entities import GLOSSARY, Entities
 from app.retrieval.filters import MONTHS, ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
 from ingest.dates import MONTH
 from ingest.text import tokenize
-from ingest.values import MEASURE_WORD, Unit, measures_in
+from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, measures_in
 
 __all__ = ["DATE", "ORG", "PERSON", "PLACE", "Analysis", "Side", "analyse", "expected_kinds"]
 
@@ -200,7 +200,7 @@ def head_measures(text: str) -> list[str]:
     revenue' asks revenue, not what was mined."""
     found = list(MEASURE_WORD.finditer(text))
     return [
-        measures_in(match.group(0))[0]
+        MEASURE_OF[match.group(1).lower()]
         for match, after in zip(found, [*found[1:], None])  # noqa: B905 - the last one has no next one
         if after is None or text[match.end() : after.start()].strip(" -")
     ]
@@ -237,31 +237,30 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     if NAME_FIRST.search(question):  # 'what coin did it get paid in for the 4,451 BTC': a name, not a count
         for kind in (ORG, PERSON):
             if kind in kinds:
-                kinds.remove(kind)
-                kinds.insert(0, kind)
+                _to_front(kinds, kind)
     if Unit.BTC in kinds and Unit.USD in kinds and re.search(r"\b(bitcoins?|btc)\b", question, re.I):
         if not re.search(r"\$|dollars?|worth|value|proceeds|raise|revenue|pay|cost|price", question, re.I):
             kinds.remove(Unit.USD)  # 'how much bitcoin did it sell' asks a BTC count, not a dollar amount
     head = HOW_MUCH_NOUN.search(question) or MORE_NOUN.search(question)  # 'did it mine more btc than ...'
     noun = UNIT_NOUNS.get(head.group(1).lower()) if head else None
-    if noun is not None and noun not in kinds:
-        kinds.append(noun)
-    if noun in kinds:  # 'how much eth did it have': the noun after 'how much' is the unit asked
-        kinds.remove(noun)
-        kinds.insert(0, noun)
+    if noun is not None:  # 'how much eth did it have': the noun after 'how much' is the unit asked
+        _to_front(kinds, noun)
     elif head and Unit.USD in kinds and DOLLAR_VERBS.search(question):
-        kinds.remove(Unit.USD)  # 'how much did it raise ... to fund the ether buys': dollars, whatever it bought
-        kinds.insert(0, Unit.USD)
+        _to_front(kinds, Unit.USD)  # 'how much did it raise ... to fund the ether buys': dollars, whatever it bought
     if Unit.USD in kinds and re.search(r"\bdollars?\b|\busd\b|\$(?!\s?\d)", question, re.I):
-        kinds.remove(Unit.USD)  # 'how many dollars did it raise from the bitcoin sale': dollars, said outright
-        kinds.insert(0, Unit.USD)
+        _to_front(kinds, Unit.USD)  # 'how many dollars did it raise from the bitcoin sale': dollars, said outright
     if PROCEEDS.search(question):  # 'what did Riot get from selling bitcoin': the money a sale brought
-        if Unit.USD in kinds:
-            kinds.remove(Unit.USD)
-        kinds.insert(0, Unit.USD)
+        _to_front(kinds, Unit.USD)
     if Unit.PRICE in kinds and RATIO.search(question):
         kinds.remove(Unit.PRICE)  # 'satoshis per share', 'btc per share': so much of a thing per unit, not dollars
     return tuple(kinds)
+
+
+def _to_front(kinds: list[str], kind: str) -> None:
+    """The kind made the main one: moved to the front, or put there."""
+    if kind in kinds:
+        kinds.remove(kind)
+    kinds.insert(0, kind)
 
 
 PROCEEDS = re.compile(

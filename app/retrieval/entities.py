@@ -7,13 +7,12 @@ import hashlib
 import json
 import logging
 import math
-import os
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.files import write_atomic
 from ingest.text import STOPWORDS, tokenize
 
 log = logging.getLogger(__name__)
@@ -251,11 +250,8 @@ class Vocabulary:
             log.info("the vocabulary cache %s is unreadable (%s); scanning the passages again", cache, exc)
         found = cls.scan(texts)
         record = {"key": key, "words": sorted(found.words), "plain": sorted(found.plain), "idf": found.idf}
-        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            tmp.write_text(json.dumps(record), encoding="utf-8")
-            os.replace(tmp, cache)  # whole or not at all, for another process reading it
+            write_atomic(cache, json.dumps(record))  # whole or not at all, for another process reading it
         except OSError as exc:
             log.info("the vocabulary cache %s could not be written (%s); the next start scans again", cache, exc)
-            tmp.unlink(missing_ok=True)
         return found
