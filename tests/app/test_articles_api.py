@@ -193,7 +193,9 @@ def test_add_articles_panel_in_a_real_browser(api_url, tmp_path):
         page.goto(api_url + "/")
         page.get_by_text("Add articles").click()
         page.set_input_files("#nd-add-files input[type=file]", str(story))
-        page.wait_for_function("document.querySelector('#nd-add-files').innerText.includes('lumen-hash.md')")
+        page.wait_for_function(  # the upload goes through Gradio's server: as slow as the add under a loaded suite
+            "document.querySelector('#nd-add-files').innerText.includes('lumen-hash.md')", timeout=60_000
+        )
         page.click("#nd-add-button")
         page.wait_for_function("document.querySelector('#nd-add-report').innerText.includes('added')", timeout=60_000)
         report = page.inner_text("#nd-add-report")
