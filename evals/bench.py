@@ -106,6 +106,7 @@ class QueryBench:
     company_mask_map_us: float  # the company filter from the inverted map
     company_mask_loop_us: float  # the per-chunk Python loop it replaced, timed in the same run
     add_article_seconds: float  # one new article through Ingestor.add (embed, upsert, BM25)
+    refresh_after_add_seconds: float  # the searching process catching up with that write (SearchIndex.refresh)
     peak_rss_mb: float
     disk_mb: float = 0.0  # the data dir: Chroma, BM25, manifest, ledger
     serve_first_ready_seconds: float | None = None  # `newsdesk serve`'s first start to a ready /health (bench scale)
@@ -318,6 +319,11 @@ def bench_query(
             started = time.perf_counter()
             ingestor.add([article])
             added = time.perf_counter() - started
+            started = time.perf_counter()
+            assistant.index.refresh()
+            refreshed = time.perf_counter() - started
+            if assistant.index.chunk_count != ingestor.store.count():
+                raise RuntimeError("the search index did not pick up the added article")
             probed = None
             if serve:
                 say(f"newsdesk serve on {ingestor.store.count()} chunks")
@@ -339,6 +345,7 @@ def bench_query(
                     company_mask_map_us=percentile(mask_map, 50),
                     company_mask_loop_us=percentile(mask_loop, 50),
                     add_article_seconds=round(added, 2),
+                    refresh_after_add_seconds=round(refreshed, 2),
                     peak_rss_mb=round(peak_rss_mb(), 1),
                     disk_mb=disk_mb(settings.home),
                     serve_first_ready_seconds=probed and probed.first_ready_seconds,
@@ -531,9 +538,11 @@ def _miners_run(name: str, embedder: Embedder, base: Settings, corpus: Path, run
 class LexicalBench:
     documents: int
     queries: int
-    rebuild_seconds: float  # bm25s indexing every document again: what one changed article costs today
-    segmented_add_seconds: float  # the same change as one appended segment (ingest/lexical_segments.py)
-    add_ratio: float  # rebuild / segmented add
+    rebuild_seconds: float  # every document indexed and written again: what one changed article cost before
+    add_seconds: float  # the same change through LexicalIndex.update: old rows dead, one segment appended
+    add_ratio: float  # rebuild / add
+    load_seconds: float  # a reader's first load of the index
+    reload_seconds: float  # its reload after the change (only the new segment is read)
     bm25s_query_p50_ms: float
     segmented_query_p50_ms: float
     query_ratio_p50: float  # segmented / bm25s
@@ -546,15 +555,17 @@ class LexicalBench:
 def bench_lexical(
     sizes: tuple[int, ...] = (10000, 100000), corpus: Path = Path("corpus"), questions_limit: int | None = 40
 ) -> list[LexicalBench]:
-    """Per size, on the corpus's paragraphs copied (sentences shuffled) up to that many documents, already
-    tokenized: bm25s rebuilt from every document beside one article added as a segment, and query time of each.
-    No model and no Chroma: the lexical side alone."""
+    """Per size, on the corpus's paragraphs copied (words shuffled) up to that many documents: the lexical index
+    on disk (ingest/lexical.py) built from every document beside one article changed through `update`, a
+    reader's load and reload, and query time beside one bm25s index of the same documents. No model and no
+    Chroma: the lexical side alone."""
     import json
     import random
 
     import bm25s
 
-    from ingest.lexical_segments import SegmentedBM25
+    from ingest.lexical import LexicalIndex
+    from ingest.store import StoredChunk
     from ingest.text import tokenize
 
     base = Settings()
@@ -562,49 +573,58 @@ def bench_lexical(
     paragraphs = [p for f in files for a in _safe_load(f, base) for p in a.text.split("\n\n") if len(p) > 80]
     questions_path = Path(__file__).parent / "sets" / "miners.jsonl"
     queries = [json.loads(line)["question"] for line in questions_path.read_text().splitlines() if line.strip()]
-    queries = [tokenize(q) for q in queries[:questions_limit]]
+    queries = queries[:questions_limit]
     rng = random.Random(7)
-    tokens: list[list[str]] = []
+    chunks: list[StoredChunk] = []
     results = []
     for size in sizes:
-        while len(tokens) < size:
-            words = tokenize(rng.choice(paragraphs))
+        while len(chunks) < size:
+            words = rng.choice(paragraphs).split()
             rng.shuffle(words)
-            tokens.append(words or ["<empty>"])
-        ids = [f"doc-{i}" for i in range(size)]
-        article = [tokenize(p) for p in rng.sample(paragraphs, 4)]  # one new article: four chunks
+            n = len(chunks)
+            chunks.append(StoredChunk(f"copy{n // 8}::{n % 8}", " ".join(words), {"article_id": f"copy{n // 8}"}))
+        article = [StoredChunk(f"new::{i}", p, {"article_id": "new"}) for i, p in enumerate(rng.sample(paragraphs, 4))]
+        with tempfile.TemporaryDirectory() as tmp:
+            index = LexicalIndex(Path(tmp) / "bm25")
+            index.build(chunks[:size], generation=1)
+            started = time.perf_counter()
+            reader = LexicalIndex(index.path).load()
+            loaded = time.perf_counter() - started
+            started = time.perf_counter()
+            index.update({"new"}, article, generation=2)
+            added = time.perf_counter() - started
+            started = time.perf_counter()
+            reader = LexicalIndex(index.path).load(previous=reader)
+            reloaded = time.perf_counter() - started
+            started = time.perf_counter()
+            index.build(chunks[:size] + article, generation=2)
+            rebuild = time.perf_counter() - started
 
-        started = time.perf_counter()
-        full = bm25s.BM25()
-        full.index(tokens[:size] + article, show_progress=False)
-        rebuild = time.perf_counter() - started
-        segmented = SegmentedBM25()
-        segmented.add(ids, tokens[:size])
-        started = time.perf_counter()
-        segmented.add([f"new-{i}" for i in range(4)], article)
-        added = time.perf_counter() - started
-
-        all_ids = ids + [f"new-{i}" for i in range(4)]
+        full = bm25s.BM25(k1=index.config.k1, b=index.config.b)
+        full.index([index.config.tokens(c) for c in chunks[:size] + article], show_progress=False)
+        all_ids = [c.id for c in chunks[:size] + article]
+        order = [c.id for c in reader.chunks]
         ours, theirs, same = [], [], []
         for query in queries:
-            known = [t for t in query if t in full.vocab_dict]
+            known = [t for t in dict.fromkeys(tokenize(query)) if t in full.vocab_dict]
             started = time.perf_counter()
             expected = full.get_scores(known) if known else np.zeros(len(all_ids))
             theirs.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            found = segmented.scores(query)
+            found = reader.scores(query)
             ours.append((time.perf_counter() - started) * 1000)
             top_expected = {all_ids[i] for i in np.argsort(-expected, kind="stable")[:10] if expected[i] > 0}
-            order = segmented.ids
             top_found = {order[i] for i in np.argsort(-found, kind="stable")[:10] if found[i] > 0}
             same.append(top_expected == top_found)
         results.append(
             LexicalBench(
-                documents=size + 4,
+                documents=size + len(article),
                 queries=len(queries),
                 rebuild_seconds=round(rebuild, 3),
-                segmented_add_seconds=round(added, 4),
+                add_seconds=round(added, 4),
                 add_ratio=round(rebuild / max(added, 1e-9), 1),
+                load_seconds=round(loaded, 3),
+                reload_seconds=round(reloaded, 3),
                 bm25s_query_p50_ms=percentile(theirs, 50),
                 segmented_query_p50_ms=percentile(ours, 50),
                 query_ratio_p50=round(percentile(ours, 50) / max(percentile(theirs, 50), 1e-9), 2),

@@ -338,7 +338,8 @@ def bench_lexical_cmd(
     questions: Annotated[int, typer.Option(help="Miners questions used as queries.")] = 40,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """BM25 rebuilt from every document (today) beside one article appended as a segment, and their query time."""
+    """The BM25 index rebuilt from every document beside one article changed through a segment, a reader's
+    reload, and query time beside bm25s."""
     from evals.bench import bench_lexical
 
     results = bench_lexical(tuple(int(s) for s in sizes.split(",")), questions_limit=questions)

@@ -1,199 +1,179 @@
-"""BM25 over segments that grow by appending, for an index that changes one article at a time.
+"""BM25 over immutable segments, so that one changed article costs work proportional to the article.
 
-bm25s bakes idf and the average length into every stored score, so one new article means indexing everything
-again. Here each segment keeps raw term counts (a sparse docs x terms matrix) and the index keeps the global counts
-(document frequency per term, live documents, total length); scores are computed at query time from those, with
-bm25s' Lucene formula and defaults, so they equal a bm25s index built from the same live documents. Adding an
-article appends a small segment; removing one marks its rows dead and takes its counts out of the totals: both
-cost work proportional to the article. `compact` merges segments and drops dead rows (LSM style: the lead can run
-it when `segments` grows past a few dozen, or in the background).
-
-Not wired into search yet: `ingest/lexical.py` (bm25s, rebuilt by ingest) is what search reads today.
+bm25s bakes idf and the average length into every stored score, so one new article meant indexing every chunk
+again. Here a segment keeps raw term counts (a sparse docs x terms matrix over its own vocabulary) and its
+passages; the index sums the global counts (documents per word, live documents, total length) when it is loaded,
+and scores at query time with bm25s' Lucene formula, so its scores equal a bm25s index of the same documents
+(tests/ingest/test_lexical_segments.py). `ingest/lexical.py` keeps the segments on disk and says which rows of
+each are still alive.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import os
-import shutil
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
-K1 = 1.5  # bm25s defaults (method "lucene")
-B = 0.75
+from ingest.store import StoredChunk
+from ingest.vocabulary import WordCounts
 
 
 @dataclass
 class Segment:
+    """Some passages, their words counted over the segment's own vocabulary."""
+
     ids: list[str]
-    lengths: np.ndarray  # tokens per document
-    counts: sparse.csc_matrix  # docs x terms (terms known when the segment was made)
-    alive: np.ndarray = field(default=None)  # type: ignore[assignment]
-    dead: int = 0  # rows removed since the segment was made
-    _norm: np.ndarray | None = None  # length normalization for the average length it was computed at
-    _norm_at: float = -1.0
+    articles: list[str]
+    lengths: np.ndarray  # words per passage
+    terms: dict[str, int]  # word -> column
+    counts: sparse.csc_matrix  # passages x terms
+    chunks: list[StoredChunk] | None = None  # texts and metadata (None when only the counts were read)
+    words: WordCounts | None = None  # the vocabulary of its passages (ingest/vocabulary.py)
+    _norm: tuple[float, np.ndarray] | None = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.alive is None:
-            self.alive = np.ones(len(self.ids), dtype=bool)
-
-    def norm(self, k1: float, b: float, average: float) -> np.ndarray:
-        """k1 * (1 - b + b * length / average) per row, kept until the average length moves."""
-        if self._norm is None or self._norm_at != average:
-            self._norm = (k1 * ((1 - b) + b * self.lengths / average)).astype(np.float32)
-            self._norm_at = average
-        return self._norm
-
-
-class SegmentedBM25:
-    def __init__(self, k1: float = K1, b: float = B) -> None:
-        self.k1, self.b = k1, b
-        self.vocab: dict[str, int] = {}
-        self.df = np.zeros(0, dtype=np.int64)
-        self.total_length = 0
-        self.live = 0
-        self.segments: list[Segment] = []
-        self.where: dict[str, tuple[int, int]] = {}  # live id -> (segment, row)
-
-    # writing ----------------------------------------------------------------------------------------------
-    def add(self, ids: list[str], tokens: list[list[str]]) -> None:
-        """Appends documents as one segment; an id already indexed is replaced (its old row removed first)."""
-        if not ids:
-            return
-        self.remove([i for i in ids if i in self.where])
+    @classmethod
+    def of(cls, ids: Sequence[str], tokens: Sequence[list[str]], articles: Sequence[str] = ()) -> Segment:
+        terms: dict[str, int] = {}
         rows, cols, values, lengths = [], [], [], []
         for row, words in enumerate(tokens):
-            words = words or ["<empty>"]  # as lexical.py indexes an empty chunk
-            counted: dict[int, int] = {}
-            for word in words:
-                term = self.vocab.setdefault(word, len(self.vocab))
-                counted[term] = counted.get(term, 0) + 1
+            counted = Counter(terms.setdefault(word, len(terms)) for word in words)
             rows += [row] * len(counted)
             cols += list(counted)
             values += list(counted.values())
             lengths.append(len(words))
-        counts = sparse.csc_matrix((values, (rows, cols)), shape=(len(ids), len(self.vocab)), dtype=np.float32)
-        self._grow_df()
-        np.add.at(self.df, cols, 1)
-        self.total_length += sum(lengths)
-        self.live += len(ids)
-        number = len(self.segments)
-        self.segments.append(Segment(list(ids), np.asarray(lengths, dtype=np.int64), counts))
-        self.where.update({doc: (number, row) for row, doc in enumerate(ids)})
+        shape = (len(ids), len(terms))
+        counts = sparse.csc_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
+        return cls(list(ids), list(articles) or [""] * len(ids), np.asarray(lengths, dtype=np.int64), terms, counts)
 
-    def remove(self, ids: list[str]) -> None:
-        """Marks documents dead and takes their counts out of the totals; unknown ids are ignored."""
-        for doc in ids:
-            found = self.where.pop(doc, None)
-            if found is None:
-                continue
-            segment = self.segments[found[0]]
-            row = found[1]
-            segment.alive[row] = False
-            segment.dead += 1
-            terms = segment.counts[[row]].tocoo().col  # the terms the document holds, once each
-            self.df[terms] -= 1
-            self.total_length -= int(segment.lengths[row])
-            self.live -= 1
+    @classmethod
+    def of_chunks(cls, chunks: Sequence[StoredChunk], tokens: Sequence[list[str]]) -> Segment:
+        segment = cls.of([c.id for c in chunks], tokens, [c.metadata.get("article_id") or "" for c in chunks])
+        segment.chunks = list(chunks)
+        segment.words = WordCounts.of(c.document for c in chunks)
+        return segment
 
-    def compact(self) -> None:
-        """One segment of the live rows (work proportional to the index; scores unchanged)."""
-        if len(self.segments) <= 1 and all(s.alive.all() for s in self.segments):
-            return
-        width = len(self.vocab)
-        ids, lengths, blocks = [], [], []
-        for segment in self.segments:
-            keep = np.flatnonzero(segment.alive)
-            ids += [segment.ids[i] for i in keep]
-            lengths.append(segment.lengths[keep])
-            counts = segment.counts[keep]
-            if counts.shape[1] < width:
-                counts = sparse.hstack([counts, sparse.csc_matrix((len(keep), width - counts.shape[1]))])
-            blocks.append(counts)
-        merged = sparse.vstack(blocks).tocsc() if blocks else sparse.csc_matrix((0, width))
-        self.segments = [Segment(ids, np.concatenate(lengths) if lengths else np.zeros(0, np.int64), merged)]
-        self.where = {doc: (0, row) for row, doc in enumerate(ids)}
+    def __len__(self) -> int:
+        return len(self.ids)
 
-    def _grow_df(self) -> None:
-        if len(self.df) < len(self.vocab):
-            self.df = np.concatenate([self.df, np.zeros(len(self.vocab) - len(self.df), dtype=np.int64)])
+    def rows(self, keep: np.ndarray) -> Segment:
+        """The segment with only the rows at `keep` (positions, in order)."""
+        chunks = [self.chunks[i] for i in keep] if self.chunks is not None else None
+        return Segment(
+            [self.ids[i] for i in keep],
+            [self.articles[i] for i in keep],
+            self.lengths[keep],
+            self.terms,
+            self.counts[keep],
+            chunks,
+        )
 
-    # reading ----------------------------------------------------------------------------------------------
-    @property
-    def ids(self) -> list[str]:
-        """Row order of `scores`: every segment's rows, dead ones included (they score 0)."""
-        return [doc for segment in self.segments for doc in segment.ids]
+    def document_frequency(self) -> dict[str, int]:
+        per_term = np.diff(self.counts.indptr)  # rows holding each column (csc, no duplicates)
+        return {word: int(per_term[column]) for word, column in self.terms.items() if per_term[column]}
 
-    def scores(self, tokens: list[str]) -> np.ndarray:
+    def norm(self, k1: float, b: float, average: float) -> np.ndarray:
+        """k1 * (1 - b + b * length / average) per row, kept until the average length moves."""
+        if self._norm is None or self._norm[0] != average:
+            self._norm = (average, (k1 * ((1 - b) + b * self.lengths / average)).astype(np.float32))
+        return self._norm[1]
+
+
+class SegmentedBM25:
+    """Lucene BM25 (bm25s' formula) over segments whose rows are all alive, row order = segment order."""
+
+    def __init__(self, segments: list[Segment], k1: float, b: float) -> None:
+        self.segments, self.k1, self.b = segments, k1, b
+        self.df: Counter[str] = Counter()
+        for segment in segments:
+            self.df.update(segment.document_frequency())
+        self.live = sum(len(s) for s in segments)
+        self.total_length = int(sum(int(s.lengths.sum()) for s in segments))
+
+    def idf(self, word: str) -> float:
+        df = self.df.get(word, 0)
+        return math.log(1 + (self.live - df + 0.5) / (df + 0.5))
+
+    @cached_property
+    def idfs(self) -> dict[str, float]:
+        """Every indexed word's idf (the reranker's word weights)."""
+        return {word: self.idf(word) for word in self.df}
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 of every row for the query tokens (a repeated token counts again, as in bm25s)."""
-        out = np.zeros(sum(len(s.ids) for s in self.segments), dtype=np.float32)
-        terms = [self.vocab[t] for t in tokens if t in self.vocab and self.df[self.vocab[t]] > 0]
-        if not terms or not self.live:
+        out = np.zeros(self.live, dtype=np.float32)
+        words = [t for t in tokens if self.df.get(t, 0) > 0]
+        if not words:
             return out
         average = self.total_length / self.live
         start = 0
         for segment in self.segments:
             norm = segment.norm(self.k1, self.b, average)
-            for term in terms:
-                if term >= segment.counts.shape[1]:
+            counts = segment.counts
+            for word in words:
+                column = segment.terms.get(word)
+                if column is None:
                     continue
-                lo, hi = segment.counts.indptr[term], segment.counts.indptr[term + 1]
-                rows = segment.counts.indices[lo:hi]
-                tf = segment.counts.data[lo:hi]
-                df = self.df[term]
-                idf = np.float32(np.log(1 + (self.live - df + 0.5) / (df + 0.5)))
-                part = idf * tf / (norm[rows] + tf)
-                if segment.dead:
-                    part *= segment.alive[rows]
-                out[start + rows if start else rows] += part
-            start += len(segment.ids)
+                lo, hi = counts.indptr[column], counts.indptr[column + 1]
+                rows, tf = counts.indices[lo:hi], counts.data[lo:hi]
+                out[start + rows] += np.float32(self.idf(word)) * tf / (norm[rows] + tf)
+            start += len(segment)
         return out
 
-    # disk -------------------------------------------------------------------------------------------------
-    def save(self, path: Path) -> None:
-        """Writes every segment (one .npz each) and the vocabulary, swapped in as one folder."""
-        staging = path.with_name(f"{path.name}.new-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        for number, segment in enumerate(self.segments):
-            np.savez(
-                staging / f"segment-{number:05d}.npz",
-                ids=np.array(segment.ids, dtype=object),
-                lengths=segment.lengths,
-                alive=segment.alive,
-                data=segment.counts.data,
-                indices=segment.counts.indices,
-                indptr=segment.counts.indptr,
-                shape=np.array(segment.counts.shape),
-            )
-        (staging / "vocab.json").write_text(json.dumps(list(self.vocab), ensure_ascii=False))
-        (staging / "params.json").write_text(json.dumps({"k1": self.k1, "b": self.b}))
-        old = path.with_name(f"{path.name}.old-{os.getpid()}")
-        if path.exists():
-            path.rename(old)
-        staging.rename(path)
-        shutil.rmtree(old, ignore_errors=True)
 
-    @classmethod
-    def load(cls, path: Path) -> SegmentedBM25:
-        params = json.loads((path / "params.json").read_text())
-        index = cls(params["k1"], params["b"])
-        index.vocab = {word: i for i, word in enumerate(json.loads((path / "vocab.json").read_text()))}
-        index.df = np.zeros(len(index.vocab), dtype=np.int64)
-        for number, file in enumerate(sorted(path.glob("segment-*.npz"))):
-            with np.load(file, allow_pickle=True) as saved:
-                counts = sparse.csc_matrix(
-                    (saved["data"], saved["indices"], saved["indptr"]), shape=tuple(saved["shape"])
-                )
-                alive = saved["alive"].copy()
-                segment = Segment(list(saved["ids"]), saved["lengths"], counts, alive, dead=int((~alive).sum()))
-            index.segments.append(segment)
-            live = np.flatnonzero(segment.alive)
-            index.where.update({segment.ids[row]: (number, int(row)) for row in live})
-            np.add.at(index.df, counts[live].tocoo().col, 1)
-            index.total_length += int(segment.lengths[live].sum())
-            index.live += len(live)
-        return index
+# disk -----------------------------------------------------------------------------------------------------------
+
+
+def write_segment(path: Path, segment: Segment) -> None:
+    """One .npz: ids, article ids, lengths, BM25 terms and counts, the passages' texts and metadata and their
+    word counts (as JSON bytes), written under a temporary name and renamed, so a reader never sees half a segment."""
+    chunks = segment.chunks or []
+    passages = json.dumps([[c.document, c.metadata] for c in chunks], ensure_ascii=False).encode()
+    words = json.dumps(segment.words.to_dict() if segment.words else None, ensure_ascii=False).encode()
+    buffer = io.BytesIO()
+    np.savez(
+        buffer,
+        ids=np.array(segment.ids, dtype=str),
+        articles=np.array(segment.articles, dtype=str),
+        lengths=segment.lengths,
+        terms=np.array(list(segment.terms), dtype=str),
+        data=segment.counts.data,
+        indices=segment.counts.indices,
+        indptr=segment.counts.indptr,
+        shape=np.array(segment.counts.shape),
+        passages=np.frombuffer(passages, dtype=np.uint8),
+        words=np.frombuffer(words, dtype=np.uint8),
+    )
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(buffer.getvalue())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_segment(path: Path) -> Segment:
+    with np.load(path) as saved:
+        ids = saved["ids"].tolist()
+        counts = sparse.csc_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=tuple(saved["shape"]))
+        terms = {word: column for column, word in enumerate(saved["terms"].tolist())}
+        passages = json.loads(saved["passages"].tobytes())
+        words = json.loads(saved["words"].tobytes())
+        segment = Segment(ids, saved["articles"].tolist(), saved["lengths"], terms, counts)
+    segment.words = WordCounts.from_dict(words) if words else None
+    segment.chunks = [StoredChunk(i, document, metadata) for i, (document, metadata) in zip(ids, passages, strict=True)]
+    return segment
+
+
+def read_articles(path: Path) -> list[str]:
+    """The article id of each row, without reading the counts or the passages (npz members load on access)."""
+    with np.load(path) as saved:
+        return saved["articles"].tolist()

@@ -96,11 +96,6 @@ class IndexSettings(BaseSettings):
     def bm25_path(self) -> Path:
         return self.home / f"{self.collection}.bm25"
 
-    @property
-    def vocabulary_path(self) -> Path:
-        """Every indexed word and its idf, derived from the passages and kept so a start need not rescan them."""
-        return self.home / f"{self.collection}.vocabulary.json"
-
     def with_overrides(self, **values: object):
         """A copy with the given fields replaced; None values are ignored (unset CLI flags)."""
         changes = {k: v for k, v in values.items() if v is not None}

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import bisect
-import hashlib
-import json
-import logging
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ingest.files import write_atomic
-from ingest.text import STOPWORDS, tokenize
-
-log = logging.getLogger(__name__)
+from ingest.text import STOPWORDS
+from ingest.vocabulary import WORD, Vocabulary
 
 SUFFIXES = (
     "Holdings",
@@ -49,7 +41,6 @@ def aliases_of(name: str) -> set[str]:
     return found
 
 
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’-]*")
 # a lower-case word right before one of these is taken for part of a company name ("argo blockchain")
 QUANTIFIERS = frozenset("many much more most other others several few new big bigger biggest large top listed".split())
 NAME_TAILS = frozenset(
@@ -118,11 +109,13 @@ class Entities:
         return self.idf.get(token, max(self.idf.values(), default=1.0))
 
     @classmethod
-    def from_metadata(cls, rows: list[dict], texts: list[str] | None = None, cache: Path | None = None) -> Entities:
-        """The companies, outlets and title words of the chunks' metadata, and the words and idf of their texts.
-        With `cache` (a file beside the index), the texts' part is kept there under a digest of the texts and read
-        back while they are the same, so a process start does not rescan every passage (3.8 s at 100k)."""
-        vocabulary = Vocabulary.of(texts or [], cache)
+    def from_metadata(
+        cls, rows: list[dict], texts: list[str] | None = None, vocabulary: Vocabulary | None = None
+    ) -> Entities:
+        """The companies, outlets and title words of the chunks' metadata, and the words and idf of their texts:
+        `vocabulary` when given (the lexical index counts it per segment, so that no start or added article
+        rescans every passage: 3.8 s at 100k), else scanned from `texts`."""
+        vocabulary = vocabulary or Vocabulary.scan(texts or [])
         words = set(vocabulary.words)
         titles = {str(meta.get("title") or "") for meta in rows}  # each article's once, not once per chunk
         words.update(w.lower() for w in WORD.findall("\n".join(titles)))
@@ -205,53 +198,3 @@ class Entities:
             alternation = "|".join(map(re.escape, aliases)) or "(?!x)x"
             self._patterns[key] = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", flags)
         return self._patterns[key]
-
-
-VOCABULARY_VERSION = "1"  # bump when Vocabulary.scan derives anything differently: caches made before are ignored
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """What Entities derives from the chunks' texts: every word lower-cased, the words also written in lower case,
-    and each search token's idf over the chunks."""
-
-    words: frozenset[str]
-    plain: frozenset[str]
-    idf: dict[str, float]
-
-    @classmethod
-    def scan(cls, texts: list[str]) -> Vocabulary:
-        distinct = set(WORD.findall("\n".join(texts)))  # each word once, not once per occurrence
-        document_frequency: Counter[str] = Counter()
-        for text in texts:
-            document_frequency.update(set(tokenize(text)))
-        count = max(len(texts), 1)
-        idf = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
-        return cls(frozenset(w.lower() for w in distinct), frozenset(w for w in distinct if w.islower()), idf)
-
-    @classmethod
-    def of(cls, texts: list[str], cache: Path | None = None) -> Vocabulary:
-        """scan(texts), read from `cache` when it was written for these texts; (re)written there otherwise. A
-        cache that cannot be read or written is logged and the texts are scanned."""
-        if cache is None:
-            return cls.scan(texts)
-        digest = hashlib.blake2b(VOCABULARY_VERSION.encode(), digest_size=20)
-        for text in texts:
-            digest.update(text.encode("utf-8", "surrogatepass"))
-            digest.update(b"\0")
-        key = digest.hexdigest()
-        try:
-            stored = json.loads(cache.read_text(encoding="utf-8"))
-            if stored.get("key") == key:
-                return cls(frozenset(stored["words"]), frozenset(stored["plain"]), stored["idf"])
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            log.info("the vocabulary cache %s is unreadable (%s); scanning the passages again", cache, exc)
-        found = cls.scan(texts)
-        record = {"key": key, "words": sorted(found.words), "plain": sorted(found.plain), "idf": found.idf}
-        try:
-            write_atomic(cache, json.dumps(record))  # whole or not at all, for another process reading it
-        except OSError as exc:
-            log.info("the vocabulary cache %s could not be written (%s); the next start scans again", cache, exc)
-        return found

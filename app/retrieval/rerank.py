@@ -171,12 +171,3 @@ class RerankModel:
 @lru_cache(maxsize=1)
 def default_model() -> RerankModel:
     return RerankModel.load()
-
-
-def idf_of(retriever) -> dict[str, float]:
-    """BM25's idf of every indexed word, read from a bm25s index's column pointers (documents per word)."""
-    pointers = np.asarray(retriever.scores["indptr"])
-    docs = int(retriever.scores["num_docs"])
-    frequency = np.diff(pointers)
-    idf = np.log(1.0 + (docs - frequency + 0.5) / (frequency + 0.5))
-    return {word: float(idf[i]) for word, i in retriever.vocab_dict.items() if i < len(idf)}

@@ -1,4 +1,4 @@
-"""Hybrid search over one index: Chroma for dense vectors, bm25s for words, fused and filtered into Passages.
+"""Hybrid search over one index: Chroma for dense vectors, BM25 for words, fused and filtered into Passages.
 
 The index (Chroma handle, BM25 index, embedder) is opened once and shared; the BM25 side is re-read only when
 an ingest has rewritten it.
@@ -22,11 +22,11 @@ from threadpoolctl import threadpool_limits
 from app.retrieval.entities import Entities
 from app.retrieval.filters import Filters, TimeFrame
 from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_scores
-from app.retrieval.rerank import FEATURES, Candidate, RerankModel, default_model, features, idf_of
+from app.retrieval.rerank import FEATURES, Candidate, RerankModel, default_model, features
 from app.settings import SearchConfig, Settings
 from ingest import embedding_stamp
 from ingest.embed import Embedder
-from ingest.lexical import LexicalIndex
+from ingest.lexical import STATE, LexicalIndex
 from ingest.store import ChunkStore, Neighbour, StoredChunk, read_generation
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ class IndexView:
     @cached_property
     def idf(self) -> dict[str, float]:
         """BM25's idf of each indexed word (the reranker's word weights), read on the first reranked search."""
-        return idf_of(self.lexical.retriever) if self.lexical.retriever is not None else {}
+        return self.lexical.idf
 
 
 @dataclass
@@ -170,7 +170,7 @@ class SearchIndex:
         self.store = store or ChunkStore(settings)
         embedding_stamp.check(self.store.collection, self.embedder, self.store.location)
         self.lexical = LexicalIndex(settings.bm25_path)
-        self._loaded_mtime = -1.0
+        self._loaded_mtime: tuple[int, int, int] | None = (-1, -1, -1)
         self._server_generation: int | None = None  # the write marker this process's BM25 cache was checked at
         self._lock = threading.Lock()
         self.refresh()
@@ -184,20 +184,17 @@ class SearchIndex:
         self.store.refresh()
         if self.store.backend == "server":
             self._catch_up_with_server()
-        marker = self.settings.bm25_path / "chunks.json"
-        try:
-            mtime = marker.stat().st_mtime
-        except FileNotFoundError:
-            mtime = 0.0
-        if mtime == self._loaded_mtime or (mtime == 0.0 and self._loaded_mtime > 0):
+        marker = self.settings.bm25_path / STATE
+        mtime = state_marker(marker)
+        if mtime == self._loaded_mtime or (mtime is None and self._loaded_mtime is not None):
             return
         with self._lock:
             lexical = LexicalIndex(self.settings.bm25_path)
             if lexical.exists() and not lexical.is_current():  # built by an older tokenizer: rebuild it once
                 lexical.build(self.store.all_chunks(), read_generation(self.settings))
-                mtime = marker.stat().st_mtime
+                mtime = state_marker(marker)
             try:
-                self.lexical = lexical.load()
+                self.lexical = lexical.load(previous=self.lexical)
             except (OSError, ValueError) as exc:  # swapped while being read
                 log.info("BM25 index at %s changed while being read (%s); read again next time", lexical.path, exc)
                 return
@@ -206,9 +203,7 @@ class SearchIndex:
             self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)
             self.sources = np.array([(c.metadata.get("source") or "").lower() for c in chunks], dtype=object)
             self.company_rows = rows_by_value(c.metadata.get("companies") for c in chunks)
-            texts = [c.document for c in chunks]
-            vocabulary = self.settings.vocabulary_path
-            self.entities = Entities.from_metadata([c.metadata for c in chunks], texts, cache=vocabulary)
+            self.entities = Entities.from_metadata([c.metadata for c in chunks], vocabulary=self.lexical.vocabulary)
             self.newest = newest_date(c.metadata.get("published") or "" for c in chunks)
             self.days = np.array([(c.metadata.get("published") or "")[:10] for c in chunks], dtype=object)
             named = {c.metadata.get("source") or "" for c in chunks}
@@ -258,6 +253,15 @@ class SearchIndex:
     @property
     def chunk_count(self) -> int:
         return len(self.lexical.chunks)
+
+
+def state_marker(path: Path) -> tuple[int, int, int] | None:
+    """What tells one write of the BM25 state from the next (each is a new file renamed over it); None: none."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_mtime_ns, found.st_ino, found.st_size
 
 
 def newest_date(published: Iterable[str], today: date | None = None) -> date | None:

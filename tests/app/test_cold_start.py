@@ -1,5 +1,5 @@
 """What `newsdesk serve` does before it is ready, and what it leaves for later: questions embedded without torch,
-no LangChain or Gradio imported to answer, the index's vocabulary read from its cache, and the chat built after
+no LangChain or Gradio imported to answer, the index's vocabulary counted per segment, not rescanned, and the chat built after
 /health answers (a request for it waits for it)."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import pytest
 from fastapi import FastAPI, Request
 
 from app.api import Deferred
-from app.retrieval.entities import Entities, Vocabulary
+from app.retrieval.entities import Entities
+from ingest.vocabulary import WordCounts
 from tests.app.conftest import BackgroundServer
 from tests.helpers import ROOT, SEED
 
@@ -30,39 +31,14 @@ TEXTS = [
 ]
 
 
-def test_vocabulary_is_read_back_from_its_cache_while_the_texts_are_the_same(tmp_path):
-    cache = tmp_path / "newsdesk.vocabulary.json"
-    first = Vocabulary.of(TEXTS, cache)
-    assert first == Vocabulary.scan(TEXTS) and "cango" in first.words and "sold" in first.plain
-    stored = json.loads(cache.read_text())
-    stored["idf"]["only-in-the-cache"] = 9.0
-    cache.write_text(json.dumps(stored))
-    assert Vocabulary.of(TEXTS, cache).idf["only-in-the-cache"] == 9.0  # read, not scanned
-
-    changed = [*TEXTS, "Quillfeather Mining sold 88 BTC."]
-    again = Vocabulary.of(changed, cache)
-    assert again == Vocabulary.scan(changed) and "quillfeather" in again.words
-    assert "only-in-the-cache" not in json.loads(cache.read_text())["idf"]  # rewritten for the new texts
-
-    cache.write_text("{not json")
-    assert Vocabulary.of(TEXTS, cache) == first  # an unreadable cache is scanned again and rewritten
-    assert json.loads(cache.read_text())["words"] == sorted(first.words)
-
-
-def test_entities_from_the_cache_equal_entities_scanned(tmp_path):
-    cache = tmp_path / "newsdesk.vocabulary.json"
+def test_entities_from_a_counted_vocabulary_equal_entities_scanned():
     scanned = Entities.from_metadata(META, TEXTS)
-    Entities.from_metadata(META, TEXTS, cache=cache)
-    cached = Entities.from_metadata(META, TEXTS, cache=cache)
+    counted = WordCounts.of(TEXTS[:1])
+    counted.add(WordCounts.of(TEXTS[1:]))  # two segments' counts, summed
+    given = Entities.from_metadata(META, vocabulary=counted.vocabulary())
     for name in ("alias_to_name", "words", "plain_words", "idf", "outlets", "_sorted_words"):
-        assert getattr(cached, name) == getattr(scanned, name), name
-    assert cached.in_question("how much did riot mine?") == ["Riot Platforms"]
-
-
-def test_an_unwritable_cache_still_gives_the_vocabulary(tmp_path):
-    missing_dir = tmp_path / "no-such-dir" / "newsdesk.vocabulary.json"
-    assert Vocabulary.of(TEXTS, missing_dir) == Vocabulary.scan(TEXTS)
-    assert not missing_dir.parent.exists()
+        assert getattr(given, name) == getattr(scanned, name), name
+    assert given.in_question("how much did riot mine?") == ["Riot Platforms"]
 
 
 def deferred_server(build):

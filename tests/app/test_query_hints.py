@@ -31,6 +31,8 @@ def test_a_repeated_question_word_counts_once(tmp_path):
     twice = LexicalIndex(tmp_path / "twice", LexicalConfig(unique_query_words=False))
     once.build(chunks)
     twice.build(chunks)
+    once.load()
+    twice.load()
     question = "the article, the article: which fraud?"
     assert once.scores(question)[0] < twice.scores(question)[0]  # 'article' counted once
     assert once.scores(question)[1] == twice.scores(question)[1]

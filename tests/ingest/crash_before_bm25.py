@@ -1,5 +1,5 @@
 """Run in a child process by test_stale_lexical.py: `newsdesk ingest ARGS...`, killed with SIGKILL at the moment
-it starts rebuilding BM25 (after its last chunk was written), as a crash or an OOM kill would."""
+it starts writing BM25 (after its last chunk was written), as a crash or an OOM kill would."""
 
 import os
 import signal
@@ -15,5 +15,6 @@ def killed(*_args, **_kwargs) -> None:
 
 if __name__ == "__main__":
     LexicalIndex.build = killed
+    LexicalIndex.update = killed
     sys.argv = ["newsdesk", "ingest", *sys.argv[1:]]
     main()
