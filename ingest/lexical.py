@@ -135,6 +135,16 @@ class Part:
         return self.rows - len(self.dead)
 
 
+@dataclass
+class LivePart:
+    """A loaded segment (every row) and which of its rows are alive (keep: positions; None: all)."""
+
+    name: str
+    segment: Segment
+    keep: np.ndarray | None
+    dead: list[int]
+
+
 def alive_rows(part: Part) -> np.ndarray:
     alive = np.ones(part.rows, dtype=bool)
     alive[part.dead] = False
@@ -166,7 +176,7 @@ class LexicalIndex:
         self.bm25: SegmentedBM25 | None = None
         self.chunks: list[StoredChunk] = []
         self._read: dict[str, Segment] = {}  # segment file -> the segment as read (every row), reused by reloads
-        self._parts: list[tuple[Part, Segment]] = []
+        self.parts: list[LivePart] = []  # what was loaded, segment by segment
         self._vocabulary: Vocabulary | None = None
 
     @property
@@ -300,12 +310,12 @@ class LexicalIndex:
         return self
 
     def _assemble(self, state: State) -> None:
-        self._parts = [(part, self._read[part.name]) for part in state.parts]
+        self.parts = [
+            LivePart(part.name, self._read[part.name], alive_rows(part) if part.dead else None, part.dead)
+            for part in state.parts
+        ]
         self._vocabulary = None
-        live = []
-        for part in state.parts:
-            segment = self._read[part.name]
-            live.append(segment.rows(alive_rows(part)) if part.dead else segment)
+        live = [p.segment if p.keep is None else p.segment.rows(p.keep) for p in self.parts]
         self.chunks = [chunk for segment in live for chunk in segment.chunks or []]
         self.bm25 = SegmentedBM25(live, self.config.k1, self.config.b) if self.chunks else None
 
@@ -314,9 +324,9 @@ class LexicalIndex:
         """The words of the live passages (ingest/vocabulary.py): each segment's counts, less its dead rows'."""
         if self._vocabulary is None:
             total = WordCounts()
-            for part, segment in self._parts:
-                chunks = segment.chunks or []
-                total.add(segment.words or WordCounts.of(c.document for c in chunks))
+            for part in self.parts:
+                chunks = part.segment.chunks or []
+                total.add(part.segment.words or WordCounts.of(c.document for c in chunks))
                 if part.dead:
                     total.add(WordCounts.of(chunks[row].document for row in part.dead), -1)
             self._vocabulary = total.vocabulary()

@@ -23,6 +23,7 @@ from app.retrieval.entities import Entities
 from app.retrieval.filters import Filters, TimeFrame
 from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_scores
 from app.retrieval.rerank import FEATURES, Candidate, RerankModel, default_model, features
+from app.retrieval.rows import IndexRows, SegmentRows
 from app.settings import SearchConfig, Settings
 from ingest import embedding_stamp
 from ingest.embed import Embedder
@@ -105,15 +106,6 @@ def named_days(query: str) -> frozenset[str]:
     return frozenset(days)
 
 
-def rows_by_value(lists: Iterable[list[str] | None]) -> dict[str, np.ndarray]:
-    """Value → the rows whose list holds it (an inverted map, so a filter on one value never walks every row)."""
-    rows: dict[str, list[int]] = {}
-    for row, values in enumerate(lists):
-        for value in dict.fromkeys(values or ()):
-            rows.setdefault(value, []).append(row)
-    return {value: np.array(found, dtype=np.int64) for value, found in rows.items()}
-
-
 def single_threaded_blas() -> None:
     """numpy's BLAS on one thread, for the process: after the exact dense product its threads spin waiting for
     more work and take the cores from torch's (profiled at 10k passages: the question's embedding 51 ms instead
@@ -173,6 +165,7 @@ class SearchIndex:
         self._loaded_mtime: tuple[int, int, int] | None = (-1, -1, -1)
         self._server_generation: int | None = None  # the write marker this process's BM25 cache was checked at
         self._lock = threading.Lock()
+        self._derived: dict[str, SegmentRows] = {}  # BM25 segment file -> its rows' arrays (app/retrieval/rows.py)
         self.refresh()
 
     def refresh(self) -> None:
@@ -199,14 +192,15 @@ class SearchIndex:
                 log.info("BM25 index at %s changed while being read (%s); read again next time", lexical.path, exc)
                 return
             chunks = self.lexical.chunks
+            names = {part.name for part in self.lexical.parts}
+            self._derived = {name: rows for name, rows in self._derived.items() if name in names}
+            rows = IndexRows.of(self.lexical.parts, self._derived)
             self.position = {chunk.id: i for i, chunk in enumerate(chunks)}
-            self.published_ts = np.array([c.metadata.get("published_ts", 0) for c in chunks], dtype=np.int64)
-            self.sources = np.array([(c.metadata.get("source") or "").lower() for c in chunks], dtype=object)
-            self.company_rows = rows_by_value(c.metadata.get("companies") for c in chunks)
-            self.entities = Entities.from_metadata([c.metadata for c in chunks], vocabulary=self.lexical.vocabulary)
-            self.newest = newest_date(c.metadata.get("published") or "" for c in chunks)
-            self.days = np.array([(c.metadata.get("published") or "")[:10] for c in chunks], dtype=object)
-            named = {c.metadata.get("source") or "" for c in chunks}
+            self.published_ts, self.sources, self.days = rows.published_ts, rows.sources, rows.days
+            self.company_rows = rows.company_rows
+            self.entities = Entities.from_metadata(rows.firsts, vocabulary=self.lexical.vocabulary)
+            self.newest = newest_date(set(self.days.tolist()))
+            named = {meta.get("source") or "" for meta in rows.firsts}
             self.outlets = {source.lower(): found for source in named if (found := outlet_pattern(source))}
             self.view = IndexView(
                 self.lexical,
@@ -216,8 +210,8 @@ class SearchIndex:
                 self.company_rows,
                 self.days,
                 self.entities,
-                rows_by_value([c.metadata.get("article_id") or ""] for c in chunks),
-                self._vectors(chunks),
+                rows.article_rows,
+                self._vectors(),
             )
             self._loaded_mtime = mtime
 
@@ -232,18 +226,33 @@ class SearchIndex:
                 lexical.build(self.store.all_chunks(), generation)
             self._server_generation = generation
 
-    def _vectors(self, chunks: list[StoredChunk]) -> np.ndarray | None:
-        """The stored vectors of the BM25 side's chunks, row for row, for exact dense search in memory; None when
-        there are more than `exact_dense_limit`, when windows are embedded (a passage scores as its best window:
-        Chroma's side), on a Chroma server (it stays the one source every machine reads, and an outage is a 503,
-        not answers from a copy), or when Chroma lacks a vector of one (another process is mid-write)."""
+    def _vectors(self) -> np.ndarray | None:
+        """The stored vectors of the BM25 side's chunks, row for row, for exact dense search in memory (read once
+        per segment); None when there are more than `exact_dense_limit`, when windows are embedded (a passage
+        scores as its best window: Chroma's side), on a Chroma server (it stays the one source every machine reads,
+        and an outage is a 503, not answers from a copy), or when Chroma lacks a vector of one (another process is
+        mid-write)."""
+        chunks = self.lexical.chunks
         too_many = len(chunks) > self.settings.search.exact_dense_limit
         if not chunks or too_many or self.store.window_count or self.store.backend != "embedded":
             return None
-        found = self.store.embeddings([c.id for c in chunks])
-        if len(found) < len(chunks):
-            return None
-        return np.stack([found[c.id] for c in chunks]).astype(np.float32)
+        blocks = []
+        for part in self.lexical.parts:
+            rows = self._derived[part.name]
+            ids = part.segment.ids
+            if rows.vectors is None:
+                rows.vectors = np.zeros((len(ids), self.embedder.dimension), dtype=np.float32)
+                rows.have = np.zeros(len(ids), dtype=bool)
+            wanted = np.arange(len(ids)) if part.keep is None else part.keep
+            missing = wanted[~rows.have[wanted]]
+            if len(missing):
+                found = self.store.embeddings([ids[i] for i in missing])
+                if len(found) < len(missing):
+                    return None
+                rows.vectors[missing] = np.stack([found[ids[i]] for i in missing])
+                rows.have[missing] = True
+            blocks.append(rows.vectors[wanted])
+        return np.concatenate(blocks)
 
     def hints(self, query: str) -> QueryHints:
         """The outlets of this index and the days a question names."""

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from app.retrieval.filters import Filters
-from app.retrieval.search import HybridSearcher, rows_by_value
+from app.retrieval.rows import rows_by_value
+from app.retrieval.search import HybridSearcher
 
 
 def test_rows_by_value_lists_each_row_once_per_value():
