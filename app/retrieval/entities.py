@@ -83,6 +83,30 @@ GLOSSARY = {
 
 
 @dataclass
+class Described:
+    """What Entities reads of the passages' metadata: the articles' titles and outlets, and their company and
+    ticker lists in order of first appearance. Made per BM25 segment and merged (app/retrieval/rows.py)."""
+
+    titles: set[str] = field(default_factory=set)
+    sources: set[str] = field(default_factory=set)  # as written
+    named: dict[tuple[tuple[str, ...], tuple[str, ...]], None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: list[dict]) -> Described:
+        return cls(
+            {str(meta.get("title") or "") for meta in rows},  # each article's once, not once per chunk
+            {str(meta.get("source") or "") for meta in rows},
+            dict.fromkeys((tuple(m.get("companies") or ()), tuple(m.get("tickers") or ())) for m in rows),
+        )
+
+    def update(self, other: Described) -> None:
+        self.titles |= other.titles
+        self.sources |= other.sources
+        for key in other.named:
+            self.named.setdefault(key, None)
+
+
+@dataclass
 class Entities:
     """Maps aliases to canonical company names; matching is case-sensitive for short forms in articles, and
     loose in questions (people type 'riot' and 'corz'). Also knows the index's words, so a name the question
@@ -115,15 +139,16 @@ class Entities:
         """The companies, outlets and title words of the chunks' metadata, and the words and idf of their texts:
         `vocabulary` when given (the lexical index counts it per segment, so that no start or added article
         rescans every passage: 3.8 s at 100k), else scanned from `texts`."""
-        vocabulary = vocabulary or Vocabulary.scan(texts or [])
+        return cls.described(Described.of(rows), vocabulary or Vocabulary.scan(texts or []))
+
+    @classmethod
+    def described(cls, described: Described, vocabulary: Vocabulary) -> Entities:
         words = set(vocabulary.words)
-        titles = {str(meta.get("title") or "") for meta in rows}  # each article's once, not once per chunk
-        words.update(w.lower() for w in WORD.findall("\n".join(titles)))
-        outlets = frozenset(str(meta.get("source") or "").lower() for meta in rows) - {""}
+        words.update(w.lower() for w in WORD.findall("\n".join(described.titles)))
+        outlets = frozenset(source.lower() for source in described.sources) - {""}
         entities = cls(words=frozenset(words), plain_words=vocabulary.plain, idf=vocabulary.idf, outlets=outlets)
         entities._sorted_words = sorted(words)
-        named = dict.fromkeys((tuple(m.get("companies") or ()), tuple(m.get("tickers") or ())) for m in rows)
-        for companies, tickers in named:  # in order of first appearance: the first name of an alias wins
+        for companies, tickers in described.named:  # in order of first appearance: the first name of an alias wins
             for name in companies:
                 for alias in aliases_of(name):
                     entities.alias_to_name.setdefault(alias, name)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.retrieval.entities import Described
 from ingest.lexical import LivePart
 from ingest.store import StoredChunk
 
@@ -37,6 +38,7 @@ class SegmentRows:
     companies: dict[str, np.ndarray]
     articles: dict[str, np.ndarray]
     firsts: dict[str, dict]  # article id -> its first row's metadata (title, source, companies: article fields)
+    described: Described  # of every row (app/retrieval/entities.py)
     vectors: np.ndarray | None = field(default=None, repr=False)  # read from the store as live rows need them
     have: np.ndarray | None = field(default=None, repr=False)  # which rows of `vectors` were read (dead ones never)
 
@@ -53,6 +55,7 @@ class SegmentRows:
             rows_by_value(m.get("companies") for m in metas),
             rows_by_value([m.get("article_id") or ""] for m in metas),
             firsts,
+            Described.of(list(firsts.values())),
         )
 
 
@@ -65,14 +68,15 @@ class IndexRows:
     days: np.ndarray
     company_rows: dict[str, np.ndarray]
     article_rows: dict[str, np.ndarray]
-    firsts: list[dict]  # each live article's first metadata, in row order
+    described: Described  # the live articles' titles, outlets and companies
 
     @classmethod
     def of(cls, parts: list[LivePart], derived: dict[str, SegmentRows]) -> IndexRows:
         """`derived`: segment file -> its rows, filled in for segments not seen before (the caller keeps it)."""
-        published, sources, days, firsts = [], [], [], []
+        published, sources, days = [], [], []
         companies: dict[str, list[np.ndarray]] = {}
-        articles: dict[str, list[np.ndarray]] = {}
+        articles: dict[str, np.ndarray] = {}  # an article's rows are alive in one segment at most
+        described = Described()
         offset = 0
         for part in parts:
             rows = derived.get(part.name)
@@ -83,36 +87,31 @@ class IndexRows:
                 published.append(rows.published_ts)
                 sources.append(rows.sources)
                 days.append(rows.days)
-
-                def moved(local: np.ndarray, offset: int = offset) -> np.ndarray:
-                    return local + offset
+                for company, local in rows.companies.items():
+                    companies.setdefault(company, []).append(local + offset)
+                articles.update(rows.articles if not offset else {a: r + offset for a, r in rows.articles.items()})
+                described.update(rows.described)
             else:
                 size = len(part.keep)
                 published.append(rows.published_ts[part.keep])
                 sources.append(rows.sources[part.keep])
                 days.append(rows.days[part.keep])
                 new = np.full(len(rows.published_ts), -1, dtype=np.int64)
-                new[part.keep] = np.arange(size)
-
-                def moved(local: np.ndarray, offset: int = offset, new: np.ndarray = new) -> np.ndarray:
-                    found = new[local]
-                    return found[found >= 0] + offset
-
-            for company, local in rows.companies.items():
-                if len(at := moved(local)):
-                    companies.setdefault(company, []).append(at)
-            for article, local in rows.articles.items():
-                if len(at := moved(local)):
-                    articles.setdefault(article, []).append(at)
-                    firsts.append(rows.firsts[article])
+                new[part.keep] = np.arange(size) + offset
+                for company, local in rows.companies.items():
+                    if len(at := new[local][new[local] >= 0]):
+                        companies.setdefault(company, []).append(at)
+                live = {a: at for a, local in rows.articles.items() if len(at := new[local][new[local] >= 0])}
+                articles.update(live)
+                described.update(Described.of([rows.firsts[a] for a in live]))
             offset += size
         return cls(
             _joined(published, np.int64),
             _joined(sources, object),
             _joined(days, object),
-            {name: np.concatenate(found) for name, found in companies.items()},
-            {name: np.concatenate(found) for name, found in articles.items()},
-            firsts,
+            {name: np.concatenate(found) if len(found) > 1 else found[0] for name, found in companies.items()},
+            articles,
+            described,
         )
 
 

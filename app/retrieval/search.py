@@ -198,9 +198,9 @@ class SearchIndex:
             self.position = {chunk.id: i for i, chunk in enumerate(chunks)}
             self.published_ts, self.sources, self.days = rows.published_ts, rows.sources, rows.days
             self.company_rows = rows.company_rows
-            self.entities = Entities.from_metadata(rows.firsts, vocabulary=self.lexical.vocabulary)
+            self.entities = Entities.described(rows.described, self.lexical.vocabulary)
             self.newest = newest_date(set(self.days.tolist()))
-            named = {meta.get("source") or "" for meta in rows.firsts}
+            named = rows.described.sources
             self.outlets = {source.lower(): found for source in named if (found := outlet_pattern(source))}
             self.view = IndexView(
                 self.lexical,
