@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
+from app.answer.grounded import WHOLE
 from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import parse_history, trim_history
@@ -26,6 +28,14 @@ from ingest.text import split_sentences
 HISTORY_TOKENS = 1500
 MAX_K = 50
 LISTING_K = 12  # passages for a listing question about named companies ('who leases to CoreWeave?')
+# a listing of companies that emptied their bitcoin holdings ('sold their entire stack', 'down to zero')
+EMPTIED = re.compile(
+    r"\b(?:all|entire|entirety|whole|remaining|last)\b(?:\W+\w+){0,3}?\W+(?:bitcoins?|btc|coins?|treasury|"
+    r"holdings?|stack|stash|reserves?|hoard|pile|balance)\b|\b(?:to|at) zero\b",
+    re.I,
+)
+EMPTIED_WORDS = "sold all its remaining bitcoin, cleared its bitcoin balance, holdings of zero, entire treasury"
+EMPTIED_EXTRA = 5  # articles added at most
 BROAD_LISTING_K = 20  # and for one over all companies, one passage an article (tune: gold articles 23/34 -> 31/34)
 MIN_DENSE = 0.28  # below this cosine, no passage is about the question (off-topic questions score ~0.1-0.25)
 
@@ -191,6 +201,8 @@ class Assistant:
         extra = self.fact_passages(facts[: knobs.ledger_passages], passages)
         if extra:  # still k passages: the weakest found give way
             passages = passages[: max(0, k - len(extra))] + extra
+        if analysis.listing and not companies and EMPTIED.search(standalone):
+            passages += self.emptied(standalone, narrowed, frame, {p.chunk_id for p in passages})
         timings["retrieve_ms"] = _ms(started)
         context = Context(
             standalone,
@@ -204,6 +216,14 @@ class Assistant:
             given=given,
         )
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
+
+    def emptied(self, question: str, narrowed: Filters, frame: TimeFrame, seen: set[str]) -> list[Passage]:
+        """'Which miners sold their entire stack?' asks of companies whose articles say it in words of their own
+        ('sold its remaining 280 BTC', 'cleared its bitcoin balance', 'holdings of zero'), which the question's
+        words seldom reach, or in another passage than the one found: one more search in those words, the
+        passages not found yet that say all, entire, remaining... (what the listing's lines must say)."""
+        found = self.searcher.search(f"{question} {EMPTIED_WORDS}", BROAD_LISTING_K, narrowed, frame, per_article=2)
+        return [p for p in found if p.chunk_id not in seen and WHOLE.search(p.text)][:EMPTIED_EXTRA]
 
     def reports_on(self, company: str, clause: str) -> bool:
         """The ledger holds figures of what the clause asks ('how much btc did it sell' → btc_sold) for the

@@ -87,7 +87,7 @@ PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|T
 MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
 WHOLE = re.compile(
     r"\b(all|entire|entirety|every|whole|100%|zero(?!-)|none|no longer holds?|(its|their) remaining|(its|their) last|"
-    r"rest of (its|their))\b",
+    r"rest of (its|their)|cleared (?:\w+\W+){0,5}?(?:balance|holdings|treasury))\b",
     re.I,
 )
 # a question that takes for granted a company parted with all of something: 'all', 'entire', 'every'... within

@@ -244,6 +244,9 @@ def test_a_listing_names_what_was_done_not_planned_and_only_at_or_above_the_floo
     assert found.startswith("Core Scientific: Core Scientific sold its entire") and "Galaxy" not in found
     floor = answer("which miners sold 1,500 BTC or more?", [riot, core, galaxy], entities)
     assert "Riot Platforms: Riot sold 1,818 BTC" in floor and "Core Scientific:" in floor and "Galaxy" not in floor
+    cleared = passage("The sale effectively cleared Riot's bitcoin balance.", "riot", ["Riot Platforms"], "2026-01-08")
+    found = answer("which miners sold all their bitcoin?", [cleared, core], entities)
+    assert "Riot Platforms: The sale effectively cleared" in found
 
 
 def three_miners(riot: str, core: str, galaxy: str) -> list[Passage]:

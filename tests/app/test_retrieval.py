@@ -132,6 +132,15 @@ def test_a_listing_over_all_companies_reads_one_passage_of_each_of_twenty_articl
     assert len(named.passages) == 12  # about a named company: its articles may give several passages
 
 
+def test_a_listing_of_miners_that_emptied_their_holdings_reads_the_passages_that_say_so(assistant):
+    """Bit Digital's article says it in a paragraph its best passage for the question lacks ('The sale
+    effectively cleared Bit Digital's bitcoin balance'): one more search in such words finds that passage."""
+    answer = assistant.ask("which miners have sold off their entire bitcoin stack?").answer
+    assert "Bitdeer:" in answer and "Bit Digital: The sale effectively cleared" in answer
+    plain = assistant.prepare("which miners sold bitcoin to pay for AI data centers?", None, None, None, None)
+    assert len(plain.passages) == 20  # no such search for a listing that does not ask it
+
+
 def test_langchain_retriever_returns_documents_with_metadata(assistant):
     from app.retrieval.langchain import NewsRetriever
 

@@ -1,6 +1,6 @@
-"""After an ingest, BM25 is patched (the chunks it was built from, less the articles written or removed, plus
-theirs as stored now) instead of rebuilt from every chunk read again from Chroma; it matches the store either way,
-and a write by another process since the BM25 last matched sends it back to the full rebuild."""
+"""After an ingest, BM25 is patched (the rows of the articles written or removed marked dead, theirs as stored now
+appended as a segment) instead of rebuilt from every chunk read again from Chroma; it matches the store either
+way, and a write by another process since the BM25 last matched sends it back to the full rebuild."""
 
 from __future__ import annotations
 
