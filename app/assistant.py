@@ -241,10 +241,11 @@ class Assistant:
         for side in analysis.sides:
             sub = self.retrieve(side.question, k, user_filters, {}, prepared.context.given)
             # the whole question's passages too (its side's company's): its words can find what the clause's miss
+            have = {p.chunk_id for p in sub.passages}  # the same chunk, scored by the other search, is not another
             sub.passages.extend(
                 p
                 for p in prepared.passages[:k]
-                if p not in sub.passages and (not side.company or side.company in p.companies)
+                if p.chunk_id not in have and (not side.company or side.company in p.companies)
             )
             reason = self.unanswerable(sub)
             drafts.append(
@@ -253,7 +254,8 @@ class Assistant:
                     refusal(reason, sub.passages) if reason else writer.answer(sub.context, sub.passages),
                 )
             )
-            prepared.passages.extend(p for p in sub.passages if p not in prepared.passages)
+            known = {p.chunk_id for p in prepared.passages}
+            prepared.passages.extend(p for p in sub.passages if p.chunk_id not in known)
         return combine(drafts)
 
     def fact_passages(self, facts: list[Fact], passages: list[Passage]) -> list[Passage]:

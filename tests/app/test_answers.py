@@ -137,6 +137,22 @@ def test_two_reports_of_a_figure_are_both_shown(assistant):
     assert len(cited) >= 2 and "2026-02-09-cango-sells-4451-btc-theminermag" in cited, answer.answer
 
 
+def test_each_part_of_a_two_part_question_reads_each_passage_once(assistant, monkeypatch):
+    """A clause's own passages and the whole question's were joined by equality, and the same chunk scored by
+    both searches is not equal: it came twice, and its sentences took two of the four similarity slots (the
+    Toronto campus's cost went to the converted $2.55 billion instead of the CAD $3.5 billion stated)."""
+    writer = assistant.answerer("grounded")
+    read = []
+    original = writer.answer
+    monkeypatch.setattr(
+        writer, "answer", lambda context, passages: read.append(passages) or original(context, passages)
+    )
+    question = "what did hive pay for bitfarms paraguay site and what's the toronto ai campus gonna cost?"
+    answer = assistant.ask(question).answer
+    assert len(read) == 2 and all(len({p.chunk_id for p in found}) == len(found) for found in read)
+    assert "$56 million" in answer and "3.5 billion" in answer, answer
+
+
 def test_sentences_about_another_company_are_left_out(assistant):
     answer = assistant.ask("How much bitcoin did Bitdeer hold a week before its treasury went to zero?")
     assert "Cango" not in answer.answer, answer.answer
