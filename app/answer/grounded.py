@@ -291,8 +291,11 @@ class GroundedAnswerer:
         part_asked = part_asked and not line_item
         asked_words = set(tokenize(f"{context.asked} {unnamed}")) if line_item else set()
         asks_name = bool(analysis and analysis.expects and analysis.expects[0] in NAME_KINDS)
-        whole_year = bool(analysis and analysis.whole_year)  # 'in calendar 2025': not a quarter's figure
         flow = bool(analysis and analysis.measure in FLOWS)
+        # 'in calendar 2025': not a quarter's figure; nor is a month's output 'how much did it mine in 2025'
+        whole_year = bool(analysis and analysis.whole_year) or (
+            flow and bool(asked) and all(m.isdigit() for m in asked)
+        )
         roles = analysis.roles if analysis else ()
         known = known_words(context) if asks_name else set()
         # the ledger keeps reported figures only: a question after a conditional one ('counting warrants') gets

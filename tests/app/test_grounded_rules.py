@@ -229,6 +229,14 @@ def test_a_running_total_does_not_answer_a_question_about_one_part(entities):
     assert "597 MW" in answer("what is riot's total contracted capacity?", riot, entities).split("[1]")[0]
 
 
+def test_a_years_output_is_not_a_months(entities):
+    month = "Riot Platforms mined 736 bitcoin in September 2025, up 4% from the 705 BTC it produced in August 2025."
+    year = "Riot also booked $422.2 million of impairments in 2025, and its mining output for the year fell 7% to 8,799 BTC."
+    riot = [passage(f"{month} {year}", "riot", ["Riot Platforms"], "2026-03-03")]
+    assert "8,799" in answer("how much btc did riot mine in 2025?", riot, entities).split("[1]")[0]
+    assert "736" in answer("how much btc did riot mine in september 2025?", riot, entities).split("[1]")[0]
+
+
 def test_a_listing_names_what_was_done_not_planned_and_only_at_or_above_the_floor_asked(entities):
     riot = passage("Riot sold 1,818 BTC in December 2025 for $161.6 million.", "riot", ["Riot Platforms"], "2026-01-08")
     core = passage(
