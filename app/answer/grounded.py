@@ -311,12 +311,14 @@ class GroundedAnswerer:
         defined_in: dict[str, dict[str, frozenset[str]]] = {}  # an article's short forms, from any passage of it
         for passage in passages:
             defined_in.setdefault(passage.article_id, {}).update(abbreviations(passage.text))
+        seen: set[tuple[str, str]] = set()
         for pi, passage in enumerate(passages):
             sentences = split_sentences(passage.text)
             defined = defined_in[passage.article_id]
             for position, sentence in enumerate(sentences):
-                if len(sentence.split()) < 5:
-                    continue
+                if len(sentence.split()) < 5 or (passage.article_id, sentence) in seen:
+                    continue  # a sentence in the overlap of two passages of one article is scored once
+                seen.add((passage.article_id, sentence))
                 tokens = set(tokenize(sentence))
                 for short in defined.keys() & set(re.findall(r"\b[A-Z]{2,6}\b", sentence)) if defined else ():
                     tokens |= defined[short]  # 'SPS stood at 418' says 'satoshis per share' when the passage defined it

@@ -229,6 +229,21 @@ def test_a_running_total_does_not_answer_a_question_about_one_part(entities):
     assert "597 MW" in answer("what is riot's total contracted capacity?", riot, entities).split("[1]")[0]
 
 
+def test_a_sentence_in_the_overlap_of_two_passages_is_scored_once(entities):
+    shared = "Riot Platforms mined 460 bitcoin in January 2026, its monthly production update said."
+    first = passage(f"Riot opened a new site in Texas last year. {shared}", "riot", ["Riot Platforms"], "2026-02-03")
+    second = passage(
+        f"{shared} It held 19,225 BTC at the end of the month.", "riot", ["Riot Platforms"], "2026-02-03", 1
+    )
+    question = "how much btc did riot mine in january 2026?"
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    context = Context(
+        question, parse_time_frame(question, date(2026, 6, 1)), analysis.companies, entities, analysis=analysis
+    )
+    found = GroundedAnswerer(SameVector()).sentences(context, [first, second])
+    assert [c.sentence for c in found.candidates].count(shared) == 1
+
+
 def test_a_years_output_is_not_a_months(entities):
     month = "Riot Platforms mined 736 bitcoin in September 2025, up 4% from the 705 BTC it produced in August 2025."
     year = "Riot also booked $422.2 million of impairments in 2025, and its mining output for the year fell 7% to 8,799 BTC."
