@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
-from app.answer.grounded import WHOLE
+from app.answer.grounded import EMPTIED, WHOLE
 from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import parse_history, trim_history
@@ -28,12 +27,6 @@ from ingest.text import split_sentences
 HISTORY_TOKENS = 1500
 MAX_K = 50
 LISTING_K = 12  # passages for a listing question about named companies ('who leases to CoreWeave?')
-# a listing of companies that emptied their bitcoin holdings ('sold their entire stack', 'down to zero')
-EMPTIED = re.compile(
-    r"\b(?:all|entire|entirety|whole|remaining|last)\b(?:\W+\w+){0,3}?\W+(?:bitcoins?|btc|coins?|treasury|"
-    r"holdings?|stack|stash|reserves?|hoard|pile|balance)\b|\b(?:to|at) zero\b",
-    re.I,
-)
 EMPTIED_WORDS = "sold all its remaining bitcoin, cleared its bitcoin balance, holdings of zero, entire treasury"
 EMPTIED_EXTRA = 5  # articles added at most
 BROAD_LISTING_K = 20  # and for one over all companies, one passage an article (tune: gold articles 23/34 -> 31/34)

@@ -8,11 +8,12 @@ import threading
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """`text` written to `path` through a temporary file of this process and thread, renamed over it."""
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """`content` (text as UTF-8, or bytes) written to `path` through a temporary file of this process and thread,
+    renamed over it."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

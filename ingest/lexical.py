@@ -19,7 +19,6 @@ so an index built another way is rebuilt once, like one from an older tokenizer 
 from __future__ import annotations
 
 import json
-import logging
 import re
 import time
 import uuid
@@ -37,8 +36,6 @@ from ingest.lexical_segments import Segment, SegmentedBM25, read_articles, read_
 from ingest.store import StoredChunk
 from ingest.text import STOPWORDS, TOKEN, TOKENIZER_VERSION, tokenize
 from ingest.vocabulary import Vocabulary, WordCounts
-
-log = logging.getLogger(__name__)
 
 _ENGLISH = Stemmer.Stemmer("english")
 SNOWBALL_STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(STOPWORDS)
@@ -200,15 +197,13 @@ class LexicalIndex:
         """'' when the index on disk matches a store at this generation holding this many chunks, else why not."""
         if not self.exists():
             return "not built"
-        if not self.is_current():
+        state = self._state()  # read once: a write may replace it between two reads
+        if state is None or state.version != self.config.version:
             return "built by an older tokenizer"
-        built = self.built()
-        if built is None:
-            return "built before generations were recorded"
-        if built.chunks != chunk_count:
-            return f"holds {built.chunks} chunks, the store {chunk_count}"
-        if built.generation != generation:
-            return f"built at store generation {built.generation}, the store is at {generation}"
+        if state.chunks != chunk_count:
+            return f"holds {state.chunks} chunks, the store {chunk_count}"
+        if state.generation != generation:
+            return f"built at store generation {state.generation}, the store is at {generation}"
         return ""
 
     def _state(self) -> State | None:
@@ -238,7 +233,7 @@ class LexicalIndex:
                 owners = read_articles(self.path / part.name)
             except (OSError, ValueError, KeyError):
                 return False
-            dead = set(part.dead) | {row for row, article in enumerate(owners) if article in gone}
+            dead = set(part.dead) | set(np.flatnonzero(np.isin(owners, list(gone))).tolist())
             if len(dead) < part.rows:
                 parts.append(Part(part.name, part.rows, sorted(dead)))
         written: dict[str, Segment] = {}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from ingest.files import write_atomic
 from ingest.store import StoredChunk
 from ingest.vocabulary import WordCounts
 
@@ -152,12 +152,7 @@ def write_segment(path: Path, segment: Segment) -> None:
         passages=np.frombuffer(passages, dtype=np.uint8),
         words=np.frombuffer(words, dtype=np.uint8),
     )
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(buffer.getvalue())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, buffer.getvalue())
 
 
 def read_segment(path: Path) -> Segment:
@@ -173,7 +168,7 @@ def read_segment(path: Path) -> Segment:
     return segment
 
 
-def read_articles(path: Path) -> list[str]:
+def read_articles(path: Path) -> np.ndarray:
     """The article id of each row, without reading the counts or the passages (npz members load on access)."""
     with np.load(path) as saved:
-        return saved["articles"].tolist()
+        return saved["articles"]

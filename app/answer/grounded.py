@@ -93,10 +93,16 @@ WHOLE = re.compile(
 # a question that takes for granted a company parted with all of something: 'all', 'entire', 'every'... within
 # three words of a holding or operation ('sold its entire bitcoin treasury', 'dumped all their coins'), or
 # 'gave up mining'; 'how much is left after all the selling' assumes nothing
+HOLDING = r"bitcoins?|btc|coins?|treasury|holdings?|stack|stash|reserves?|hoard|pile"
 PREMISE = re.compile(
-    r"\b(?:all|entire|entirety|every|whole)\b(?:\W+\w+){0,3}?\W+(?:bitcoins?|btc|coins?|treasury|holdings?|stack|"
-    r"stash|reserves?|hoard|pile|mining|fleet|operations?|rigs|miners|hashrate)\b|"
-    r"\b(?:give|gave|giving) up\b|\bquit\b|\bstop(?:ped)? mining\b|\b(?:to|at) zero\b",
+    rf"\b(?:all|entire|entirety|every|whole)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|mining|fleet|operations?|rigs|"
+    r"miners|hashrate)\b|\b(?:give|gave|giving) up\b|\bquit\b|\bstop(?:ped)? mining\b|\b(?:to|at) zero\b",
+    re.I,
+)
+# of those, a company that emptied its holdings ('sold their entire stack', 'down to zero'): a listing of them
+# searches once more in the articles' own words (Assistant.emptied)
+EMPTIED = re.compile(
+    rf"\b(?:all|entire|entirety|whole|remaining|last)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|balance)\b|\b(?:to|at) zero\b",
     re.I,
 )
 HEDGE = re.compile(

@@ -99,9 +99,9 @@ class IndexRows:
                 new = np.full(len(rows.published_ts), -1, dtype=np.int64)
                 new[part.keep] = np.arange(size) + offset
                 for company, local in rows.companies.items():
-                    if len(at := new[local][new[local] >= 0]):
+                    if len(at := _alive(new[local])):
                         companies.setdefault(company, []).append(at)
-                live = {a: at for a, local in rows.articles.items() if len(at := new[local][new[local] >= 0])}
+                live = {a: at for a, local in rows.articles.items() if len(at := _alive(new[local]))}
                 articles.update(live)
                 described.update(Described.of([rows.firsts[a] for a in live]))
             offset += size
@@ -113,6 +113,11 @@ class IndexRows:
             articles,
             described,
         )
+
+
+def _alive(moved: np.ndarray) -> np.ndarray:
+    """The new positions of rows, less the dead ones (moved to -1)."""
+    return moved[moved >= 0]
 
 
 def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:

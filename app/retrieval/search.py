@@ -162,7 +162,7 @@ class SearchIndex:
         self.store = store or ChunkStore(settings)
         embedding_stamp.check(self.store.collection, self.embedder, self.store.location)
         self.lexical = LexicalIndex(settings.bm25_path)
-        self._loaded_mtime: tuple[int, int, int] | None = (-1, -1, -1)
+        self._loaded_marker: tuple[int, int, int] | None = (-1, -1, -1)
         self._server_generation: int | None = None  # the write marker this process's BM25 cache was checked at
         self._lock = threading.Lock()
         self._derived: dict[str, SegmentRows] = {}  # BM25 segment file -> its rows' arrays (app/retrieval/rows.py)
@@ -178,14 +178,14 @@ class SearchIndex:
         if self.store.backend == "server":
             self._catch_up_with_server()
         marker = self.settings.bm25_path / STATE
-        mtime = state_marker(marker)
-        if mtime == self._loaded_mtime or (mtime is None and self._loaded_mtime is not None):
+        seen = state_marker(marker)
+        if seen == self._loaded_marker or (seen is None and self._loaded_marker is not None):
             return
         with self._lock:
             lexical = LexicalIndex(self.settings.bm25_path)
             if lexical.exists() and not lexical.is_current():  # built by an older tokenizer: rebuild it once
                 lexical.build(self.store.all_chunks(), read_generation(self.settings))
-                mtime = state_marker(marker)
+                seen = state_marker(marker)
             try:
                 self.lexical = lexical.load(previous=self.lexical)
             except (OSError, ValueError) as exc:  # swapped while being read
@@ -213,7 +213,7 @@ class SearchIndex:
                 rows.article_rows,
                 self._vectors(),
             )
-            self._loaded_mtime = mtime
+            self._loaded_marker = seen
 
     def _catch_up_with_server(self) -> None:
         generation = read_generation(self.settings)
