@@ -30,6 +30,7 @@ LISTING_K = 12  # passages for a listing question about named companies ('who le
 EMPTIED_WORDS = "sold all its remaining bitcoin, cleared its bitcoin balance, holdings of zero, entire treasury"
 EMPTIED_EXTRA = 5  # articles added at most
 BROAD_LISTING_K = 20  # and for one over all companies, one passage an article (tune: gold articles 23/34 -> 31/34)
+EVERY_COMPANY_K = 1  # passages of each company a broad listing's search missed
 MIN_DENSE = 0.28  # below this cosine, no passage is about the question (off-topic questions score ~0.1-0.25)
 
 
@@ -196,6 +197,8 @@ class Assistant:
             passages = passages[: max(0, k - len(extra))] + extra
         if analysis.listing and not companies and EMPTIED.search(standalone):
             passages += self.emptied(standalone, narrowed, frame, {p.chunk_id for p in passages})
+        if analysis.listing and not companies:
+            passages += self.every_company(standalone, narrowed, frame, vector, passages)
         timings["retrieve_ms"] = _ms(started)
         context = Context(
             standalone,
@@ -217,6 +220,23 @@ class Assistant:
         passages not found yet that say all, entire, remaining... (what the listing's lines must say)."""
         found = self.searcher.search(f"{question} {EMPTIED_WORDS}", BROAD_LISTING_K, narrowed, frame, per_article=2)
         return [p for p in found if p.chunk_id not in seen and WHOLE.search(p.text)][:EMPTIED_EXTRA]
+
+    def every_company(self, question: str, narrowed: Filters, frame: TimeFrame, vector, found: list[Passage]):
+        """A listing over all companies asks of every one: the best passage of each company none of the found
+        passages is about, from a search within that company's articles ('which miners raised convertible notes'
+        finds IREN's one sentence on its notes only so). Scored below every passage the question's own search
+        found, so the listing's floor still weighs them against the best."""
+        covered = {name for p in found for name in p.companies}
+        seen = {p.chunk_id for p in found}
+        floor = min((p.score for p in found), default=1.0)
+        extra: list[Passage] = []
+        for company in sorted(set(self.index.entities.alias_to_name.values()) - covered):
+            only = narrowed.model_copy(update={"company": company})
+            for hit in self.searcher.search(question, EVERY_COMPANY_K, only, frame, vector=vector):
+                if hit.chunk_id not in seen:
+                    seen.add(hit.chunk_id)
+                    extra.append(replace(hit, score=hit.score * floor))
+        return extra
 
     def reports_on(self, company: str, clause: str) -> bool:
         """The ledger holds figures of what the clause asks ('how much btc did it sell' → btc_sold) for the

@@ -516,7 +516,6 @@ class GroundedAnswerer:
         sentence, one cited line each, led by the company's name. The question's own companies ('leasing from
         CoreWeave') are not listed; 'sold all their bitcoin' lists only sentences that say all / entire."""
         context, passages = found.context, found.passages
-        best_score = found.candidates[0].score if found.candidates else 0.0
         whole = bool(PREMISE.search(context.unnamed))
         key = frozenset() if whole else listing_key(context)
         lines: dict[str, Candidate] = {}
@@ -528,8 +527,16 @@ class GroundedAnswerer:
                 if stating is not None and states_key(stating.sentence, key, context):
                     named = context.entities.in_question(fact.company)
                     lines.setdefault(named[0] if named else fact.company, stating)
-        for candidate in found.candidates:
-            if not candidate.on_topic or candidate.score < self.config.listing_floor * best_score:
+        stated = set(lines)  # the ledger's lines are listed whatever they score
+        # a line is judged by its sentence, not by how its passage ranked for the whole question: a company's
+        # passage may come from a search within its own articles (Assistant.every_company)
+        retrieval = self.config.weights.get("retrieval", 0.0)
+
+        def merit(candidate: Candidate) -> float:
+            return candidate.score - retrieval * candidate.features["retrieval"]
+
+        for candidate in sorted(found.candidates, key=lambda c: -merit(c)):
+            if not candidate.on_topic:
                 continue
             if whole and not WHOLE.search(candidate.sentence):
                 continue
@@ -556,6 +563,11 @@ class GroundedAnswerer:
             company = named[0] if named else (others[0] if len(others) == 1 else "")
             if company:
                 lines.setdefault(company, candidate)
+        # each line scores at least a share of the best lines': of the third best, since one sentence that repeats
+        # the question's words ('tapped convertible markets') outscores every other company's plain report
+        scores = sorted((merit(c) for c in lines.values()), reverse=True)
+        floor = self.config.listing_floor * (scores[min(2, len(scores) - 1)] if scores else 0.0)
+        lines = {name: c for name, c in lines.items() if name in stated or merit(c) >= floor}
         if not lines or (len(lines) < 2 and not whole):  # 'which miners sold all their bitcoin?': even one
             return None
         listed = list(lines.items())[: self.config.listing_max]
