@@ -80,6 +80,7 @@ CONCEPTS = [
         "stake stakes ownership equity",
         "pop popped jump jumped rise rose surge surged soar soared climb climbed rally rallied gain gained spike spiked",
         "name names renamed rename rebrand rebranded rebranding called formerly",
+        "bid bids offer offers",
     )
 ]
 NUMBER = re.compile(r"\d")
@@ -140,6 +141,7 @@ REPORTED_ON = re.compile(
 )
 # one fact asked ('how much ...?'): one sentence will do; otherwise sentences that add a figure are added
 SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
+SINGLE_FACT_COUNT = re.compile(r"^\s*how (much|many)\b", re.I)
 COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
 PROPER = re.compile(r"\b[A-Z][a-z]{2,}\b")  # a capitalized word past a sentence's first: a name ('Helios')
 COUNTED_AFTER = 30  # characters after a number in which the thing a 'how many' question counts must be named
@@ -597,6 +599,9 @@ class GroundedAnswerer:
             used.setdefault(pi, []).extend(s for s in sentences if s not in used.get(pi, []))
             label = f"{labels[i]}: " if labels else ""
             parts.append(f"{label}{' '.join(sentences)} [{n}]")
+        measure = context.analysis.measure if context.analysis else ""
+        # 'HIVE did not sell any of its January output': no amount sold to state in a line of its own
+        direct = direct and not _denies(" ".join(parts), measure)
         line = self._direct_line(context, chosen, passages, numbers) if direct else ""
         citations = [
             _article_citation(n, [pi for pi, m in numbers.items() if m == n], passages, used)
@@ -889,6 +894,67 @@ def premise_contradicted(answerer: GroundedAnswerer, found: Sentences) -> str:
     return ""
 
 
+# what a sentence says did not happen: 'did not sell any of its January output', 'would not raise its offer'
+NEGATED = re.compile(r"\b(?:not|never|n't)\s+(?:(?:any|yet|have|has|be|been|to|further)\s+)?([a-z]+)", re.I)
+# the words a question may use for the act a sentence denies: 'up its bid' is 'raise its offer'
+ACTS = tuple(
+    frozenset(tokenize(words))
+    for words in (
+        "sell sold offload dump liquidate unload divest dispose",
+        "raise up increase boost sweeten hike lift bump",
+        "buy bought acquire purchase",
+        "mine mined produce",
+        "pay paid",
+    )
+)
+# 'how much did it get for the btc it sold': the money an act brought in takes the act for granted
+PAID_FOR = re.compile(
+    r"^\s*how much\b.*\b(get|got|receive|received|fetch|fetched|make|made|earn|earned|bring|brought|pocket|"
+    r"pocketed|realize|realized|realise|realised)\b",
+    re.I,
+)
+
+
+def premise_denied(answerer: GroundedAnswerer, found: Sentences) -> str:
+    """'Why did CoreWeave up its bid?' when the best passages about it say it would not raise its offer, and
+    none says it did: the act the question takes for granted is one the news says did not happen. A question
+    that asks whether or how much of it ('how many btc did HIVE sell?') is answered by the denial instead."""
+    context = found.context
+    asked = context.unnamed
+    if (
+        not context.companies
+        or not (PRESUPPOSES.search(asked) and not SINGLE_FACT_COUNT.search(asked))
+        and not (PAID_FOR.search(asked))
+    ):
+        return ""
+    words = set(tokenize(asked))
+    pool = [c for c in found.about[:8] if c.on_topic and not c.features["other_period"]]
+    for candidate in pool[:3]:
+        for match in NEGATED.finditer(candidate.sentence):
+            verb = frozenset(tokenize(match.group(1)))
+            act = verb.union(*(group for group in ACTS if group & verb))
+            if not verb or not act & words:
+                continue
+            if any(_asserts(c.sentence, verb) for c in pool):
+                continue
+            said = next(w for w in re.findall(r"[A-Za-z]+", asked) if act & set(tokenize(w)))
+            return f'The news does not report that ({said}). It reports: "{candidate.sentence}"'
+    return ""
+
+
+def _denies(text: str, measure: str) -> bool:
+    """The text says the act measured did not happen ('did not sell any' of 'sold')."""
+    verb = frozenset(tokenize(measure))
+    act = verb.union(*(group for group in ACTS if group & verb)) if verb else frozenset()
+    return any(act & set(tokenize(m.group(1))) for m in NEGATED.finditer(text))
+
+
+def _asserts(sentence: str, verb: frozenset[str]) -> bool:
+    """The sentence states the act with no denial: 'Riot sold 1,818 BTC' for 'sell'."""
+    denied = {t for m in NEGATED.finditer(sentence) for t in tokenize(m.group(1))}
+    return bool(verb & (set(tokenize(sentence)) - denied))
+
+
 CHECKS: tuple[Check, ...] = (
     no_passages,
     unknown_company,
@@ -899,6 +965,7 @@ CHECKS: tuple[Check, ...] = (
     measure_missing,
     premise_not_reported,
     premise_contradicted,
+    premise_denied,
     value_missing,
     period_missing,
 )

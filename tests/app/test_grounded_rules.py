@@ -465,3 +465,51 @@ def test_a_sentence_of_the_period_asked_beats_one_of_another_period(entities):
     ]
     found = answer("how many btc was galaxy digital holding at the end of 2025?", passages, entities)
     assert found.split("[1]")[0].strip().endswith("8,400 BTC")
+
+
+HIVE_JANUARY = (
+    "HIVE Digital Technologies produced 234.6 bitcoin in January 2024. HIVE did not sell any of its January "
+    "output. Its HODL position stood at 1,939 BTC at the end of January 2024."
+)
+BID = "CoreWeave's chief executive said before the vote that CoreWeave would not raise its offer for Core Scientific."
+
+
+@pytest.mark.parametrize(
+    ("text", "companies", "question", "refused_with"),
+    [
+        (HIVE_JANUARY, ["HIVE"], "how much did hive get for the btc it sold in january 2024?", "(sold)"),
+        (HIVE_JANUARY, ["HIVE"], "what price did hive sell its january 2024 bitcoin at?", "(sell)"),
+        (BID, ["Core Scientific", "CoreWeave"], "why did coreweave up its bid for core scientific?", "(up)"),
+    ],
+)
+def test_an_act_the_news_denies_is_a_premise_refused_with_the_denial(text, companies, question, refused_with):
+    meta = [*META, {"title": "HIVE January", "companies": ["HIVE"], "tickers": ["HIVE"]}]
+    found = [passage(text, "p", companies, "2024-02-09")]
+    entities = Entities.from_metadata(meta, [text])
+    frame = parse_time_frame(question, date(2026, 6, 1))
+    analysis = analyse(question, entities, frame)
+    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
+    refused = GroundedAnswerer(SameVector()).answer(context, found).text
+    assert refused.startswith(f"The indexed news does not answer this. The news does not report that {refused_with}.")
+    assert "not" in refused.split("It reports:")[1]
+
+
+def test_a_denial_answers_how_many_without_a_line_stating_another_amount():
+    meta = [*META, {"title": "HIVE January", "companies": ["HIVE"], "tickers": ["HIVE"]}]
+    entities = Entities.from_metadata(meta, [HIVE_JANUARY])
+    question = "how many btc did hive sell in january 2024?"
+    frame = parse_time_frame(question, date(2026, 6, 1))
+    analysis = analyse(question, entities, frame)
+    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
+    text = GroundedAnswerer(SameVector()).answer(context, [passage(HIVE_JANUARY, "p", ["HIVE"], "2024-02-09")]).text
+    assert "did not sell any" in text
+    assert not text.startswith("HIVE: ")  # no direct line: 234.6 or 1,939 BTC is not an amount sold
+    # a sale the news reports is no premise to refuse
+    sold = "HIVE sold 120 BTC in January 2024 for $5.1 million. HIVE did not sell any bitcoin in December 2023."
+    asked = "how much did hive get for the btc it sold in january 2024?"
+    analysis = analyse(asked, entities, parse_time_frame(asked, date(2026, 6, 1)))
+    context = Context(asked, parse_time_frame(asked, date(2026, 6, 1)), analysis.companies, entities, analysis=analysis)
+    assert (
+        "$5.1 million"
+        in GroundedAnswerer(SameVector()).answer(context, [passage(sold, "p", ["HIVE"], "2024-02-09")]).text
+    )
