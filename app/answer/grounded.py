@@ -81,6 +81,10 @@ CONCEPTS = [
         "pop popped jump jumped rise rose surge surged soar soared climb climbed rally rallied gain gained spike spiked",
         "name names renamed rename rebrand rebranded rebranding called formerly",
         "bid bids offer offers",
+        "run running operate operating operation operations operational online live",
+        "hope hoping expect expects expected target targets targeting plan plans planned aim aims aiming",
+        "put putting deploy deployed deploying deployment install installed installing locate located",
+        "due mature matures maturity",
     )
 ]
 NUMBER = re.compile(r"\d")
@@ -309,7 +313,9 @@ class GroundedAnswerer:
         # the ledger keeps reported figures only: a question after a conditional one ('counting warrants') gets
         # no help from it. The newest row counts for "now" and for a holding (a stock with no period named is
         # the latest one; at the end of 2025 it is the last report of 2025); a sale with no period is an event
-        facts = [] if hedge_asked else context.facts
+        # nor a question that asks no amount ('when do those notes come due?' is not answered by the sum raised)
+        asks_amount = not (analysis and analysis.expects and not isinstance(analysis.expects[0], Unit))
+        facts = context.facts if asks_amount and not hedge_asked else []
         stock = bool(facts) and facts[0].measure in HOLDINGS
         last = max(f.as_of for f in facts) if facts and (latest or stock) else ""
         newest = [f for f in facts if f.as_of == last and f not in context.outvoted]
@@ -370,7 +376,9 @@ class GroundedAnswerer:
                             and bool(_expand(set(tokenize(context.entities.without_names(previous)))) & predicate)
                         )
                     ),
-                    "answer_type": float(_holds_kind(analysis, sentence, values, context, predicate, names)),
+                    "answer_type": float(
+                        _holds_kind(analysis, sentence, values, context, predicate, names, passage.published or "")
+                    ),
                     "role": float(any(in_role(sentence, name, roles) for name in names)),
                     "hedged": float(hedged and not hedge_asked),
                     "hedge_asked": float(hedged and hedge_asked),
@@ -997,6 +1005,7 @@ def _holds_kind(
     context: Context,
     predicate: frozenset[str],
     names: list[Name],
+    published: str = "",
 ) -> bool:
     """The sentence holds a value of the main kind the question asks for, of the measure asked, and near a word
     of what is asked: '9%' in 'shares rose roughly 9%' does not answer 'what interest rate do the notes carry'."""
@@ -1032,8 +1041,44 @@ def _holds_kind(
     if kind in NAME_KINDS:
         return any(near_asked(name.start, name.end) for name in names)
     if kind == DATE:
-        return bool(MONTH_NAME.search(sentence) or re.search(r"\b(19|20)\d\d\b", sentence))
+        return bool(answer_dates(sentence, context.asked, published))
     return False
+
+
+MONTHS_RE = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATE_SPAN = re.compile(
+    rf"\b(?:(?:early|mid|late|the (?:first|second) half of|(?:first|second|third|fourth) quarter of)[- ])?"
+    rf"(?:(?:{MONTHS_RE})(?: \d{{1,2}})?,? )?(?:19|20)\d\d\b|\b(?:{MONTHS_RE}) \d{{1,2}}\b"
+)
+# when a report came out or a plan was told, not when the thing asked happens: 'unveiled plans on May 18, 2026'
+STAMPED = re.compile(
+    r"\b(?:said|says|announced|announcing|unveiled|unveiling|reported|reporting|published|released|disclosed|"
+    r"told|wrote|noted|filed|posted)\b(?:\W+\w+){0,3}?\W+(?:on|in|early|late)\W+(?:\w+day,? )?$",
+    re.I,
+)
+# a question about what is still to come: its date is after the report ('when will it be running')
+PROSPECTIVE = re.compile(
+    r"\b(?:hop(?:e|es|ing)|expect\w*|plan(?:s|ned|ning)?|target\w*|aim\w*|will|due|schedul\w*|slated|set to|"
+    r"going to|mature|matures)\b",
+    re.I,
+)
+
+
+def answer_dates(sentence: str, question: str, published: str = "") -> list[str]:
+    """The dates in a sentence that may answer a 'when' question. For one about what is still to come ('when
+    are they hoping to have it running'), not the day a plan was told ('unveiled plans on May 18, 2026') and none
+    before the article's own year; for a past event the day it was reported often is its day ('said on October
+    27, 2025 that the first 50 MW had reached Ready for Service')."""
+    ahead = bool(PROSPECTIVE.search(question)) and published[:4].isdigit()
+    found = []
+    for match in DATE_SPAN.finditer(sentence):
+        if ahead and STAMPED.search(sentence[max(0, match.start() - 40) : match.start()]):
+            continue
+        year = re.search(r"(?:19|20)\d\d", match.group(0))
+        if ahead and year and year.group(0) < published[:4]:
+            continue
+        found.append(match.group(0))
+    return found
 
 
 NAME_KINDS = {PERSON: (PERSON,), ORG: (ORG, NAME, PERSON), PLACE: (PLACE,)}  # 'who ...?' may be either

@@ -513,3 +513,32 @@ def test_a_denial_answers_how_many_without_a_line_stating_another_amount():
         "$5.1 million"
         in GroundedAnswerer(SameVector()).answer(context, [passage(sold, "p", ["HIVE"], "2024-02-09")]).text
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "published", "dates"),
+    [
+        (  # a plan told on a day is not when the thing planned happens
+            "HIVE unveiled plans on May 18, 2026 for a campus and is targeting operations in the second half of 2027.",
+            "when are they hoping to have it running?",
+            "2026-05-18",
+            ["the second half of 2027"],
+        ),
+        (  # notes sold before the report do not come due before it
+            "It sold notes in December 2024, due 2030; the new notes mature on February 15, 2032.",
+            "when do those come due?",
+            "2025-11-12",
+            ["2030", "February 15, 2032"],
+        ),
+        (  # a past event: the day it was reported is its day
+            "Applied Digital said on October 27, 2025 that the first 50 MW had reached Ready for Service.",
+            "when did the first part go live?",
+            "2025-10-27",
+            ["October 27, 2025"],
+        ),
+    ],
+)
+def test_the_dates_that_may_answer_when(sentence, question, published, dates):
+    from app.answer.grounded import answer_dates
+
+    assert answer_dates(sentence, question, published) == dates
