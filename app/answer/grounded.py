@@ -140,7 +140,11 @@ PART_OF_YEAR = re.compile(
 REPORTED_ON = re.compile(
     r"\b(reported|wrote|published|noted|reporting|writing|said in a (report|note))( \w+)? on "
     r"(\w+day, )?\w+ \d{1,2}, (19|20)\d\d|\bin an? ([\w-]+ )?(piece|report|note|article|story) "
-    r"(on|dated|published( on)?) (\w+day, )?\w+ \d{1,2}, (19|20)\d\d",
+    r"(on|dated|published( on)?) (\w+day, )?\w+ \d{1,2}, (19|20)\d\d|"
+    # 'the monthly update for September, which was released in early October 2025'
+    r"\b(released|published|issued|filed|posted|announced)( \w+)? (on|in) (early |mid-|late )?(\w+day, )?"
+    r"(January|February|March|April|May|June|July|August|September|October|November|December)( \d{1,2},)? "
+    r"(19|20)\d\d",
     re.I,
 )
 # one fact asked ('how much ...?'): one sentence will do; otherwise sentences that add a figure are added

@@ -542,3 +542,14 @@ def test_the_dates_that_may_answer_when(sentence, question, published, dates):
     from app.answer.grounded import answer_dates
 
     assert answer_dates(sentence, question, published) == dates
+
+
+def test_the_month_a_report_came_out_is_not_the_period_of_its_figures(entities):
+    text = (
+        "Riot Platforms mined 445 bitcoin in September 2025 and finished the month with 19,287 BTC in its treasury, "
+        "according to its update for September, which was released in early October 2025."
+    )
+    found = [passage(text, "riot", ["Riot Platforms"], "2025-10-03")]
+    refused = answer("riot btc holdings at end of oct 2025", found, entities)
+    assert refused.startswith("The indexed news does not answer this. The passages give a bitcoin amount only for")
+    assert "19,287" in answer("riot btc holdings at end of sept 2025", found, entities)
