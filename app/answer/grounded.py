@@ -88,6 +88,11 @@ CONCEPTS = [
     )
 ]
 NUMBER = re.compile(r"\d")
+# a sentence that names its subject only by pointing back to the sentence before: its words count as its own
+REFERS_BACK = re.compile(
+    r"^(The|This|That|These|Those) (agreement|lease|deal|contract|transaction|facility|loan|notes|offering|"
+    r"campus|site|project|acquisition|purchase|sale|expansion|investment)s?\b"
+)
 PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
 MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
 WHOLE = re.compile(
@@ -342,6 +347,8 @@ class GroundedAnswerer:
                     tokens |= defined[short]  # 'SPS stood at 418' says 'satoshis per share' when the passage defined it
                 values = values_in(sentence)
                 previous = sentences[position - 1] if position else ""
+                if previous and REFERS_BACK.match(sentence):  # 'The agreement covers 352 MW': Beacon Point's lease
+                    tokens |= {t for word in PROPER.findall(previous[1:]) for t in tokenize(word)}
                 dated = REPORTED_ON.sub(" ", sentence)  # '..., SuperEx News reported on January 8, 2026'
                 named = _period_marks(dated)
                 hedged = bool(HEDGE.search(sentence))

@@ -212,6 +212,7 @@ STATED_MW = re.compile(r"\b\d[\d,.]*\s*-?\s*(?:mw|gw|megawatts?|gigawatts?)\b", 
 def expected_kinds(question: str) -> tuple[str, ...]:
     """The kinds of answer the question's words ask for, the main one first."""
     kinds: list[str] = []
+    question = re.sub(r"^[\s:;,.-]+", "", question)  # 'galaxy: who's the bank ...' with its company taken out
     if STOCK_MOVE.search(question):
         kinds.append(Unit.PERCENT)
     if counted_thing(question):
@@ -481,13 +482,21 @@ def _named_sides(question: str, companies: list[str], entities: Entities) -> lis
     pieces = OR_SPLIT.split(question.strip().rstrip("?"))
     if len(pieces) != 2 or len(companies) > 1 or LISTING.search(question):
         return []
-    named = [_other_names(piece, entities) for piece in pieces]
+    # 'hut 8: beacon point vs river bend, how many mw each': what is asked of both follows the second name
+    head, comma, tail = pieces[1].partition(",")
+    asked = re.sub(r"\b(each|both|respectively|of them)\b", " ", tail) if comma and ASKS_AFTER.search(tail) else ""
+    named = [_other_names(piece, entities) for piece in (pieces[0], head if asked else pieces[1])]
     noun = DEAL_NOUN.search(question)
-    if len(named[0]) != 1 or len(named[1]) != 1 or not noun or named[0] == named[1]:
+    if len(named[0]) != 1 or len(named[1]) != 1 or not (noun or asked) or named[0] == named[1]:
         return []  # 'a big tech name like Microsoft, Amazon, Nvidia or AMD' lists, it does not compare
     owner = f"{companies[0]} " if companies else ""
     return [
-        Side(f"how much is {owner}{name} {noun.group(1).lower()} worth?", label=name[:1].upper() + name[1:])
+        Side(
+            re.sub(r"\s+", " ", f"{asked.strip()} {owner}{name}?")
+            if asked
+            else f"how much is {owner}{name} {noun.group(1).lower()} worth?",
+            label=name[:1].upper() + name[1:],
+        )
         for name in (named[0][0], named[1][0])
     ]
 
@@ -496,15 +505,23 @@ def _other_names(text: str, entities: Entities) -> list[str]:
     """The proper names a text holds that are not the index's companies: words the articles only ever write
     capitalized ('Nvidia', 'Microsoft'), months and question words left out."""
     text = entities.without_names(text)
-    return [
-        word
-        for word in re.findall(r"[A-Za-z][\w&-]+", text)
-        if word.lower() in entities.words
-        and word.lower() not in entities.plain_words
-        and word.lower() not in MONTHS
-        and not entities.in_question(word)  # 'iren', as people type it
-        and not re.fullmatch(r"(?i)which|what|who|how|ai|q[1-4]", word)
-    ]
+    found: list[str] = []
+    last_end = -2
+    for match in re.finditer(r"[A-Za-z][\w&-]+", text):
+        word = match.group(0)
+        if (
+            word.lower() in entities.words
+            and word.lower() not in entities.plain_words
+            and word.lower() not in MONTHS
+            and not entities.in_question(word)  # 'iren', as people type it
+            and not re.fullmatch(r"(?i)which|what|who|how|ai|q[1-4]", word)
+        ):
+            if found and text[last_end : match.start()] == " ":  # 'river bend': one name of two words
+                found[-1] = f"{found[-1]} {word}"
+            else:
+                found.append(word)
+            last_end = match.end()
+    return found
 
 
 RESULTS = re.compile(

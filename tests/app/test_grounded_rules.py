@@ -553,3 +553,13 @@ def test_the_month_a_report_came_out_is_not_the_period_of_its_figures(entities):
     refused = answer("riot btc holdings at end of oct 2025", found, entities)
     assert refused.startswith("The indexed news does not answer this. The passages give a bitcoin amount only for")
     assert "19,287" in answer("riot btc holdings at end of sept 2025", found, entities)
+
+
+def test_a_sentence_that_points_back_takes_the_names_of_the_one_before(entities):
+    text = (
+        "Riot Platforms signed a 15-year lease for its Beacon Point campus on May 6, 2026. "
+        "The agreement covers 352 MW of capacity in its first phase. "
+        "Riot's River Bend lease, signed in December, covers 245 MW."
+    )
+    found = [passage(text, "riot", ["Riot Platforms"], "2026-05-06")]
+    assert "352 MW" in answer("how many mw is riot's beacon point lease?", found, entities).split(". ")[0]

@@ -63,6 +63,7 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
         ("What did Riot lose for full-year 2025?", Unit.USD),
         ("Did Riot mine more btc in 2025 than it did in 2024?", Unit.BTC),
         ("How much did Riot get from selling bitcoin in November 2025?", Unit.USD),
+        (": who's the bank behind the helios loan?", ORG),  # 'galaxy: who's ...' with its company taken out
     ],
 )
 def test_expected_kind_of_answer(question, main):
@@ -122,6 +123,14 @@ def test_one_companys_two_deals_are_told_apart_by_the_other_parties_names(entiti
         assert all(s.question.startswith("how much is") and s.question.endswith("worth?") for s in sides)
     listing = "which miners signed deals with a tech giant like microsoft, amazon or nvidia?"
     assert analyse(listing, entities, parse_time_frame(listing, date(2026, 6, 1))).sides == []
+    # two sites of one company, each a name of two words, and what is asked of both after them
+    sites = Entities.from_metadata(META, [*TEXTS, "Riot leased its Beacon Point and River Bend campuses."])
+    question = "riot: beacon point vs river bend, how many mw each"
+    sides = analyse(question, sites, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert [s.question for s in sides] == [
+        "how many mw Riot Platforms beacon point?",
+        "how many mw Riot Platforms river bend?",
+    ]
 
 
 def test_a_month_compared_with_a_month_of_a_year_takes_that_year_and_points_stay_points(entities):
