@@ -155,6 +155,15 @@ def measure_before(text: str, position: int) -> str:
     return MEASURE_OF[words[-1].group(1).lower()] if words else ""
 
 
+def measure_after(text: str, position: int) -> str:
+    """The measure an amount is 'of' ('expected to generate $311 million of revenue'), or ''."""
+    after = OF_MEASURE.match(text, position)
+    return MEASURE_OF[after.group(1).lower()] if after else ""
+
+
+OF_MEASURE = re.compile(
+    rf"\s+(?:of|in)\s+(?:(?:new|net|total|annual|contract|contracted|gross)\s+)?({MEASURE_WORD.pattern[3:-3]})\b", re.I
+)
 NAME_BEFORE = re.compile(r"\b[A-Z][\w.&-]*\s+$")  # a capitalized word just before: the measure word ends a name
 
 

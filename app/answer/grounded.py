@@ -36,7 +36,7 @@ from app.settings import GroundedConfig
 from ingest.embed import Embedder
 from ingest.facts import HOLDINGS
 from ingest.text import split_sentences, tokenize
-from ingest.values import MEASURE_WORDS, Unit, Value, values_in
+from ingest.values import MEASURE_WORDS, Unit, Value, measure_after, values_in
 
 QUESTION_WORDS = frozenset(
     "how much many what which who whom when where why did does do is are was were has have had company firm "
@@ -158,6 +158,7 @@ SINGLE_FACT_COUNT = re.compile(r"^\s*how (much|many)\b", re.I)
 COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
 PROPER = re.compile(r"\b[A-Z][a-z]{2,}\b")  # a capitalized word past a sentence's first: a name ('Helios')
 COUNTED_AFTER = 30  # characters after a number in which the thing a 'how many' question counts must be named
+UNNAMED_MEASURE = 0.5  # answer_type of a value of the kind asked that no word ties to the measure asked
 NEAR_BEFORE, NEAR_AFTER = 60, 40  # characters around a value in which a word of what is asked must stand
 UNIT_NAMES = {
     Unit.BTC: "bitcoin amount",
@@ -1017,9 +1018,10 @@ def _holds_kind(
     predicate: frozenset[str],
     names: list[Name],
     published: str = "",
-) -> bool:
+) -> float:
     """The sentence holds a value of the main kind the question asks for, of the measure asked, and near a word
-    of what is asked: '9%' in 'shares rose roughly 9%' does not answer 'what interest rate do the notes carry'."""
+    of what is asked: '9%' in 'shares rose roughly 9%' does not answer 'what interest rate do the notes carry'.
+    1.0, or UNNAMED_MEASURE when no word ties any such value to the measure asked."""
     if analysis is None or not analysis.expects:
         return False
     kind = analysis.expects[0]
@@ -1039,16 +1041,22 @@ def _holds_kind(
         values = [v for v in values if ANNUAL.search(sentence[max(0, v.start - 45) : v.end + 30])]
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
         strict = analysis.measure == "rate"  # a percentage anywhere in a sentence is rarely the rate asked for
-        return any(
-            (
+        kinds = [
+            v
+            for v in values
+            if (
                 v.unit is kind
                 or (kind is Unit.SHARES and v.unit is Unit.COUNT and v.amount >= 1000)  # '... 498 voted'
                 or (kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v))  # "November's $96,560"
             )
             and (not analysis.measure or v.measure in ("", analysis.measure))
             and (not strict or near_asked(v.start, v.end))
-            for v in values
-        )
+        ]
+        if not kinds or not analysis.measure:
+            return float(bool(kinds))
+        # one said to be of the measure asked ('$311 million of revenue') beats one of no measure ('$96 million')
+        named = any((v.measure or measure_after(sentence, v.end)) == analysis.measure for v in kinds)
+        return 1.0 if named else UNNAMED_MEASURE
     if kind in NAME_KINDS:
         return any(near_asked(name.start, name.end) for name in names)
     if kind == DATE:

@@ -563,3 +563,22 @@ def test_a_sentence_that_points_back_takes_the_names_of_the_one_before(entities)
     )
     found = [passage(text, "riot", ["Riot Platforms"], "2026-05-06")]
     assert "352 MW" in answer("how many mw is riot's beacon point lease?", found, entities).split(". ")[0]
+
+
+def test_an_amount_said_to_be_of_the_measure_asked_beats_one_of_no_measure(entities):
+    text = (
+        "Riot bought 200 acres under its Rockdale site for total consideration of $96 million, the company said. "
+        "The AMD lease runs for 10 years and is expected to generate $311 million of revenue."
+    )
+    question = "how much revenue is riot's amd lease at rockdale expected to bring in?"
+    found = [passage(text, "riot", ["Riot Platforms"], "2026-01-16")]
+    entities = Entities.from_metadata(META, [text])
+    frame = parse_time_frame(question, date(2026, 6, 1))
+    analysis = analyse(question, entities, frame)
+    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
+    typed = {
+        c.sentence[:9]: c.features["answer_type"]
+        for c in GroundedAnswerer(SameVector()).score_sentences(context, found)
+    }
+    assert typed == {"Riot boug": 0.5, "The AMD l": 1.0}
+    assert answer(question, found, entities).startswith("Riot Platforms: $311 million")
