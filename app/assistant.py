@@ -163,7 +163,7 @@ class Assistant:
         turns = trim_history(parse_history(history), HISTORY_TOKENS, self.settings.encoding)
         writer = writer or self.answerer("grounded")
         self.index.refresh()
-        standalone = writer.standalone(question, turns, self.index.entities)
+        standalone = self.index.entities.respelled(writer.standalone(question, turns, self.index.entities))
         timings["condense_ms"] = _ms(started)
         return self.retrieve(standalone, k, user_filters, timings, " ".join(t.content for t in turns))
 

@@ -14,7 +14,9 @@ from app.retrieval.filters import MONTH_WORDS, MONTHS, TIME_PATTERNS, YEAR, pars
 from ingest.text import get_encoding
 from ingest.values import measures_in
 
-PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|he|she|his|her|the (company|firm|miner))\b", re.I)
+PRONOUNS = re.compile(
+    r"\b(it|its|it's|they|them|their|theirs|he|she|his|her|the (company|firm|miner))\b(['’](?:s|re)\b)?", re.I
+)  # "they're" is taken whole
 ELLIPTICAL = re.compile(r"^\s*(and|what about|how about|and what about|same for|what of)\b", re.I)
 ROLES = ("user", "assistant")
 LEADING_FILLER = re.compile(
@@ -111,7 +113,9 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
         subject = earlier[0]
         if PRONOUNS.search(resolved) and not ASKS_VALUE_OF_IT.search(resolved):
             resolved = PRONOUNS.sub(
-                lambda m: subject + ("'s" if m.group(0).lower() in {"its", "their"} else ""), resolved, count=1
+                lambda m: subject + (" is" if m.group(3) else "'s" if m.group(1).lower() in {"its", "their"} else ""),
+                resolved,
+                count=1,
             )
         else:
             together = entities.in_question(last) if subject in entities.in_question(last) else []

@@ -124,7 +124,7 @@ VALUE_ASKED = re.compile(
 CLAUSE = re.compile(
     r",?\s+and\s+(?=(?:what|how|who|which|when|where|did|does|is|was|were)(?:['’]?s)?\b)", re.I
 )  # 'whats'
-PRONOUN = re.compile(r"\b(it|its|they|their|the company|the firm)\b", re.I)
+PRONOUN = re.compile(r"\b(it|its|they|their|the company|the firm)\b(['’](?:s|re)\b)?", re.I)  # and "they're"
 LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (miners|companies|firms|operators)\b|\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$",
     re.I,
@@ -578,6 +578,14 @@ def _year_earlier(period: str) -> str:
     return ""
 
 
+def _pronoun_tail(match: re.Match) -> str:
+    """What follows a company put for a pronoun: "its" → "'s", "they're" → " is" ('how big is the line Bitfarms is
+    paying down'), else nothing."""
+    if match.group(2):
+        return " is"
+    return "'s" if match.group(1).lower() in ("its", "their") else ""
+
+
 def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, fits: Fits | None = None) -> list[Side]:
     """Each clause as its own question: the company carried into a clause that only says 'it', and a period
     that opens the question ('In Q1 '26 how much ... and what ...') carried into both. 'It' is the first company
@@ -590,7 +598,7 @@ def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, 
     if fits is not None and len(named) > 1 and not fits(subject, second):
         subject = next((name for name in named if fits(name, second)), subject)
     if subject and not entities.in_question(second) and not GROUP.search(second):  # not 'across the listed miners'
-        second = PRONOUN.sub(lambda m: subject + ("'s" if m.group(0).lower() in ("its", "their") else ""), second, 1)
+        second = PRONOUN.sub(lambda m: subject + _pronoun_tail(m), second, 1)
         if subject not in second:
             second = f"{subject}: {second}"
     if opening and opening not in second:

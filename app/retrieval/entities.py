@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import calendar
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +27,11 @@ SUFFIXES = (
     "Group",
     "Scientific Inc",
 )
+
+
+RESPELL_MIN = 6  # shorter unknown words are more often slang or tickers ('rn', 'btdr') than slips
+RESPELL_CUTOFF = 0.85  # difflib's ratio: one slip in a word of six letters or more
+MONTH_WORDS = frozenset(calendar.month_name[i].lower() for i in range(1, 13))
 
 
 def aliases_of(name: str) -> set[str]:
@@ -119,6 +126,7 @@ class Entities:
     outlets: frozenset[str] = frozenset()  # the articles' sources, lower-cased: 'cointelegraph', 'the block'
     _patterns: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
     _sorted_words: list[str] = field(default_factory=list, repr=False)
+    _spellings: dict[str, list[str]] = field(default_factory=dict, repr=False)  # plain words by first letter
 
     def known_word(self, word: str) -> bool:
         """The index holds this word, or a word it begins ('Sci' of 'Scientific')."""
@@ -196,6 +204,26 @@ class Entities:
                 continue
             unknown.append(word)
         return unknown
+
+    def respelled(self, text: str) -> str:
+        """The text with its slips of the keyboard put right: a lower-case word of RESPELL_MIN letters or more
+        that no article holds, replaced by the article word it is closest to, when that is close enough
+        ('liquidty' → 'liquidity', 'efficency' → 'efficiency'). Capitalized words are names, left alone."""
+
+        def fix(match: re.Match) -> str:
+            word = match.group(0)
+            if len(word) < RESPELL_MIN or not word.islower() or self.known_word(word) or word in GLOSSARY:
+                return word
+            near = self._spellings.get(word[0])
+            if near is None:
+                words = self.plain_words | MONTH_WORDS  # 'decmber' as well, though the articles capitalize it
+                near = self._spellings[word[0]] = [w for w in words if w[:1] == word[0] and w.isalpha()]
+            close = difflib.get_close_matches(
+                word, [w for w in near if abs(len(w) - len(word)) <= 2], 1, RESPELL_CUTOFF
+            )
+            return close[0] if close else word
+
+        return re.sub(r"[A-Za-z]+", fix, text)
 
     def mentions(self, text: str, name: str) -> bool:
         return bool(self.pattern(name).search(text))

@@ -341,3 +341,19 @@ def test_results_of_a_quarter_are_its_revenue_and_net_result_unless_another_figu
     assert [s.label for s in sides] == ["revenue", "net result"] and all("Q1 2026" in s.question for s in sides)
     other = "How much did Riot raise in its note offering reported with Q3 2025 results?"
     assert not analyse(other, entities, parse_time_frame(other, date(2026, 6, 1))).sides
+
+
+def test_slips_of_the_keyboard_are_put_right_and_names_and_short_words_left_alone():
+    entities = Entities.from_metadata(META, [*TEXTS, "Its liquidity and fleet efficiency fell in December."])
+    assert entities.respelled("bitfarms liquidty in decmber?") == "bitfarms liquidity in december?"
+    assert entities.respelled("fleet efficency rn") == "fleet efficiency rn"
+    assert entities.respelled("Greenidge liquidty") == "Greenidge liquidity"  # a capitalized unknown word is a name
+    assert entities.respelled("what is spacex worth") == "what is spacex worth"  # nothing close enough
+
+
+def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
+    question = "how much did riot raise in converts, and how big is the credit line they're paying down?"
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert sides[1].question == "how big is the credit line Riot Platforms is paying down?"
+    history = [Turn("user", "what did riot sell in december?"), Turn("assistant", "Riot sold 1,818 BTC.")]
+    assert "Riot Platforms is still selling" in resolve_followup("is it's still selling?", history, entities)
