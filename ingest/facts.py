@@ -293,7 +293,6 @@ BTC_MEASURE = {
     "mined": Measure.BTC_MINED,
     "bought": Measure.BTC_BOUGHT,
 }
-ZERO_HOLDING = re.compile(r"\b(?:holdings?\s+of|hold|holds|held|to)\s+(?P<z>zero(?:\s+(?:bitcoin|BTC))?)\b", re.I)
 
 # Dollars: read against the bitcoin amount just before them (WORTH_GAP, SALE_GAP), then by the words of their clause.
 WORTH_GAP = re.compile(
@@ -804,9 +803,6 @@ def _figures(sentence: str) -> list[Value]:
             v = replace(v, unit=earlier.unit)  # the figure stays as written: "718"
         if v.unit in UNIT_MEASURES:
             found.append(v)
-    for match in ZERO_HOLDING.finditer(sentence):
-        start, end = match.span("z")
-        found.append(Value(Unit.BTC, 0.0, match.group("z"), "zero", start, end, "", "held"))
     return sorted(found, key=lambda v: v.start)
 
 

@@ -80,6 +80,7 @@ MEASURE_WORDS = {
 MEASURE_OF = {word: measure for measure, words in MEASURE_WORDS.items() for word in words.split()}
 MEASURE_WORD = re.compile(rf"\b({'|'.join(sorted(MEASURE_OF, key=len, reverse=True))})\b", re.I)
 MEASURE_WINDOW = 60
+ZERO_HOLDING = re.compile(r"\b(?:holdings?\s+of|hold|holds|held|to)\s+(?P<z>zero(?:\s+(?:bitcoin|BTC))?)\b", re.I)
 YEAR_OR_DAY = re.compile(r"^(?:19|20)\d\d$")
 MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$")
 
@@ -141,6 +142,9 @@ def _values(text: str) -> tuple[Value, ...]:
                 )
             )
             taken.append((start, end))
+    for match in ZERO_HOLDING.finditer(text):  # 'reported holdings of zero': a holding of 0 BTC, said in words
+        start, end = match.span("z")
+        found.append(Value(Unit.BTC, 0.0, match.group("z"), "zero", start, end, "", "held"))
     return tuple(sorted(found, key=lambda v: v.start))
 
 

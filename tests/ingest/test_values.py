@@ -25,6 +25,7 @@ from ingest.values import Unit, values_in
             "held 1,025.69 bitcoin and ran 40.5 EH/s",
             [(Unit.BTC, 1025.69, "1,025.69 bitcoin"), (Unit.HASHRATE, 40.5, "40.5 EH/s")],
         ),
+        ("it reported corporate bitcoin holdings of zero", [(Unit.BTC, 0.0, "zero")]),
     ],
 )
 def test_values_keep_unit_amount_and_wording(text, expected):
