@@ -897,6 +897,11 @@ PRESUPPOSES = re.compile(r"^\s*(when|why|how|where|what|who)\b", re.I)
 DEAL = re.compile(r"\b(merger|deal|takeover|buyout|acquisition|vote|offer|transaction|agreement|bid)\b", re.I)
 
 
+def _of_deal(taken: re.Pattern, sentence: str, window: int = 40) -> bool:
+    """The sentence says the deal itself was approved, closed...: the word within `window` characters of a deal word."""
+    return any(DEAL.search(sentence[max(0, m.start() - window) : m.end() + window]) for m in taken.finditer(sentence))
+
+
 def premise_contradicted(answerer: GroundedAnswerer, found: Sentences) -> str:
     """'When did Core Scientific's holders sign off on the merger?' when the passages about it say they rejected
     it and none says they approved: the news reports the opposite of what the question takes for granted."""
@@ -906,8 +911,8 @@ def premise_contradicted(answerer: GroundedAnswerer, found: Sentences) -> str:
     pool = [c for c in found.about[:8] if c.on_topic]
     for taken, opposite in OPPOSITES:
         said = taken.search(context.asked)
-        if not said or any(taken.search(c.sentence) for c in pool):
-            continue
+        if not said or any(_of_deal(taken, c.sentence) for c in pool):
+            continue  # 'approved power capacity' says nothing of a deal approved
         against = next((c for c in pool if opposite.search(c.sentence)), None)
         if against:
             return f'The news does not report that ({said.group(0)}). It reports: "{against.sentence}"'
@@ -1096,8 +1101,15 @@ def answer_dates(sentence: str, question: str, published: str = "") -> list[str]
         year = re.search(r"(?:19|20)\d\d", match.group(0))
         if ahead and year and year.group(0) < published[:4]:
             continue
+        day = None if year else re.fullmatch(rf"({MONTHS_RE}) (\d{{1,2}})", match.group(0))
+        if ahead and day and (MONTH_NUMBER[day.group(1)], int(day.group(2))) <= _month_day(published):
+            continue  # 'under the November 20 agreement' in an article of November 20: a day that has come
         found.append(match.group(0))
     return found
+
+
+def _month_day(published: str) -> tuple[int, int]:
+    return (int(published[5:7]), int(published[8:10])) if len(published) >= 10 else (13, 0)
 
 
 NAME_KINDS = {PERSON: (PERSON,), ORG: (ORG, NAME, PERSON), PLACE: (PLACE,)}  # 'who ...?' may be either

@@ -213,6 +213,7 @@ def test_a_premise_the_news_reports_the_opposite_of_is_refused_with_what_it_repo
         "2025, and the merger agreement was terminated."
     )
     vote = [passage(text, "vote", ["Core Scientific", "CoreWeave"], "2025-10-30")]
+    vote.append(passage("Core Scientific shareholders noted 800 MW of approved power capacity.", "g", [], "2025-11-01"))
     refused = answer("when did core scientific shareholders sign off on the coreweave merger?", vote, entities)
     assert refused.startswith("The indexed news does not answer this. The news does not report that (sign off).")
     assert "rejected CoreWeave's all-stock takeover" in refused
@@ -529,6 +530,12 @@ def test_a_denial_answers_how_many_without_a_line_stating_another_amount():
             "when do those come due?",
             "2025-11-12",
             ["2030", "February 15, 2032"],
+        ),
+        (  # a day of the report's own month that has come is not when something is due
+            "Under the November 20 agreement, Cipher will deliver 39 MW by January 2027.",
+            "when is the extra 39mw due",
+            "2025-11-20",
+            ["January 2027"],
         ),
         (  # a past event: the day it was reported is its day
             "Applied Digital said on October 27, 2025 that the first 50 MW had reached Ready for Service.",
