@@ -70,8 +70,8 @@ PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
 MEASURE_WORDS = {
     "sold": "sell sells sold sale sales selling offload offloaded offloading dispose disposed liquidated dumped",
     "held": "hold holds held holding holdings treasury reserve reserves balance stack pile stash hoard hodl owned",
-    "mined": "mine mines mined mining produce produces produced production output",
-    "bought": "buy buys bought purchase purchased acquire acquired",
+    "mined": "mine mines mined mining produce produces produced producing production output",
+    "bought": "buy buys bought buying purchase purchased purchasing acquire acquired acquiring",
     "raised": "raise raises raised raising offering placement financing loan notes borrowed",
     "revenue": "revenue revenues",
     "income": "income profit earnings loss lose losing",

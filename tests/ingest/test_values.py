@@ -43,6 +43,8 @@ def test_the_measure_is_the_nearest_word_before_the_amount():
     assert (sold.measure, held.measure) == ("sold", "held")
     (mined,) = values_in("MARA Holdings mined 736 bitcoin in September 2025.")
     assert mined.measure == "mined"  # 'Holdings' ends a name here
+    sold, produced = values_in("in January 2026 alone Bitdeer sold 1,155 BTC while producing 668 BTC")
+    assert (sold.measure, produced.measure) == ("sold", "mined")
 
 
 def test_ether_is_its_own_unit():
