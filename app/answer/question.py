@@ -126,7 +126,9 @@ CLAUSE = re.compile(
 )  # 'whats'
 PRONOUN = re.compile(r"\b(it|its|they|their|the company|the firm)\b(['’](?:s|re)\b)?", re.I)  # and "they're"
 LISTING = re.compile(
-    r"\b(which|what|any|name the|list( the)?) (miners|companies|firms|operators)\b|\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$",
+    r"\b(which|what|any|name the|list( the)?) (?:[\w-]+ ){0,2}?(miners|companies|firms|operators)\b|"
+    r"\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$|"
+    r"^\s*(?:(?:does|do|did|has|have) )?(?:any ?one|any ?body)(?: else)?\b",  # 'anyone have sites in georgia?'
     re.I,
 )
 COMPARE = re.compile(

@@ -357,3 +357,18 @@ def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
     assert sides[1].question == "how big is the credit line Riot Platforms is paying down?"
     history = [Turn("user", "what did riot sell in december?"), Turn("assistant", "Riot sold 1,818 BTC.")]
     assert "Riot Platforms is still selling" in resolve_followup("is it's still selling?", history, entities)
+
+
+@pytest.mark.parametrize(
+    ("question", "listing"),
+    [
+        ("which btc miners went into an eth treasury?", True),
+        ("anyone have sites in georgia?", True),
+        ("does anybody else lease to coreweave?", True),
+        ("what miners hold btc?", True),
+        ("which one is bigger, riot or mara?", False),
+        ("what did the company say?", False),
+    ],
+)
+def test_listing_questions_in_the_ways_people_ask_them(entities, question, listing):
+    assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).listing is listing
