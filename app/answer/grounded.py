@@ -609,6 +609,8 @@ class GroundedAnswerer:
         used: dict[int, list[str]] = {}
         parts: list[str] = []
         for i, candidate in enumerate(chosen):
+            if not labels and candidate.sentence in " ".join(parts):
+                continue  # already said, as the sentence an earlier one points back to
             pi = candidate.passage_index
             n = numbers.setdefault(pi, by_article.setdefault(passages[pi].article_id, len(by_article) + 1))
             sentences = [candidate.sentence]

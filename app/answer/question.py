@@ -466,7 +466,8 @@ def _or_sides(question: str, companies: list[str], entities: Entities) -> list[S
             for piece, names in ((pieces[0], first), (head, second))
         ]
     starts = [m.start() for m in (entities.pattern(first[0]).search(pieces[0]),) if m]
-    loose = re.search(rf"(?i)\b{re.escape(first[0].split()[0])}", pieces[0])
+    typed = entities.loose_pattern(first[0]).search(pieces[0])  # 'wulf', as people type the ticker
+    loose = typed or re.search(rf"(?i)\b{re.escape(first[0].split()[0])}", pieces[0])
     start = starts[0] if starts else (loose.start() if loose else 0)
     asks = _asks_for(pieces[0])
     prefix = COMPARATIVE.sub(" ", pieces[0][:start])

@@ -589,3 +589,15 @@ def test_an_amount_said_to_be_of_the_measure_asked_beats_one_of_no_measure(entit
     }
     assert typed == {"Riot boug": 0.5, "The AMD l": 1.0}
     assert answer(question, found, entities).startswith("Riot Platforms: $311 million")
+
+
+def test_a_sentence_said_as_the_one_another_points_back_to_is_not_said_twice(entities):
+    text = (
+        "Google is increasing its support for TeraWulf again. It will provide an additional $1.4 billion backstop "
+        "for debt financing. That brings Google's total backstop commitment to $3.2 billion."
+    )
+    found = answer(
+        "what is google's total backstop for terawulf?", [passage(text, "t", ["TeraWulf"], "2025-08-18")], entities
+    )
+    assert "$3.2 billion" in found
+    assert found.count("It will provide an additional $1.4 billion") == 1

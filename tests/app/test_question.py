@@ -372,3 +372,10 @@ def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
 )
 def test_listing_questions_in_the_ways_people_ask_them(entities, question, listing):
     assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).listing is listing
+
+
+def test_what_is_asked_before_a_ticker_goes_with_both_sides(entities):
+    question = "btc sold in december for corz vs riot"  # 'corz' does not begin 'Core Scientific'
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert [s.company for s in sides] == ["Core Scientific", "Riot Platforms"]
+    assert all("btc sold in december" in s.question for s in sides)
