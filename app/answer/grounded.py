@@ -85,6 +85,8 @@ CONCEPTS = [
         "hope hoping expect expects expected target targets targeting plan plans planned aim aims aiming",
         "put putting deploy deployed deploying deployment install installed installing locate located",
         "due mature matures maturity",
+        "sat sats satoshi satoshis",
+        "efficient efficiency joule joules",
     )
 ]
 NUMBER = re.compile(r"\d")
@@ -1133,7 +1135,8 @@ def answer_names(sentence: str, context: Context, known: set[str]) -> list[Name]
     return [
         name
         for name in names_in(sentence, context.entities, context.entities.outlets)
-        if name.kind in kinds and not {w.lower().rstrip("'’s") for w in name.text.split()} <= known
+        if name.kind in kinds
+        and not {w.lower().removesuffix("'s").removesuffix("’s") for w in name.text.split()} <= known
     ]
 
 

@@ -601,3 +601,18 @@ def test_a_sentence_said_as_the_one_another_points_back_to_is_not_said_twice(ent
     )
     assert "$3.2 billion" in found
     assert found.count("It will provide an additional $1.4 billion") == 1
+
+
+def test_the_question_s_own_company_does_not_answer_who_even_with_a_plural_word():
+    from app.answer.grounded import answer_names
+
+    meta = [*META, {"title": "MARA buys", "companies": ["MARA Holdings"], "tickers": ["MARA"]}]
+    entities = Entities.from_metadata(meta, ["The largest single seller was MARA Holdings."])
+    question = "who was the seller on mara's exaion stake?"
+    frame = parse_time_frame(question, date(2026, 6, 1))
+    analysis = analyse(question, entities, frame)
+    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
+    from app.answer.grounded import known_words
+
+    names = answer_names("The largest single seller was MARA Holdings.", context, known_words(context))
+    assert [n.text for n in names] == []  # 'Holdings' is not 'Holding' and a word of the question's company
