@@ -36,7 +36,7 @@ NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)"  # "4,451", "1,025.
 SCALE_WORDS = r"(?:thousand|million|billion|trillion|bn|mn|[mbk])\b"
 PER = (
     r"(?:\s*(?:per|a|each|/)\s*(?P<per>share|bitcoin|btc|coin|unit|warrant|mwh|kwh|megawatt-hour|megawatt(?!-hour)|mw(?!h)"
-    r"|exahash|eh/s)\b)"
+    r"|exahash|eh/s)\b|\s+(?:each|apiece)\b)"  # 'shares repurchased at $15.03 each'
 )
 
 # most specific first: a span taken by one pattern is not read again by a later one

@@ -23,7 +23,9 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (
         Unit.PRICE,
         re.compile(
-            r"\bper (share|bitcoin|btc|coin|mw|megawatt)\b|\bshare price\b|\bexercise price\b|\bat what price\b", re.I
+            r"\bper (share|bitcoin|btc|coin|mw|megawatt)\b|\b(share|exercise|buyback|repurchase|conversion|strike|"
+            r"average sale|sale|selling) price\b|\bat what price\b",
+            re.I,
         ),
     ),
     (
@@ -122,8 +124,10 @@ VALUE_ASKED = re.compile(
 )
 # "how much did it sell, and what revenue did it book?": two questions in one, answered clause by clause
 CLAUSE = re.compile(
-    r",?\s+and\s+(?=(?:what|how|who|which|when|where|did|does|is|was|were)(?:['’]?s)?\b)", re.I
-)  # 'whats'
+    r",?\s+and\s+(?=(?:what|how|who|which|when|where|did|does|is|was|were)(?:['’]?s)?\b)"  # 'whats'
+    r"|[?;]\s+(?:(?:and|also|plus)\s+)?(?=\w)",  # 'buyback price in the convert deal? also cash on hand ...'
+    re.I,
+)
 PRONOUN = re.compile(r"\b(it|its|they|their|the company|the firm)\b(['’](?:s|re)\b)?", re.I)  # and "they're"
 LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (?:[\w-]+ ){0,2}?(miners|companies|firms|operators)\b|"

@@ -64,6 +64,7 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
         ("Did Riot mine more btc in 2025 than it did in 2024?", Unit.BTC),
         ("How much did Riot get from selling bitcoin in November 2025?", Unit.USD),
         (": who's the bank behind the helios loan?", ORG),  # 'galaxy: who's ...' with its company taken out
+        ("what was the buyback price in the convert deal?", Unit.PRICE),
     ],
 )
 def test_expected_kind_of_answer(question, main):
@@ -379,3 +380,12 @@ def test_what_is_asked_before_a_ticker_goes_with_both_sides(entities):
     sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
     assert [s.company for s in sides] == ["Core Scientific", "Riot Platforms"]
     assert all("btc sold in december" in s.question for s in sides)
+
+
+def test_a_question_mark_inside_a_question_ends_a_clause(entities):
+    question = "riot buyback price in the convert deal? also cash on hand end of dec 2025"
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert [s.question for s in sides] == [
+        "riot buyback price in the convert deal?",
+        "Riot Platforms: cash on hand end of dec 2025?",
+    ]

@@ -26,6 +26,7 @@ from ingest.values import Unit, values_in
             [(Unit.BTC, 1025.69, "1,025.69 bitcoin"), (Unit.HASHRATE, 40.5, "40.5 EH/s")],
         ),
         ("it reported corporate bitcoin holdings of zero", [(Unit.BTC, 0.0, "zero")]),
+        ("shares repurchased at $15.03 each", [(Unit.PRICE, 15.03, "$15.03 each")]),
     ],
 )
 def test_values_keep_unit_amount_and_wording(text, expected):
