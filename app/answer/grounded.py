@@ -132,7 +132,9 @@ RUNNING_TOTAL = re.compile(
     re.I,
 )
 TOTAL_ASKED = re.compile(
-    r"\b(total|in all|combined|altogether|add up|overall|cumulative|all (of )?(its|their))\b", re.I
+    r"\b(total|in all|combined|altogether|add up|overall|cumulative|all (of )?(its|their)|(scale|expand|grow|go) "
+    r"(up )?to|at most|maximum|max)\b",  # 'how much can they scale up to at that site': the most it may reach
+    re.I,
 )
 FORECAST = re.compile(
     r"\b(expect(s|ed)? to|plans? to|planned to|intends? to|aims? to|will|would|could|is set to|going to|may)\b", re.I
@@ -453,6 +455,11 @@ class GroundedAnswerer:
         dated = [c for c in eligible if c.features["period"] and not c.features["other_period"]]
         if dated and context.frame.words and len(dated) < len(eligible):
             eligible = dated + [c for c in eligible if c not in dated]
+        # one part asked ('how many MW is the Beacon Point lease'): a sentence that states a part beats one that
+        # states the total it brings the company to ('capacity rises to 597 MW'), whatever else it has
+        parts = [c for c in eligible if not c.features["running_total"]]
+        if parts and len(parts) < len(eligible):
+            eligible = parts + [c for c in eligible if c not in parts]
         return Sentences(context, passages, candidates, self._predicate(context), about, eligible)
 
     def _select(self, found: Sentences) -> list[Candidate]:

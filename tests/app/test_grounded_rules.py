@@ -616,3 +616,20 @@ def test_the_question_s_own_company_does_not_answer_who_even_with_a_plural_word(
 
     names = answer_names("The largest single seller was MARA Holdings.", context, known_words(context))
     assert [n.text for n in names] == []  # 'Holdings' is not 'Holding' and a word of the question's company
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how many MW is riot's beacon point lease?", "352 MW"),  # a part: not the total it brings Riot to
+        ("how far can riot's contracted capacity grow to?", "597 MW"),  # the most it may reach
+    ],
+)
+def test_a_part_asked_is_answered_before_the_total_it_brings_the_company_to(entities, question, expected):
+    text = (
+        "Riot Platforms signed a lease at its Beacon Point campus. "
+        "With Beacon Point, Riot's contracted data center capacity rises to 597 MW and its contract value to $16.8 billion. "
+        "The Beacon Point agreement covers 352 MW of capacity in its first phase."
+    )
+    found = answer(question, [passage(text, "riot", ["Riot Platforms"], "2026-05-06")], entities)
+    assert found.split(". ")[0].endswith(expected + " [1]") or found.startswith(f"Riot Platforms: {expected}")
