@@ -150,6 +150,9 @@ REPORTED_ON = re.compile(
     r"\b(reported|wrote|published|noted|reporting|writing|said in a (report|note))( \w+)? on "
     r"(\w+day, )?\w+ \d{1,2}, (19|20)\d\d|\bin an? ([\w-]+ )?(piece|report|note|article|story) "
     r"(on|dated|published( on)?) (\w+day, )?\w+ \d{1,2}, (19|20)\d\d|"
+    # 'as summarized by CoinCentral on October 4, 2025'
+    r"\b(summari[sz]ed|reported|published|carried|cited|quoted|covered)\s+by\s+[\w .&'-]{1,40}?\s+on\s+"
+    r"(\w+day, )?\w+ \d{1,2}, (19|20)\d\d|"
     # 'the monthly update for September, which was released in early October 2025'
     r"\b(released|published|issued|filed|posted|announced)( \w+)? (on|in) (early |mid-|late )?(\w+day, )?"
     r"(January|February|March|April|May|June|July|August|September|October|November|December)( \d{1,2},)? "
@@ -360,9 +363,13 @@ class GroundedAnswerer:
                 names = (
                     answer_names(sentence, context, known | set(passage.source.lower().split())) if asks_name else []
                 )
+                before = _month_before(context.frame, dated)  # '19,309 BTC a month earlier' of 'at September 30'
                 other_period = float(
-                    _other_period(asked, named, flow and not QUARTERLY.search(dated))
-                    or (whole_year and bool(PART_OF_YEAR.search(dated) or named - asked))
+                    not before
+                    and (
+                        _other_period(asked, named, flow and not QUARTERLY.search(dated))
+                        or (whole_year and bool(PART_OF_YEAR.search(dated) or named - asked))
+                    )
                 )
                 features = {
                     "coverage": (
@@ -379,6 +386,7 @@ class GroundedAnswerer:
                         bool(context.frame.words)
                         and (
                             context.frame.named_in(dated)
+                            or before
                             or (not other_period and context.frame.named_in(f"{passage.title} {previous}"))
                             or _month_of_its_year(context.frame, dated, passage)
                         )
@@ -657,6 +665,7 @@ class GroundedAnswerer:
         asked = _expand(set(tokenize(context.asked)))
 
         period = [w.lower() for w in context.frame.words if not w.isdigit()]
+        month_before = _month_before(context.frame, best.sentence)
 
         def fits(value: Value) -> tuple[bool, bool, int]:
             """Of what was asked, then beside the period asked ('2,470 BTC in November 2025' of '943.1 BTC a week
@@ -666,7 +675,11 @@ class GroundedAnswerer:
             before |= set(tokenize(best.sentence[value.end : value.end + 25]))  # '9,377 BTC were lent out'
             around = best.sentence[max(0, value.start - 40) : value.end + 40].lower()
             dated = bool(period) and all(w in around for w in period)
-            return (bool(measure) and value.measure == measure, dated, len(before & asked))
+            of_measure = bool(measure) and value.measure == measure
+            if month_before:  # 'from 19,309 BTC a month earlier': the month asked is the one before
+                dated = bool(A_MONTH_EARLIER.match(best.sentence[value.end :].lstrip(" ,")))
+                of_measure = of_measure or (bool(measure) and not value.measure)
+            return (of_measure, dated, len(before & asked))
 
         value = max(typed, key=fits) if typed else None
         if value is None:
@@ -1225,6 +1238,21 @@ def _stamps(text: str) -> list[str]:
 
 
 MONTH_NUMBER = {m: i for i, m in enumerate(calendar.month_name) if m}
+
+
+A_MONTH_EARLIER = re.compile(r"\b(?:a|one) month (?:earlier|before|ago)\b|\bthe (?:prior|previous) month\b", re.I)
+
+
+def _month_before(frame, sentence: str) -> bool:
+    """The month asked is the one before the month the sentence names, which it also speaks of ('holdings edged
+    down to 19,287 BTC at September 30, 2025, from 19,309 BTC a month earlier' answers 'at the end of August')."""
+    month, year = (frame.words + ("", ""))[:2]
+    if month not in MONTH_NUMBER or not year.isdigit() or not A_MONTH_EARLIER.search(sentence):
+        return False
+    number = MONTH_NUMBER[month] % 12 + 1
+    after, after_year = calendar.month_name[number], str(int(year) + (number == 1))
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", sentence))
+    return bool(re.search(rf"\b{after}\b", sentence)) and (not years or after_year in years)
 
 
 def _other_period(asked: set[str], named: set[str], flow: bool = False) -> bool:

@@ -132,7 +132,8 @@ PRONOUN = re.compile(r"\b(it|its|they|their|the company|the firm)\b(['’](?:s|r
 LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (?:[\w-]+ ){0,2}?(miners|companies|firms|operators)\b|"
     r"\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$|"
-    r"^\s*(?:(?:does|do|did|has|have) )?(?:any ?one|any ?body)(?: else)?\b",  # 'anyone have sites in georgia?'
+    r"^\s*(?:(?:does|do|did|has|have) )?(?:any ?one|any ?body)(?: else)?\b|"  # 'anyone have sites in georgia?'
+    r"\bwho all\b",  # 'who all sold bitcoin in q1 2026'
     re.I,
 )
 COMPARE = re.compile(

@@ -86,6 +86,10 @@ GLOSSARY = {
     "yrs": "years",
     "qtr": "quarter",
     "mgmt": "management",
+    "rev": "revenue",
+    "revs": "revenue",
+    "prod": "production",
+    "converts": "convertible notes",
 }
 
 

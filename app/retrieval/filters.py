@@ -18,7 +18,7 @@ MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 # 'now / latest' in the ways people say it: the newest report answers
 RECENT = re.compile(
     r"\b(latest|newest|most recent|recently|current(ly)?|now|nowadays|today|still|so far|to date|these days|lately|"
-    r"at the moment|at this point|right now|as of now|rn|atm|as we speak|anymore|any more|(have|has|is|are) left|remains?|"
+    r"at the moment|at this point|right now|as of now|rn|as we speak|anymore|any more|(have|has|is|are) left|remains?|"
     r"end(s|ed)? up|ultimately|eventually|in the end)\b",
     re.I,
 )

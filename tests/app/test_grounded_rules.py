@@ -633,3 +633,26 @@ def test_a_part_asked_is_answered_before_the_total_it_brings_the_company_to(enti
     )
     found = answer(question, [passage(text, "riot", ["Riot Platforms"], "2026-05-06")], entities)
     assert found.split(". ")[0].endswith(expected + " [1]") or found.startswith(f"Riot Platforms: {expected}")
+
+
+def test_a_figure_said_a_month_earlier_answers_the_month_before(entities):
+    text = "Riot's holdings edged down to 19,287 BTC at September 30, 2025, from 19,309 BTC a month earlier."
+    found = [passage(text, "riot", ["Riot Platforms"], "2025-10-03")]
+    assert answer("riot btc holdings at the end of august 2025?", found, entities).startswith(
+        "Riot Platforms: 19,309 BTC"
+    )
+    assert answer("riot btc holdings at the end of september 2025?", found, entities).startswith(
+        "Riot Platforms: 19,287 BTC"
+    )
+    assert answer("riot btc holdings at the end of july 2025?", found, entities).startswith(
+        "The indexed news does not answer this."
+    )
+
+
+def test_the_day_an_outlet_summarized_a_report_is_not_the_period_of_its_figures(entities):
+    text = (
+        "Riot Platforms mined 445 bitcoin in September 2025, according to its monthly update, as summarized by "
+        "CoinCentral on October 4, 2025."
+    )
+    found = [passage(text, "riot", ["Riot Platforms"], "2025-10-04")]
+    assert answer("riot production october 2025", found, entities).startswith("The indexed news does not answer this.")

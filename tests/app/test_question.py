@@ -366,6 +366,7 @@ def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
         ("which btc miners went into an eth treasury?", True),
         ("anyone have sites in georgia?", True),
         ("does anybody else lease to coreweave?", True),
+        ("who all sold bitcoin in q1 2026", True),
         ("what miners hold btc?", True),
         ("which one is bigger, riot or mara?", False),
         ("what did the company say?", False),
