@@ -150,7 +150,8 @@ REPORTED_ON = re.compile(
     r"\b(reported|wrote|published|noted|reporting|writing|said in a (report|note))( \w+)? on "
     r"(\w+day, )?\w+ \d{1,2}, (19|20)\d\d|\bin an? ([\w-]+ )?(piece|report|note|article|story) "
     r"(on|dated|published( on)?) (\w+day, )?\w+ \d{1,2}, (19|20)\d\d|"
-    # 'as summarized by CoinCentral on October 4, 2025'
+    # 'as summarized by CoinCentral on October 4, 2025', 'in an October 4, 2025 report'
+    r"\bin an? (\w+day, )?\w+ \d{1,2}, (19|20)\d\d (piece|report|note|article|story|update|release)\b|"
     r"\b(summari[sz]ed|reported|published|carried|cited|quoted|covered)\s+by\s+[\w .&'-]{1,40}?\s+on\s+"
     r"(\w+day, )?\w+ \d{1,2}, (19|20)\d\d|"
     # 'the monthly update for September, which was released in early October 2025'
@@ -387,7 +388,10 @@ class GroundedAnswerer:
                         and (
                             context.frame.named_in(dated)
                             or before
-                            or (not other_period and context.frame.named_in(f"{passage.title} {previous}"))
+                            or (
+                                not other_period
+                                and context.frame.named_in(f"{passage.title} {REPORTED_ON.sub(' ', previous)}")
+                            )
                             or _month_of_its_year(context.frame, dated, passage)
                         )
                     ),
@@ -883,8 +887,8 @@ def _reported_in(frame, passage: Passage, candidate: Candidate) -> bool:
     if candidate.features["other_period"] or not passage.published or frame.start is None:
         return False
     asked, titled = _period_marks(" ".join(frame.words)), _period_marks(passage.title)
-    if titled and not titled & asked:
-        return False  # a Q4 results story published in February does not report Q1
+    if titled and _other_period(asked, titled):
+        return False  # a Q4 results story published in February does not report Q1, nor a September update October
     return frame.start.isoformat() <= passage.published[:10] <= (frame.end + GRACE_AFTER).isoformat()
 
 

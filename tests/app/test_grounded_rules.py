@@ -656,3 +656,23 @@ def test_the_day_an_outlet_summarized_a_report_is_not_the_period_of_its_figures(
     )
     found = [passage(text, "riot", ["Riot Platforms"], "2025-10-04")]
     assert answer("riot production october 2025", found, entities).startswith("The indexed news does not answer this.")
+
+
+def test_a_report_dated_in_the_month_asked_does_not_make_another_month_s_update_that_month_s(entities):
+    text = (
+        "Riot's fleet ran at full uptime in September. AInvest, in an October 4, 2025 report on the same update, "
+        "said Riot had fully deployed its wind farm. According to AInvest, Riot kept production consistent."
+    )
+    update = Passage(
+        "r::0",
+        "r",
+        "Riot mines 445 BTC in September 2025",
+        "Outlet",
+        "https://example.test",
+        "2025-10-04",
+        text,
+        1.0,
+        ["Riot Platforms"],
+    )
+    refused = answer("riot production october 2025", [update], entities)
+    assert refused.startswith("The indexed news does not answer this. No retrieved passage reports a figure for")
