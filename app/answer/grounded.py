@@ -107,7 +107,7 @@ WHOLE = re.compile(
 # 'gave up mining'; 'how much is left after all the selling' assumes nothing
 HOLDING = r"bitcoins?|btc|coins?|treasury|holdings?|stack|stash|reserves?|hoard|pile"
 PREMISE = re.compile(
-    rf"\b(?:all|entire|entirety|every|whole)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|mining|fleet|operations?|rigs|"
+    rf"\b(?<!who )(?:all|entire|entirety|every|whole)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|mining|fleet|operations?|rigs|"
     r"miners|hashrate)\b|\b(?:give|gave|giving) up\b|\bquit\b|\bstop(?:ped)? mining\b|\b(?:to|at) zero\b",
     re.I,
 )

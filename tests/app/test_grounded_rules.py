@@ -158,6 +158,9 @@ def test_all_the_selling_is_no_premise_but_all_its_bitcoin_is(entities):
     assert answer("why did riot sell its entire bitcoin treasury?", riot, entities).startswith(
         "The indexed news does not answer this. The news does not report that"
     )
+    from app.answer.grounded import PREMISE
+
+    assert not PREMISE.search("who all sold bitcoin in q1 2026")  # 'who all': everyone who, not all of it
 
 
 def test_the_trades_abbreviations_are_not_unknown_companies(entities):
