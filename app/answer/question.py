@@ -322,6 +322,9 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         for alias in sorted((a for a, n in entities.alias_to_name.items() if n == name), key=len, reverse=True):
             unnamed = re.sub(rf"(?i)(?<![\w-]){re.escape(alias)}(?:['’]s)?(?![\w-])", _blank_name, unnamed)
     unnamed = re.sub(r"\s+", " ", unnamed).strip()
+    # a short form of one word is put in its place ('self mining rev' asks revenue, not mining); the words an
+    # article spells a longer one in are added
+    unnamed = re.sub(r"[\w&]+", _one_word_for, unnamed)
     spelled = [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", unnamed) if w.lower() in GLOSSARY]
     if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked
         unnamed = f"{unnamed} ({' '.join(spelled)})"
@@ -584,6 +587,12 @@ def _year_earlier(period: str) -> str:
     if short:
         return period[: short.start()] + f"'{int(short.group(1)) - 1:02d}" + period[short.end() :]
     return ""
+
+
+def _one_word_for(match: re.Match) -> str:
+    """The word a one-word short form stands for ('rev' → 'revenue'); any other word as it is."""
+    spelled = GLOSSARY.get(match.group(0).lower(), "")
+    return spelled if spelled and " " not in spelled else match.group(0)
 
 
 def _pronoun_tail(match: re.Match) -> str:

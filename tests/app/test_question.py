@@ -390,3 +390,10 @@ def test_a_question_mark_inside_a_question_ends_a_clause(entities):
         "riot buyback price in the convert deal?",
         "Riot Platforms: cash on hand end of dec 2025?",
     ]
+
+
+def test_a_one_word_short_form_is_read_as_the_word_it_stands_for(entities):
+    question = "riot self mining rev in q4 2025?"
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    assert analysis.measure == "revenue"  # not 'mined': 'mining' qualifies the revenue asked
+    assert "revenue" in analysis.unnamed
