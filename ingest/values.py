@@ -49,7 +49,7 @@ PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
         re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:BTC|bitcoins?)\b(?!\s+Digital)", re.I),
     ),
     (Unit.ETH, re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:ETH|ether)\b", re.I)),
-    (Unit.MW, re.compile(rf"(?P<n>{NUMBER})(?:\s*|-)(?P<unit>MW|GW|megawatts?|gigawatts?)\b", re.I)),
+    (Unit.MW, re.compile(rf"(?P<n>{NUMBER})(?:\s*|-)(?P<unit>MW|GW|kW|megawatts?|gigawatts?|kilowatts?)\b", re.I)),
     (Unit.PERCENT, re.compile(rf"(?P<n>{NUMBER})\s*(?:%|percent\b|per cent\b)", re.I)),
     (Unit.HASHRATE, re.compile(rf"(?P<n>{NUMBER})\s*EH/s", re.I)),
     (
@@ -127,6 +127,8 @@ def _values(text: str) -> tuple[Value, ...]:
             amount = _amount(number, groups.get("scale"))
             if unit is Unit.MW and (groups.get("unit") or "").lower().startswith("g"):
                 amount *= 1000
+            if unit is Unit.MW and (groups.get("unit") or "").lower().startswith("k"):
+                amount /= 1000  # '190 kW' racks
             phrase = match.group(0).strip().rstrip(".,")
             measure = measure_before(text, start)
             found.append(

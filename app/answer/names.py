@@ -161,6 +161,7 @@ ROLES: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
         ),
         (r"\b(coin|stablecoin|currency|token)\b|\bpaid in\b", "usdt|usdc|tether|stablecoin|stablecoins"),
         (r"\bpartner\b|\bjoint venture\b|\bjv\b", "partner|partners|joint venture|jv"),
+        (r"\bsuppl|\bvendor|\bwhere\b.*\bfrom\b", "supplier|suppliers|vendor|from|buy|purchase|bought|supplied"),
         (r"\bfund\b|\bwhose\b", "fund|investment firm|holding company|vehicle"),
     )
 )

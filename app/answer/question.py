@@ -77,6 +77,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(
             r"^\s*(who|whose|which (company|firm|bank|lender|tenant|utility|partner|buyer|customer|hyperscaler|outlet|investor|fund))\b|"
             r"\bwhat (coin|stablecoin|bank|company|firm|fund|utility|lender|tenant|investor|(\w+ )?company)\b|"
+            r"^\s*where\b.*\b(get|gets|getting|got|buy|buys|buying|bought|source|sourcing|order|ordering)\b.*\bfrom\b|"
             r"\b(new |its |former |old )name\b|\bcalled\b|\brenam(e|ed|ing)\b|\brebrand",
             re.I,
         ),

@@ -65,6 +65,7 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
         ("How much did Riot get from selling bitcoin in November 2025?", Unit.USD),
         (": who's the bank behind the helios loan?", ORG),  # 'galaxy: who's ...' with its company taken out
         ("what was the buyback price in the convert deal?", Unit.PRICE),
+        ("where is iren getting the gpus for the microsoft contract from?", ORG),  # a supplier, not a place
     ],
 )
 def test_expected_kind_of_answer(question, main):

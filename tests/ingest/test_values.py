@@ -27,6 +27,7 @@ from ingest.values import Unit, values_in
         ),
         ("it reported corporate bitcoin holdings of zero", [(Unit.BTC, 0.0, "zero")]),
         ("shares repurchased at $15.03 each", [(Unit.PRICE, 15.03, "$15.03 each")]),
+        ("racks drawing up to 190 kW each", [(Unit.MW, 0.19, "190 kW")]),
     ],
 )
 def test_values_keep_unit_amount_and_wording(text, expected):
