@@ -615,7 +615,10 @@ def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, 
     named = entities.in_question(first)
     if fits is not None and len(named) > 1 and not fits(subject, second):
         subject = next((name for name in named if fits(name, second)), subject)
-    if subject and not entities.in_question(second) and not GROUP.search(second):  # not 'across the listed miners'
+    # a clause whose subject is 'they' names its company only as an object ('how many MW had they energized for
+    # coreweave'): 'they' is still the first clause's company
+    acting = SUBJECT_PRONOUN.search(second) and subject not in entities.in_question(second)
+    if subject and (acting or not entities.in_question(second)) and not GROUP.search(second):  # not 'the miners'
         second = PRONOUN.sub(lambda m: subject + _pronoun_tail(m), second, 1)
         if subject not in second:
             second = f"{subject}: {second}"
@@ -626,6 +629,9 @@ def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, 
     return [Side(f"{first}?"), Side(f"{second}?")]
 
 
+SUBJECT_PRONOUN = re.compile(
+    r"\b(?:had|have|has|did|do|does|is|are|was|were|will|would|can|could)\s+(?:they|it)\b|^\W*(?:they|it)\b", re.I
+)
 GROUP = re.compile(r"\b(miners|companies|firms|the sector|the industry|listed|all of them|each of them)\b", re.I)
 
 

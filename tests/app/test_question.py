@@ -398,3 +398,9 @@ def test_a_one_word_short_form_is_read_as_the_word_it_stands_for(entities):
     analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
     assert analysis.measure == "revenue"  # not 'mined': 'mining' qualifies the revenue asked
     assert "revenue" in analysis.unnamed
+
+
+def test_they_in_a_second_clause_that_names_a_company_only_as_its_object_is_the_first_clause_s_company(entities):
+    question = "how many corz shares voted against the takeover, and how many MW had they energized for coreweave?"
+    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    assert sides[1].question == "how many MW had Core Scientific energized for coreweave?"
