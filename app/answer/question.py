@@ -208,10 +208,18 @@ def head_measures(text: str) -> list[str]:
     revenue' asks revenue, not what was mined."""
     found = list(MEASURE_WORD.finditer(text))
     return [
-        MEASURE_OF[match.group(1).lower()]
+        "raised"
+        if SECURITIES_SOLD.match(text, match.end()) and MEASURE_OF[match.group(1).lower()] == "sold"
+        # 'which miners have sold convertible notes': selling securities is raising money
+        else MEASURE_OF[match.group(1).lower()]
         for match, after in zip(found, [*found[1:], None])  # noqa: B905 - the last one has no next one
         if after is None or text[match.end() : after.start()].strip(" -")
     ]
+
+
+SECURITIES_SOLD = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?\(?(?:convertibles?|converts?|notes|shares|stock|bonds|debt|equity)\b", re.I
+)
 
 
 STATED_MW = re.compile(r"\b\d[\d,.]*\s*-?\s*(?:mw|gw|megawatts?|gigawatts?)\b", re.I)

@@ -84,6 +84,8 @@ def test_a_measure_word_that_qualifies_the_next_is_not_what_is_asked():
     assert head_measures("What was Core Scientific's self-mining revenue in Q1 2025?") == ["revenue"]
     assert head_measures("how much did it sell and mine?") == ["sold", "mined"]
     assert head_measures("what's the weather?") == []
+    assert head_measures("which miners have sold convertible notes?") == ["raised", "raised"]  # securities sold
+    assert head_measures("how much btc did riot sell to pay down debt?") == ["sold"]
 
 
 def test_so_much_of_a_thing_per_share_is_a_value_but_not_a_price():
