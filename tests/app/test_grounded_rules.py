@@ -40,12 +40,15 @@ def entities() -> Entities:
     return Entities.from_metadata(META, [])
 
 
-def answer(question: str, passages: list[Passage], entities: Entities) -> str:
-    entities = Entities.from_metadata(META, [p.text for p in passages])  # the index's vocabulary: these passages
+def context_for(question: str, entities: Entities) -> Context:
     frame = parse_time_frame(question, date(2026, 6, 1))
     analysis = analyse(question, entities, frame)
-    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
-    return GroundedAnswerer(SameVector()).answer(context, passages).text
+    return Context(question, frame, analysis.companies, entities, analysis=analysis)
+
+
+def answer(question: str, passages: list[Passage], entities: Entities) -> str:
+    entities = Entities.from_metadata(META, [p.text for p in passages])  # the index's vocabulary: these passages
+    return GroundedAnswerer(SameVector()).answer(context_for(question, entities), passages).text
 
 
 def test_who_is_answered_by_the_name_in_the_role_asked(entities):
@@ -490,9 +493,7 @@ def test_an_act_the_news_denies_is_a_premise_refused_with_the_denial(text, compa
     meta = [*META, {"title": "HIVE January", "companies": ["HIVE"], "tickers": ["HIVE"]}]
     found = [passage(text, "p", companies, "2024-02-09")]
     entities = Entities.from_metadata(meta, [text])
-    frame = parse_time_frame(question, date(2026, 6, 1))
-    analysis = analyse(question, entities, frame)
-    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
+    context = context_for(question, entities)
     refused = GroundedAnswerer(SameVector()).answer(context, found).text
     assert refused.startswith(f"The indexed news does not answer this. The news does not report that {refused_with}.")
     assert "not" in refused.split("It reports:")[1]
@@ -502,17 +503,14 @@ def test_a_denial_answers_how_many_without_a_line_stating_another_amount():
     meta = [*META, {"title": "HIVE January", "companies": ["HIVE"], "tickers": ["HIVE"]}]
     entities = Entities.from_metadata(meta, [HIVE_JANUARY])
     question = "how many btc did hive sell in january 2024?"
-    frame = parse_time_frame(question, date(2026, 6, 1))
-    analysis = analyse(question, entities, frame)
-    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
+    context = context_for(question, entities)
     text = GroundedAnswerer(SameVector()).answer(context, [passage(HIVE_JANUARY, "p", ["HIVE"], "2024-02-09")]).text
     assert "did not sell any" in text
     assert not text.startswith("HIVE: ")  # no direct line: 234.6 or 1,939 BTC is not an amount sold
     # a sale the news reports is no premise to refuse
     sold = "HIVE sold 120 BTC in January 2024 for $5.1 million. HIVE did not sell any bitcoin in December 2023."
     asked = "how much did hive get for the btc it sold in january 2024?"
-    analysis = analyse(asked, entities, parse_time_frame(asked, date(2026, 6, 1)))
-    context = Context(asked, parse_time_frame(asked, date(2026, 6, 1)), analysis.companies, entities, analysis=analysis)
+    context = context_for(asked, entities)
     assert (
         "$5.1 million"
         in GroundedAnswerer(SameVector()).answer(context, [passage(sold, "p", ["HIVE"], "2024-02-09")]).text
@@ -583,9 +581,7 @@ def test_an_amount_said_to_be_of_the_measure_asked_beats_one_of_no_measure(entit
     question = "how much revenue is riot's amd lease at rockdale expected to bring in?"
     found = [passage(text, "riot", ["Riot Platforms"], "2026-01-16")]
     entities = Entities.from_metadata(META, [text])
-    frame = parse_time_frame(question, date(2026, 6, 1))
-    analysis = analyse(question, entities, frame)
-    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
+    context = context_for(question, entities)
     typed = {
         c.sentence[:9]: c.features["answer_type"]
         for c in GroundedAnswerer(SameVector()).score_sentences(context, found)
@@ -612,9 +608,7 @@ def test_the_question_s_own_company_does_not_answer_who_even_with_a_plural_word(
     meta = [*META, {"title": "MARA buys", "companies": ["MARA Holdings"], "tickers": ["MARA"]}]
     entities = Entities.from_metadata(meta, ["The largest single seller was MARA Holdings."])
     question = "who was the seller on mara's exaion stake?"
-    frame = parse_time_frame(question, date(2026, 6, 1))
-    analysis = analyse(question, entities, frame)
-    context = Context(question, frame, analysis.companies, entities, analysis=analysis)
+    context = context_for(question, entities)
     from app.answer.grounded import known_words
 
     names = answer_names("The largest single seller was MARA Holdings.", context, known_words(context))

@@ -35,6 +35,10 @@ def entities() -> Entities:
     return Entities.from_metadata(META, TEXTS)
 
 
+def sides_of(question: str, entities: Entities) -> list:
+    return analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+
+
 def test_tickers_and_lower_case_names_are_companies(entities):
     assert entities.in_question("how many CORZ shares voted?") == ["Core Scientific"]
     assert entities.in_question("what did riot sell in december?") == ["Riot Platforms"]
@@ -104,7 +108,7 @@ def test_comparisons_get_one_side_per_period_or_company(entities):
     assert [s.period for s in analysis.sides] == ["Q4 '25", "Q1 '26"]
     assert all("colocation revenue" in s.question for s in analysis.sides)
     question = "Riot vs Core Scientific: who sold more BTC?"
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert [s.company for s in sides] == ["Riot Platforms", "Core Scientific"]
     assert "Core Scientific" not in sides[0].question and "Riot" not in sides[1].question
 
@@ -122,7 +126,7 @@ def test_one_companys_two_deals_are_told_apart_by_the_other_parties_names(entiti
         "which iren deal is bigger, microsoft or nvidia?",
         "how does the nvidia contract compare to the microsoft one?",
     ):
-        sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+        sides = sides_of(question, entities)
         assert sorted(s.label for s in sides) == ["Microsoft", "Nvidia"]
         assert all(s.question.startswith("how much is") and s.question.endswith("worth?") for s in sides)
     listing = "which miners signed deals with a tech giant like microsoft, amazon or nvidia?"
@@ -130,7 +134,7 @@ def test_one_companys_two_deals_are_told_apart_by_the_other_parties_names(entiti
     # two sites of one company, each a name of two words, and what is asked of both after them
     sites = Entities.from_metadata(META, [*TEXTS, "Riot leased its Beacon Point and River Bend campuses."])
     question = "riot: beacon point vs river bend, how many mw each"
-    sides = analyse(question, sites, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, sites)
     assert [s.question for s in sides] == [
         "how many mw Riot Platforms beacon point?",
         "how many mw Riot Platforms river bend?",
@@ -170,7 +174,7 @@ def test_it_in_a_second_clause_is_the_company_the_news_reports_that_of(entities)
 
 def test_a_clause_that_names_no_company_takes_the_one_the_other_clause_names(entities):
     question = "when did that vote happen and how many holders of Core Scientific voted against?"
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert sides[0].question == "Core Scientific: when did that vote happen?"
 
 
@@ -307,14 +311,14 @@ def test_the_floor_a_listing_question_sets(question, floor):
 
 def test_names_first_then_what_is_asked_is_one_side_per_name(entities):
     question = "riot or core scientific, who offloaded more btc in september 2025?"
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert [s.company for s in sides] == ["Riot Platforms", "Core Scientific"]
     assert all("offloaded" in s.question and "september 2025" in s.question for s in sides)
 
 
 def test_a_lower_case_month_is_a_side_unless_it_is_also_a_word(entities):
     question = "what did riot get per coin in dec 2025 vs november?"
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert [s.period for s in sides] == ["dec 2025", "november"]
 
 
@@ -333,7 +337,7 @@ def test_power_credits_are_dollars_not_megawatts():
 
 def test_a_second_clause_about_a_group_does_not_get_the_first_clauses_company(entities):
     question = "what did riot sell in december 2025, and how much do analysts count across the listed miners?"
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert not sides[1].question.startswith("Riot")
     lent = "how many btc did riot have lent out at the end of 2025?"
     assert analyse(lent, entities, parse_time_frame(lent, date(2026, 6, 1))).measure != "held"
@@ -341,10 +345,10 @@ def test_a_second_clause_about_a_group_does_not_get_the_first_clauses_company(en
 
 def test_results_of_a_quarter_are_its_revenue_and_net_result_unless_another_figure_is_asked(entities):
     question = "how did riot do in Q1 2026?"
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert [s.label for s in sides] == ["revenue", "net result"] and all("Q1 2026" in s.question for s in sides)
     other = "How much did Riot raise in its note offering reported with Q3 2025 results?"
-    assert not analyse(other, entities, parse_time_frame(other, date(2026, 6, 1))).sides
+    assert not sides_of(other, entities)
 
 
 def test_slips_of_the_keyboard_are_put_right_and_names_and_short_words_left_alone():
@@ -357,7 +361,7 @@ def test_slips_of_the_keyboard_are_put_right_and_names_and_short_words_left_alon
 
 def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
     question = "how much did riot raise in converts, and how big is the credit line they're paying down?"
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert sides[1].question == "how big is the credit line Riot Platforms is paying down?"
     history = [Turn("user", "what did riot sell in december?"), Turn("assistant", "Riot sold 1,818 BTC.")]
     assert "Riot Platforms is still selling" in resolve_followup("is it's still selling?", history, entities)
@@ -381,14 +385,14 @@ def test_listing_questions_in_the_ways_people_ask_them(entities, question, listi
 
 def test_what_is_asked_before_a_ticker_goes_with_both_sides(entities):
     question = "btc sold in december for corz vs riot"  # 'corz' does not begin 'Core Scientific'
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert [s.company for s in sides] == ["Core Scientific", "Riot Platforms"]
     assert all("btc sold in december" in s.question for s in sides)
 
 
 def test_a_question_mark_inside_a_question_ends_a_clause(entities):
     question = "riot buyback price in the convert deal? also cash on hand end of dec 2025"
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert [s.question for s in sides] == [
         "riot buyback price in the convert deal?",
         "Riot Platforms: cash on hand end of dec 2025?",
@@ -404,5 +408,5 @@ def test_a_one_word_short_form_is_read_as_the_word_it_stands_for(entities):
 
 def test_they_in_a_second_clause_that_names_a_company_only_as_its_object_is_the_first_clause_s_company(entities):
     question = "how many corz shares voted against the takeover, and how many MW had they energized for coreweave?"
-    sides = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).sides
+    sides = sides_of(question, entities)
     assert sides[1].question == "how many MW had Core Scientific energized for coreweave?"
