@@ -164,6 +164,7 @@ REPORTED_ON = re.compile(
 SINGLE_FACT = re.compile(r"^\s*(how (much|many)|who|when|where)\b", re.I)
 SINGLE_FACT_COUNT = re.compile(r"^\s*how (much|many)\b", re.I)
 COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
+NAMED = re.compile(r"\b[A-Z][A-Za-z&-]{2,}\b")  # past a sentence's first word: 'Rockdale', 'AMD', 'CoreWeave'
 PROPER = re.compile(r"\b[A-Z][a-z]{2,}\b")  # a capitalized word past a sentence's first: a name ('Helios')
 COUNTED_AFTER = 30  # characters after a number in which the thing a 'how many' question counts must be named
 UNNAMED_MEASURE = 0.5  # answer_type of a value of the kind asked that no word ties to the measure asked
@@ -357,7 +358,7 @@ class GroundedAnswerer:
                 values = values_in(sentence)
                 previous = sentences[position - 1] if position else ""
                 if previous and REFERS_BACK.match(sentence):  # 'The agreement covers 352 MW': Beacon Point's lease
-                    tokens |= {t for word in PROPER.findall(previous[1:]) for t in tokenize(word)}
+                    tokens |= {t for word in NAMED.findall(previous[1:]) for t in tokenize(word)}
                 dated = REPORTED_ON.sub(" ", sentence)  # '..., SuperEx News reported on January 8, 2026'
                 named = _period_marks(dated)
                 hedged = bool(HEDGE.search(sentence))

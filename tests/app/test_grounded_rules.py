@@ -571,6 +571,12 @@ def test_a_sentence_that_points_back_takes_the_names_of_the_one_before(entities)
     )
     found = [passage(text, "riot", ["Riot Platforms"], "2026-05-06")]
     assert "352 MW" in answer("how many mw is riot's beacon point lease?", found, entities).split(". ")[0]
+    text = (  # a name in capitals counts too
+        "Under the lease, AMD will take 25 MW at Rockdale. The contract runs for 10 years. "
+        "Riot also signed a lease with CoreWeave at Corsicana for 40 years."
+    )
+    found = [passage(text, "riot", ["Riot Platforms"], "2026-01-16")]
+    assert "10 years" in answer("how long is riot's amd lease?", found, entities).split(". ")[0]
 
 
 def test_an_amount_said_to_be_of_the_measure_asked_beats_one_of_no_measure(entities):
