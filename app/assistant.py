@@ -7,6 +7,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
 from app.answer.grounded import EMPTIED, WHOLE
 from app.answer.question import analyse
@@ -221,7 +223,9 @@ class Assistant:
         found = self.searcher.search(f"{question} {EMPTIED_WORDS}", BROAD_LISTING_K, narrowed, frame, per_article=2)
         return [p for p in found if p.chunk_id not in seen and WHOLE.search(p.text)][:EMPTIED_EXTRA]
 
-    def every_company(self, question: str, narrowed: Filters, frame: TimeFrame, vector, found: list[Passage]):
+    def every_company(
+        self, question: str, narrowed: Filters, frame: TimeFrame, vector: np.ndarray, found: list[Passage]
+    ) -> list[Passage]:
         """A listing over all companies asks of every one: the best passage of each company none of the found
         passages is about, from a search within that company's articles ('which miners raised convertible notes'
         finds IREN's one sentence on its notes only so). Scored below every passage the question's own search

@@ -15,8 +15,24 @@ from ingest.text import get_encoding
 from ingest.values import measures_in
 
 PRONOUNS = re.compile(
-    r"\b(it|its|it's|they|them|their|theirs|he|she|his|her|the (company|firm|miner))\b(['’](?:s|re)\b)?", re.I
-)  # "they're" is taken whole
+    r"\b(?P<pronoun>it|its|they|them|their|theirs|he|she|his|her|the (?:company|firm|miner))\b"
+    r"(?P<verb>['’](?:s|re)\b)?",  # "it's", "they're" taken whole
+    re.I,
+)
+
+
+def put_for(subject: str) -> Callable[[re.Match], str]:
+    """What a pronoun matched by a pattern with `pronoun` and `verb` groups becomes when `subject` is put for it:
+    "its" → "Riot Platforms's", "they're" → "Bitfarms is" (not "Bitfarms're"), any other → the subject."""
+
+    def put(match: re.Match) -> str:
+        if match.group("verb"):
+            return f"{subject} is"
+        return subject + ("'s" if match.group("pronoun").lower() in ("its", "their") else "")
+
+    return put
+
+
 ELLIPTICAL = re.compile(r"^\s*(and|what about|how about|and what about|same for|what of)\b", re.I)
 ROLES = ("user", "assistant")
 LEADING_FILLER = re.compile(
@@ -112,11 +128,7 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
     if earlier and not named_now:
         subject = earlier[0]
         if PRONOUNS.search(resolved) and not ASKS_VALUE_OF_IT.search(resolved):
-            resolved = PRONOUNS.sub(
-                lambda m: subject + (" is" if m.group(3) else "'s" if m.group(1).lower() in {"its", "their"} else ""),
-                resolved,
-                count=1,
-            )
+            resolved = PRONOUNS.sub(put_for(subject), resolved, count=1)
         else:
             together = entities.in_question(last) if subject in entities.in_question(last) else []
             subject = " and ".join(together) if 1 < len(together) <= 2 and not answered else subject

@@ -78,8 +78,10 @@ MEASURE_WORDS = {
     "rate": "rate rates interest coupon yield",
 }
 MEASURE_OF = {word: measure for measure, words in MEASURE_WORDS.items() for word in words.split()}
-MEASURE_WORD = re.compile(rf"\b({'|'.join(sorted(MEASURE_OF, key=len, reverse=True))})\b", re.I)
+MEASURE_WORDS_RE = "|".join(sorted(MEASURE_OF, key=len, reverse=True))
+MEASURE_WORD = re.compile(rf"\b({MEASURE_WORDS_RE})\b", re.I)
 MEASURE_WINDOW = 60
+MW_PER = {"g": 1000, "k": 0.001}  # megawatts in a gigawatt, a kilowatt
 ZERO_HOLDING = re.compile(r"\b(?:holdings?\s+of|hold|holds|held|to)\s+(?P<z>zero(?:\s+(?:bitcoin|BTC))?)\b", re.I)
 YEAR_OR_DAY = re.compile(r"^(?:19|20)\d\d$")
 MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$")
@@ -125,10 +127,8 @@ def _values(text: str) -> tuple[Value, ...]:
                 continue
             groups = match.groupdict()
             amount = _amount(number, groups.get("scale"))
-            if unit is Unit.MW and (groups.get("unit") or "").lower().startswith("g"):
-                amount *= 1000
-            if unit is Unit.MW and (groups.get("unit") or "").lower().startswith("k"):
-                amount /= 1000  # '190 kW' racks
+            if unit is Unit.MW:  # '1.5 GW' campuses, '190 kW' racks
+                amount *= MW_PER.get((groups.get("unit") or "m")[0].lower(), 1)
             phrase = match.group(0).strip().rstrip(".,")
             measure = measure_before(text, start)
             found.append(
@@ -168,7 +168,7 @@ def measure_after(text: str, position: int) -> str:
 
 
 OF_MEASURE = re.compile(
-    rf"\s+(?:of|in)\s+(?:(?:new|net|total|annual|contract|contracted|gross)\s+)?({MEASURE_WORD.pattern[3:-3]})\b", re.I
+    rf"\s+(?:of|in)\s+(?:(?:new|net|total|annual|contract|contracted|gross)\s+)?({MEASURE_WORDS_RE})\b", re.I
 )
 NAME_BEFORE = re.compile(r"\b[A-Z][\w.&-]*\s+$")  # a capitalized word just before: the measure word ends a name
 

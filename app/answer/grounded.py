@@ -96,7 +96,8 @@ REFERS_BACK = re.compile(
     r"campus|site|project|acquisition|purchase|sale|expansion|investment)s?\b"
 )
 PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
-MONTH_NAME = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
+MONTHS_RE = "|".join(calendar.month_name[1:])  # 'January|February|...', capitalized as articles write them
+MONTH_NAME = re.compile(rf"\b({MONTHS_RE})\b")
 WHOLE = re.compile(
     r"\b(all|entire|entirety|every|whole|100%|zero(?!-)|none|no longer holds?|(its|their) remaining|(its|their) last|"
     r"rest of (its|their)|cleared (?:\w+\W+){0,5}?(?:balance|holdings|treasury))\b",
@@ -156,8 +157,7 @@ REPORTED_ON = re.compile(
     r"(\w+day, )?\w+ \d{1,2}, (19|20)\d\d|"
     # 'the monthly update for September, which was released in early October 2025'
     r"\b(released|published|issued|filed|posted|announced)( \w+)? (on|in) (early |mid-|late )?(\w+day, )?"
-    r"(January|February|March|April|May|June|July|August|September|October|November|December)( \d{1,2},)? "
-    r"(19|20)\d\d",
+    rf"({MONTHS_RE})( \d{{1,2}},)? (19|20)\d\d",
     re.I,
 )
 # one fact asked ('how much ...?'): one sentence will do; otherwise sentences that add a figure are added
@@ -975,18 +975,15 @@ def premise_denied(answerer: GroundedAnswerer, found: Sentences) -> str:
     that asks whether or how much of it ('how many btc did HIVE sell?') is answered by the denial instead."""
     context = found.context
     asked = context.unnamed
-    if (
-        not context.companies
-        or not (PRESUPPOSES.search(asked) and not SINGLE_FACT_COUNT.search(asked))
-        and not (PAID_FOR.search(asked))
-    ):
+    presupposed = PAID_FOR.search(asked) or (PRESUPPOSES.search(asked) and not SINGLE_FACT_COUNT.search(asked))
+    if not context.companies or not presupposed:
         return ""
     words = set(tokenize(asked))
     pool = [c for c in found.about[:8] if c.on_topic and not c.features["other_period"]]
     for candidate in pool[:3]:
         for match in NEGATED.finditer(candidate.sentence):
             verb = frozenset(tokenize(match.group(1)))
-            act = verb.union(*(group for group in ACTS if group & verb))
+            act = _act_of(verb)
             if not verb or not act & words:
                 continue
             if any(_asserts(c.sentence, verb) for c in pool):
@@ -998,9 +995,13 @@ def premise_denied(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 def _denies(text: str, measure: str) -> bool:
     """The text says the act measured did not happen ('did not sell any' of 'sold')."""
-    verb = frozenset(tokenize(measure))
-    act = verb.union(*(group for group in ACTS if group & verb)) if verb else frozenset()
+    act = _act_of(frozenset(tokenize(measure)))
     return any(act & set(tokenize(m.group(1))) for m in NEGATED.finditer(text))
+
+
+def _act_of(verb: frozenset[str]) -> frozenset[str]:
+    """The verb with every word of the same act ('raise' → 'up', 'increase', 'sweeten' ...)."""
+    return verb.union(*(group for group in ACTS if group & verb))
 
 
 def _asserts(sentence: str, verb: frozenset[str]) -> bool:
@@ -1098,7 +1099,6 @@ def _holds_kind(
     return False
 
 
-MONTHS_RE = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE_SPAN = re.compile(
     rf"\b(?:(?:early|mid|late|the (?:first|second) half of|(?:first|second|third|fourth) quarter of)[- ])?"
     rf"(?:(?:{MONTHS_RE})(?: \d{{1,2}})?,? )?(?:19|20)\d\d\b|\b(?:{MONTHS_RE}) \d{{1,2}}\b"
@@ -1250,7 +1250,8 @@ A_MONTH_EARLIER = re.compile(r"\b(?:a|one) month (?:earlier|before|ago)\b|\bthe 
 
 def _month_before(frame, sentence: str) -> bool:
     """The month asked is the one before the month the sentence names, which it also speaks of ('holdings edged
-    down to 19,287 BTC at September 30, 2025, from 19,309 BTC a month earlier' answers 'at the end of August')."""
+    down to 19,287 BTC at September 30, 2025, from 19,309 BTC a month earlier' answers 'at the end of August').
+    (ingest/dates.py's reading of 'a month earlier' does not know 'the prior month', which this needs.)"""
     month, year = (frame.words + ("", ""))[:2]
     if month not in MONTH_NUMBER or not year.isdigit() or not A_MONTH_EARLIER.search(sentence):
         return False

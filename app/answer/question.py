@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
+from app.conversation import put_for
 from app.retrieval.entities import GLOSSARY, Entities
 from app.retrieval.filters import MONTHS, ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
 from ingest.dates import MONTH
@@ -129,7 +130,7 @@ CLAUSE = re.compile(
     r"|[?;]\s+(?:(?:and|also|plus)\s+)?(?=\w)",  # 'buyback price in the convert deal? also cash on hand ...'
     re.I,
 )
-PRONOUN = re.compile(r"\b(it|its|they|their|the company|the firm)\b(['’](?:s|re)\b)?", re.I)  # and "they're"
+PRONOUN = re.compile(r"\b(?P<pronoun>it|its|they|their|the company|the firm)\b(?P<verb>['’](?:s|re)\b)?", re.I)
 LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (?:[\w-]+ ){0,2}?(miners|companies|firms|operators)\b|"
     r"\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$|"
@@ -604,14 +605,6 @@ def _one_word_for(match: re.Match) -> str:
     return spelled if spelled and " " not in spelled else match.group(0)
 
 
-def _pronoun_tail(match: re.Match) -> str:
-    """What follows a company put for a pronoun: "its" → "'s", "they're" → " is" ('how big is the line Bitfarms is
-    paying down'), else nothing."""
-    if match.group(2):
-        return " is"
-    return "'s" if match.group(1).lower() in ("its", "their") else ""
-
-
 def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, fits: Fits | None = None) -> list[Side]:
     """Each clause as its own question: the company carried into a clause that only says 'it', and a period
     that opens the question ('In Q1 '26 how much ... and what ...') carried into both. 'It' is the first company
@@ -627,7 +620,7 @@ def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, 
     # coreweave'): 'they' is still the first clause's company
     acting = SUBJECT_PRONOUN.search(second) and subject not in entities.in_question(second)
     if subject and (acting or not entities.in_question(second)) and not GROUP.search(second):  # not 'the miners'
-        second = PRONOUN.sub(lambda m: subject + _pronoun_tail(m), second, 1)
+        second = PRONOUN.sub(put_for(subject), second, 1)
         if subject not in second:
             second = f"{subject}: {second}"
     if opening and opening not in second:
