@@ -177,7 +177,9 @@ class Entities:
         for alias, name in self.alias_to_name.items():
             loose = len(alias) >= 3 and alias.lower() not in self.plain_words
             flags = re.IGNORECASE if loose or " " in alias else 0
-            match = re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", question, flags)
+            # 'terawulfs lake mariner': a possessive typed without its apostrophe
+            plural = "s?" if loose and len(alias) >= 4 else ""
+            match = re.search(rf"(?<![\w-]){re.escape(alias)}{plural}(?![\w-])", question, flags)
             if match:
                 hits.append((match.start(), name))
         return list(dict.fromkeys(name for _, name in sorted(hits)))

@@ -43,6 +43,7 @@ def test_tickers_and_lower_case_names_are_companies(entities):
     assert entities.in_question("how many CORZ shares voted?") == ["Core Scientific"]
     assert entities.in_question("what did riot sell in december?") == ["Riot Platforms"]
     assert entities.in_question("the company applied for permits") == []  # 'applied' is an ordinary word here
+    assert entities.in_question("build cost: riots rockdale vs iren's childress") == ["Riot Platforms", "IREN"]
 
 
 def test_ordinary_capitalized_words_are_not_unknown_names(entities):
