@@ -369,7 +369,12 @@ class GroundedAnswerer:
                 other_period = float(
                     not before
                     and (
-                        _other_period(asked, named, flow and not QUARTERLY.search(dated))
+                        _other_period(
+                            asked,
+                            named,
+                            flow and not QUARTERLY.search(dated),
+                            _period_marks(COMPARED_WITH.sub(" ", dated)),
+                        )
                         or (whole_year and bool(PART_OF_YEAR.search(dated) or named - asked))
                     )
                 )
@@ -861,10 +866,14 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     frame = found.context.frame
     if (
         typed
-        and (_period_marks(" ".join(frame.words)) - set(frame.words[-1:]) or analysis.whole_year)
+        and (
+            _period_marks(" ".join(frame.words)) - set(frame.words[-1:])
+            or analysis.whole_year
+            or YEAR_END.search(found.context.asked)  # 'at the end of 2025': December 2024 is another period
+        )
         and all(c.features["other_period"] for c in typed)
     ):
-        return f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {frame.text}."
+        return f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {frame.text.removeprefix('of ')}."
     if analysis.wants_value and not any(NUMBER.search(c.sentence) or _figure_beside(found, c) for c in pool[:10]):
         return "The closest passages give no figure for it."
     return ""
@@ -1261,11 +1270,21 @@ def _month_before(frame, sentence: str) -> bool:
     return bool(re.search(rf"\b{after}\b", sentence)) and (not years or after_year in years)
 
 
-def _other_period(asked: set[str], named: set[str], flow: bool = False) -> bool:
+# what a figure is set against: 'net profit of $70.5 million, against a net loss of $531.9 million in the fourth
+# quarter of 2024' is the quarter asked, whatever year the comparison names
+COMPARED_WITH = re.compile(
+    r"\b(?:against|compared (?:with|to)|versus|vs\.?|(?:up|down) from|from|than|a year (?:earlier|before|ago))\b.*",
+    re.I,
+)
+
+
+def _other_period(asked: set[str], named: set[str], flow: bool = False, own: set[str] | None = None) -> bool:
     """The sentence names a period, none of them the one asked, compared at the finest level the question
     uses: 'third-quarter 2025' is another period than 'August 2025', though both say 2025. A month's holdings
     are its quarter's when it ends one (December's are Q4's); a month's sales or output (`flow`) never are."""
-    years = {m for m in asked if m.isdigit()}
+    years, named_years = {m for m in asked if m.isdigit()}, {m for m in (named if own is None else own) if m.isdigit()}
+    if years and named_years and not named_years & years:
+        return True  # 'As of December 2024' is not 'the end of 2025', though both are a December
     finer_asked, finer_named = asked - years, {m for m in named if not m.isdigit()}
     months = {m for m in finer_named if m in MONTH_NUMBER}
     if flow and months and not finer_named - months and any(m.startswith("Q") for m in finer_asked):
@@ -1273,8 +1292,7 @@ def _other_period(asked: set[str], named: set[str], flow: bool = False) -> bool:
     finer_named |= {f"Q{(MONTH_NUMBER[m] - 1) // 3 + 1}" for m in months}
     if finer_asked and finer_named:
         return not finer_named & finer_asked
-    named_years = {m for m in named if m.isdigit()}
-    return bool(years and named_years) and not named_years & years
+    return False
 
 
 HEAD = re.compile(

@@ -474,6 +474,18 @@ def test_a_sentence_of_the_period_asked_beats_one_of_another_period(entities):
     assert found.split("[1]")[0].strip().endswith("8,400 BTC")
 
 
+def test_a_december_of_another_year_is_not_the_end_of_the_year_asked(entities):
+    text = "As of December 2024, Galaxy Digital reported a hashrate of 5.46 EH/s and 2,805 BTC on its balance sheet."
+    passages = [passage(text, "galaxy-2024", ["Galaxy Digital"], "2025-01-28")]
+    found = answer("galaxy btc holdings at end of 2025?", passages, entities)
+    assert "only for other periods than 2025" in found
+    assert "2,805" in answer("galaxy btc holdings at end of 2024?", passages, entities)
+    # a year named only for a comparison is not the sentence's own period
+    text = "Galaxy Digital booked a net profit of $70.5 million, against a net loss of $531.9 million in the fourth quarter of 2024."
+    passages = [passage(text, "galaxy-q4", ["Galaxy Digital"], "2026-02-12")]
+    assert "$70.5 million" in answer("galaxy net profit q4 2025", passages, entities)
+
+
 HIVE_JANUARY = (
     "HIVE Digital Technologies produced 234.6 bitcoin in January 2024. HIVE did not sell any of its January "
     "output. Its HODL position stood at 1,939 BTC at the end of January 2024."
