@@ -344,8 +344,7 @@ def facts_asked(cache: LedgerCache, analysis: Analysis | None, frame: TimeFrame)
         for f in cache.rows()
         if f.measure == measure
         and any(same_company(f.company, name, {f.company: f.ticker}) for name in analysis.companies)
-        and (frame.start is None or frame.start.isoformat() <= f.as_of)
-        and (frame.end is None or f.as_of <= frame.end.isoformat())
+        and _within(f, frame)
     ]
     newest_first = analysis.latest or measure in HOLDINGS
     return sorted(found, key=lambda f: (f.as_of, f.published), reverse=newest_first)
@@ -364,7 +363,7 @@ def listing_facts(cache: LedgerCache, analysis: Analysis, frame: TimeFrame, meas
     for fact in cache.rows():
         if fact.measure != measure or fact.value < analysis.at_least:
             continue
-        if (frame.start and fact.as_of < frame.start.isoformat()) or (frame.end and fact.as_of > frame.end.isoformat()):
+        if not _within(fact, frame):
             continue
         if any(same_company(fact.company, name, {fact.company: fact.ticker}) for name in analysis.companies):
             continue
@@ -373,6 +372,22 @@ def listing_facts(cache: LedgerCache, analysis: Analysis, frame: TimeFrame, meas
         if held is None or ((fact.as_of, fact.value) > (held.as_of, held.value) if newest else fact.value > held.value):
             best[key] = fact
     return sorted(best.values(), key=lambda f: -f.value)
+
+
+def _within(fact: Fact, frame: TimeFrame) -> bool:
+    """The fact is as of a day in the period asked, and a flow's period lies inside it: a quarter's or a year's
+    output ending on September 30 does not answer 'mined in September'."""
+    if (frame.start and fact.as_of < frame.start.isoformat()) or (frame.end and fact.as_of > frame.end.isoformat()):
+        return False
+    return not (frame.start and fact.period and _period_start(fact.period) < frame.start.isoformat())
+
+
+def _period_start(period: str) -> str:
+    """The first day of a fact's period: '2025-09' → 2025-09-01, '2025-Q3' → 2025-07-01, '2025' → 2025-01-01."""
+    year, _, rest = period.partition("-")
+    if rest.startswith("Q"):
+        return f"{year}-{(int(rest[1:]) - 1) * 3 + 1:02d}-01"
+    return f"{year}-{rest or '01'}-01"
 
 
 def same_sentence(sentence: str, fact: Fact) -> bool:

@@ -8,11 +8,13 @@ import io
 import json
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
 from app.errors import QuestionError
-from app.ledger import FactFilter, FactsTable
+from app.ledger import FactFilter, FactsTable, _within
+from app.retrieval.filters import TimeFrame
 from ingest.facts import Fact, Measure
 from ingest.ledger import disagreements
 from ingest.values import values_in
@@ -293,3 +295,15 @@ def test_a_months_bars_count_a_restated_sale_once_and_leave_out_quarters():
     assert sorted(p["value"] for p in bars) == [550, 4451]
     assert "Decrypt" in bars[-1]["outlets"] or "ChainCatcher" in bars[-1]["outlets"]
     assert sum(p["value"] for p in bars if p["month"] == "2026-02") == 5001
+
+
+def test_a_quarters_or_years_output_does_not_answer_a_month_inside_it():
+    march = TimeFrame(start=date(2026, 3, 1), end=date(2026, 3, 31))
+    assert _within(fact(550, "Decrypt", "a", as_of="2026-03-31", period="2026-03"), march)
+    assert _within(fact(550, "Decrypt", "a", as_of="2026-03-08", period=""), march)  # a sale on a day of it
+    assert not _within(fact(6451, "AMBCrypto", "d", as_of="2026-03-31", period="2026-Q1"), march)
+    assert not _within(fact(9000, "AMBCrypto", "d", as_of="2026-03-31", period="2026"), march)
+    assert _within(
+        fact(6451, "AMBCrypto", "d", as_of="2026-03-31", period="2026-Q1"),
+        TimeFrame(date(2026, 1, 1), date(2026, 12, 31)),
+    )
