@@ -39,14 +39,21 @@ PER = (
     r"|exahash|eh/s)\b|\s+(?:each|apiece)\b)"  # 'shares repurchased at $15.03 each'
 )
 
+# '3,300 restricted bitcoin', '1,000 more BTC': a word between the number and the coin that says which coins
+BTC_KIND = r"(?:restricted|unrestricted|unencumbered|encumbered|pledged|additional|more|fewer|self-mined|mined)"
+
 # most specific first: a span taken by one pattern is not read again by a later one
 PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
     (Unit.PRICE, re.compile(rf"(?:US)?\$\s?(?P<n>{NUMBER})(?:\s*(?P<scale>{SCALE_WORDS}))?{PER}", re.I)),
+    (Unit.PRICE, re.compile(rf"(?P<n>{NUMBER})\s*(?P<cents>cents?|¢){PER}", re.I)),  # '4.2 cents per kWh'
     (Unit.USD, re.compile(rf"(?:US)?\$\s?(?P<n>{NUMBER})(?:\s*(?P<scale>{SCALE_WORDS}))?", re.I)),
     (Unit.USD, re.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>{SCALE_WORDS})?\s*(?:US )?dollars\b", re.I)),
     (
         Unit.BTC,
-        re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:BTC|bitcoins?)\b(?!\s+Digital)", re.I),
+        re.compile(
+            rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:{BTC_KIND}\s+)?(?:BTC|bitcoins?)\b(?!\s+Digital)",
+            re.I,
+        ),
     ),
     (Unit.ETH, re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:ETH|ether)\b", re.I)),
     (Unit.MW, re.compile(rf"(?P<n>{NUMBER})(?:\s*|-)(?P<unit>MW|GW|kW|megawatts?|gigawatts?|kilowatts?)\b", re.I)),
@@ -68,7 +75,7 @@ PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
 # What an amount measures, from the words just before it ("sold 4,451 BTC", "held 1,025.69 BTC"). The nearest
 # measure word wins; MEASURE_WINDOW characters back at most.
 MEASURE_WORDS = {
-    "sold": "sell sells sold sale sales selling offload offloaded offloading dispose disposed liquidated dumped",
+    "sold": "sell sells sold sale sales selling offload offloaded offloading dispose disposed liquidated dumped rid",
     "held": "hold holds held holding holdings treasury reserve reserves balance stack pile stash hoard hodl owned",
     "mined": "mine mines mined mining produce produces produced producing production output",
     "bought": "buy buys bought buying purchase purchased purchasing acquire acquired acquiring",
@@ -127,6 +134,8 @@ def _values(text: str) -> tuple[Value, ...]:
                 continue
             groups = match.groupdict()
             amount = _amount(number, groups.get("scale"))
+            if groups.get("cents"):
+                amount /= 100
             if unit is Unit.MW:  # '1.5 GW' campuses, '190 kW' racks
                 amount *= MW_PER.get((groups.get("unit") or "m")[0].lower(), 1)
             phrase = match.group(0).strip().rstrip(".,")

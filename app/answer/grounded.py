@@ -65,7 +65,7 @@ CONCEPTS = [
     for words in (
         "hold holdings held treasury reserve reserves balance own owned stack pile stash hoard hodl",
         "produce production produced output mined mine mining",
-        "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload",
+        "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload rid",
         "buy bought acquire acquired purchase purchased stake buyout merger takeover",
         "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
         "lease leases contract contracts deal deals agreement agreements tenant",
@@ -155,6 +155,7 @@ REPORTED_ON = re.compile(
     r"\bin an? (\w+day, )?\w+ \d{1,2}, (19|20)\d\d (piece|report|note|article|story|update|release)\b|"
     r"\b(summari[sz]ed|reported|published|carried|cited|quoted|covered)\s+by\s+[\w .&'-]{1,40}?\s+on\s+"
     r"(\w+day, )?\w+ \d{1,2}, (19|20)\d\d|"
+    r"\bsaid on (\w+day, )?\w+ \d{1,2}, (19|20)\d\d,? that\b|"  # 'said on February 9, 2024 that it produced'
     # 'the monthly update for September, which was released in early October 2025'
     r"\b(released|published|issued|filed|posted|announced)( \w+)? (on|in) (early |mid-|late )?(\w+day, )?"
     rf"({MONTHS_RE})( \d{{1,2}},)? (19|20)\d\d",
@@ -361,6 +362,7 @@ class GroundedAnswerer:
                     tokens |= {t for word in NAMED.findall(previous[1:]) for t in tokenize(word)}
                 dated = REPORTED_ON.sub(" ", sentence)  # '..., SuperEx News reported on January 8, 2026'
                 named = _period_marks(dated)
+                own = _own_period(dated, named, passage.title, asked)
                 hedged = bool(HEDGE.search(sentence))
                 names = (
                     answer_names(sentence, context, known | set(passage.source.lower().split())) if asks_name else []
@@ -369,12 +371,7 @@ class GroundedAnswerer:
                 other_period = float(
                     not before
                     and (
-                        _other_period(
-                            asked,
-                            named,
-                            flow and not QUARTERLY.search(dated),
-                            _period_marks(COMPARED_WITH.sub(" ", dated)),
-                        )
+                        _other_period(asked, own, flow and not QUARTERLY.search(dated))
                         or (whole_year and bool(PART_OF_YEAR.search(dated) or named - asked))
                     )
                 )
@@ -584,8 +581,10 @@ class GroundedAnswerer:
         def merit(candidate: Candidate) -> float:
             return candidate.score - retrieval * candidate.features["retrieval"]
 
-        for candidate in sorted(found.candidates, key=lambda c: -merit(c)):
-            if not candidate.on_topic:
+        # 'which miners reported september production': a company's line of the period asked, if it has one
+        dated = bool(context.frame.words)
+        for candidate in sorted(found.candidates, key=lambda c: (-(dated and c.features["period"]), -merit(c))):
+            if not candidate.on_topic or (dated and candidate.features["other_period"]):
                 continue
             if whole and not WHOLE.search(candidate.sentence):
                 continue
@@ -963,7 +962,7 @@ NEGATED = re.compile(r"\b(?:not|never|n't)\s+(?:(?:any|yet|have|has|be|been|to|f
 ACTS = tuple(
     frozenset(tokenize(words))
     for words in (
-        "sell sold offload dump liquidate unload divest dispose",
+        "sell sold offload dump liquidate unload divest dispose rid",
         "raise up increase boost sweeten hike lift bump",
         "buy bought acquire purchase",
         "mine mined produce",
@@ -1270,22 +1269,34 @@ def _month_before(frame, sentence: str) -> bool:
     return bool(re.search(rf"\b{after}\b", sentence)) and (not years or after_year in years)
 
 
-# what a figure is set against: 'net profit of $70.5 million, against a net loss of $531.9 million in the fourth
-# quarter of 2024' is the quarter asked, whatever year the comparison names
+# what a figure is set against, to the end of its clause: 'net profit of $70.5 million, against a net loss of
+# $531.9 million in the fourth quarter of 2024' and 'rose to 4.2 cents per kWh from 2.6 cents in August' say
+# nothing of their own period
 COMPARED_WITH = re.compile(
-    r"\b(?:against|compared (?:with|to)|versus|vs\.?|(?:up|down) from|from|than|a year (?:earlier|before|ago))\b.*",
-    re.I,
+    r"\b(?:against|compared (?:with|to)|versus|vs\.?|from|than|above|below|a year (?:earlier|before|ago))\b[^:;]*", re.I
 )
 
 
-def _other_period(asked: set[str], named: set[str], flow: bool = False, own: set[str] | None = None) -> bool:
+def _own_period(sentence: str, named: set[str], title: str, asked: set[str]) -> set[str]:
+    """The periods a sentence's figures are of. One that names a month or quarter of its own, or a comparison
+    that states the period asked, is also about those it compares with ('736 in September, up from the 705 BTC
+    it produced in August' answers August); one that names none but a comparison's of another period ('4.2
+    cents per kWh from 2.6 cents in August') is of its title's period."""
+    own = _period_marks(COMPARED_WITH.sub(" ", sentence))
+    if own == named or own - {m for m in own if m.isdigit()} or not _other_period(asked, named):
+        return named
+    return own | _period_marks(title)
+
+
+def _other_period(asked: set[str], named: set[str], flow: bool = False) -> bool:
     """The sentence names a period, none of them the one asked, compared at the finest level the question
-    uses: 'third-quarter 2025' is another period than 'August 2025', though both say 2025. A month's holdings
-    are its quarter's when it ends one (December's are Q4's); a month's sales or output (`flow`) never are."""
-    years, named_years = {m for m in asked if m.isdigit()}, {m for m in (named if own is None else own) if m.isdigit()}
+    uses: 'third-quarter 2025' is another period than 'August 2025', though both say 2025, and 'December 2024'
+    another than 'the end of 2025', though both are a December. A month's holdings are its quarter's when it
+    ends one (December's are Q4's); a month's sales or output (`flow`) never are."""
+    years, named_years = {m for m in asked if m.isdigit()}, {m for m in named if m.isdigit()}
     if years and named_years and not named_years & years:
-        return True  # 'As of December 2024' is not 'the end of 2025', though both are a December
-    finer_asked, finer_named = asked - years, {m for m in named if not m.isdigit()}
+        return True
+    finer_asked, finer_named = asked - years, named - named_years
     months = {m for m in finer_named if m in MONTH_NUMBER}
     if flow and months and not finer_named - months and any(m.startswith("Q") for m in finer_asked):
         return True  # 'mined 460 BTC in December' does not answer 'how many did it mine in Q4'

@@ -25,7 +25,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.PRICE,
         re.compile(
             r"\bper (share|bitcoin|btc|coin|mw|megawatt)\b|\b(share|exercise|buyback|repurchase|conversion|strike|"
-            r"average sale|sale|selling) price\b|\bat what price\b",
+            r"average sale|sale|selling) price\b|\bat what price\b|\b(power|energy|electricity) (cost|price|rate)s?\b",
             re.I,
         ),
     ),
@@ -463,6 +463,7 @@ YEAR_BEFORE = re.compile(
 )
 SINCE = re.compile(r"\bsince\s+(?=\S*\s*\S*\s*(19|20)?\d\d|q[1-4])", re.I)
 VERBS = {"sold": "sell", "held": "hold", "mined": "mine", "bought": "buy", "raised": "raise"}
+BARE = re.compile(r"(?i)^\W*(?:(?:what|how|about|and|so|the|between|compare)\W+)*$")  # a side that is only its name
 OR_SPLIT = re.compile(r"\s+(?:or|vs\.?|versus|compared? (?:to|with|w/)|compare w/)\s+", re.I)
 
 
@@ -477,6 +478,15 @@ def _or_sides(question: str, companies: list[str], entities: Entities) -> list[S
     if not first or not second or first[0] == second[0]:
         return []
     head, comma, tail = pieces[1].partition(",")
+    after = entities.loose_pattern(second[0]).search(head)
+    shared = head[after.end() :] if after else ""
+    if shared.strip(" ?") and BARE.match(entities.loose_pattern(first[0]).sub(" ", pieces[0])):
+        # 'btdr vs corz q4 2025 revenue, who was higher?': what follows the second name is asked of both
+        asks = _asks_for(tail) if comma else "what"
+        return [
+            Side(_as_question(f"{piece} {shared}", asks), company=names[0])
+            for piece, names in ((pieces[0], first), (head[: after.end()], second))
+        ]
     if comma and entities.in_question(head) and not entities.in_question(tail) and ASKS_AFTER.search(tail):
         # 'riot or cleanspark, who offloaded more btc in september?': what is asked follows both names
         return [

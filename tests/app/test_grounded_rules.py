@@ -72,6 +72,10 @@ def test_a_report_date_is_not_the_period_of_its_figures(entities):
         passage(january, "riot-jan", ["Riot Platforms"], "2026-02-03"),
     ]
     assert answer("What did Riot sell in January 2026?", passages, entities).startswith("Riot Platforms sold 1,080 BTC")
+    # 'said on February 9, 2024 that it produced ... in January 2024' is January's output, not February's
+    said = "Riot Platforms said on February 9, 2024 that its fleets produced 234.6 bitcoin in January 2024."
+    found = answer("riot feb 2024 btc mined?", [passage(said, "riot-jan", ["Riot Platforms"], "2024-02-09")], entities)
+    assert "234.6" not in found
 
 
 def test_a_figure_in_the_sentence_before_answers_a_sentence_that_names_what_is_asked(entities):
@@ -285,6 +289,10 @@ def test_a_listing_names_what_was_done_not_planned_and_only_at_or_above_the_floo
     cleared = passage("The sale effectively cleared Riot's bitcoin balance.", "riot", ["Riot Platforms"], "2026-01-08")
     found = answer("which miners sold all their bitcoin?", [cleared, core], entities)
     assert "Riot Platforms: The sale effectively cleared" in found
+    found = answer("name the miners that got rid of all their bitcoin", [cleared, core], entities)
+    assert "Riot Platforms: The sale effectively cleared" in found and "Core Scientific:" in found
+    asked = context_for("which miners got rid of all their bitcoin?", entities)
+    assert "sell" in GroundedAnswerer(SameVector())._predicate(asked)  # 'got rid of' is selling
 
 
 def three_miners(riot: str, core: str, galaxy: str) -> list[Passage]:
@@ -484,6 +492,35 @@ def test_a_december_of_another_year_is_not_the_end_of_the_year_asked(entities):
     text = "Galaxy Digital booked a net profit of $70.5 million, against a net loss of $531.9 million in the fourth quarter of 2024."
     passages = [passage(text, "galaxy-q4", ["Galaxy Digital"], "2026-02-12")]
     assert "$70.5 million" in answer("galaxy net profit q4 2025", passages, entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "question", "stated"),
+    [  # a comparison's period: the sentence's own when it names none, unless the comparison states the one asked
+        (
+            "The all-in power cost rose 63% to 4.2 cents per kWh from 2.6 cents in August.",
+            "riot-september-2025",
+            "what was riot's power cost in september 2025?",
+            True,
+        ),
+        (
+            "Output was 7% lower than the 477 BTC mined in August 2025 but 8% higher than in September 2024.",
+            "riot-september-2025",
+            "how much btc did riot mine in aug 2025",
+            True,
+        ),
+        (
+            "Riot booked a net profit of $70.5 million, against a net loss of $531.9 million in the fourth quarter of "
+            "2024.",
+            "riot-q4-2025",
+            "what was riot's net profit in q1 2026?",
+            False,
+        ),
+    ],
+)
+def test_a_period_named_only_in_a_comparison_is_not_the_sentence_s_own(entities, text, title, question, stated):
+    found = answer(question, [passage(text, title, ["Riot Platforms"], "2026-02-12")], entities)
+    assert (text in found) is stated
 
 
 HIVE_JANUARY = (

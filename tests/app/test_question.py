@@ -99,6 +99,10 @@ def test_so_much_of_a_thing_per_share_is_a_value_but_not_a_price():
     assert expected_kinds("at what price per share did WhiteFiber sell?")[0] == Unit.PRICE
 
 
+def test_a_power_cost_is_a_price_per_unit():
+    assert expected_kinds("what was their all-in power cost that month")[0] == Unit.PRICE
+
+
 def test_bitcoin_miners_do_not_make_a_question_about_a_btc_amount():
     assert Unit.BTC not in expected_kinds("How much in AI contracts have bitcoin miners announced?")
 
@@ -112,6 +116,11 @@ def test_comparisons_get_one_side_per_period_or_company(entities):
     sides = sides_of(question, entities)
     assert [s.company for s in sides] == ["Riot Platforms", "Core Scientific"]
     assert "Core Scientific" not in sides[0].question and "Riot" not in sides[1].question
+    # 'riot vs corz q4 2025 revenue, who was higher?': what follows the second name is asked of both
+    for question in ("riot vs corz q4 2025 revenue, who was higher?", "riot vs corz q4 2025 revenue"):
+        sides = sides_of(question, entities)
+        assert [s.company for s in sides] == ["Riot Platforms", "Core Scientific"]
+        assert all("q4 2025 revenue" in s.question for s in sides)
 
 
 def test_money_from_a_sale_is_its_proceeds_and_money_from_selling_shares_is_a_raise(entities):
