@@ -463,8 +463,14 @@ YEAR_BEFORE = re.compile(
 )
 SINCE = re.compile(r"\bsince\s+(?=\S*\s*\S*\s*(19|20)?\d\d|q[1-4])", re.I)
 VERBS = {"sold": "sell", "held": "hold", "mined": "mine", "bought": "buy", "raised": "raise"}
-BARE = re.compile(r"(?i)^\W*(?:(?:what|how|about|and|so|the|between|compare)\W+)*$")  # a side that is only its name
-OR_SPLIT = re.compile(r"\s+(?:or|vs\.?|versus|compared? (?:to|with|w/)|compare w/)\s+", re.I)
+# a side that is only its name: 'btdr' of 'btdr vs corz q4 2025 revenue', 'what about riot'
+BARE = re.compile(r"(?i)^\W*(?:(?:what|which|who|how|about|and|so|the|is|was|between|compare)(?:\W+|$))*$")
+OR_SPLIT = re.compile(r"\s+(?:or|vs\.?|versus|compared? (?:to|with|w/)|compare w/|\+)\s+", re.I)  # '+': a sum of two
+SUMMED = re.compile(
+    r"\b(?:what )?(?:do|does|did) (?:they|those|these|the two|both) (?:add up to|total|come to)\b|"
+    r"\b(?:combined|together|in total|altogether)\b",
+    re.I,
+)
 
 
 def _or_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
@@ -516,6 +522,8 @@ def _named_sides(question: str, companies: list[str], entities: Entities) -> lis
     # 'hut 8: beacon point vs river bend, how many mw each': what is asked of both follows the second name
     head, comma, tail = pieces[1].partition(",")
     asked = re.sub(r"\b(each|both|respectively|of them)\b", " ", tail) if comma and ASKS_AFTER.search(tail) else ""
+    if BARE.match(COMPARATIVE.sub(" ", SUMMED.sub(" ", asked))):
+        asked = ""  # 'which is bigger', 'what do they add up to': each deal's size is asked
     named = [_other_names(piece, entities) for piece in (pieces[0], head if asked else pieces[1])]
     noun = DEAL_NOUN.search(question)
     if len(named[0]) != 1 or len(named[1]) != 1 or not (noun or asked) or named[0] == named[1]:

@@ -317,6 +317,34 @@ def test_a_listing_of_alternatives_lists_only_companies_whose_line_names_one(ent
     assert "Core Scientific" not in found  # a deal, but with none of the three
 
 
+def test_a_listing_of_a_means_lists_only_lines_that_name_it(entities):
+    found = answer(
+        "which miners raised cash thru convertible notes",
+        three_miners(
+            "Riot raised $500 million through a convertible notes offering in January 2026.",
+            "Core Scientific raised $200 million by selling 2,000 BTC.",
+            "Galaxy Digital raised $1 billion in a convertible note offering.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms: Riot raised" in found and "Galaxy Digital: Galaxy Digital raised" in found
+    assert "Core Scientific" not in found  # a raise, but not by notes
+
+
+def test_a_listing_with_a_period_takes_each_company_s_line_of_that_period(entities):
+    found = answer(
+        "which miners reported btc production for september 2025?",
+        three_miners(
+            "Riot mined 1,406 BTC in the third quarter of 2025. Riot produced 445 BTC in September 2025.",
+            "Core Scientific mined 7,873 BTC in the year ended June 30, 2025.",
+            "Galaxy Digital produced 629 BTC in September 2025, its update said.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms: Riot produced 445 BTC" in found and "Galaxy Digital:" in found
+    assert "1,406" not in found and "Core Scientific" not in found
+
+
 def test_a_listing_about_a_named_company_lists_lines_that_name_it(entities):
     found = answer(
         "which companies is coreweave leasing data center capacity from?",

@@ -135,6 +135,8 @@ def test_one_companys_two_deals_are_told_apart_by_the_other_parties_names(entiti
     for question in (
         "which iren deal is bigger, microsoft or nvidia?",
         "how does the nvidia contract compare to the microsoft one?",
+        "iren's microsoft + nvidia contracts, what do they add up to",  # each deal's size, then their sum
+        "iren's microsoft or nvidia contract, which is bigger",
     ):
         sides = sides_of(question, entities)
         assert sorted(s.label for s in sides) == ["Microsoft", "Nvidia"]
