@@ -130,12 +130,17 @@ CLAUSE = re.compile(
     r"|[?;]\s+(?:(?:and|also|plus)\s+)?(?=\w)",  # 'buyback price in the convert deal? also cash on hand ...'
     re.I,
 )
+# a second clause that asks only the size of each thing the first lists: 'and how big was each'
+EACH = re.compile(
+    r"^\W*(how (big|much|many|large)|what)( (was|is|were|are))?( it)? (for )?(each|respectively)\W*$", re.I
+)
 PRONOUN = re.compile(r"\b(?P<pronoun>it|its|they|their|the company|the firm)\b(?P<verb>['’](?:s|re)\b)?", re.I)
 LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (?:[\w-]+ ){0,2}?(miners|companies|firms|operators)\b|"
     r"\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$|"
     r"^\s*(?:(?:does|do|did|has|have) )?(?:any ?one|any ?body)(?: else)?\b|"  # 'anyone have sites in georgia?'
-    r"\bwho all\b",  # 'who all sold bitcoin in q1 2026'
+    r"\bwho all\b|\b(by|per|for each) (miner|company|firm|operator)\b|"  # 'sept 2025 production by miner'
+    r"^\s*who\b.*\b(each|respectively)\b",  # 'who posted a net loss for q1 2026, and how big was each?'
     re.I,
 )
 COMPARE = re.compile(
@@ -284,7 +289,8 @@ def _to_front(kinds: list[str], kind: str) -> None:
 PROCEEDS = re.compile(
     r"\b(get|got|make|made|earn(?:ed)?|bring in|brought in|rais(?:e|ed)|pocket(?:ed)?|take in|took in|net(?:ted)?)\b"
     r"[^?]{0,40}?\b(?:from|by) (?:\w+ ){0,3}?(?:selling|sale|sales|liquidat\w*|dump\w*|offload\w*|disposal)\b"
-    r"(?! (?:\w+ )?(?:shares|stock|notes|equity|bonds|debt))",  # 'raised cash by selling shares' is a raise
+    r"(?! (?:\w+ )?(?:shares|stock|notes|equity|bonds|debt))|"  # 'raised cash by selling shares' is a raise
+    r"^\W*how much did (?:that|this|the sale) (?:raise|bring in|fetch|net|generate|get|make)\b",  # of a sale just told
     re.I,
 )
 # 'satoshis per share', 'BTC-per-share', 'MW per site': an amount of something other than money per unit
@@ -358,6 +364,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         counted=counted_thing(unnamed),
         at_least=lower_bound(unnamed),
     )
+    if analysis.listing and analysis.expects[:1] == (ORG,) and len(analysis.expects) > 1:
+        analysis.expects = analysis.expects[1:]  # 'who posted a net loss, and how big': each line's label is the who
     have = HAVE.search(SCENE.sub(" ", unnamed)) and not PUT_TO_WORK.search(unnamed)
     if not analysis.measure and analysis.unit in (Unit.BTC, Unit.ETH) and have:
         analysis.measure = "held"  # 'how much BTC does Cango have left': coins a company has are its holdings
@@ -372,7 +380,8 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
     sub-question per side (`fits`: whether the news reports what a clause asks of a company, see _clause_sides)."""
     question = share_year(question)
     clauses = [c.strip(" ,?") for c in CLAUSE.split(question) if len(c.strip(" ,?").split()) > 2]  # not 'ok and'
-    if len(clauses) == 2 and not COMPARE.search(question):
+    # 'who posted a net loss in q1 2026, and how big was each?': the second clause asks the first's of each one
+    if len(clauses) == 2 and not COMPARE.search(question) and not EACH.match(clauses[1]):
         return _clause_sides(clauses, companies, entities, fits)
     periods = _periods(question)
     split = _or_sides(question, companies, entities) or _named_sides(question, companies, entities)
@@ -434,7 +443,29 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
         base = re.sub(r"\bhas\b(.*)\b(grown|changed|risen|fallen|moved|increased|decreased|shrunk)\b", r"was\1", base)
         base = re.sub(r"\s+", " ", base).strip()
         return [Side(f"{base} in {periods[0]}?", period=periods[0]), Side(f"{base} now?", label="latest")]
-    return []
+    return _measure_sides(question, companies, entities, periods)
+
+
+def _measure_sides(question: str, companies: list[str], entities: Entities, periods: list[str]) -> list[Side]:
+    """'corz q1 2026 - colocation rev vs self mining rev?': two things of one company and period, one side each,
+    the company and period going with both (the second names neither)."""
+    pieces = OR_SPLIT.split(question.strip().rstrip("?"))
+    if len(pieces) != 2 or len(companies) != 1 or entities.in_question(pieces[1]) or _periods(pieces[1]):
+        return []
+    if _other_names(pieces[1], entities):
+        return []  # 'iren msft deal vs the nvidia one': two deals, told apart by their other parties
+    named = entities.loose_pattern(companies[0]).search(pieces[0])
+    if named is None:
+        return []
+    shared = " ".join([named.group(0), *(p for p in periods if p in pieces[0])])
+    first = pieces[0]
+    for part in (named.group(0), *periods):
+        first = first.replace(part, " ")
+    first = re.sub(r"\s+", " ", first).strip(" -:,")
+    second = pieces[1].strip(" -:,")
+    if BARE.match(first) or BARE.match(second):
+        return []
+    return [Side(_as_question(f"{shared} {own}"), label=own) for own in (first, second)]
 
 
 _POINT = r"(?:(?:the )?(?:end|start|beginning) of )"

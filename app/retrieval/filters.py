@@ -176,6 +176,8 @@ def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
         frame.start, frame.end = month_range(start_year, first)[0], month_range(end_year, last)[1]
         frame.text = months.group(0).strip()
         frame.words = (calendar.month_name[last], str(end_year))  # reports on a period name its last month
+        if start_year == end_year and first % 3 == 1 and last == first + 2:  # 'jan-mar 2026' is Q1 2026
+            frame.words = (f"Q{last // 3}", str(end_year))
     elif quarter:
         q = int(quarter.group(1) or ORDINALS[quarter.group(2).lower()])
         y = full_year(quarter.group(3)) if quarter.group(3) else _year_of(3 * q - 2, anchor)
