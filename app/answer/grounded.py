@@ -87,6 +87,7 @@ CONCEPTS = [
         "due mature matures maturity",
         "sat sats satoshi satoshis",
         "efficient efficiency joule joules",
+        "customer customers user users client clients",
     )
 ]
 NUMBER = re.compile(r"\d")
@@ -157,7 +158,7 @@ REPORTED_ON = re.compile(
     r"(\w+day, )?\w+ \d{1,2}, (19|20)\d\d|"
     r"\bsaid on (\w+day, )?\w+ \d{1,2}, (19|20)\d\d,? that\b|"  # 'said on February 9, 2024 that it produced'
     # 'the monthly update for September, which was released in early October 2025'
-    r"\b(released|published|issued|filed|posted|announced)( \w+)? (on|in) (early |mid-|late )?(\w+day, )?"
+    r"\b(released|published|issued|filed|posted|announced)( [\w-]+){0,3}? (on|in) (early |mid-|late )?(\w+day, )?"
     rf"({MONTHS_RE})( \d{{1,2}},)? (19|20)\d\d",
     re.I,
 )
@@ -967,6 +968,7 @@ ACTS = tuple(
         "buy bought acquire purchase",
         "mine mined produce",
         "pay paid",
+        "confirm confirmed name named identify identified disclose disclosed reveal revealed",  # 'did not name'
     )
 )
 # 'how much did it get for the btc it sold': the money an act brought in takes the act for granted
@@ -1001,6 +1003,32 @@ def premise_denied(answerer: GroundedAnswerer, found: Sentences) -> str:
     return ""
 
 
+SAYING = frozenset({"said", "says", "told", "runs", "leads", "heads"})  # role words that are not a role's noun
+WITHHELD = re.compile(
+    r"\b(unnamed|undisclosed|unidentified|(not|never) (been |yet )?(named|disclosed|identified))\b", re.I
+)
+
+
+def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
+    """'Who is the tenant at Beacon Point?' when the article most about it says 'The tenant has not been named':
+    the news says it does not know, whatever name another deal's sentence gives."""
+    analysis = found.context.analysis
+    if analysis is None or analysis.listing or analysis.expects[:1] not in ((PERSON,), (ORG,)) or not analysis.roles:
+        return ""  # a listing ('who has signed 15-year leases?') lists those named
+    pool = [c for c in found.about[:8] if c.on_topic]
+    if not pool:
+        return ""
+    article = found.passages[pool[0].passage_index].article_id
+    for candidate in pool:
+        withheld = WITHHELD.search(candidate.sentence)
+        if found.passages[candidate.passage_index].article_id != article or not withheld:
+            continue
+        near = candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 20].lower()  # 'The tenant has'
+        if (set(analysis.roles) - SAYING) & set(re.findall(r"[a-z]+", near)):
+            return f'The news does not name it. It reports: "{candidate.sentence}"'
+    return ""
+
+
 def _denies(text: str, measure: str) -> bool:
     """The text says the act measured did not happen ('did not sell any' of 'sold')."""
     act = _act_of(frozenset(tokenize(measure)))
@@ -1029,6 +1057,7 @@ CHECKS: tuple[Check, ...] = (
     premise_not_reported,
     premise_contradicted,
     premise_denied,
+    name_withheld,
     value_missing,
     period_missing,
 )

@@ -756,3 +756,35 @@ def test_a_report_dated_in_the_month_asked_does_not_make_another_month_s_update_
     )
     refused = answer("riot production october 2025", [update], entities)
     assert refused.startswith("The indexed news does not answer this. No retrieved passage reports a figure for")
+
+
+def test_a_name_the_article_says_is_withheld_is_not_answered_by_another_deal_s(entities):
+    text = (
+        "Galaxy Digital signed a 15-year lease for its Beacon Point campus. The tenant has not been named. "
+        "Its earlier River Bend campus is leased to CoreWeave."
+    )
+    found = answer(
+        "who is the tenant at galaxy's beacon point campus?",
+        [passage(text, "g", ["Galaxy Digital"], "2026-05-06")],
+        entities,
+    )
+    assert found.startswith("The indexed news does not answer this. The news does not name it.")
+
+
+def test_a_denied_naming_answers_when_it_was_confirmed(entities):
+    text = "Galaxy Digital gave a clue about the customer of its Helios campus. Galaxy did not name the customer."
+    found = answer(
+        "when did galaxy confirm microsoft is the end user at helios",
+        [passage(text, "g", ["Galaxy Digital"], "2026-04-29")],
+        entities,
+    )
+    assert "The news does not report that (confirm)" in found
+
+
+def test_the_day_a_report_was_released_through_a_wire_is_not_its_period(entities):
+    text = (
+        "In its fourth-quarter 2025 results, released through Business Wire on March 2, 2026, Galaxy Digital "
+        "reported revenue of $31.3 million."
+    )
+    found = answer("galaxy q1 2026 revenue?", [passage(text, "g", ["Galaxy Digital"], "2026-03-02")], entities)
+    assert "$31.3 million [1]" not in found

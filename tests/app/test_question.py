@@ -129,6 +129,7 @@ def test_money_from_a_sale_is_its_proceeds_and_money_from_selling_shares_is_a_ra
 
     assert measure("How many dollars did Riot raise from its final bitcoin liquidation?") == "sold"
     assert measure("which miners raised cash in 2026 by selling shares to insiders?") != "sold"
+    assert measure("how much did that raise") == "sold"  # 'that': the sale just told
 
 
 def test_one_companys_two_deals_are_told_apart_by_the_other_parties_names(entities):
@@ -422,3 +423,23 @@ def test_they_in_a_second_clause_that_names_a_company_only_as_its_object_is_the_
     question = "how many corz shares voted against the takeover, and how many MW had they energized for coreweave?"
     sides = sides_of(question, entities)
     assert sides[1].question == "how many MW had Core Scientific energized for coreweave?"
+
+
+def test_who_did_a_thing_and_how_big_was_each_is_a_listing_of_amounts(entities):
+    question = "who posted a net loss for the jan-mar 2026 quarter, and how big was each?"
+    frame = parse_time_frame(question, date(2026, 6, 1))
+    assert frame.words == ("Q1", "2026")  # three months that make a quarter are that quarter
+    analysis = analyse(question, entities, frame)
+    assert analysis.listing and analysis.sides == [] and analysis.unit is Unit.USD
+
+
+def test_a_second_clause_that_asks_more_than_each_size_is_its_own_question(entities):
+    question = "which miners sold btc in december, and how big is riot's stake at each?"
+    assert len(sides_of(question, entities)) == 2
+    assert analyse("sept 2025 btc output by miner?", entities, parse_time_frame("sept 2025", date(2026, 6, 1))).listing
+
+
+def test_two_things_of_one_company_and_period_are_two_sides(entities):
+    sides = sides_of("corz q1 2026 - colocation rev vs self mining rev?", entities)
+    assert [s.label for s in sides] == ["colocation rev", "self mining rev"]
+    assert all(s.question.startswith("what corz q1 2026 ") for s in sides)
