@@ -36,7 +36,9 @@ MONTH_RANGE = re.compile(
     re.I,
 )
 QUARTER = re.compile(rf"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?:\s+(?:of\s+)?{YEAR_WORD})?(?!\w)", re.I)
-YEAR = re.compile(r"\b(?:in|during|for|of|since)\s+(?:(?:calendar|fiscal|full[- ]year)\s+)?((?:19|20)\d{2})\b", re.I)
+YEAR = re.compile(
+    r"\b(?:in|during|for|of|since|year[- ]end)\s+(?:(?:calendar|fiscal|full[- ]year)\s+)?((?:19|20)\d{2})\b", re.I
+)  # 'at year end 2025': of 2025
 RELATIVE = re.compile(r"\b(last|past|this|previous)\s+(week|month|quarter|year)\b", re.I)
 TIME_PATTERNS = (MONTH_RANGE, QUARTER, MONTH_YEAR, YEAR, RELATIVE)  # most specific first
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}

@@ -443,3 +443,9 @@ def test_two_things_of_one_company_and_period_are_two_sides(entities):
     sides = sides_of("corz q1 2026 - colocation rev vs self mining rev?", entities)
     assert [s.label for s in sides] == ["colocation rev", "self mining rev"]
     assert all(s.question.startswith("what corz q1 2026 ") for s in sides)
+
+
+def test_year_end_of_a_year_is_a_period_to_compare(entities):
+    question = "riot btc treasury at year end 2025 vs after the march 2026 sale"
+    assert parse_time_frame("riot btc at year end 2025", date(2026, 6, 1)).words == ("2025",)
+    assert [s.period for s in sides_of(question, entities)] == ["year end 2025", "march 2026"]
