@@ -19,7 +19,7 @@ from enum import StrEnum
 from ingest.article import Article, find_date_in_text
 from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
-from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, values_in
+from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
 EXTRACTOR_VERSION = 27  # bump when extraction changes: an index re-extracts every article on its next ingest
 
@@ -424,7 +424,11 @@ def _cues(masked: str, window: int, end: int) -> list[tuple[int, str]]:
     cues = [
         (m.end(), measure) for measure, pattern in EXTRA_CUES.items() for m in pattern.finditer(masked, window, end)
     ]
-    return cues + [(m.end(), MEASURE_OF[m.group(1).lower()]) for m in MEASURE_WORD.finditer(masked, window, end)]
+    return cues + [
+        (m.end(), MEASURE_OF[m.group(1).lower()])
+        for m in MEASURE_WORD.finditer(masked, window, end)
+        if not ends_name(masked, m)  # 'for MARA Holdings, 445 BTC': a name, not a holding
+    ]
 
 
 def read(sentence: str, masked: str, value: Value, previous: Value | None, times: tuple[TimeRef, ...] = ()) -> Reading:

@@ -164,10 +164,14 @@ def measure_before(text: str, position: int) -> str:
     words = [
         word
         for word in MEASURE_WORD.finditer(text, max(0, position - MEASURE_WINDOW), position)
-        # 'MARA Holdings mined': a capitalized measure word right after a capitalized word ends a name
-        if not (word.group(1)[0].isupper() and NAME_BEFORE.search(text, max(0, word.start() - 40), word.start()))
+        if not ends_name(text, word)
     ]
     return MEASURE_OF[words[-1].group(1).lower()] if words else ""
+
+
+def ends_name(text: str, word: re.Match) -> bool:
+    """'MARA Holdings mined': a capitalized measure word right after a capitalized word ends a name."""
+    return word.group(1)[0].isupper() and bool(NAME_BEFORE.search(text, max(0, word.start() - 40), word.start()))
 
 
 def measure_after(text: str, position: int) -> str:

@@ -379,3 +379,9 @@ def test_a_hashrate_reported_by_someone_keeps_its_date_one_reached_since_is_toda
     assert rows(text, published="2026-01-07") == [("Cango", "hashrate_ehs", 50.0, "2025-12-31", "")]
     since = "Cango's hashrate was 16.2 EH/s at the end of September and has since reached 25 EH/s."
     assert [a for _, _, _, a, _ in rows(since, published="2025-11-14")] == ["2025-09-30", "2025-11-14"]
+
+
+def test_a_company_name_that_ends_in_a_measure_word_is_no_cue():
+    text = "A round-up listed 736 BTC for MARA Holdings, 445 BTC for Riot Platforms and 616 BTC for Cango."
+    found = rows(text, companies=("MARA Holdings", "Riot Platforms", "Cango"), tickers=("MARA", "RIOT", "CANG"))
+    assert not [r for r in found if r[1] == "btc_held"]  # 'Holdings' of 'MARA Holdings' does not make 445 a holding
