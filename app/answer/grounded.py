@@ -99,6 +99,7 @@ REFERS_BACK = re.compile(
 PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
 MONTHS_RE = "|".join(calendar.month_name[1:])  # 'January|February|...', capitalized as articles write them
 MONTH_NAME = re.compile(rf"\b({MONTHS_RE})\b")
+COINS = re.compile(r"\b(bitcoins?|btc|coins?|treasury|holdings|reserves?|balance|stack)\b", re.I)
 WHOLE = re.compile(
     r"\b(all|entire|entirety|every|whole|100%|zero(?!-)|none|no longer holds?|(its|their) remaining|(its|their) last|"
     r"rest of (its|their)|cleared (?:\w+\W+){0,5}?(?:balance|holdings|treasury))\b",
@@ -543,7 +544,8 @@ class GroundedAnswerer:
                 or _as_of(candidate, found.passages[candidate.passage_index])
             )
 
-        return max(close, key=lambda c: (as_of(c), c.score))
+        # 'held 943.1 BTC just one week before' is older than the report it is in
+        return max(close, key=lambda c: (as_of(c), not EARLIER.search(c.sentence), c.score))
 
     def _another_report(
         self, candidate: Candidate, chosen: list[Candidate], best: Candidate, passages: list[Passage]
@@ -584,11 +586,20 @@ class GroundedAnswerer:
 
         # 'which miners reported september production': a company's line of the period asked, if it has one
         dated = bool(context.frame.words)
-        for candidate in sorted(found.candidates, key=lambda c: (-(dated and c.features["period"]), -merit(c))):
+
+        # a measure asked ('sold', 'raised'): a line that states a figure; a tenant or a new name is stated in
+        # words (and 'American Electric Power' asks no megawatts)
+        amounts = analysis is not None and bool(analysis.measure)
+
+        def order(candidate: Candidate) -> tuple:  # of the period asked, then stating a figure, then by merit
+            figure = amounts and any(v.unit is not Unit.COUNT for v in candidate.values)
+            return (-(dated and candidate.features["period"]), -figure, -merit(candidate))
+
+        for candidate in sorted(found.candidates, key=order):
             if not candidate.on_topic or (dated and candidate.features["other_period"]):
                 continue
-            if whole and not WHOLE.search(candidate.sentence):
-                continue
+            if whole and not (WHOLE.search(candidate.sentence) and COINS.search(candidate.sentence)):
+                continue  # 'all their bitcoin': not 'All shares were sold', nor 'its last Paraguay operation'
             if not states_key(candidate.sentence, key, context):
                 continue  # 'tapped the convertible note market': not 'the coins were sold on the open market'
             if (
@@ -886,7 +897,13 @@ def period_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     if not frame.words or not re.search(r"[A-Za-z]", " ".join(frame.words[:1])):
         return ""  # a bare year is too wide to demand
     pool = [c for c in found.about if c.on_topic]
-    if not pool or any(c.features["period"] or _reported_in(frame, found.passages[c.passage_index], c) for c in pool):
+    if not pool:
+        return ""
+    # a figure asked: a round-up's commentary published in the month reports none for it (a name needs none)
+    analysis = found.context.analysis
+    if analysis is not None and (analysis.unit or analysis.wants_value or analysis.measure):
+        pool = [c for c in pool if c.values]
+    if any(c.features["period"] or _reported_in(frame, found.passages[c.passage_index], c) for c in pool):
         return ""
     return f"No retrieved passage reports a figure for {frame.text}."
 
@@ -1282,6 +1299,7 @@ def _stamps(text: str) -> list[str]:
 MONTH_NUMBER = {m: i for i, m in enumerate(calendar.month_name) if m}
 
 
+EARLIER = re.compile(r"\b(?:a|one|two|three|\d+) (?:weeks?|months?|quarters?|years?) (?:earlier|before|ago)\b", re.I)
 A_MONTH_EARLIER = re.compile(r"\b(?:a|one) month (?:earlier|before|ago)\b|\bthe (?:prior|previous) month\b", re.I)
 
 

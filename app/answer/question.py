@@ -53,7 +53,8 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.BTC,
         re.compile(
             r"\b(how (much|many)|what)\b[^?]*\b(btc|bitcoins?|coins?)\b(?! (miners?|mining|treasury compan))|"
-            r"\b(btc|bitcoin) (stack|pile|stash|hoard|treasury|holdings?|reserve|balance)\b|\bhodl\b",
+            r"\b(btc|bitcoin) (stack|pile|stash|hoard|treasury|holdings?|reserve|balance)\b|\bhodl\b|"
+            r"(?<!eth )(?<!ether )\btreasury\b(?! (polic|stock|share|management))",  # 'riot treasury': its coins
             re.I,
         ),
     ),
@@ -384,6 +385,10 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
     if len(clauses) == 2 and not COMPARE.search(question) and not EACH.match(clauses[1]):
         return _clause_sides(clauses, companies, entities, fits)
     periods = _periods(question)
+    parts = [p.strip(" ,?") for p in re.split(r",\s+and\s+", question)]
+    if len(periods) == 2 and len(parts) == 2 and all(len(_periods(p)) == 1 for p in parts):
+        # 'clsk - btc mined in sept 2025, and rev for the quarter ending dec 2025?': two questions, a period each
+        return _clause_sides(parts, companies, entities, fits)
     split = _or_sides(question, companies, entities) or _named_sides(question, companies, entities)
     if split:
         return split
@@ -601,12 +606,26 @@ RESULTS = re.compile(
 )
 
 
+CHANGED = re.compile(
+    r"\b(?:go|goes|went|gone) (?:up|down)\b|\b(?:grow|grew|rise|rose|increase|increased|climb|jump)\b", re.I
+)
+FROM_FIRST = re.compile(
+    r"\bfrom (?P<first>(?:the|its|their) (?:original|initial|first) \w+) to (?P<later>the \w+)", re.I
+)
+
+
 def _first_and_after(question: str) -> list[Side]:
     """'How much capacity was the deal at first vs after the expansion?': the first report, and the latest."""
     pieces = OR_SPLIT.split(question.strip().rstrip("?"))
+    # 'how much did it go up from the original deal to the expansion': from the first report to the latest
+    span = FROM_FIRST.search(question)
+    if len(pieces) != 2 and span:
+        pieces = [question[: span.start()], question[span.start("later") :].strip(" ?")]
+        pieces[0] = f"{pieces[0]} {span.group('first')}"
     if len(pieces) != 2 or not ORIGINAL.search(pieces[0]) or ORIGINAL.search(pieces[1]):
         return []
-    base = re.sub(r"\s+", " ", ORIGINAL.sub(" ", pieces[0])).strip(" ,")
+    base = CHANGED.sub(" ", ORIGINAL.sub(" ", pieces[0]))  # each side asks the amount, not how much it moved
+    base = re.sub(r"\s+", " ", base).strip(" ,")
     return [Side(f"{base} originally?", label="at first"), Side(f"{base} now, {pieces[1].strip()}?", label="later")]
 
 

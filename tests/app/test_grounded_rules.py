@@ -788,3 +788,51 @@ def test_the_day_a_report_was_released_through_a_wire_is_not_its_period(entities
     )
     found = answer("galaxy q1 2026 revenue?", [passage(text, "g", ["Galaxy Digital"], "2026-03-02")], entities)
     assert "$31.3 million [1]" not in found
+
+
+def test_now_is_not_answered_by_a_figure_the_report_says_is_a_week_old(entities):
+    text = (
+        "Galaxy Digital reported bitcoin holdings of zero as of February 20, 2026. The figure replaces earlier "
+        "levels: Galaxy Digital held 943.1 BTC just one week before."
+    )
+    found = answer(
+        "how much btc does galaxy hold right now", [passage(text, "g", ["Galaxy Digital"], "2026-02-24")], entities
+    )
+    assert found.startswith("Galaxy Digital: zero")
+
+
+def test_a_round_up_s_commentary_published_in_the_month_reports_no_figure_for_it(entities):
+    commentary = "Analysts argued that Galaxy Digital's shift away from mining is a rational business choice."
+    march = "Galaxy Digital produced 454.83 BTC in February 2026, its update said."
+    passages = [
+        passage(commentary, "round-up", ["Galaxy Digital"], "2026-04-03"),
+        passage(march, "galaxy-february", ["Galaxy Digital"], "2026-03-03"),
+    ]
+    found = answer("galaxy btc production april 2026?", passages, entities)
+    assert found.startswith("The indexed news does not answer this. No retrieved passage reports a figure for")
+
+
+def test_a_listing_of_amounts_takes_each_company_s_line_that_states_one(entities):
+    found = answer(
+        "name the miners that have done a convertible note offering",
+        three_miners(
+            "Riot raised money through convertible notes, it said. The notes offering brought in $500 million.",
+            "Core Scientific raised $200 million through convertible notes in 2025.",
+            "Galaxy Digital has no convertible notes outstanding.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms: The notes offering brought in $500 million" in found
+
+
+def test_all_their_bitcoin_lists_lines_about_coins_not_any_all(entities):
+    found = answer(
+        "which miners have sold off all their bitcoin",
+        three_miners(
+            "Riot sold all of its bitcoin treasury in December 2025.",
+            "All shares were sold by Core Scientific itself.",
+            "Galaxy Digital sold its last Paraguay operation for $30 million.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms:" in found and "Core Scientific" not in found and "Galaxy" not in found

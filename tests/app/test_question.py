@@ -449,3 +449,19 @@ def test_year_end_of_a_year_is_a_period_to_compare(entities):
     question = "riot btc treasury at year end 2025 vs after the march 2026 sale"
     assert parse_time_frame("riot btc at year end 2025", date(2026, 6, 1)).words == ("2025",)
     assert [s.period for s in sides_of(question, entities)] == ["year end 2025", "march 2026"]
+
+
+def test_a_treasury_asks_for_bitcoin_and_two_periods_joined_by_and_are_two_questions(entities):
+    assert expected_kinds("riot treasury at the end of sept 2025")[0] == Unit.BTC
+    assert Unit.BTC not in expected_kinds("what is riot's treasury policy")
+    sides = sides_of("riot - btc mined in sept 2025, and rev for the quarter ending dec 2025?", entities)
+    assert [s.question for s in sides] == [
+        "riot - btc mined in sept 2025?",
+        "Riot Platforms: rev for the quarter ending dec 2025?",
+    ]
+
+
+def test_from_the_original_deal_to_the_expansion_is_the_first_report_and_the_latest(entities):
+    sides = sides_of("how much did riot's contracted rev go up from the original deal to the expansion", entities)
+    assert [s.label for s in sides] == ["at first", "later"]
+    assert all("go up" not in s.question for s in sides)  # each side asks the amount, not the change
