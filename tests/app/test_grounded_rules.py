@@ -51,6 +51,11 @@ def answer(question: str, passages: list[Passage], entities: Entities) -> str:
     return GroundedAnswerer(SameVector()).answer(context_for(question, entities), passages).text
 
 
+def answer_one(question: str, text: str, published: str, companies: tuple[str, ...] = ("Galaxy Digital",)) -> str:
+    """The answer from one passage of one article."""
+    return answer(question, [passage(text, "one", list(companies), published)], Entities())
+
+
 def test_who_is_answered_by_the_name_in_the_role_asked(entities):
     text = (
         "Galaxy Digital closed a $1.4 billion term loan for its Helios campus in West Texas, Cointelegraph reported. "
@@ -512,14 +517,12 @@ def test_a_sentence_of_the_period_asked_beats_one_of_another_period(entities):
 
 def test_a_december_of_another_year_is_not_the_end_of_the_year_asked(entities):
     text = "As of December 2024, Galaxy Digital reported a hashrate of 5.46 EH/s and 2,805 BTC on its balance sheet."
-    passages = [passage(text, "galaxy-2024", ["Galaxy Digital"], "2025-01-28")]
-    found = answer("galaxy btc holdings at end of 2025?", passages, entities)
+    found = answer_one("galaxy btc holdings at end of 2025?", text, "2025-01-28")
     assert "only for other periods than 2025" in found
-    assert "2,805" in answer("galaxy btc holdings at end of 2024?", passages, entities)
+    assert "2,805" in answer_one("galaxy btc holdings at end of 2024?", text, "2025-01-28")
     # a year named only for a comparison is not the sentence's own period
     text = "Galaxy Digital booked a net profit of $70.5 million, against a net loss of $531.9 million in the fourth quarter of 2024."
-    passages = [passage(text, "galaxy-q4", ["Galaxy Digital"], "2026-02-12")]
-    assert "$70.5 million" in answer("galaxy net profit q4 2025", passages, entities)
+    assert "$70.5 million" in answer_one("galaxy net profit q4 2025", text, "2026-02-12")
 
 
 @pytest.mark.parametrize(
@@ -763,21 +766,13 @@ def test_a_name_the_article_says_is_withheld_is_not_answered_by_another_deal_s(e
         "Galaxy Digital signed a 15-year lease for its Beacon Point campus. The tenant has not been named. "
         "Its earlier River Bend campus is leased to CoreWeave."
     )
-    found = answer(
-        "who is the tenant at galaxy's beacon point campus?",
-        [passage(text, "g", ["Galaxy Digital"], "2026-05-06")],
-        entities,
-    )
+    found = answer_one("who is the tenant at galaxy's beacon point campus?", text, "2026-05-06")
     assert found.startswith("The indexed news does not answer this. The news does not name it.")
 
 
 def test_a_denied_naming_answers_when_it_was_confirmed(entities):
     text = "Galaxy Digital gave a clue about the customer of its Helios campus. Galaxy did not name the customer."
-    found = answer(
-        "when did galaxy confirm microsoft is the end user at helios",
-        [passage(text, "g", ["Galaxy Digital"], "2026-04-29")],
-        entities,
-    )
+    found = answer_one("when did galaxy confirm microsoft is the end user at helios", text, "2026-04-29")
     assert "The news does not report that (confirm)" in found
 
 
@@ -786,7 +781,7 @@ def test_the_day_a_report_was_released_through_a_wire_is_not_its_period(entities
         "In its fourth-quarter 2025 results, released through Business Wire on March 2, 2026, Galaxy Digital "
         "reported revenue of $31.3 million."
     )
-    found = answer("galaxy q1 2026 revenue?", [passage(text, "g", ["Galaxy Digital"], "2026-03-02")], entities)
+    found = answer_one("galaxy q1 2026 revenue?", text, "2026-03-02")
     assert "$31.3 million [1]" not in found
 
 
@@ -795,9 +790,7 @@ def test_now_is_not_answered_by_a_figure_the_report_says_is_a_week_old(entities)
         "Galaxy Digital reported bitcoin holdings of zero as of February 20, 2026. The figure replaces earlier "
         "levels: Galaxy Digital held 943.1 BTC just one week before."
     )
-    found = answer(
-        "how much btc does galaxy hold right now", [passage(text, "g", ["Galaxy Digital"], "2026-02-24")], entities
-    )
+    found = answer_one("how much btc does galaxy hold right now", text, "2026-02-24")
     assert found.startswith("Galaxy Digital: zero")
 
 
