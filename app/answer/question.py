@@ -277,6 +277,8 @@ def expected_kinds(question: str) -> tuple[str, ...]:
         _to_front(kinds, Unit.USD)
     if Unit.PRICE in kinds and RATIO.search(question):
         kinds.remove(Unit.PRICE)  # 'satoshis per share', 'btc per share': so much of a thing per unit, not dollars
+    if re.match(r"\s*when\b", question, re.I) and not re.search(r"\b(what|how (much|many)|who)\b", question, re.I):
+        _to_front(kinds, DATE)  # 'when is the campus supposed to get power connected': a date, not megawatts
     return tuple(kinds)
 
 
@@ -457,7 +459,7 @@ def _measure_sides(question: str, companies: list[str], entities: Entities, peri
     pieces = OR_SPLIT.split(question.strip().rstrip("?"))
     if len(pieces) != 2 or len(companies) != 1 or entities.in_question(pieces[1]) or _periods(pieces[1]):
         return []
-    if _other_names(pieces[1], entities):
+    if other_names(pieces[1], entities):
         return []  # 'iren msft deal vs the nvidia one': two deals, told apart by their other parties
     named = entities.loose_pattern(companies[0]).search(pieces[0])
     if named is None:
@@ -560,7 +562,7 @@ def _named_sides(question: str, companies: list[str], entities: Entities) -> lis
     asked = re.sub(r"\b(each|both|respectively|of them)\b", " ", tail) if comma and ASKS_AFTER.search(tail) else ""
     if BARE.match(COMPARATIVE.sub(" ", SUMMED.sub(" ", asked))):
         asked = ""  # 'which is bigger', 'what do they add up to': each deal's size is asked
-    named = [_other_names(piece, entities) for piece in (pieces[0], head if asked else pieces[1])]
+    named = [other_names(piece, entities) for piece in (pieces[0], head if asked else pieces[1])]
     noun = DEAL_NOUN.search(question)
     if len(named[0]) != 1 or len(named[1]) != 1 or not (noun or asked) or named[0] == named[1]:
         return []  # 'a big tech name like Microsoft, Amazon, Nvidia or AMD' lists, it does not compare
@@ -576,7 +578,7 @@ def _named_sides(question: str, companies: list[str], entities: Entities) -> lis
     ]
 
 
-def _other_names(text: str, entities: Entities) -> list[str]:
+def other_names(text: str, entities: Entities) -> list[str]:
     """The proper names a text holds that are not the index's companies: words the articles only ever write
     capitalized ('Nvidia', 'Microsoft'), months and question words left out."""
     text = entities.without_names(text)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from app.answer.base import Citation, Draft, Flags, combine
-from app.answer.question import ORG, PERSON, analyse, expected_kinds, head_measures
+from app.answer.question import DATE, ORG, PERSON, analyse, expected_kinds, head_measures
 from app.conversation import Turn, resolve_followup
 from app.retrieval.entities import Entities
 from app.retrieval.filters import parse_time_frame
@@ -465,3 +465,7 @@ def test_from_the_original_deal_to_the_expansion_is_the_first_report_and_the_lat
     sides = sides_of("how much did riot's contracted rev go up from the original deal to the expansion", entities)
     assert [s.label for s in sides] == ["at first", "later"]
     assert all("go up" not in s.question for s in sides)  # each side asks the amount, not the change
+
+
+def test_when_asks_a_date_first_whatever_else_the_question_names():
+    assert expected_kinds("when is the campus supposed to get power connected")[0] == DATE
