@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from app.errors import QuestionError
 from app.retrieval.entities import Entities
-from app.retrieval.filters import MONTH_WORDS, MONTHS, TIME_PATTERNS, YEAR, parse_time_frame, strip_time_words
+from app.retrieval.filters import (
+    MONTH_WORDS,
+    MONTHS,
+    RECENT,
+    TIME_PATTERNS,
+    YEAR,
+    parse_time_frame,
+    strip_time_words,
+)
 from ingest.text import get_encoding
 from ingest.values import measures_in
 
@@ -133,7 +141,13 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
             together = entities.in_question(last) if subject in entities.in_question(last) else []
             subject = " and ".join(together) if 1 < len(together) <= 2 and not answered else subject
             resolved = f"{resolved.rstrip('?. ')} for {subject}?"
-    period = next((_time_phrase(text) for text in reversed(previous) if has_time(text)), "")
+    period = ""
+    for text in reversed(previous):  # the last period the user named, unless a later turn asked 'and now?'
+        if has_time(text):
+            period = _time_phrase(text)
+            break
+        if RECENT.search(text):
+            break
     relative = RELATIVE_TIME.search(resolved)
     if period and relative and not has_time(resolved):  # 'the year before' January 2024: 2023
         shifted = _shifted(period, relative)

@@ -57,6 +57,16 @@ def test_follow_up_carries_a_month_range_whole(assistant):
     assert standalone.startswith("How much did HIVE") and "sell in July-September 2025" in standalone
 
 
+def test_and_now_ends_the_period_an_earlier_turn_named(assistant):
+    from app.conversation import resolve_followup
+
+    history = parse_history(
+        [["How much bitcoin did Cango hold at the end of December 2025?", "7,528.3 BTC"], ["and now?", "1,025.69"]]
+    )
+    standalone = resolve_followup("so how are they raising cash instead?", history, assistant.index.entities)
+    assert "Cango" in standalone and "December" not in standalone
+
+
 def test_condense_step_uses_the_model_reply_or_keeps_the_question():
     from app.conversation import condense_with_llm
 
