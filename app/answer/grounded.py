@@ -24,7 +24,7 @@ import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, in_role, names_in
-from app.answer.question import Analysis
+from app.answer.question import Analysis, other_names
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
@@ -1395,12 +1395,21 @@ MEANS_WORDS = frozenset(tokenize("through thru via"))
 
 def listing_key(context: Context) -> frozenset[str]:
     """What every line of a listing must hold when the question gives a list of alternatives ('Microsoft, Amazon
-    or AMD') or a means ('through convertible notes'): any of their words; empty otherwise. (Requiring the question's rarest
+    or AMD'), a means ('through convertible notes') or another party ('deals with Fluidstack'): any of their
+    words; empty otherwise. (Requiring the question's rarest
     word as well was tried: it cut the noise lines of the tune listings, but on the check halves it also cut
     11 of 16 right lines, the rarest word being the wrong one: 'posted', 'tech'.)"""
     listed = ALTERNATIVES.search(context.unnamed) or MEANS.search(context.unnamed)
     skip = QUESTION_STEMS | GENERIC | FILLER | _time_tokens(context)
-    return frozenset(tokenize(listed.group())) - skip - MEANS_WORDS if listed else frozenset()
+    if listed:
+        return frozenset(tokenize(listed.group())) - skip - MEANS_WORDS
+    if context.companies:
+        return frozenset()  # the lines name the question's company (states_key)
+    # a party the question has deals or work 'with' ('hosting deals with fluidstack', 'working with AEP'): each
+    # line names it
+    party = re.search(r"\bwith\b(.*)", context.unnamed, re.I)
+    names = [n for n in other_names(party.group(1), context.entities) if n.lower() not in NOT_NAMES] if party else []
+    return frozenset(t for name in names for t in tokenize(name)) - skip
 
 
 def states_key(sentence: str, key: frozenset[str], context: Context) -> bool:

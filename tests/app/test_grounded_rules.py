@@ -829,3 +829,16 @@ def test_all_their_bitcoin_lists_lines_about_coins_not_any_all(entities):
         entities,
     )
     assert "Riot Platforms:" in found and "Core Scientific" not in found and "Galaxy" not in found
+
+
+def test_a_listing_of_deals_with_another_party_lists_only_lines_that_name_it(entities):
+    found = answer(
+        "which miners have hosting deals with fluidstack?",
+        three_miners(
+            "Riot signed a 10-year hosting deal with Fluidstack for 200 MW.",
+            "Core Scientific has signed more than $10 billion of AI hosting deals.",
+            "Galaxy Digital expanded its hosting deal with Fluidstack at Helios.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms:" in found and "Galaxy Digital:" in found and "Core Scientific" not in found
