@@ -761,47 +761,56 @@ def test_a_report_dated_in_the_month_asked_does_not_make_another_month_s_update_
     assert refused.startswith("The indexed news does not answer this. No retrieved passage reports a figure for")
 
 
-def test_a_name_the_article_says_is_withheld_is_not_answered_by_another_deal_s(entities):
-    text = (
-        "Galaxy Digital signed a 15-year lease for its Beacon Point campus. The tenant has not been named. "
-        "Its earlier River Bend campus is leased to CoreWeave."
-    )
-    found = answer_one("who is the tenant at galaxy's beacon point campus?", text, "2026-05-06")
-    assert found.startswith("The indexed news does not answer this. The news does not name it.")
-
-
-def test_a_denied_naming_answers_when_it_was_confirmed(entities):
-    text = "Galaxy Digital gave a clue about the customer of its Helios campus. Galaxy did not name the customer."
-    found = answer_one("when did galaxy confirm microsoft is the end user at helios", text, "2026-04-29")
-    assert "The news does not report that (confirm)" in found
-
-
-def test_the_day_a_report_was_released_through_a_wire_is_not_its_period(entities):
-    text = (
-        "In its fourth-quarter 2025 results, released through Business Wire on March 2, 2026, Galaxy Digital "
-        "reported revenue of $31.3 million."
-    )
-    found = answer_one("galaxy q1 2026 revenue?", text, "2026-03-02")
-    assert "$31.3 million [1]" not in found
-
-
-def test_now_is_not_answered_by_a_figure_the_report_says_is_a_week_old(entities):
-    text = (
-        "Galaxy Digital reported bitcoin holdings of zero as of February 20, 2026. The figure replaces earlier "
-        "levels: Galaxy Digital held 943.1 BTC just one week before."
-    )
-    found = answer_one("how much btc does galaxy hold right now", text, "2026-02-24")
-    assert found.startswith("Galaxy Digital: zero")
+@pytest.mark.parametrize(
+    ("text", "question", "published", "said", "present"),
+    [
+        (  # a name the article says is withheld is not answered by another deal's
+            "Galaxy Digital signed a 15-year lease for its Beacon Point campus. The tenant has not been named. "
+            "Its earlier River Bend campus is leased to CoreWeave.",
+            "who is the tenant at galaxy's beacon point campus?",
+            "2026-05-06",
+            "The indexed news does not answer this. The news does not name it.",
+            True,
+        ),
+        (  # a denied naming answers when it was confirmed
+            "Galaxy Digital gave a clue about the customer of its Helios campus. Galaxy did not name the customer.",
+            "when did galaxy confirm microsoft is the end user at helios",
+            "2026-04-29",
+            "The news does not report that (confirm)",
+            True,
+        ),
+        (  # the day a report was released through a wire is not its period
+            "In its fourth-quarter 2025 results, released through Business Wire on March 2, 2026, Galaxy Digital "
+            "reported revenue of $31.3 million.",
+            "galaxy q1 2026 revenue?",
+            "2026-03-02",
+            "$31.3 million [1]",
+            False,
+        ),
+        (  # now is not answered by a figure the report says is a week old
+            "Galaxy Digital reported bitcoin holdings of zero as of February 20, 2026. The figure replaces earlier "
+            "levels: Galaxy Digital held 943.1 BTC just one week before.",
+            "how much btc does galaxy hold right now",
+            "2026-02-24",
+            "Galaxy Digital: zero [1]",
+            True,
+        ),
+    ],
+)
+def test_one_passage_read_as_the_question_asks(text, question, published, said, present):
+    assert (said in answer_one(question, text, published)) is present
 
 
 def test_a_round_up_s_commentary_published_in_the_month_reports_no_figure_for_it(entities):
-    commentary = "Analysts argued that Galaxy Digital's shift away from mining is a rational business choice."
-    march = "Galaxy Digital produced 454.83 BTC in February 2026, its update said."
-    passages = [
-        passage(commentary, "round-up", ["Galaxy Digital"], "2026-04-03"),
-        passage(march, "galaxy-february", ["Galaxy Digital"], "2026-03-03"),
-    ]
-    found = answer("galaxy btc production april 2026?", passages, entities)
+    by_day = {  # a round-up published in April, February's update published in March
+        "2026-04-03": "Analysts argued that Galaxy Digital's shift away from mining is a rational business choice.",
+        "2026-03-03": "Galaxy Digital produced 454.83 BTC in February 2026, its update said.",
+    }
+    found = answer(
+        "galaxy btc production april 2026?",
+        [passage(text, day, ["Galaxy Digital"], day) for day, text in by_day.items()],
+        entities,
+    )
     assert found.startswith("The indexed news does not answer this. No retrieved passage reports a figure for")
 
 
