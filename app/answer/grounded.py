@@ -1021,9 +1021,14 @@ def premise_denied(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 
 SAYING = frozenset({"said", "says", "told", "runs", "leads", "heads"})  # role words that are not a role's noun
-WITHHELD = re.compile(
-    r"\b(unnamed|undisclosed|unidentified|(not|never) (been |yet )?(named|disclosed|identified))\b", re.I
-)
+UNNAMED = re.compile(r"\b(unnamed|undisclosed|unidentified)\b", re.I)
+
+
+def _withholds(sentence: str) -> re.Match | None:
+    """Where the sentence says a name is not given: 'has not been named' (a denied act of naming, ACTS), 'an
+    unnamed tenant'."""
+    denied = (m for m in NEGATED.finditer(sentence) if set(tokenize(m.group(1))) & NAMING)
+    return next(denied, None) or UNNAMED.search(sentence)
 
 
 def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
@@ -1037,7 +1042,7 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
         return ""
     article = found.passages[pool[0].passage_index].article_id
     for candidate in pool:
-        withheld = WITHHELD.search(candidate.sentence)
+        withheld = _withholds(candidate.sentence)
         if found.passages[candidate.passage_index].article_id != article or not withheld:
             continue
         near = candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 20].lower()  # 'The tenant has'
@@ -1055,6 +1060,9 @@ def _denies(text: str, measure: str) -> bool:
 def _act_of(verb: frozenset[str]) -> frozenset[str]:
     """The verb with every word of the same act ('raise' → 'up', 'increase', 'sweeten' ...)."""
     return verb.union(*(group for group in ACTS if group & verb))
+
+
+NAMING = _act_of(frozenset(tokenize("name")))  # 'did not name', 'has not been identified'
 
 
 def _asserts(sentence: str, verb: frozenset[str]) -> bool:
@@ -1396,9 +1404,9 @@ MEANS_WORDS = frozenset(tokenize("through thru via"))
 def listing_key(context: Context) -> frozenset[str]:
     """What every line of a listing must hold when the question gives a list of alternatives ('Microsoft, Amazon
     or AMD'), a means ('through convertible notes') or another party ('deals with Fluidstack'): any of their
-    words; empty otherwise. (Requiring the question's rarest
-    word as well was tried: it cut the noise lines of the tune listings, but on the check halves it also cut
-    11 of 16 right lines, the rarest word being the wrong one: 'posted', 'tech'.)"""
+    words; empty otherwise. (Requiring the question's rarest word as well was tried: it cut the noise lines of
+    the tune listings, but on the check halves it also cut 11 of 16 right lines, the rarest word being the wrong
+    one: 'posted', 'tech'.)"""
     listed = ALTERNATIVES.search(context.unnamed) or MEANS.search(context.unnamed)
     skip = QUESTION_STEMS | GENERIC | FILLER | _time_tokens(context)
     if listed:

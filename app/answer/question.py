@@ -622,8 +622,7 @@ def _first_and_after(question: str) -> list[Side]:
     # 'how much did it go up from the original deal to the expansion': from the first report to the latest
     span = FROM_FIRST.search(question)
     if len(pieces) != 2 and span:
-        pieces = [question[: span.start()], question[span.start("later") :].strip(" ?")]
-        pieces[0] = f"{pieces[0]} {span.group('first')}"
+        pieces = [f"{question[: span.start()]} {span.group('first')}", question[span.start("later") :].strip(" ?")]
     if len(pieces) != 2 or not ORIGINAL.search(pieces[0]) or ORIGINAL.search(pieces[1]):
         return []
     base = CHANGED.sub(" ", ORIGINAL.sub(" ", pieces[0]))  # each side asks the amount, not how much it moved

@@ -61,9 +61,7 @@ def test_who_is_answered_by_the_name_in_the_role_asked(entities):
         "Galaxy Digital closed a $1.4 billion term loan for its Helios campus in West Texas, Cointelegraph reported. "
         "A filing named Deutsche Bank as the initial lender on the facility."
     )
-    found = answer(
-        "who lent galaxy the money for helios?", [passage(text, "galaxy", ["Galaxy Digital"], "2025-08-15")], entities
-    )
+    found = answer_one("who lent galaxy the money for helios?", text, "2025-08-15")
     assert found.startswith("A filing named Deutsche Bank")
 
 
@@ -101,11 +99,7 @@ def test_a_ticker_is_covered_by_any_name_of_its_company(entities):
         "The miner expanded its fleet in Texas during the autumn. "
         "Gate News reported holdings of 4,783 BTC at Core Scientific after it added 416 BTC in the week to December 8, 2025."
     )
-    found = answer(
-        "what was CORZ holding in early december 2025?",
-        [passage(text, "corz", ["Core Scientific"], "2025-12-10")],
-        entities,
-    )
+    found = answer_one("what was CORZ holding in early december 2025?", text, "2025-12-10", ("Core Scientific",))
     assert found.startswith("Gate News reported holdings of 4,783 BTC")
 
 
@@ -144,9 +138,7 @@ def test_how_many_of_a_thing_is_answered_by_the_number_beside_that_thing(entitie
         "Riot said on March 3, 2026 that it bought 11,298 new rigs for $60 million. After the purchase, Riot's "
         "fleet will total 89,242 miners, representing about 28.1 EH/s."
     )
-    found = answer(
-        "how many miners will riot have in total?", [passage(text, "riot", ["Riot Platforms"], "2026-03-03")], entities
-    )
+    found = answer_one("how many miners will riot have in total?", text, "2026-03-03", ("Riot Platforms",))
     assert "89,242" in found.split("[1]")[0]
 
 
@@ -177,11 +169,7 @@ def test_all_the_selling_is_no_premise_but_all_its_bitcoin_is(entities):
 
 def test_the_trades_abbreviations_are_not_unknown_companies(entities):
     text = "Riot expects average annual net operating income of $655 million once the Rockdale site is stabilized."
-    found = answer(
-        "how much NOI a year is riot expecting from rockdale?",
-        [passage(text, "riot", ["Riot Platforms"], "2026-05-06")],
-        entities,
-    )
+    found = answer_one("how much NOI a year is riot expecting from rockdale?", text, "2026-05-06", ("Riot Platforms",))
     assert "$655 million" in found and "NOI" not in found
 
 
@@ -204,10 +192,8 @@ def test_the_direct_line_states_the_value_beside_the_period_asked_and_filler_ask
         "Riot reported zero bitcoin holdings on February 20, 2026. The figure replaces earlier treasury levels: "
         "Riot held 943.1 BTC just one week before, and 2,470 BTC in November 2025."
     )
-    found = answer(
-        "damn. how much btc did riot have back in november 2025?",
-        [passage(text, "riot", ["Riot Platforms"], "2026-02-24")],
-        entities,
+    found = answer_one(
+        "damn. how much btc did riot have back in november 2025?", text, "2026-02-24", ("Riot Platforms",)
     )
     assert found.startswith("Riot Platforms: 2,470 BTC [1].")
 
@@ -420,19 +406,13 @@ def test_the_direct_line_takes_the_value_the_words_after_it_describe(entities):
     text = (
         "Roughly 28% of Riot's stack was put to work: 9,377 BTC were lent out and 5,938 BTC were pledged as collateral."
     )
-    found = answer(
-        "how many btc did riot have lent out?", [passage(text, "riot", ["Riot Platforms"], "2026-03-03")], entities
-    )
+    found = answer_one("how many btc did riot have lent out?", text, "2026-03-03", ("Riot Platforms",))
     assert found.startswith("Riot Platforms: 9,377 BTC [1].")
 
 
 def test_a_name_the_question_already_gives_does_not_answer_who(entities):
     text = "Riot signed a 15-year lease worth $9.8 billion for its Beacon Point data center campus in Texas."
-    found = answer(
-        "who's the tenant on riot's beacon point lease?",
-        [passage(text, "riot", ["Riot Platforms"], "2026-05-06")],
-        entities,
-    )
+    found = answer_one("who's the tenant on riot's beacon point lease?", text, "2026-05-06", ("Riot Platforms",))
     assert found.startswith("The indexed news does not answer this.")
 
 
@@ -681,9 +661,7 @@ def test_a_sentence_said_as_the_one_another_points_back_to_is_not_said_twice(ent
         "Google is increasing its support for TeraWulf again. It will provide an additional $1.4 billion backstop "
         "for debt financing. That brings Google's total backstop commitment to $3.2 billion."
     )
-    found = answer(
-        "what is google's total backstop for terawulf?", [passage(text, "t", ["TeraWulf"], "2025-08-18")], entities
-    )
+    found = answer_one("what is google's total backstop for terawulf?", text, "2025-08-18", ("TeraWulf",))
     assert "$3.2 billion" in found
     assert found.count("It will provide an additional $1.4 billion") == 1
 
@@ -714,7 +692,7 @@ def test_a_part_asked_is_answered_before_the_total_it_brings_the_company_to(enti
         "With Beacon Point, Riot's contracted data center capacity rises to 597 MW and its contract value to $16.8 billion. "
         "The Beacon Point agreement covers 352 MW of capacity in its first phase."
     )
-    found = answer(question, [passage(text, "riot", ["Riot Platforms"], "2026-05-06")], entities)
+    found = answer_one(question, text, "2026-05-06", ("Riot Platforms",))
     assert found.split(". ")[0].endswith(expected + " [1]") or found.startswith(f"Riot Platforms: {expected}")
 
 
