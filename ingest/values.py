@@ -51,11 +51,11 @@ PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
     (
         Unit.BTC,
         re.compile(
-            rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:{BTC_KIND}\s+)?(?:BTC|bitcoins?)\b(?!\s+Digital)",
+            rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million|k)\b)?\s*(?:{BTC_KIND}\s+)?(?:BTC|bitcoins?)\b(?!\s+Digital)",
             re.I,
         ),
     ),
-    (Unit.ETH, re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million)\b)?\s*(?:ETH|ether)\b", re.I)),
+    (Unit.ETH, re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million|k)\b)?\s*(?:ETH|ether)\b", re.I)),
     (Unit.MW, re.compile(rf"(?P<n>{NUMBER})(?:\s*|-)(?P<unit>MW|GW|kW|megawatts?|gigawatts?|kilowatts?)\b", re.I)),
     (Unit.PERCENT, re.compile(rf"(?P<n>{NUMBER})\s*(?:%|percent\b|per cent\b)", re.I)),
     (Unit.HASHRATE, re.compile(rf"(?P<n>{NUMBER})\s*EH/s", re.I)),

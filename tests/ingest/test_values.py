@@ -30,6 +30,7 @@ from ingest.values import Unit, values_in
         ("racks drawing up to 190 kW each", [(Unit.MW, 0.19, "190 kW")]),
         ("power cost 4.2 cents per kWh", [(Unit.PRICE, 0.042, "4.2 cents per kWh")]),
         ("the total includes 3,300 restricted bitcoin", [(Unit.BTC, 3300.0, "3,300 restricted bitcoin")]),
+        ("who holds more than 10k btc, or 30 k eth", [(Unit.BTC, 1e4, "10k btc"), (Unit.ETH, 3e4, "30 k eth")]),
     ],
 )
 def test_values_keep_unit_amount_and_wording(text, expected):
