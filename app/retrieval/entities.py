@@ -90,6 +90,7 @@ GLOSSARY = {
     "revs": "revenue",
     "prod": "production",
     "converts": "convertible notes",
+    "ppl": "people",
 }
 
 
@@ -128,6 +129,7 @@ class Entities:
     plain_words: frozenset[str] = frozenset()  # words the articles also write in lower case (not only names)
     idf: dict[str, float] = field(default_factory=dict)  # search token -> inverse document frequency over chunks
     outlets: frozenset[str] = frozenset()  # the articles' sources, lower-cased: 'cointelegraph', 'the block'
+    language: frozenset[str] = frozenset()  # words of the language no article may hold ('seeing'): never respelled
     _patterns: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
     _sorted_words: list[str] = field(default_factory=list, repr=False)
     _spellings: dict[str, list[str]] = field(default_factory=dict, repr=False)  # plain words by first letter
@@ -213,12 +215,14 @@ class Entities:
 
     def respelled(self, text: str) -> str:
         """The text with its slips of the keyboard put right: a lower-case word of RESPELL_MIN letters or more
-        that no article holds, replaced by the article word it is closest to, when that is close enough
-        ('liquidty' → 'liquidity', 'efficency' → 'efficiency'). Capitalized words are names, left alone."""
+        that no article holds nor the language knows, replaced by the article word it is closest to, when that is
+        close enough ('liquidty' → 'liquidity', 'efficency' → 'efficiency'). Capitalized words are names."""
 
         def fix(match: re.Match) -> str:
             word = match.group(0)
             if len(word) < RESPELL_MIN or not word.islower() or self.known_word(word) or word in GLOSSARY:
+                return word
+            if word in self.language:  # 'seeing' is no slip for 'seeking'
                 return word
             near = self._spellings.get(word[0])
             if near is None:

@@ -26,7 +26,7 @@ from app.retrieval.rerank import FEATURES, Candidate, RerankModel, default_model
 from app.retrieval.rows import IndexRows, SegmentRows
 from app.settings import SearchConfig, Settings
 from ingest import embedding_stamp
-from ingest.embed import Embedder
+from ingest.embed import Embedder, model_words
 from ingest.lexical import STATE, LexicalIndex
 from ingest.store import ChunkStore, Neighbour, StoredChunk, read_generation
 
@@ -199,6 +199,7 @@ class SearchIndex:
             self.published_ts, self.sources, self.days = rows.published_ts, rows.sources, rows.days
             self.company_rows = rows.company_rows
             self.entities = Entities.described(rows.described, self.lexical.vocabulary)
+            self.entities.language = model_words(self.settings.embedding_model)
             self.newest = newest_date(set(self.days.tolist()))
             named = rows.described.sources
             self.outlets = {source.lower(): found for source in named if (found := outlet_pattern(source))}
