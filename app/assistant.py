@@ -194,7 +194,9 @@ class Assistant:
         passages = trusted(passages)  # an article that addresses the assistant reaches no answerer
         knobs = self.settings.grounded
         facts = facts_asked(self.facts, analysis, frame) if knobs.ledger else []
-        extra = self.fact_passages(facts[: knobs.ledger_passages], passages)
+        # a listing over all companies states each company's row in a line of its own: each row's passage
+        wanted = knobs.listing_max if analysis.listing and not companies else knobs.ledger_passages
+        extra = self.fact_passages(facts[:wanted], passages)
         if extra:  # still k passages: the weakest found give way
             passages = passages[: max(0, k - len(extra))] + extra
         if analysis.listing and not companies and EMPTIED.search(standalone):

@@ -88,6 +88,11 @@ CONCEPTS = [
         "sat sats satoshi satoshis",
         "efficient efficiency joule joules",
         "customer customers user users client clients",
+        "holder holders shareholder shareholders stockholder stockholders",
+        "reject rejected rejects rejection",
+        "staff staffers workforce employees employee people headcount jobs",
+        "lay laid layoff layoffs fire fired",
+        "repurchase repurchased repurchasing repurchases buyback buybacks",
     )
 ]
 NUMBER = re.compile(r"\d")
@@ -595,6 +600,10 @@ class GroundedAnswerer:
             figure = amounts and any(v.unit is not Unit.COUNT for v in candidate.values)
             return (-(dated and candidate.features["period"]), -figure, -merit(candidate))
 
+        floor_unit = analysis.unit if analysis is not None else None
+        if analysis is not None and analysis.at_least and floor_unit is None:  # 'more than 10k btc': coins
+            said = (v.unit for v in values_in(analysis.unnamed) if v.amount == analysis.at_least)
+            floor_unit = next((u for u in said if u is not Unit.COUNT), None)
         for candidate in sorted(found.candidates, key=order):
             if not candidate.on_topic or (dated and candidate.features["other_period"]):
                 continue
@@ -612,7 +621,7 @@ class GroundedAnswerer:
                 analysis is not None
                 and analysis.at_least
                 and not any(
-                    v.amount >= analysis.at_least and (analysis.unit is None or v.unit is analysis.unit)
+                    v.amount >= analysis.at_least and (floor_unit is None or v.unit is floor_unit)
                     for v in candidate.values
                 )
             ):
@@ -974,6 +983,28 @@ def premise_contradicted(answerer: GroundedAnswerer, found: Sentences) -> str:
     return ""
 
 
+PENDING = re.compile(
+    r"\b(?:is|was|are|were) (?:set|scheduled|slated|due)\b|\bneeds?\b.{0,40}\bapproval\b|\bsubject to\b", re.I
+)
+
+
+def outcome_pending(answerer: GroundedAnswerer, found: Sentences) -> str:
+    """'Did Bitfarms' holders approve the move at the March vote?' when the passages about it only say the vote
+    is set for March 20: what the question takes as done, the news reports as still to come."""
+    context = found.context
+    taken = OPPOSITES[0][0]
+    said = taken.search(context.asked)
+    if not context.companies or not said or not DEAL.search(context.asked) or PROSPECTIVE.search(context.asked):
+        return ""
+    pool = [c for c in found.about[:8] if c.on_topic]
+    if any(_of_deal(taken, c.sentence) and not PENDING.search(c.sentence) for c in pool):
+        return ""  # 'completed the purchase of a majority stake'
+    pending = next((c for c in pool if PENDING.search(c.sentence) and DEAL.search(c.sentence)), None)
+    if pending is None:
+        return ""
+    return f'The news reports it as still to come ({said.group(0)}). It reports: "{pending.sentence}"'
+
+
 # what a sentence says did not happen: 'did not sell any of its January output', 'would not raise its offer'
 NEGATED = re.compile(r"\b(?:not|never|n't)\s+(?:(?:any|yet|have|has|be|been|to|further)\s+)?([a-z]+)", re.I)
 # the words a question may use for the act a sentence denies: 'up its bid' is 'raise its offer'
@@ -1081,6 +1112,7 @@ CHECKS: tuple[Check, ...] = (
     measure_missing,
     premise_not_reported,
     premise_contradicted,
+    outcome_pending,
     premise_denied,
     name_withheld,
     value_missing,
@@ -1157,7 +1189,7 @@ def _holds_kind(
     if kind in NAME_KINDS:
         return any(near_asked(name.start, name.end) for name in names)
     if kind == DATE:
-        return bool(answer_dates(sentence, context.asked, published))
+        return bool(answer_dates(sentence, context.asked, published, context.entities.outlets))
     return False
 
 
@@ -1171,6 +1203,7 @@ STAMPED = re.compile(
     r"told|wrote|noted|filed|posted)\b(?:\W+\w+){0,3}?\W+(?:on|in|early|late)\W+(?:\w+day,? )?$",
     re.I,
 )
+OUTLET_STAMP = re.compile(r"\b([A-Z][\w.&' -]*?)\s+(?:reported|wrote|said|noted)(?:\s+on)?\s+(?:\w+day,? )?$")
 # a question about what is still to come: its date is after the report ('when will it be running')
 PROSPECTIVE = re.compile(
     r"\b(?:hop(?:e|es|ing)|expect\w*|plan(?:s|ned|ning)?|target\w*|aim\w*|will|due|schedul\w*|slated|set to|"
@@ -1179,15 +1212,20 @@ PROSPECTIVE = re.compile(
 )
 
 
-def answer_dates(sentence: str, question: str, published: str = "") -> list[str]:
+def answer_dates(sentence: str, question: str, published: str = "", outlets: frozenset[str] = frozenset()) -> list[str]:
     """The dates in a sentence that may answer a 'when' question. For one about what is still to come ('when
     are they hoping to have it running'), not the day a plan was told ('unveiled plans on May 18, 2026') and none
     before the article's own year; for a past event the day it was reported often is its day ('said on October
-    27, 2025 that the first 50 MW had reached Ready for Service')."""
+    27, 2025 that the first 50 MW had reached Ready for Service'), but not the day an outlet wrote it up
+    ('..., Cointelegraph reported on February 21, 2026': the day after MARA announced it)."""
     ahead = bool(PROSPECTIVE.search(question)) and published[:4].isdigit()
     found = []
     for match in DATE_SPAN.finditer(sentence):
-        if ahead and STAMPED.search(sentence[max(0, match.start() - 40) : match.start()]):
+        before = sentence[max(0, match.start() - 40) : match.start()]
+        if ahead and STAMPED.search(before):
+            continue
+        wrote = OUTLET_STAMP.search(before)
+        if wrote and wrote.group(1).lower() in outlets:
             continue
         year = re.search(r"(?:19|20)\d\d", match.group(0))
         if ahead and year and year.group(0) < published[:4]:

@@ -63,7 +63,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(
             r"\$|\busd\b|\bdollars?\b|\bworth\b|\bvalue[ds]?\b|\bcost\b|\bpa(y|id)\b|\bprice\b|\bproceeds\b|"
             r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blos(t|e|ing)\b|\bbottom line\b|\bcash\b|"
-            r"\bbring in\b|\bcredits?\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow big (is|was) the (loan|deal|contract|facility)\b|\bowe\b",
+            r"\bbring in\b|\bcredits?\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow (big|large) (is|was|were) (the|that|their|its) (loan|deal|contract|facility|converts?|convertible|offering|raise|notes?|round)\b|\bowe\b",
             re.I,
         ),
     ),
@@ -137,10 +137,12 @@ EACH = re.compile(
 )
 PRONOUN = re.compile(r"\b(?P<pronoun>it|its|they|their|the company|the firm)\b(?P<verb>['’](?:s|re)\b)?", re.I)
 LISTING = re.compile(
-    r"\b(which|what|any|name the|list( the)?) (?:[\w-]+ ){0,2}?(miners|companies|firms|operators)\b|"
+    r"\b(which|what|any|name the|list( the)?) (?:[\w/-]+ ){0,6}?(miners|companies|firms|operators)\b|"
+    r"^\W*list\b|\blist (them|em|'em)\b|"  # 'list coreweave's deals', 'hive's site deals, list em'
     r"\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$|"
     r"^\s*(?:(?:does|do|did|has|have) )?(?:any ?one|any ?body)(?: else)?\b|"  # 'anyone have sites in georgia?'
     r"\bwho all\b|\b(by|per|for each) (miner|company|firm|operator)\b|"  # 'sept 2025 production by miner'
+    r"\b(any ?(one|body)|who) else\b|"  # 'riot, hive, anyone else?'
     r"^\s*who\b.*\b(each|respectively)\b",  # 'who posted a net loss for q1 2026, and how big was each?'
     re.I,
 )
@@ -220,8 +222,27 @@ def head_measures(text: str) -> list[str]:
         # 'which miners have sold convertible notes': selling securities is raising money
         else MEASURE_OF[match.group(1).lower()]
         for match, after in zip(found, [*found[1:], None])  # noqa: B905 - the last one has no next one
-        if after is None or text[match.end() : after.start()].strip(" -")
+        if (after is None or text[match.end() : after.start()].strip(" -"))
+        and not (MEASURE_OF[match.group(1).lower()] == "bought" and BACK.match(text, match.end()))
+        and not (match.group(1).lower() == "mining" and MINING_THING.match(text, match.end()))
     ]
+
+
+A_CONVERT = re.compile(r"\b(the|a|an|its|their|that|this|last|new|big)\s+converts?\b", re.I)
+# 'voted against' stays: 'how many shares voted against' asks the count the articles give in those words
+VOTED_DOWN = re.compile(r"\bvot(?:e|ed|ing) (?:it |them |that |the \w+ )?down\b|\b(?:shot|turned) down\b", re.I)
+ELSE = re.compile(
+    r"\b(?:any ?(?:one|body)|who|what|which|anything|others?) else\b|\bbesides\b|\bother than\b|"
+    r"\bapart from\b|\bas well as\b|\bsuch as\b|\blike\b(?= [A-Za-z]+,)",
+    re.I,
+)
+# 'mining sites', 'mining business': a kind of site or business, not the coins mined
+MINING_THING = re.compile(
+    r"\s+(?:sites?|rigs?|machines?|fleets?|operations?|business(?:es)?|compan(?:y|ies)|firms?|facilit(?:y|ies)|"
+    r"pools?|equipment|hardware|difficulty|economics|margins?|stocks?|sector|industry|footprint|campus(?:es)?)\b",
+    re.I,
+)
+BACK = re.compile(r"\s+back\b", re.I)  # 'buying back stock' is a repurchase of shares, not a purchase of coins
 
 
 SECURITIES_SOLD = re.compile(
@@ -273,6 +294,8 @@ def expected_kinds(question: str) -> tuple[str, ...]:
         _to_front(kinds, Unit.USD)  # 'how much did it raise ... to fund the ether buys': dollars, whatever it bought
     if Unit.USD in kinds and re.search(r"\bdollars?\b|\busd\b|\$(?!\s?\d)", question, re.I):
         _to_front(kinds, Unit.USD)  # 'how many dollars did it raise from the bitcoin sale': dollars, said outright
+    if Unit.USD in kinds and re.search(r"\bhow much of\b[^?]*?\$\s?\d", question, re.I):
+        _to_front(kinds, Unit.USD)  # 'how much of the $1.15b went to buybacks': a part of that sum, in dollars
     if PROCEEDS.search(question):  # 'what did Riot get from selling bitcoin': the money a sale brought
         _to_front(kinds, Unit.USD)
     if Unit.PRICE in kinds and RATIO.search(question):
@@ -293,7 +316,9 @@ PROCEEDS = re.compile(
     r"\b(get|got|make|made|earn(?:ed)?|bring in|brought in|rais(?:e|ed)|pocket(?:ed)?|take in|took in|net(?:ted)?)\b"
     r"[^?]{0,40}?\b(?:from|by) (?:\w+ ){0,3}?(?:selling|sale|sales|liquidat\w*|dump\w*|offload\w*|disposal)\b"
     r"(?! (?:\w+ )?(?:shares|stock|notes|equity|bonds|debt))|"  # 'raised cash by selling shares' is a raise
-    r"^\W*how much did (?:that|this|the sale) (?:raise|bring in|fetch|net|generate|get|make)\b",  # of a sale just told
+    r"^\W*how much did (?:that|this|the sale) (?:raise|bring in|fetch|net|generate|get|make)\b|"  # of a sale just told
+    r"\b(?:get|got|fetch(?:ed)?|receive[ds]?|make|made|pocket(?:ed)?)\s+for\s+(?:them|it|those|these|"  # 'what did they
+    r"(?:the|its|their|those|these) (?:coins|bitcoins?|btc|sale))\b",  # get for them' of coins just told: the money
     re.I,
 )
 # 'satoshis per share', 'BTC-per-share', 'MW per site': an amount of something other than money per unit
@@ -344,6 +369,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     # a short form of one word is put in its place ('self mining rev' asks revenue, not mining); the words an
     # article spells a longer one in are added
     unnamed = re.sub(r"[\w&]+", _one_word_for, unnamed)
+    unnamed = A_CONVERT.sub(r"\1 convertible notes", unnamed)  # 'the convert they did': the notes, not a verb
+    unnamed = VOTED_DOWN.sub("rejected", unnamed)  # 'when did holders vote down the deal'
     spelled = [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", unnamed) if w.lower() in GLOSSARY]
     if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked
         unnamed = f"{unnamed} ({' '.join(spelled)})"
@@ -358,7 +385,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         measure="sold"
         if PROCEEDS.search(unnamed)
         else next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
-        listing=bool(LISTING.search(asked)),
+        # 'who holds more than 10k btc': a floor that a group of companies may clear
+        listing=bool(LISTING.search(asked)) or bool(re.match(r"\W*who\b", asked, re.I) and lower_bound(unnamed)),
         latest=frame.prefer_recent or (bool(RECENT.search(asked)) and not frame.prefer_earliest),
         asked=asked,
         topic=topic,
@@ -367,6 +395,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         counted=counted_thing(unnamed),
         at_least=lower_bound(unnamed),
     )
+    if analysis.listing and ELSE.search(asked):
+        analysis.companies = []  # 'riot, hive, anyone else?': the companies named are examples, not the only ones
     if analysis.listing and analysis.expects[:1] == (ORG,) and len(analysis.expects) > 1:
         analysis.expects = analysis.expects[1:]  # 'who posted a net loss, and how big': each line's label is the who
     have = HAVE.search(SCENE.sub(" ", unnamed)) and not PUT_TO_WORK.search(unnamed)
@@ -374,7 +404,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         analysis.measure = "held"  # 'how much BTC does Cango have left': coins a company has are its holdings
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)
-    analysis.sides = comparison_sides(asked, companies, entities, fits)
+    examples = analysis.listing and not analysis.companies and companies  # 'riot, hive, anyone else?': no sides
+    analysis.sides = [] if examples else comparison_sides(asked, companies, entities, fits)
     return analysis
 
 
@@ -444,6 +475,13 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             for m in measures
             if m in VERBS
         ]
+    ends = RANGE.fullmatch(periods[0]) if len(periods) == 1 else None
+    if ends and len(companies) == 1 and CHANGED.search(question) and "held" in measures_in(question):
+        # 'how much did hive's hodl grow from jan 2024 to dec 2024': a holding at each end, not one span
+        base = re.sub(r"\s+", " ", question.replace(periods[0], " ")).strip(" ?")
+        base = re.sub(rf"\b(?:did|has)\b(.*)(?:{CHANGED.pattern})", r"was\1", base, flags=re.I)
+        base = re.sub(r"\s+", " ", base).strip()
+        return [Side(f"{base} in {end}?", period=end) for end in ends.groups()]
     since = SINCE.search(question)
     if since and periods and len(companies) == 1:  # 'how much has ABTC's pile grown since October 2025?'
         base = re.sub(r"\s+", " ", SINCE.sub(" ", question).replace(periods[0], " ")).strip(" ?")
@@ -451,6 +489,9 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
         base = re.sub(r"\s+", " ", base).strip()
         return [Side(f"{base} in {periods[0]}?", period=periods[0]), Side(f"{base} now?", label="latest")]
     return _measure_sides(question, companies, entities, periods)
+
+
+RANGE = re.compile(r"(?:from|between)\s+(.+?)\s+(?:to|and|through|until|till)\s+(.+)", re.I)
 
 
 def _measure_sides(question: str, companies: list[str], entities: Entities, periods: list[str]) -> list[Side]:
@@ -609,7 +650,9 @@ RESULTS = re.compile(
 
 
 CHANGED = re.compile(
-    r"\b(?:go|goes|went|gone) (?:up|down)\b|\b(?:grow|grew|rise|rose|increase|increased|climb|jump)\b", re.I
+    r"\b(?:go|goes|went|gone) (?:up|down)\b|\b(?:grow|grew|grown|rise|rose|risen|increase|increased|climb|jump|"
+    r"fall|fell|fallen|drop|dropped|decrease|decreased|shrink|shrank|shrunk|change|changed)\b",
+    re.I,
 )
 FROM_FIRST = re.compile(
     r"\bfrom (?P<first>(?:the|its|their) (?:original|initial|first) \w+) to (?P<later>the \w+)", re.I

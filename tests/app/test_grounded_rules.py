@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app.answer.base import Context
-from app.answer.grounded import GroundedAnswerer, abbreviations
+from app.answer.grounded import GroundedAnswerer, abbreviations, answer_dates
 from app.answer.question import analyse
 from app.retrieval.entities import Entities
 from app.retrieval.filters import parse_time_frame
@@ -829,3 +829,40 @@ def test_a_listing_of_deals_with_another_party_lists_only_lines_that_name_it(ent
         entities,
     )
     assert "Riot Platforms:" in found and "Galaxy Digital:" in found and "Core Scientific" not in found
+
+
+def test_the_day_an_outlet_wrote_it_up_does_not_answer_when_the_day_it_happened_does(entities):
+    text = (
+        "Galaxy Digital has finished buying a majority stake in Exaion, Cointelegraph reported on February 21, 2026. "
+        "In an announcement on Friday, February 20, 2026, Galaxy Digital said the regulators had approved the deal."
+    )
+    entities = Entities.from_metadata(META, [text])
+    assert answer_dates(text.split(". ")[0], "when did galaxy close the exaion deal", "2026-02-21") == [
+        "February 21, 2026"
+    ]
+    assert answer_dates(text.split(". ")[0], "when?", "2026-02-21", entities.outlets) == []
+    assert answer_dates(text.split(". ")[1], "when?", "2026-02-21", entities.outlets) == ["February 20, 2026"]
+
+
+def test_an_outcome_the_news_reports_as_still_to_come_is_refused_with_what_it_reports(entities):
+    text = (
+        "Galaxy Digital plans to move its home to Delaware under a new parent company. The redomiciling needs "
+        "shareholder, regulatory and court approval. A shareholder vote is set for March 20, 2026, and the company "
+        "expects the transaction to close by April 1, 2026."
+    )
+    refused = answer_one("did galaxy shareholders approve the move at the march vote?", text, "2026-02-06")
+    assert refused.startswith("The indexed news does not answer this. The news reports it as still to come (approve)")
+    assert "vote is set for March 20, 2026" in refused
+    done = text.replace("A shareholder vote is set for March 20, 2026", "Shareholders approved the move on March 20")
+    assert not answer_one("did galaxy shareholders approve the move at the march vote?", done, "2026-03-21").startswith(
+        "The indexed news does not answer"
+    )
+    assert "April 1, 2026" in answer_one("when is galaxy's move expected to close?", text, "2026-02-06")
+
+
+def test_a_listing_with_a_floor_keeps_only_lines_at_or_above_it_in_the_floor_s_unit(entities):
+    riot = "Riot Platforms held 18,005 BTC at the end of December 2025."
+    core = "Core Scientific held 2,116 BTC after the sale, and its costs fell to $84.5K per coin."
+    galaxy = "Galaxy Digital held 12,830 BTC in its treasury at the end of 2025."
+    found = answer("who holds more than 10k btc", three_miners(riot, core, galaxy), entities)
+    assert "18,005" in found and "12,830" in found and "Core Scientific" not in found

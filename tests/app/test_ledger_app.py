@@ -307,3 +307,11 @@ def test_a_quarters_or_years_output_does_not_answer_a_month_inside_it():
         fact(6451, "AMBCrypto", "d", as_of="2026-03-31", period="2026-Q1"),
         TimeFrame(date(2026, 1, 1), date(2026, 12, 31)),
     )
+
+
+def test_a_listing_over_every_company_brings_each_rows_passage(assistant):
+    prepared = assistant.prepare("who holds more than 10k btc", None, None, None, None)
+    rows = prepared.context.facts
+    assert len({f.company for f in rows}) >= 3 and all(f.value >= 10_000 for f in rows)
+    texts = " ".join(p.text for p in prepared.passages)
+    assert all(f.figure in texts for f in rows[: assistant.settings.grounded.listing_max])

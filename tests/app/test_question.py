@@ -9,6 +9,7 @@ from app.answer.question import DATE, ORG, PERSON, analyse, expected_kinds, head
 from app.conversation import Turn, resolve_followup
 from app.retrieval.entities import Entities
 from app.retrieval.filters import parse_time_frame
+from ingest.embed import model_words
 from ingest.values import Unit
 
 META = [
@@ -366,6 +367,14 @@ def test_slips_of_the_keyboard_are_put_right_and_names_and_short_words_left_alon
     assert entities.respelled("what is spacex worth") == "what is spacex worth"  # nothing close enough
 
 
+def test_a_word_of_the_language_that_no_article_holds_is_not_respelled():
+    entities = Entities.from_metadata(META, [*TEXTS, "It is seeking more power at the site."])
+    assert entities.respelled("i keep seeing coreweave") == "i keep seeking coreweave"  # only the articles known
+    entities.language = model_words("bundled")  # the embedding model's whole words: 'seeing' is one
+    assert "seeing" in entities.language and "liquidty" not in entities.language
+    assert entities.respelled("i keep seeing coreweave") == "i keep seeing coreweave"
+
+
 def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
     question = "how much did riot raise in converts, and how big is the credit line they're paying down?"
     sides = sides_of(question, entities)
@@ -471,3 +480,34 @@ def test_from_the_original_deal_to_the_expansion_is_the_first_report_and_the_lat
 
 def test_when_asks_a_date_first_whatever_else_the_question_names():
     assert expected_kinds("when is the campus supposed to get power connected")[0] == DATE
+
+
+def test_how_a_stranger_puts_what_is_asked(entities):
+    def analysed(question: str):
+        return analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+
+    # the money coins just told about brought
+    assert analysed("what did riot get for them in december?").expects[0] is Unit.USD
+    # a part of a dollar sum is dollars; buying back stock is no purchase of coins
+    share = analysed("how much of riot's $1.15b convert went to buying back stock")
+    assert share.expects[0] is Unit.USD and share.measure != "bought"
+    # 'the convert' is the notes, not the verb
+    assert analysed("how big was the convert riot did in november?").measure == "raised"
+    assert "convertible notes" not in analysed("when will riot convert its site to ai?").unnamed
+    assert "rejected" in analysed("when did corz holders vote down the coreweave deal").unnamed
+    assert "rejected" not in analysed("how many corz shares voted against the deal?").unnamed  # the articles' words
+    # 'mining sites' are sites; 'mining output' is coins mined
+    assert head_measures("who has mining sites in paraguay") == [] and head_measures("riot mining output") == ["mined"]
+    # a floor that a group of companies may clear makes 'who' a listing
+    assert analysed("who holds more than 10k btc").listing and not analysed("who holds riot's notes").listing
+    # companies a listing gives as examples do not narrow it
+    examples = analysed("who's been buying land for data centers? riot, applied digital, anyone else")
+    assert examples.listing and examples.companies == [] and examples.sides == []
+    assert analysed("which sites is riot turning into data centers?").companies == ["Riot Platforms"]
+
+
+def test_a_holding_that_grew_from_one_period_to_another_is_asked_at_both_ends(entities):
+    sides = sides_of("how much did riot's hodl grow from jan 2024 to dec 2024", entities)
+    assert [s.period for s in sides] == ["jan 2024", "dec 2024"]
+    assert all(s.question.startswith("how much was riot's hodl in") for s in sides)
+    assert not sides_of("how much btc did riot mine from jan 2024 to dec 2024", entities)  # a flow: one span
