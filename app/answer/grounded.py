@@ -93,6 +93,7 @@ CONCEPTS = [
         "staff staffers workforce employees employee people headcount jobs",
         "lay laid layoff layoffs fire fired",
         "repurchase repurchased repurchasing repurchases buyback buybacks",
+        "done complete completed completion finish finished finishing",
     )
 ]
 NUMBER = re.compile(r"\d")
@@ -365,7 +366,12 @@ class GroundedAnswerer:
                     tokens |= defined[short]  # 'SPS stood at 418' says 'satoshis per share' when the passage defined it
                 values = values_in(sentence)
                 previous = sentences[position - 1] if position else ""
-                if previous and REFERS_BACK.match(sentence):  # 'The agreement covers 352 MW': Beacon Point's lease
+                # 'The agreement covers 352 MW': Beacon Point's lease; 'Completion is targeted for December 2026.'
+                # (a short sentence that names nothing): the Washington site's of the sentence before
+                inherits = bool(previous) and bool(
+                    REFERS_BACK.match(sentence) or (len(sentence.split()) <= 8 and not NAMED.search(sentence[1:]))
+                )
+                if inherits:
                     tokens |= {t for word in NAMED.findall(previous[1:]) for t in tokenize(word)}
                 dated = REPORTED_ON.sub(" ", sentence)  # '..., SuperEx News reported on January 8, 2026'
                 named = _period_marks(dated)
@@ -392,7 +398,10 @@ class GroundedAnswerer:
                     "recency": recency[pi],
                     "figure": float(wants_number and bool(NUMBER.search(sentence))),
                     "no_figure": float(wants_number and not NUMBER.search(sentence)),
-                    "company": float(any(context.entities.mentions(sentence, n) for n in context.companies)),
+                    "company": float(
+                        any(context.entities.mentions(sentence, n) for n in context.companies)
+                        or (inherits and any(context.entities.mentions(previous, n) for n in context.companies))
+                    ),
                     "period": float(
                         bool(context.frame.words)
                         and (
@@ -696,11 +705,14 @@ class GroundedAnswerer:
 
         period = [w.lower() for w in context.frame.words if not w.isdigit()]
         month_before = _month_before(context.frame, best.sentence)
+        # the ledger's row of the company asked that this sentence states: '$6.7 billion secured by TeraWulf', not
+        # the '$7 billion lease signed by Hut 8' before it
+        rows = [f.value for f in context.facts if same_sentence(best.sentence, f) and f.company in context.companies]
 
-        def fits(value: Value) -> tuple[bool, bool, int]:
-            """Of what was asked, then beside the period asked ('2,470 BTC in November 2025' of '943.1 BTC a week
-            before, and 2,470 BTC in November 2025'), then nearest to the question's words ('valued the treasury
-            at $446 million')."""
+        def fits(value: Value) -> tuple[bool, bool, bool, int]:
+            """The ledger's figure for the company asked, then of what was asked, then beside the period asked
+            ('2,470 BTC in November 2025' of '943.1 BTC a week before, and 2,470 BTC in November 2025'), then
+            nearest to the question's words ('valued the treasury at $446 million')."""
             before = set(tokenize(best.sentence[max(0, value.start - 50) : value.start]))
             before |= set(tokenize(best.sentence[value.end : value.end + 25]))  # '9,377 BTC were lent out'
             around = best.sentence[max(0, value.start - 40) : value.end + 40].lower()
@@ -709,7 +721,8 @@ class GroundedAnswerer:
             if month_before:  # 'from 19,309 BTC a month earlier': the month asked is the one before
                 dated = bool(A_MONTH_EARLIER.match(best.sentence[value.end :].lstrip(" ,")))
                 of_measure = of_measure or (bool(measure) and not value.measure)
-            return (of_measure, dated, len(before & asked))
+            in_ledger = any(abs(value.amount - row) <= 0.005 * max(abs(row), 1e-9) for row in rows)
+            return (in_ledger, of_measure, dated, len(before & asked))
 
         value = max(typed, key=fits) if typed else None
         if value is None:

@@ -436,7 +436,11 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             Side(f"How much revenue did {company} report for {period}?", label="revenue"),
             Side(f"What net income or net loss did {company} report for {period}?", label="net result"),
         ]
-    if len(companies) >= 2 and (COMPARE.search(question) or re.search(r"\b(both|each|either)\b", question)):
+    if len(companies) >= 2 and (
+        COMPARE.search(question)
+        or re.search(r"\b(both|each|either)\b", question)
+        or _coordinated(question, companies, entities)
+    ):
         if len(companies) > 3:
             return []
         sides = []
@@ -444,7 +448,7 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             text = question
             for other in companies:
                 if other != company:
-                    text = entities.pattern(other).sub(" ", text)
+                    text = entities.loose_pattern(other).sub(" ", entities.pattern(other).sub(" ", text))
                     text = re.sub(rf"(?i)\b{re.escape(other)}\b", " ", text)
             sides.append(Side(re.sub(r"\s+", " ", f"{company}: {text}").strip(), company=company))
         return sides
@@ -463,6 +467,10 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             base = re.sub(rf"\b(?:between|from)\b|{_POINT}", " ", base, flags=re.I)
         base = re.sub(r"\s+", " ", base).strip(" ?:,")
         base = re.sub(r"\s*\b(in|during|for|at|of|and|to|vs\.?|versus|or)$", "", base)
+        # 'did cango mine more in dec 2025 or feb 2026', 'did riot get a better price ...': how much, in each
+        if re.match(r"(did|does|do|has|have|was|were)\b", base, re.I):
+            base = re.sub(r"\b(more|less|fewer|higher|lower|bigger|larger|smaller|better|worse)\b", " ", base)
+            base = "how much " + re.sub(r"\s+", " ", base[0].lower() + base[1:]).strip()
         at = f"at the {point.group(0).split()[-2].lower()} of" if point else "in"
         return [Side(f"{base} {at} {period}?", period=period) for period in periods]
     measures = list(dict.fromkeys(measures_in(question)))
@@ -591,6 +599,16 @@ def _or_sides(question: str, companies: list[str], entities: Entities) -> list[S
 DEAL_NOUN = re.compile(r"\b(deal|contract|lease|agreement|loan|offering|campus|site|investment|stake)s?\b", re.I)
 
 
+def _coordinated(question: str, companies: list[str], entities: Entities) -> bool:
+    """Three or more companies named as a list ('sales by riot, core scientific and marathon'): only commas,
+    'and', 'or', '&' or '/' between them, so the same thing is asked of each."""
+    spans = sorted(m.span() for name in companies for m in entities.loose_pattern(name).finditer(question))
+    if len(spans) != len(companies) or len(companies) < 3:  # 'that site, for HIVE and Bitfarms': one site of two
+        return False
+    between = [question[a[1] : b[0]] for a, b in zip(spans, spans[1:])]  # noqa: B905 - consecutive pairs
+    return all(re.fullmatch(r"\s*(?:,|&|/|,?\s*\b(?:and|or)\b)\s*", gap, re.I) for gap in between)
+
+
 def _named_sides(question: str, companies: list[str], entities: Entities) -> list[Side]:
     """'Which IREN deal is bigger, Microsoft or Nvidia?', 'how does the nvidia contract compare to the microsoft
     one?': one company's two deals told apart by the names of the other parties, one side each ('IREN Nvidia
@@ -598,6 +616,8 @@ def _named_sides(question: str, companies: list[str], entities: Entities) -> lis
     pieces = OR_SPLIT.split(question.strip().rstrip("?"))
     if len(pieces) != 2 or len(companies) > 1 or LISTING.search(question):
         return []
+    if ORIGINAL.search(pieces[0]) and not ORIGINAL.search(pieces[1]):
+        return []  # 'Fluidstack contract value: first announcement vs after the CB-5 expansion': then and later
     # 'hut 8: beacon point vs river bend, how many mw each': what is asked of both follows the second name
     head, comma, tail = pieces[1].partition(",")
     asked = re.sub(r"\b(each|both|respectively|of them)\b", " ", tail) if comma and ASKS_AFTER.search(tail) else ""

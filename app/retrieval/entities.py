@@ -8,7 +8,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from ingest.text import STOPWORDS
+from ingest.text import STOPWORDS, tokenize
 from ingest.vocabulary import WORD, Vocabulary
 
 SUFFIXES = (
@@ -58,6 +58,9 @@ NOT_NAMES = frozenset(
     "btc ai hpc gpu gpus ceo cfo cto coo usd us eh ph mw gw q1 q2 q3 q4 etf ipo jv bitcoin ether eth nasdaq nyse "
     "tsx sec i ok jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
+# names a company went by before, which people still use and the articles may not: an alias once the company is
+# in the index
+FORMER_NAMES = {"Marathon Digital": "MARA Holdings", "Marathon": "MARA Holdings"}
 # the trade's abbreviations as people type them, with the words an article spells out: not company names, and
 # a question's 'NOI' is answered by 'net operating income'
 GLOSSARY = {
@@ -162,6 +165,10 @@ class Entities:
         outlets = frozenset(source.lower() for source in described.sources) - {""}
         entities = cls(words=frozenset(words), plain_words=vocabulary.plain, idf=vocabulary.idf, outlets=outlets)
         entities._sorted_words = sorted(words)
+        known = {name for companies, _ in described.named for name in companies}
+        for alias, name in FORMER_NAMES.items():  # 'marathon' is what many still call MARA
+            if name in known:
+                entities.alias_to_name.setdefault(alias, name)
         for companies, tickers in described.named:  # in order of first appearance: the first name of an alias wins
             for name in companies:
                 for alias in aliases_of(name):
@@ -224,6 +231,9 @@ class Entities:
                 return word
             if word in self.language:  # 'seeing' is no slip for 'seeking'
                 return word
+            stem = tokenize(word)
+            if stem and len(stem[0]) >= RESPELL_MIN - 1 and self.known_word(stem[0]):
+                return word  # 'prepaying' is no slip for 'preparing' when the articles say 'prepayment'
             near = self._spellings.get(word[0])
             if near is None:
                 words = self.plain_words | MONTH_WORDS  # 'decmber' as well, though the articles capitalize it

@@ -25,7 +25,8 @@ RECENT = re.compile(
 # 'originally / at first / when it first announced': the earliest report answers, not a later revision
 ORIGINAL = re.compile(
     r"\b(original(ly)?|initial(ly)?|at first|to begin with|(when|before) (it|they|\w+) first|"
-    r"first (announced|signed|struck|unveiled|did|agreed|reported|disclosed)|before the (expansion|upsize|upgrade|amendment))\b",
+    r"first (announced|signed|struck|unveiled|did|agreed|reported|disclosed|announcement|report)|"
+    r"before the (expansion|upsize|upgrade|amendment))\b",
     re.I,
 )
 YEAR_WORD = r"(\d{4}|['’]\d{2}\b)"  # 2026, or '26 as people type it

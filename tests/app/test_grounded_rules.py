@@ -12,6 +12,7 @@ from app.answer.question import analyse
 from app.retrieval.entities import Entities
 from app.retrieval.filters import parse_time_frame
 from app.retrieval.search import Passage
+from ingest.facts import Fact, Measure
 from ingest.text import tokenize
 
 META = [
@@ -866,3 +867,45 @@ def test_a_listing_with_a_floor_keeps_only_lines_at_or_above_it_in_the_floor_s_u
     galaxy = "Galaxy Digital held 12,830 BTC in its treasury at the end of 2025."
     found = answer("who holds more than 10k btc", three_miners(riot, core, galaxy), entities)
     assert "18,005" in found and "12,830" in found and "Core Scientific" not in found
+
+
+def test_the_direct_line_states_the_ledger_figure_of_the_company_asked_not_the_first_in_the_sentence():
+    text = (
+        "CoinShares counted more than $43 billion of AI contracts, including a $7 billion lease signed by Riot "
+        "Platforms and $6.7 billion secured by Galaxy Digital."
+    )
+    question = "galaxy digital's contract value now?"
+    entities = Entities.from_metadata(META, [text])
+    context = context_for(question, entities)
+    row = Fact(
+        "Galaxy Digital",
+        Measure.CONTRACT_VALUE,
+        6.7e9,
+        "usd",
+        "$6.7 billion",
+        "2026-03-03",
+        "",
+        "",
+        "one",
+        "one",
+        "Outlet",
+        "2026-03-03",
+        "https://example.test",
+        text,
+    )
+    answerer = GroundedAnswerer(SameVector())
+    found = answerer.answer(context, [passage(text, "one", ["Galaxy Digital"], "2026-03-03")]).text
+    assert found.startswith("Galaxy Digital: $7 billion")  # no ledger row: the first dollar amount
+    context.facts = [row]
+    found = answerer.answer(context, [passage(text, "one", ["Galaxy Digital"], "2026-03-03")]).text
+    assert found.startswith("Galaxy Digital: $6.7 billion")
+
+
+def test_a_short_sentence_that_names_nothing_is_about_the_sentence_before_it():
+    text = (
+        "Galaxy Digital said on November 13, 2025 that it expects to wind down its mining business over 2026. "
+        "The first site to change is Galaxy Digital's facility in Washington State, which will become a data center. "
+        "Completion is targeted for December 2026."
+    )
+    found = answer_one("when's the washington site supposed to be done for galaxy digital?", text, "2025-11-13")
+    assert found.startswith("Completion is targeted for December 2026.")

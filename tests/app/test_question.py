@@ -373,6 +373,9 @@ def test_a_word_of_the_language_that_no_article_holds_is_not_respelled():
     entities.language = model_words("bundled")  # the embedding model's whole words: 'seeing' is one
     assert "seeing" in entities.language and "liquidty" not in entities.language
     assert entities.respelled("i keep seeing coreweave") == "i keep seeing coreweave"
+    # a word whose stem begins a word of the articles is no slip: 'prepaying' of 'prepayment', not 'preparing'
+    entities = Entities.from_metadata(META, [*TEXTS, "It was preparing a listing. It includes a 20% prepayment."])
+    assert entities.respelled("how much is msft prepaying") == "how much is msft prepaying"
 
 
 def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
@@ -511,3 +514,30 @@ def test_a_holding_that_grew_from_one_period_to_another_is_asked_at_both_ends(en
     assert [s.period for s in sides] == ["jan 2024", "dec 2024"]
     assert all(s.question.startswith("how much was riot's hodl in") for s in sides)
     assert not sides_of("how much btc did riot mine from jan 2024 to dec 2024", entities)  # a flow: one span
+
+
+def test_the_first_announcement_against_a_later_one_is_asked_then_and_now_not_by_the_names_in_it(entities):
+    sides = sides_of("Riot's Fluidstack contract value: first announcement vs after the CB-5 expansion?", entities)
+    assert [s.label for s in sides] == ["at first", "later"]
+
+
+def test_companies_named_as_a_list_are_each_asked_the_same_thing(entities):
+    sides = sides_of("q1 2026 btc sales by riot, core scientific and applied digital?", entities)
+    assert [s.company for s in sides] == ["Riot Platforms", "Core Scientific", "Applied Digital"]
+    assert "core scientific" not in sides[0].question.lower() and "riot" not in sides[1].question.lower()
+    assert not sides_of("how much did riot pay core scientific for hosting?", entities)  # one deal between two
+    assert not sides_of("how big is that site for riot and core scientific?", entities)  # one site of two
+
+
+def test_which_of_two_periods_was_more_asks_how_much_in_each(entities):
+    sides = sides_of("did riot mine more in dec 2025 or feb 2026", entities)
+    assert [s.question for s in sides] == ["how much did riot mine in dec 2025?", "how much did riot mine in feb 2026?"]
+    price = sides_of("Did Riot get a better price per coin in Sept 2025 or Dec 2025?", entities)
+    assert all(s.question.startswith("how much did Riot get a price per coin in") for s in price)
+
+
+def test_a_former_name_people_still_use_is_the_company_once_it_is_indexed():
+    named = Entities.from_metadata([{"title": "MARA sells", "companies": ["MARA Holdings"], "tickers": ["MARA"]}], [])
+    assert named.in_question("what % of staff did marathon lay off") == ["MARA Holdings"]
+    others = [m for m in META if "MARA Holdings" not in m["companies"]]
+    assert Entities.from_metadata(others, TEXTS).in_question("what did marathon sell") == []
