@@ -60,42 +60,40 @@ FILLER = frozenset(
 )
 ALTERNATIVES = re.compile(r"\b[\w.&-]+(?:,\s+[\w.&-]+)+,?\s+(?:or|and)\s+[\w.&-]+", re.I)  # 'Microsoft, Amazon or AMD'
 # Words that say the same thing in this domain: a sentence answering "holdings" may say "treasury" instead.
-CONCEPTS = [
-    frozenset(tokenize(words))
-    for words in (
-        "hold holdings held treasury reserve reserves balance own owned stack pile stash hoard hodl",
-        "produce production produced output mined mine mining",
-        "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload rid",
-        "buy bought acquire acquired purchase purchased stake buyout merger takeover",
-        "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
-        "lease leases contract contracts deal deals agreement agreements tenant",
-        "revenue revenues sales income",
-        "ceo chief executive runs leads",
-        "cto chief technology officer",
-        "cfo financial",
-        "profit earnings income loss lose losing lost bottom line",
-        "cost costs budget price tag",
-        "hashrate hash rate eh",
-        "stock stocks share shares",
-        "stake stakes ownership equity",
-        "pop popped jump jumped rise rose surge surged soar soared climb climbed rally rallied gain gained spike spiked",
-        "name names renamed rename rebrand rebranded rebranding called formerly",
-        "bid bids offer offers",
-        "run running operate operating operation operations operational online live",
-        "hope hoping expect expects expected target targets targeting plan plans planned aim aims aiming",
-        "put putting deploy deployed deploying deployment install installed installing locate located",
-        "due mature matures maturity",
-        "sat sats satoshi satoshis",
-        "efficient efficiency joule joules",
-        "customer customers user users client clients",
-        "holder holders shareholder shareholders stockholder stockholders",
-        "reject rejected rejects rejection",
-        "staff staffers workforce employees employee people headcount jobs",
-        "lay laid layoff layoffs fire fired",
-        "repurchase repurchased repurchasing repurchases buyback buybacks",
-        "done complete completed completion finish finished finishing",
-    )
-]
+CONCEPT_WORDS = (
+    "hold holdings held treasury reserve reserves balance own owned stack pile stash hoard hodl",
+    "produce production produced output mined mine mining",
+    "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload rid",
+    "buy bought acquire acquired purchase purchased stake buyout merger takeover",
+    "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
+    "lease leases contract contracts deal deals agreement agreements tenant",
+    "revenue revenues sales income",
+    "ceo chief executive runs leads",
+    "cto chief technology officer",
+    "cfo financial",
+    "profit earnings income loss lose losing lost bottom line",
+    "cost costs budget price tag",
+    "hashrate hash rate eh",
+    "stock stocks share shares",
+    "stake stakes ownership equity",
+    "pop popped jump jumped rise rose surge surged soar soared climb climbed rally rallied gain gained spike spiked",
+    "name names renamed rename rebrand rebranded rebranding called formerly",
+    "bid bids offer offers",
+    "run running operate operating operation operations operational online live",
+    "hope hoping expect expects expected target targets targeting plan plans planned aim aims aiming",
+    "put putting deploy deployed deploying deployment install installed installing locate located",
+    "due mature matures maturity",
+    "sat sats satoshi satoshis",
+    "efficient efficiency joule joules",
+    "customer customers user users client clients",
+    "holder holders shareholder shareholders stockholder stockholders",
+    "reject rejected rejects rejection",
+    "staff staffers workforce employees employee people headcount jobs",
+    "lay laid layoff layoffs fire fired",
+    "repurchase repurchased repurchasing repurchases buyback buybacks",
+    "done complete completed completion finish finished finishing",
+)
+CONCEPTS = [frozenset(tokenize(words)) for words in CONCEPT_WORDS]
 NUMBER = re.compile(r"\d")
 # a sentence that names its subject only by pointing back to the sentence before: its words count as its own
 REFERS_BACK = re.compile(
@@ -416,11 +414,11 @@ class GroundedAnswerer:
                     ),
                     "other_period": other_period,
                     "on_topic": float(
-                        bool(_expand(set(tokenize(context.entities.without_names(sentence)))) & predicate)
+                        _meets(set(tokenize(context.entities.without_names(sentence))), predicate)
                         # 'The company expects ... 95% equity ownership' goes on about the sentence before it
                         or (
                             bool(PRONOUN_START.match(sentence))
-                            and bool(_expand(set(tokenize(context.entities.without_names(previous)))) & predicate)
+                            and _meets(set(tokenize(context.entities.without_names(previous))), predicate)
                         )
                     ),
                     "answer_type": float(
@@ -613,8 +611,11 @@ class GroundedAnswerer:
         if analysis is not None and analysis.at_least and floor_unit is None:  # 'more than 10k btc': coins
             said = (v.unit for v in values_in(analysis.unnamed) if v.amount == analysis.at_least)
             floor_unit = next((u for u in said if u is not Unit.COUNT), None)
+        predicate = self._predicate(context)
         for candidate in sorted(found.candidates, key=order):
             if not candidate.on_topic or (dated and candidate.features["other_period"]):
+                continue
+            if _only_denies(candidate.sentence, predicate):  # 'Galaxy did not name the customer' renamed nothing
                 continue
             if whole and not (WHOLE.search(candidate.sentence) and COINS.search(candidate.sentence)):
                 continue  # 'all their bitcoin': not 'All shares were sold', nor 'its last Paraguay operation'
@@ -728,7 +729,7 @@ class GroundedAnswerer:
         if value is None:
             return ""
         subject = f"{context.companies[0]}: " if context.companies else ""
-        return f"{subject}{value.text} [{numbers[best.passage_index]}]."
+        return f"{subject}{_plain(value)} [{numbers[best.passage_index]}]."
 
     @staticmethod
     def _about(context: Context, passage: Passage, candidate: Candidate) -> bool:
@@ -1133,6 +1134,12 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
+def _only_denies(sentence: str, predicate: frozenset[str]) -> bool:
+    """The sentence names what is asked only to say it did not happen ('did not name the customer')."""
+    denied = {t for m in NEGATED.finditer(sentence) for t in tokenize(m.group(1))}
+    return bool(denied & predicate) and not (set(tokenize(sentence)) - denied) & predicate
+
+
 def _of_kind(context: Context, pool: list[Candidate]) -> list[Candidate]:
     """The candidates that may answer: of the kind asked for, on topic and of the period asked when some are."""
     analysis = context.analysis
@@ -1477,6 +1484,21 @@ def states_key(sentence: str, key: frozenset[str], context: Context) -> bool:
     if context.companies:
         return any(context.entities.mentions(sentence, name) for name in context.companies)
     return not key or bool(key & set(tokenize(sentence)))
+
+
+def _plain(value: Value) -> str:
+    """A value as a short line states it: '320 MW' for a '320-megawatt campus', else as the sentence wrote it."""
+    written = re.fullmatch(r"([\d.,]+)\s*-?\s*(?:megawatts?|mw)", value.text, re.I)
+    return f"{written.group(1)} MW" if value.unit is Unit.MW and written else value.text
+
+
+def _meets(tokens: set[str], predicate: frozenset[str]) -> bool:
+    """The words say what is asked: a word of its concepts, or a longer form of one of its words ('prepayment'
+    of 'prepaying', which the stemmer leaves apart)."""
+    if _expand(tokens) & predicate:
+        return True
+    stems = [p for p in predicate if len(p) >= 6]
+    return any(t.startswith(p) for p in stems for t in tokens)
 
 
 def _expand(terms: frozenset[str] | set[str]) -> frozenset[str]:

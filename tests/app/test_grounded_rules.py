@@ -471,6 +471,13 @@ def test_a_follow_up_is_not_answered_with_the_figure_the_conversation_already_ga
             "Riot Platforms",
             "$96,560",
         ),
+        (  # a longer form of the question's word is on its topic ('prepayment' of 'prepaying')
+            "how much is the customer prepaying galaxy digital?",
+            "Galaxy Digital will give Microsoft access to its GPUs, and the contract includes a 20% prepayment from "
+            "Microsoft.",
+            "Galaxy Digital",
+            "20%",
+        ),
         (  # a sentence that goes on about the one before it ('The company ...') is on its topic
             "what % of the helios west jv would galaxy own?",
             "Galaxy Digital said it is forming a joint venture to build a campus named Helios West. "
@@ -909,3 +916,17 @@ def test_a_short_sentence_that_names_nothing_is_about_the_sentence_before_it():
     )
     found = answer_one("when's the washington site supposed to be done for galaxy digital?", text, "2025-11-13")
     assert found.startswith("Completion is targeted for December 2026.")
+
+
+def test_the_direct_line_states_megawatts_plainly():
+    text = "Galaxy Digital unveiled plans for a 320-megawatt AI data center campus in Toronto, The Outlet reported."
+    found = answer_one("how much power is allocated to galaxy digital's toronto campus?", text, "2026-05-18")
+    assert found.startswith("Galaxy Digital: 320 MW [1].")
+
+
+def test_a_listing_leaves_out_lines_that_only_deny_the_act(entities):
+    riot = "Riot Platforms renamed itself Keel Infrastructure as it moved into data centers."
+    core = "Core Scientific has rebranded as CoreSci Digital to show that AI hosting is now its business."
+    galaxy = "Galaxy Digital did not name the customer at its Helios campus."
+    found = answer("which miners changed their names?", three_miners(riot, core, galaxy), entities)
+    assert "Keel Infrastructure" in found and "CoreSci Digital" in found and "Galaxy" not in found
