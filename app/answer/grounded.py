@@ -1082,18 +1082,33 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
     analysis = found.context.analysis
     if analysis is None or analysis.listing or analysis.expects[:1] not in ((PERSON,), (ORG,)) or not analysis.roles:
         return ""  # a listing ('who has signed 15-year leases?') lists those named
-    pool = [c for c in found.about[:8] if c.on_topic]
+    roles = set(analysis.roles) - SAYING
+    # a sentence that names the role asked is on its topic: 'The tenant has not been named' of 'who is renting it'
+    pool = [c for c in found.about[:8] if c.on_topic or roles & set(re.findall(r"[a-z]+", c.sentence.lower()))]
     if not pool:
         return ""
     article = found.passages[pool[0].passage_index].article_id
+    # the thing the question names ('river bend') must be what the sentence is about: in its title, in the sentence
+    # or in the two before it ('The tenant has not been named' of Beacon Point does not withhold River Bend's)
+    things = [n.lower() for n in other_names(found.context.unnamed, found.context.entities)]
     for candidate in pool:
         withheld = _withholds(candidate.sentence)
-        if found.passages[candidate.passage_index].article_id != article or not withheld:
+        passage = found.passages[candidate.passage_index]
+        if passage.article_id != article or not withheld:
+            continue
+        if things and not any(thing in _surroundings(passage, candidate.sentence) for thing in things):
             continue
         near = candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 20].lower()  # 'The tenant has'
-        if (set(analysis.roles) - SAYING) & set(re.findall(r"[a-z]+", near)):
+        if roles & set(re.findall(r"[a-z]+", near)):
             return f'The news does not name it. It reports: "{candidate.sentence}"'
     return ""
+
+
+def _surroundings(passage: Passage, sentence: str) -> str:
+    """A sentence with its passage's title and the two sentences before it, lower case: what it is about."""
+    sentences = split_sentences(passage.text)
+    at = sentences.index(sentence) if sentence in sentences else 0
+    return " ".join([passage.title, *sentences[max(0, at - 2) : at + 1]]).lower()
 
 
 def _denies(text: str, measure: str) -> bool:

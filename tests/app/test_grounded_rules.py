@@ -940,3 +940,18 @@ def test_the_direct_line_states_megawatts_plainly():
 def test_a_listing_lists_what_its_question_asks_of_each(entities, question, riot, core, galaxy, listed, left_out):
     found = answer(question, three_miners(riot, core, galaxy), entities)
     assert all(item in found for item in listed) and left_out not in found
+
+
+def test_a_withheld_name_is_refused_for_the_thing_it_is_about_and_only_that_one():
+    text = (
+        "Galaxy Digital signed a 15-year lease worth $9.8 billion for its Beacon Point campus in Texas. "
+        "The tenant has not been named; the client will install its own equipment at the site. "
+        "The earlier piece of that total is the River Bend campus, where Galaxy Digital signed a 15-year lease "
+        "with AI cloud provider Fluidstack for 245 MW."
+    )
+    renting = answer_one(
+        "who is actually renting galaxy digital's beacon point campus, like which company", text, "2026-05-06"
+    )
+    assert renting.startswith("The indexed news does not answer this. The news does not name it.")
+    river = answer_one("who is the tenant at galaxy digital's river bend campus", text, "2026-05-06")
+    assert not river.startswith("The indexed news does not answer") and "Fluidstack" in river
