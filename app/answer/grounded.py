@@ -16,6 +16,7 @@ How it decides, in three steps a reader can change one at a time:
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -607,15 +608,11 @@ class GroundedAnswerer:
             figure = amounts and any(v.unit is not Unit.COUNT for v in candidate.values)
             return (-(dated and candidate.features["period"]), -figure, -merit(candidate))
 
-        floor_unit = analysis.unit if analysis is not None else None
-        if analysis is not None and analysis.at_least and floor_unit is None:  # 'more than 10k btc': coins
-            said = (v.unit for v in values_in(analysis.unnamed) if v.amount == analysis.at_least)
-            floor_unit = next((u for u in said if u is not Unit.COUNT), None)
-        predicate = self._predicate(context)
+        floor_unit = analysis.floor_unit if analysis is not None else None
         for candidate in sorted(found.candidates, key=order):
             if not candidate.on_topic or (dated and candidate.features["other_period"]):
                 continue
-            if _only_denies(candidate.sentence, predicate):  # 'Galaxy did not name the customer' renamed nothing
+            if _only_denies(candidate.sentence, found.predicate):  # 'Galaxy did not name the customer' renamed nothing
                 continue
             if whole and not (WHOLE.search(candidate.sentence) and COINS.search(candidate.sentence)):
                 continue  # 'all their bitcoin': not 'All shares were sold', nor 'its last Paraguay operation'
@@ -957,13 +954,14 @@ def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 # what a question may take for granted, and what the news says instead: 'when did shareholders sign off on the
 # merger?' when they voted it down
+DONE = re.compile(  # a deal taken as done: approved, closed, completed
+    r"\b(sign(ed)? off|approv(e|ed|al)|backed|vot(e|ed) for|ratif(y|ied)|green-?light(ed)?|clos(e|ed)|"
+    r"complet(e|ed)|finali[sz]ed?|went through|go through)\b",
+    re.I,
+)
 OPPOSITES: tuple[tuple[re.Pattern, re.Pattern], ...] = (
     (
-        re.compile(
-            r"\b(sign(ed)? off|approv(e|ed|al)|backed|vot(e|ed) for|ratif(y|ied)|green-?light(ed)?|clos(e|ed)|"
-            r"complet(e|ed)|finali[sz]ed?|went through|go through)\b",
-            re.I,
-        ),
+        DONE,
         re.compile(
             r"\b(reject(ed|s)?|vot(e|ed) (it )?down|voted against|terminat(e|ed)|block(ed)?|collaps(e|ed)|"
             r"scrap(ped)?|call(ed)? off|abandon(ed)?|walk(ed)? away)\b",
@@ -1006,12 +1004,11 @@ def outcome_pending(answerer: GroundedAnswerer, found: Sentences) -> str:
     """'Did Bitfarms' holders approve the move at the March vote?' when the passages about it only say the vote
     is set for March 20: what the question takes as done, the news reports as still to come."""
     context = found.context
-    taken = OPPOSITES[0][0]
-    said = taken.search(context.asked)
+    said = DONE.search(context.asked)
     if not context.companies or not said or not DEAL.search(context.asked) or PROSPECTIVE.search(context.asked):
         return ""
     pool = [c for c in found.about[:8] if c.on_topic]
-    if any(_of_deal(taken, c.sentence) and not PENDING.search(c.sentence) for c in pool):
+    if any(_of_deal(DONE, c.sentence) and not PENDING.search(c.sentence) for c in pool):
         return ""  # 'completed the purchase of a majority stake'
     pending = next((c for c in pool if PENDING.search(c.sentence) and DEAL.search(c.sentence)), None)
     if pending is None:
@@ -1083,8 +1080,12 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
     if analysis is None or analysis.listing or analysis.expects[:1] not in ((PERSON,), (ORG,)) or not analysis.roles:
         return ""  # a listing ('who has signed 15-year leases?') lists those named
     roles = set(analysis.roles) - SAYING
+
+    def names_role(text: str) -> bool:
+        return bool(roles & set(re.findall(r"[a-z]+", text.lower())))
+
     # a sentence that names the role asked is on its topic: 'The tenant has not been named' of 'who is renting it'
-    pool = [c for c in found.about[:8] if c.on_topic or roles & set(re.findall(r"[a-z]+", c.sentence.lower()))]
+    pool = [c for c in found.about[:8] if c.on_topic or names_role(c.sentence)]
     if not pool:
         return ""
     article = found.passages[pool[0].passage_index].article_id
@@ -1096,19 +1097,17 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
         passage = found.passages[candidate.passage_index]
         if passage.article_id != article or not withheld:
             continue
-        if things and not any(thing in _surroundings(passage, candidate.sentence) for thing in things):
+        if things and not any(thing in _surroundings(passage, candidate) for thing in things):
             continue
-        near = candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 20].lower()  # 'The tenant has'
-        if roles & set(re.findall(r"[a-z]+", near)):
+        if names_role(candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 20]):  # 'The tenant has'
             return f'The news does not name it. It reports: "{candidate.sentence}"'
     return ""
 
 
-def _surroundings(passage: Passage, sentence: str) -> str:
+def _surroundings(passage: Passage, candidate: Candidate) -> str:
     """A sentence with its passage's title and the two sentences before it, lower case: what it is about."""
-    sentences = split_sentences(passage.text)
-    at = sentences.index(sentence) if sentence in sentences else 0
-    return " ".join([passage.title, *sentences[max(0, at - 2) : at + 1]]).lower()
+    at = candidate.position
+    return " ".join([passage.title, *split_sentences(passage.text)[max(0, at - 2) : at + 1]]).lower()
 
 
 def _denies(text: str, measure: str) -> bool:
@@ -1125,10 +1124,14 @@ def _act_of(verb: frozenset[str]) -> frozenset[str]:
 NAMING = _act_of(frozenset(tokenize("name")))  # 'did not name', 'has not been identified'
 
 
+def _denied(sentence: str) -> set[str]:
+    """The words of the acts a sentence says did not happen: {'name'} of 'did not name the customer'."""
+    return {t for m in NEGATED.finditer(sentence) for t in tokenize(m.group(1))}
+
+
 def _asserts(sentence: str, verb: frozenset[str]) -> bool:
     """The sentence states the act with no denial: 'Riot sold 1,818 BTC' for 'sell'."""
-    denied = {t for m in NEGATED.finditer(sentence) for t in tokenize(m.group(1))}
-    return bool(verb & (set(tokenize(sentence)) - denied))
+    return bool(verb & (set(tokenize(sentence)) - _denied(sentence)))
 
 
 CHECKS: tuple[Check, ...] = (
@@ -1151,8 +1154,8 @@ CHECKS: tuple[Check, ...] = (
 
 def _only_denies(sentence: str, predicate: frozenset[str]) -> bool:
     """The sentence names what is asked only to say it did not happen ('did not name the customer')."""
-    denied = {t for m in NEGATED.finditer(sentence) for t in tokenize(m.group(1))}
-    return bool(denied & predicate) and not (set(tokenize(sentence)) - denied) & predicate
+    denied = _denied(sentence)
+    return bool(denied & predicate) and not _asserts(sentence, predicate)
 
 
 def _of_kind(context: Context, pool: list[Candidate]) -> list[Candidate]:
@@ -1512,8 +1515,14 @@ def _meets(tokens: set[str], predicate: frozenset[str]) -> bool:
     of 'prepaying', which the stemmer leaves apart)."""
     if _expand(tokens) & predicate:
         return True
-    stems = [p for p in predicate if len(p) >= 6]
+    stems = _long_stems(predicate)
     return any(t.startswith(p) for p in stems for t in tokens)
+
+
+@functools.lru_cache(maxsize=64)
+def _long_stems(predicate: frozenset[str]) -> tuple[str, ...]:
+    """The predicate's words long enough to stand for a longer word they begin: one question's, worked out once."""
+    return tuple(p for p in predicate if len(p) >= 6)
 
 
 def _expand(terms: frozenset[str] | set[str]) -> frozenset[str]:

@@ -14,7 +14,7 @@ from app.retrieval.entities import GLOSSARY, Entities
 from app.retrieval.filters import MONTHS, ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
 from ingest.dates import MONTH
 from ingest.text import tokenize
-from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, measures_in
+from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, measures_in, values_in
 
 __all__ = ["DATE", "ORG", "PERSON", "PLACE", "Analysis", "Side", "analyse", "expected_kinds"]
 
@@ -202,6 +202,15 @@ class Analysis:
         """The unit of the value asked for, when the main expected kind is one."""
         return self.expects[0] if self.expects and isinstance(self.expects[0], Unit) else None
 
+    @property
+    def floor_unit(self) -> Unit | None:
+        """The unit the listing's floor is in: the unit asked, else the floor's own ('more than 10k btc': coins,
+        so '$84.5K per coin' does not clear it)."""
+        if self.unit is not None or not self.at_least:
+            return self.unit
+        said = (v.unit for v in values_in(self.unnamed) if v.amount == self.at_least)
+        return next((u for u in said if u is not Unit.COUNT), None)
+
 
 def _blank_name(match: re.Match) -> str:
     """A company's name blanked out of a question, less a lower-case measure word that ends it: in 'was MARA
@@ -374,6 +383,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     spelled = [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", unnamed) if w.lower() in GLOSSARY]
     if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked
         unnamed = f"{unnamed} ({' '.join(spelled)})"
+    at_least = lower_bound(unnamed)
     analysis = Analysis(
         question=question,
         companies=companies,
@@ -386,16 +396,17 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         if PROCEEDS.search(unnamed)
         else next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
         # 'who holds more than 10k btc': a floor that a group of companies may clear
-        listing=bool(LISTING.search(asked)) or bool(re.match(r"\W*who\b", asked, re.I) and lower_bound(unnamed)),
+        listing=bool(LISTING.search(asked)) or bool(re.match(r"\W*who\b", asked, re.I) and at_least),
         latest=frame.prefer_recent or (bool(RECENT.search(asked)) and not frame.prefer_earliest),
         asked=asked,
         topic=topic,
         unnamed=unnamed,
         whole_year=bool(WHOLE_YEAR.search(asked) and frame.words[:1] and frame.words[0].isdigit()),
         counted=counted_thing(unnamed),
-        at_least=lower_bound(unnamed),
+        at_least=at_least,
     )
-    if analysis.listing and ELSE.search(asked):
+    examples = analysis.listing and bool(companies) and bool(ELSE.search(asked))
+    if examples:
         analysis.companies = []  # 'riot, hive, anyone else?': the companies named are examples, not the only ones
     if analysis.listing and analysis.expects[:1] == (ORG,) and len(analysis.expects) > 1:
         analysis.expects = analysis.expects[1:]  # 'who posted a net loss, and how big': each line's label is the who
@@ -404,8 +415,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         analysis.measure = "held"  # 'how much BTC does Cango have left': coins a company has are its holdings
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)
-    examples = analysis.listing and not analysis.companies and companies  # 'riot, hive, anyone else?': no sides
-    analysis.sides = [] if examples else comparison_sides(asked, companies, entities, fits)
+    analysis.sides = [] if examples else comparison_sides(asked, companies, entities, fits)  # a listing, no sides
     return analysis
 
 
@@ -448,7 +458,7 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             text = question
             for other in companies:
                 if other != company:
-                    text = entities.loose_pattern(other).sub(" ", entities.pattern(other).sub(" ", text))
+                    text = entities.loose_pattern(other).sub(" ", text)  # any alias in any case
                     text = re.sub(rf"(?i)\b{re.escape(other)}\b", " ", text)
             sides.append(Side(re.sub(r"\s+", " ", f"{company}: {text}").strip(), company=company))
         return sides
@@ -486,17 +496,20 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
     ends = RANGE.fullmatch(periods[0]) if len(periods) == 1 else None
     if ends and len(companies) == 1 and CHANGED.search(question) and "held" in measures_in(question):
         # 'how much did hive's hodl grow from jan 2024 to dec 2024': a holding at each end, not one span
-        base = re.sub(r"\s+", " ", question.replace(periods[0], " ")).strip(" ?")
-        base = re.sub(rf"\b(?:did|has)\b(.*)(?:{CHANGED.pattern})", r"was\1", base, flags=re.I)
-        base = re.sub(r"\s+", " ", base).strip()
+        base = _level(question.replace(periods[0], " "))
         return [Side(f"{base} in {end}?", period=end) for end in ends.groups()]
     since = SINCE.search(question)
     if since and periods and len(companies) == 1:  # 'how much has ABTC's pile grown since October 2025?'
-        base = re.sub(r"\s+", " ", SINCE.sub(" ", question).replace(periods[0], " ")).strip(" ?")
-        base = re.sub(r"\bhas\b(.*)\b(grown|changed|risen|fallen|moved|increased|decreased|shrunk)\b", r"was\1", base)
-        base = re.sub(r"\s+", " ", base).strip()
+        base = _level(SINCE.sub(" ", question).replace(periods[0], " "))
         return [Side(f"{base} in {periods[0]}?", period=periods[0]), Side(f"{base} now?", label="latest")]
     return _measure_sides(question, companies, entities, periods)
+
+
+def _level(question: str) -> str:
+    """'how much has ABTC's pile grown', 'how much did hive's hodl grow': how much it was, asked of one moment."""
+    base = re.sub(r"\s+", " ", question).strip(" ?")
+    base = re.sub(rf"\b(?:did|has)\b(.*)(?:{CHANGED.pattern})", r"was\1", base, flags=re.I)
+    return re.sub(r"\s+", " ", base).strip()
 
 
 RANGE = re.compile(r"(?:from|between)\s+(.+?)\s+(?:to|and|through|until|till)\s+(.+)", re.I)
@@ -671,7 +684,7 @@ RESULTS = re.compile(
 
 CHANGED = re.compile(
     r"\b(?:go|goes|went|gone) (?:up|down)\b|\b(?:grow|grew|grown|rise|rose|risen|increase|increased|climb|jump|"
-    r"fall|fell|fallen|drop|dropped|decrease|decreased|shrink|shrank|shrunk|change|changed)\b",
+    r"fall|fell|fallen|drop|dropped|decrease|decreased|shrink|shrank|shrunk|change|changed|moved)\b",
     re.I,
 )
 FROM_FIRST = re.compile(
