@@ -334,7 +334,18 @@ OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("ad
     # option exercised is signed: "exercised an option for 133 MW")
     r"\b(?:(?<!exercised an )(?<!exercised its )(?<!exercised the )(?<!exercises an )(?<!exercising an )options?|"
     r"optional|if exercised|extensions?|could|potential\w*|(?<!add )(?<!adds )up to|scale to|over time|"
-    r"pipeline|right of first refusal|first right|would raise|could lift|on track|proposed)\b",
+    r"pipeline|right of first (?:refusal|offer)|first right|would raise|could lift|on track|proposed|"
+    r"may extend|extend (?:it|the \w+) by)\b",
+    re.I,
+)
+# A deal's figure that is still a plan: the company "expects to reach 1 GW", "is targeting 700 MW", "sees upside to
+# 2.0 GW"; or the figure is "scheduled for handover", "under study", in "renewal options" ("100 MW is expected to
+# be ready" is no plan: a signed lease's capacity with its timing).
+PLAN_BEFORE = _words("expects|expect|plans|plan to|aims|aim to|targets|targeting|intends|guided|upside")
+OWN_BEFORE = re.compile(r"\b(?:its|their|the company's)\s+$", re.I)  # "plans to convert its 175 MW site": it has it
+PLAN_AFTER = re.compile(
+    r"^(?:\s+[\w-]+){0,3}?\s+(?:due|scheduled|slated)\s+(?:to|for)\b|"
+    r"^\s*(?:\w+\s+){0,3}?(?:under study|to go live|to come online|renewal options?|extension options?)\b",
     re.I,
 )
 CHANGE_BEFORE = re.compile(
@@ -517,7 +528,12 @@ MEASURE_RULES = {
 
 def _forecast(r: Reading, measure: Measure) -> bool:
     if measure in DEALS and measure is not Measure.USD_RAISED:
-        return bool(OPTION_WORDS.search(r.sentence_before))
+        planned = (
+            measure is Measure.CAPACITY_MW
+            and bool(PLAN_BEFORE.search(r.before))
+            and not OWN_BEFORE.search(r.before)
+        )
+        return planned or bool(OPTION_WORDS.search(r.sentence_before) or PLAN_AFTER.match(r.after))
     return bool(FORECAST_WORDS.search(r.before))
 
 
@@ -765,6 +781,13 @@ def _subject(article: Article, companies: list[Company]) -> Company | None:
     return named[0][2] if named else None
 
 
+def _paragraph_subject(sentences: list[str], companies: list[Company]) -> Company | None:
+    """The miner a paragraph is about when its first sentence names one: in a round-up ("BitFuFu went the other
+    way. The Singapore-based company bought 150 BTC") a figure with no company beside it is that miner's."""
+    mentions = _mentions(sentences[0], companies) if sentences else []
+    return next((c for _, _, c in mentions if not c.counterparty_only), None)
+
+
 ANNOUNCED_WITHIN = 14  # days before publication an opening sentence's date may be the announcement's
 
 
@@ -915,8 +938,9 @@ def extract_facts(article: Article) -> list[Fact]:
     report_period = title_periods[0] if title_periods else None
     for paragraph in paragraphs:
         context = Context(None, announced, published, report_period=report_period)
-        named_last = subject
-        for sentence in split_sentences(paragraph):
+        sentences = split_sentences(paragraph)
+        named_last = _paragraph_subject(sentences, companies) or subject
+        for sentence in sentences:
             times = times_in(sentence, published, fiscal_end, context.last)
             values = _figures(sentence)
             mentions = _mentions(sentence, companies)

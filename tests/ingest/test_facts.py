@@ -385,3 +385,22 @@ def test_a_company_name_that_ends_in_a_measure_word_is_no_cue():
     text = "A round-up listed 736 BTC for MARA Holdings, 445 BTC for Riot Platforms and 616 BTC for Cango."
     found = rows(text, companies=("MARA Holdings", "Riot Platforms", "Cango"), tickers=("MARA", "RIOT", "CANG"))
     assert not [r for r in found if r[1] == "btc_held"]  # 'Holdings' of 'MARA Holdings' does not make 445 a holding
+
+
+def test_a_round_up_paragraph_figure_with_no_name_is_the_miner_its_first_sentence_names():
+    text = (
+        "Cango mined 611.8 BTC in June.\n"
+        "BitFuFu went the other way. The Singapore-based company bought 150 BTC in June."
+    )
+    found = rows(text, published="2026-07-06", companies=("Cango", "BitFuFu"), tickers=("CANG", "FUFU"))
+    assert [(c, m) for c, m, *_ in found] == [("Cango", "btc_mined"), ("BitFuFu", "btc_bought")]
+
+
+def test_a_planned_capacity_is_no_fact_an_owned_site_under_a_plan_is():
+    assert rows("Cango expects to reach 1 GW of contracted capacity by the end of 2027.") == []
+    assert rows("Cango is targeting 700 MW of AI-ready capacity by 2028.") == []
+    assert rows("With the lease, the first 100 MW is scheduled for handover in 2027.") == []
+    assert rows("The lease includes two five-year renewal options.") == []
+    assert rows("Tenants have a right of first offer on an additional 400 MW.") == []
+    owned = rows("Cango plans to convert its 175 MW site in Norway to AI cloud services.")
+    assert [(m, v) for _, m, v, *_ in owned] == [("capacity_mw", 175.0)]
