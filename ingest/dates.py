@@ -32,8 +32,24 @@ DAY = re.compile(
     rf"|\b(?P<iso>{YEAR}-\d\d-\d\d)\b)",
     re.I,
 )
+DAY_SPAN = re.compile(  # "October 5 and 16", "August 17-21", "September 26-27, 2026", "August 17 to August 23"
+    rf"\b(?P<month>{MONTH})\.?\s+(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*(?P<join>-|–|to|through|and)\s*"
+    rf"(?:(?P<month2>{MONTH})\.?\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:%|mw\b|gw\b|btc\b|eth\b|eh/s|bitcoin|percent|per\b|million|billion|[-–]))(?:,?\s+(?P<year>{YEAR}))?",
+    re.I,
+)
+MONTH_SPAN = re.compile(  # "the April-June period", "between April and June", "from July through September 2026"
+    rf"(?P<open>\b(?:between|from)\s+)?\b(?P<month>{MONTH})\s*(?P<join>-|–|and|to|through)\s*"
+    rf"(?P<month2>{MONTH})\b(?:\s+(?P<year>{YEAR}))?",
+    re.I,
+)
 EARLIER = re.compile(r"\b(?:a|one)\s+(?P<unit>week|month|quarter|year)\s+(?:earlier|before)\b", re.I)
-WEEKEND = re.compile(r"\b(?:this|last|over the|during the)\s+weekend\b", re.I)
+WEEKEND = re.compile(
+    rf"\b(?:this|last|that|over the|during the)\s+weekend\b(?!\s+of\s+(?:{MONTH})\b)", re.I
+)  # "the weekend of September 26-27" is its days
+FISCAL_BARE = re.compile(  # "at fiscal year end", "during the fiscal year": the latest fiscal year's end
+    r"\b(?:(?:at|by)\s+)?(?:the\s+)?fiscal[- ]year[- ]end\b|\b(?:the|its)\s+fiscal\s+year\b(?!\s+(?:19|20)\d\d)",
+    re.I,
+)
 QUARTER = re.compile(
     rf"{END_OF}\b(?P<fiscal>fiscal\s+(?:year\s+)?)?(?:(?:Q(?P<q>[1-4])|(?P<q3>[1-4])Q|(?P<qword>first|second|third|fourth)"
     rf"[- ]quarter)(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<year>{YEAR}))?|(?P<year2>{YEAR})\s+Q(?P<q2>[1-4]))\b",
@@ -119,6 +135,23 @@ def times_in(
         start, end = match.span()
         return not any(start < e and s < end for s, e in taken)
 
+    for match in DAY_SPAN.finditer(sentence):  # one span shorter than a month, dated by its last day
+        if match.group("join").lower() == "and" and not RANGE_OPEN.search(sentence[: match.start()]):
+            continue
+        first = MONTHS[match.group("month").lower()]
+        month = MONTHS[match.group("month2").lower()] if match.group("month2") else first
+        year = int(match.group("year")) if match.group("year") else _latest_year(month, published)
+        try:
+            add(match, date(year, month, int(match.group("day"))), "")
+        except ValueError:
+            continue
+    for match in MONTH_SPAN.finditer(sentence):  # whole months: a quarter's three are the quarter
+        if not (match.group("open") or match.group("join") in "-–"):
+            continue
+        first, last = MONTHS[match.group("month").lower()], MONTHS[match.group("month2").lower()]
+        year = int(match.group("year")) if match.group("year") else _latest_year(last, published)
+        whole = last % 3 == 0 and first == last - 2
+        add(match, month_end(year, last), f"{year}-Q{last // 3}" if whole else "")
     for match in DAY.finditer(sentence):
         if not free(match):
             continue
@@ -196,6 +229,10 @@ def times_in(
                 published - timedelta(days=(published.weekday() - WEEKDAYS.index(match.group("day").lower())) % 7),
                 "",
             )
+    for match in FISCAL_BARE.finditer(sentence):
+        if free(match):
+            end = month_end(published.year, fiscal_year_end)
+            add(match, end if end <= published else month_end(published.year - 1, fiscal_year_end), "")
     for match in YESTERDAY.finditer(sentence):
         if free(match):
             add(match, published - timedelta(days=1), "")

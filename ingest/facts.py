@@ -392,6 +392,7 @@ class Reading:
     previous: Value | None  # the figure before it in the sentence
     previous_measure: str  # what that figure is ("sold", "held", ...) when it is bitcoin or ether
     times: tuple[TimeRef, ...] = ()  # the dates and periods of the sentence
+    others: tuple[Value, ...] = ()  # the sentence's other figures
 
     @property
     def before(self) -> str:
@@ -442,12 +443,19 @@ def _cues(masked: str, window: int, end: int) -> list[tuple[int, str]]:
     ]
 
 
-def read(sentence: str, masked: str, value: Value, previous: Value | None, times: tuple[TimeRef, ...] = ()) -> Reading:
+def read(
+    sentence: str,
+    masked: str,
+    value: Value,
+    previous: Value | None,
+    times: tuple[TimeRef, ...] = (),
+    others: tuple[Value, ...] = (),
+) -> Reading:
     start, end = _clause_span(masked, value)
     previous_measure = ""
     if previous is not None and previous.unit in (Unit.BTC, Unit.ETH):
         previous_measure = amount_measure(masked, previous, _clause_span(masked, previous)[0])
-    return Reading(value, sentence, masked, start, end, previous, previous_measure, times)
+    return Reading(value, sentence, masked, start, end, previous, previous_measure, times, others)
 
 
 def _btc_measure(r: Reading) -> Measure | None:
@@ -529,9 +537,7 @@ MEASURE_RULES = {
 def _forecast(r: Reading, measure: Measure) -> bool:
     if measure in DEALS and measure is not Measure.USD_RAISED:
         planned = (
-            measure is Measure.CAPACITY_MW
-            and bool(PLAN_BEFORE.search(r.before))
-            and not OWN_BEFORE.search(r.before)
+            measure is Measure.CAPACITY_MW and bool(PLAN_BEFORE.search(r.before)) and not OWN_BEFORE.search(r.before)
         )
         return planned or bool(OPTION_WORDS.search(r.sentence_before) or PLAN_AFTER.match(r.after))
     return bool(FORECAST_WORDS.search(r.before))
@@ -709,8 +715,12 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
     def distance(ref: TimeRef) -> int:
         return ref.start - r.value.end if ref.start >= r.value.end else (r.value.start - ref.end) + 20
 
-    ordered = sorted(times, key=distance)
+    ordered = sorted((t for t in times if not _owned_elsewhere(r, t)), key=distance)
     published = context.announced if measure in DEALS else context.published
+    if measure not in DEALS:  # "said on Friday": the report's day, not the figure's; "since March": not its own
+        ordered = [t for t in ordered if not _reporting_day(r, t) and not SINCE_WORD.search(_before(r, t, 8))]
+        if measure is not Measure.BTC_SOLD and NOW_BEFORE.search(r.before):  # "currently operates 52.3 EH/s"
+            return context.published, ""
     if measure in FLOWS:
         periods = [t for t in ordered if t.period]
         if periods:
@@ -736,7 +746,46 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
             return period.as_of, ""
     if measure in HOLDINGS:  # a date, or a month it stood at; "for 2025" is a year's results, not a date
         ordered = [t for t in ordered if t.is_point or len(t.period) == 7]
+        period = context.period or context.report_period
+        if not ordered and period is not None and PERIOD_END.search(r.sentence):  # "ended the month holding"
+            return period.as_of, ""
     return (ordered[0].as_of, "") if ordered else (published, "")
+
+
+def _before(r: Reading, t: TimeRef, width: int) -> str:
+    return r.masked[max(0, t.start - width) : t.start]
+
+
+def _reporting_day(r: Reading, t: TimeRef) -> bool:
+    """A day named as when something was said ("the company said on Friday", "reported on February 26")."""
+    before = _before(r, t, 40)
+    return t.is_point and bool(REPORTED_ON.search(before)) and not AS_OF_BEFORE.search(before)
+
+
+def _owned_elsewhere(r: Reading, t: TimeRef) -> bool:
+    """Whether a date after this figure is another figure's of the same unit, one it is compared with ("mined 548
+    BTC, compared with 1,012 BTC a year earlier"); in a list ("629 BTC, 445 BTC and 616 BTC in September") the date
+    is all of theirs. (A date before it just after another figure, "2,265 BTC at March 31, after it sold 937 BTC",
+    was tried as that figure's too: it lost a check row.)"""
+    for other in r.others:
+        if other.unit is not r.value.unit:
+            continue
+        if t.start >= r.value.end and r.value.end <= other.start and other.end <= t.start:
+            if COMPARED_WITH.search(r.masked[r.value.end : other.start]):
+                return True
+    return False
+
+
+COMPARED_WITH = _words(
+    "compared with|compared to|versus|vs|up from|down from|rose from|fell from|drawdown from|against|below|above|than"
+)
+REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|reported|confirmed|disclosed|told)\b(?:\s+[\w-]+){0,5}?\s+(?:late\s+|early\s+)?"
+    r"(?:on\s+)?$",
+    re.I,
+)
+NOW_BEFORE = re.compile(r"\b(?:currently|now|remains|presently|today)\b[^,;]{0,30}$", re.I)
+PERIOD_END = _words("the month|month end|month-end|the quarter|quarter end|quarter-end")
 
 
 def _deal_dates(r: Reading, ordered: list[TimeRef], published: date) -> list[TimeRef]:
@@ -833,8 +882,10 @@ def _figures(sentence: str) -> list[Value]:
     return sorted(found, key=lambda v: v.start)
 
 
-FISCAL_YEAR_ENDS = re.compile(
-    rf"\bfiscal year\s+(?:ends|ended|ending|closes)\s+(?:on\s+)?(?P<month>{'|'.join(MONTHS)})\b", re.I
+FISCAL_YEAR_ENDS = re.compile(  # "fiscal year ended June 30", "fiscal year 2026, which ended September 30"
+    rf"\bfiscal year(?:\s+(?:19|20)\d\d)?,?\s+(?:which\s+)?(?:ends|ended|ending|closes|closed)\s+(?:on\s+)?"
+    rf"(?P<month>{'|'.join(MONTHS)})\b",
+    re.I,
 )
 FISCAL_QUARTER_ENDED = re.compile(
     rf"\bfiscal\s+(?P<q>first|second|third|fourth)\s+quarter[^.;]{{0,30}}?,?\s+the\s+(?:three months|quarter)\s+ended\s+"
@@ -849,11 +900,18 @@ def fiscal_year_end(text: str) -> int:
     stated = FISCAL_YEAR_ENDS.search(text)
     if stated:
         return MONTHS[stated.group("month").lower()]
-    paired = FISCAL_QUARTER_ENDED.search(text)
+    paired = FISCAL_QUARTER_ENDED.search(text) or QUARTER_ENDED_FISCAL.search(text)
     if paired:
         quarter = ["first", "second", "third", "fourth"].index(paired.group("q").lower()) + 1
         return (MONTHS[paired.group("month").lower()] + 3 * (4 - quarter) - 1) % 12 + 1
     return 12
+
+
+QUARTER_ENDED_FISCAL = re.compile(  # "the three months ended June 30, 2026, its first quarter of fiscal 2027"
+    rf"\b(?:three months|quarter)\s+ended\s+(?P<month>{'|'.join(MONTHS)})\b[^.;]{{0,30}}?\b"
+    rf"(?P<q>first|second|third|fourth)\s+(?:fiscal\s+)?quarter\s+of\s+fiscal\b",
+    re.I,
+)
 
 
 SIZES = frozenset({Measure.CAPACITY_MW, Measure.LEASE_TERM_YEARS})  # two deals may share one (two 150 MW halls)
@@ -952,7 +1010,8 @@ def extract_facts(article: Article) -> list[Fact]:
             signed: list[date] = []
             last_dated = context.last
             for value in values:
-                reading = read(sentence, masked, value, previous, tuple(times))
+                others = tuple(v for v in values if v is not value)
+                reading = read(sentence, masked, value, previous, tuple(times), others)
                 previous = value
                 measure = MEASURE_RULES[value.unit](reading)
                 if measure is None or skip_reason(reading, measure):

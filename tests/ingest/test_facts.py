@@ -404,3 +404,48 @@ def test_a_planned_capacity_is_no_fact_an_owned_site_under_a_plan_is():
     assert rows("Tenants have a right of first offer on an additional 400 MW.") == []
     owned = rows("Cango plans to convert its 175 MW site in Norway to AI cloud services.")
     assert [(m, v) for _, m, v, *_ in owned] == [("capacity_mw", 175.0)]
+
+
+@pytest.mark.parametrize(
+    "sentence, published, expected",
+    [
+        ("It sold 180 BTC between October 5 and 16 to fund GPUs.", "2026-11-06", [("2026-10-16", "")]),
+        ("It sold 820 BTC over the weekend of September 26-27.", "2026-10-07", [("2026-09-27", "")]),
+        ("It sold 95 BTC during the week of August 17 to August 23.", "2026-09-04", [("2026-08-23", "")]),
+        ("It sold 1,455 BTC during the April-June period.", "2026-07-08", [("2026-06-30", "2026-Q2")]),
+        ("It sold 1,722 BTC between April and June.", "2026-07-24", [("2026-06-30", "2026-Q2")]),
+        ("It sold 1,100 BTC over that weekend.", "2026-07-07", [("2026-07-05", "")]),
+        ("It mined in April and June.", "2026-07-08", [("2026-04-30", "2026-04"), ("2026-06-30", "2026-06")]),
+        ("It held 25 BTC on March 4 - 25 percent more.", "2026-04-01", [("2026-03-04", "")]),
+    ],
+)
+def test_spans_of_days_and_months_are_dated_by_their_end(sentence, published, expected):
+    assert [(str(t.as_of), t.period) for t in times_in(sentence, date.fromisoformat(published))] == expected
+
+
+def test_the_fiscal_year_with_no_year_is_the_latest_one_ended():
+    (ref,) = times_in("Hashrate was 54.7 EH/s at fiscal year end.", date(2026, 11, 25), fiscal_year_end=9)
+    assert str(ref.as_of) == "2026-09-30"
+    text = "For fiscal year 2026, which ended September 30, Cango raised $1.5 billion of notes during the fiscal year."
+    assert [r[3] for r in rows(text, published="2026-11-25")] == ["2026-09-30"]
+
+
+def test_the_day_a_figure_was_reported_is_not_its_date_a_deals_is():
+    text = "Cango mined 517 BTC in June. It sold 250 BTC during the month, the company said on Friday."
+    assert [r[3] for r in rows(text, published="2026-07-06")] == ["2026-06-30", "2026-06-30"]
+    held = "Cango currently holds 3,900 BTC, the miner said in its update on Friday."
+    assert [r[3] for r in rows(held, published="2026-07-06")] == ["2026-07-06"]
+
+
+def test_a_date_after_a_figure_compared_with_is_that_figures():
+    text = "Cango mined 548 BTC in the second quarter, compared with 1,012 BTC a year earlier."
+    assert [r[3] for r in rows(text, published="2026-08-06")][:1] == ["2026-06-30"]
+    shared = "Cango mined 629 BTC and sold 445 BTC in September."
+    assert [r[3] for r in rows(shared, published="2026-10-06")] == ["2026-09-30", "2026-09-30"]
+
+
+def test_now_is_the_publication_date_and_the_month_ended_is_the_reports_month():
+    text = "Cango ended the quarter at 24.5 EH/s as of June 30 and currently operates 25.9 EH/s."
+    assert [r[3] for r in rows(text, published="2026-08-14")] == ["2026-06-30", "2026-08-14"]
+    monthly = "Cango mined 611.8 BTC in June. The company ended the month holding 3,964 BTC."
+    assert rows(monthly, published="2026-07-06")[1][1:4] == ("btc_held", 3964.0, "2026-06-30")
