@@ -687,6 +687,7 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 
 # Dates --------------------------------------------------------------------------------------------------------
+WEEKDAY_NAME = _words("monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 DAY_NAMED = re.compile(r"\d")  # a date with its day ("October 22, 2025"), not only a month
 MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b", re.I)
 ANAPHORA = _words("the month|that month|the same month|the quarter|that quarter|the period|during the week|the week")
@@ -794,7 +795,7 @@ def _deal_dates(r: Reading, ordered: list[TimeRef], published: date) -> list[Tim
     return [
         t
         for t in ordered
-        if (MONTH_NAME.search(t.text) or t.text[:4].isdigit() and "-" in t.text)
+        if (MONTH_NAME.search(t.text) or WEEKDAY_NAME.search(t.text) or t.text[:4].isdigit() and "-" in t.text)
         and t.as_of <= published
         and r.clause_start <= t.start < r.clause_end
         and not AS_OF_BEFORE.search(r.masked[: t.start])  # "as of November 12": a holding's date, not a signing
@@ -850,7 +851,8 @@ def _announced(paragraphs: list[str], published: date) -> date:
     for ref in times_in(first[0], published) if first else []:
         if AS_OF_BEFORE.search(first[0][: ref.start]):  # a balance's date, not the news's
             continue
-        if ref.is_point and MONTH_NAME.search(ref.text) and 0 <= (published - ref.as_of).days <= ANNOUNCED_WITHIN:
+        named = MONTH_NAME.search(ref.text) or WEEKDAY_NAME.search(ref.text)  # "said on Wednesday": that day
+        if ref.is_point and named and 0 <= (published - ref.as_of).days <= ANNOUNCED_WITHIN:
             return ref.as_of
     return published
 

@@ -449,3 +449,11 @@ def test_now_is_the_publication_date_and_the_month_ended_is_the_reports_month():
     assert [r[3] for r in rows(text, published="2026-08-14")] == ["2026-06-30", "2026-08-14"]
     monthly = "Cango mined 611.8 BTC in June. The company ended the month holding 3,964 BTC."
     assert rows(monthly, published="2026-07-06")[1][1:4] == ("btc_held", 3964.0, "2026-06-30")
+
+
+def test_a_deal_said_on_a_weekday_is_dated_that_day_and_so_is_the_articles_next_deal():
+    text = (
+        "Cango said on Wednesday that it had signed a 12-year lease for 200 MW worth $2.1 billion.\n"
+        "To fund the build, Cango said it had closed a $750 million term loan."
+    )
+    assert {r[3] for r in rows(text, published="2026-09-10")} == {"2026-09-09"}
