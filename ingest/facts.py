@@ -327,7 +327,8 @@ PLAIN_MONEY = frozenset({"revenue", "income", "rate", "held"})  # values' measur
 # Skip checks (SKIP_CHECKS): what makes a figure no reported fact.
 FORECAST_WORDS = _words(
     "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
-    "may|might|will|should|potential*|intends|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|slated|"
+    "may|might|will|should|potential*|intends|intend|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|"
+    "slated|aim to|aim at|guided|guided to|"
     "option|up to"
 )
 OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("add up to" is a total, and an
@@ -353,7 +354,7 @@ CHANGE_BEFORE = re.compile(
 )
 NETWORK_WORDS = _words(
     "network|industry|sector|market-wide|all miners|public miners|listed miners|these companies|"
-    "block reward|halving|hashprice|difficulty"
+    "block reward|halving|hashprice|difficulty|listed bitcoin miners|public bitcoin miners|publicly traded miners"
 )
 RATE_BEFORE = _words("daily|per day|a day|weekly average|average of|averaged")
 RATE_AFTER = re.compile(
@@ -367,8 +368,21 @@ USD_FLOOR = 1e6  # a smaller dollar amount in this news is a price (of a share, 
 NOT_LEDGER_MONEY = _words(
     "liquidity|cash|assets|net loss|loss|revenue|revenues|profit|income|ebitda|market value|market cap*|capex|"
     "capital expenditure|cost|costs|price|at-the-market|total debt|debt of|outstanding|spend|spent|spending|invest|"
-    "invested|investing"
+    "invested|investing|balance|tax|taxes|abatement*|of which"
 )
+MONEY_KIND_AFTER = re.compile(  # "$50bn of capital expenditure", "$1.2 million in property taxes" ("$7 billion in
+    # revenue over 15 years" is a lease's value)
+    r"^\s*(?:of|in)\s+(?:\w+\s+){0,2}?(?:capital expenditure|capex|taxes|spending|costs?)\b",
+    re.I,
+)
+INSTRUMENT_AFTER_MONEY = re.compile(  # "proceeds of a $250 million registered direct offering": money raised
+    rf"^\s*(?:[\w-]+\s+){{0,3}}?(?:{INSTRUMENT_WORDS})\b", re.I
+)
+RECEIVED_BEFORE = re.compile(
+    r"\b(?:receiving|received|netting|netted|fetching|bringing in)\s+(?:about\s+|roughly\s+)?$", re.I
+)
+FOREIGN_DOLLAR = re.compile(r"\b(?:C|CA|CAD|A|AU|AUD|HK|NZ|S)\s?$")  # "C$75 million": Canadian, not a ledger sum
+
 MONEY_WINDOW = 40  # characters before a dollar amount that say what kind of money it is
 WIDE_WINDOW = 80  # ...and those that may name its instrument across a clause break ("notes, which it upsized to")
 NETWORK_WINDOW = 50  # characters before a figure that may make it a network's or the sector's
@@ -477,7 +491,9 @@ def _eth_measure(r: Reading) -> Measure | None:
 def _usd_measure(r: Reading) -> Measure | None:
     """Dollars: the value of an amount of bitcoin just before it ("4,451 BTC for $305 million": proceeds of a sale;
     "held 53,822 BTC, worth $4.7 billion": no fact), proceeds, money raised, or the value of a deal."""
-    if r.value.amount < USD_FLOOR:
+    if r.value.amount < USD_FLOOR or FOREIGN_DOLLAR.search(r.sentence[: r.value.start]):
+        return None
+    if MONEY_KIND_AFTER.match(r.masked[r.value.end :]):
         return None
     near = r.masked[max(r.clause_start, r.value.start - MONEY_WINDOW) : r.value.start]
     if r.previous is not None and r.previous.unit in (Unit.BTC, Unit.ETH):
@@ -487,7 +503,10 @@ def _usd_measure(r: Reading) -> Measure | None:
         if WORTH_GAP.match(gap):
             return None
     wide = r.masked[max(0, r.value.start - WIDE_WINDOW) : r.clause_end]  # "notes, which it upsized to $325 million"
-    if PROCEEDS_WORDS.search(near) and not EQUITY_WORDS.search(r.before):
+    after = r.masked[r.value.end : r.value.end + MONEY_WINDOW]
+    if PROCEEDS_WORDS.search(near) and not EQUITY_WORDS.search(r.before) and not INSTRUMENT_AFTER_MONEY.match(after):
+        return Measure.USD_PROCEEDS
+    if r.previous_measure == "sold" and RECEIVED_BEFORE.search(near):  # "sold 820 BTC ..., receiving $91.5 million"
         return Measure.USD_PROCEEDS
     if (
         r.value.measure == "sold"
@@ -549,6 +568,18 @@ def _rate(r: Reading, measure: Measure) -> bool:
     return r.value.unit is Unit.USD and bool(EACH_AFTER.match(r.after))
 
 
+def _shipped(r: Reading, measure: Measure) -> bool:
+    """Hashrate of machines shipped or sold to customers ("shipped 9.8 EH/s of its rigs to third-party customers"):
+    a rig maker's sales, not its own hashrate."""
+    return measure is Measure.HASHRATE_EHS and bool(SHIPPED.search(r.masked))
+
+
+SHIPPED = re.compile(
+    r"\b(?:shipped|sold|delivered|ships|sells)\b(?:[^.;]|\d\.\d){0,60}?\bEH/s\b(?:[^.;]|\d\.\d){0,80}?\bcustomers\b",
+    re.I,
+)
+
+
 def _part_payment(r: Reading, measure: Measure) -> bool:
     return measure is Measure.CONTRACT_VALUE and bool(PART_WORDS.search(r.clause))
 
@@ -592,6 +623,16 @@ def _backstop(r: Reading, measure: Measure) -> bool:
     return measure in DEALS and bool(named)
 
 
+FIRST_ASKED_BEFORE = re.compile(
+    r"\b(?:initially|originally|first)\s+(?:marketed|proposed|sought|planned|targeted|launched)\s+(?:\w+\s+){0,2}?$|"
+    r"\b(?:upsized|increased|increasing|expanded)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$",
+    re.I,
+)
+FIRST_ASKED_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,4}?(?:it|they|the company)\s+had\s+(?:first\s+|initially\s+|originally\s+)?"
+    r"(?:marketed|proposed|sought|planned|targeted|launched)\b",
+    re.I,
+)
 REVISED_TO = re.compile(
     r"^[^;]{0,60}?\b(?:upsized|increased|expanded|enlarged|revised|amended|lifted|raised)\s+(?:\w+\s+){0,2}?to\s+"
     r"(?:about\s+|approximately\s+|roughly\s+)?$",
@@ -601,7 +642,10 @@ REVISED_TO = re.compile(
 
 def _revised(r: Reading, measure: Measure) -> bool:
     """A figure its own sentence revises ("a $300 million offering, which it upsized to $325 million"): the figure
-    it became is the fact."""
+    it became is the fact; one first marketed or proposed ("had initially marketed $850 million", "upsized from the
+    $1.2bn it had first marketed") is none."""
+    if r.value.unit is Unit.USD and (FIRST_ASKED_BEFORE.search(r.before) or FIRST_ASKED_AFTER.match(r.after)):
+        return True
     for later in values_in(r.sentence):
         if later.start > r.value.end and later.unit is r.value.unit:
             return bool(REVISED_TO.match(r.masked[r.value.end : later.start]))
@@ -617,6 +661,7 @@ SKIP_CHECKS = (
     ("a network or sector figure", lambda r, m: bool(NETWORK_WORDS.search(r.before[-NETWORK_WINDOW:]))),
     ("a backstop of someone else's obligations", _backstop),
     ("one instalment of a price", _part_payment),
+    ("hashrate shipped or sold to customers", _shipped),
     ("a range ('between 100 and 200 MW'), which the guide skips", _range),
     ("an earlier figure compared with, with no date of its own", _undated_comparison),
     ("a repayment ('repaying $1 billion of bonds')", lambda r, m: m in DEALS and bool(REPAY_BEFORE.search(r.before))),

@@ -56,9 +56,15 @@ PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
         ),
     ),
     (Unit.ETH, re.compile(rf"(?P<n>{NUMBER})(?:\s*(?P<scale>thousand|million|k)\b)?\s*(?:ETH|ether)\b", re.I)),
-    (Unit.MW, re.compile(rf"(?P<n>{NUMBER})(?:\s*|-)(?P<unit>MW|GW|kW|megawatts?|gigawatts?|kilowatts?)\b", re.I)),
+    (
+        Unit.MW,
+        re.compile(
+            rf"(?P<n>{NUMBER}|\b(?:one|two|three|four|five))(?:\s*|-)(?P<unit>MW|GW|kW|megawatts?|gigawatts?|kilowatts?)\b",
+            re.I,
+        ),
+    ),
     (Unit.PERCENT, re.compile(rf"(?P<n>{NUMBER})\s*(?:%|percent\b|per cent\b)", re.I)),
-    (Unit.HASHRATE, re.compile(rf"(?P<n>{NUMBER})\s*EH/s", re.I)),
+    (Unit.HASHRATE, re.compile(rf"(?P<n>{NUMBER})\s*(?:EH/s|exahash(?:es)?\s+per\s+second)", re.I)),
     (
         Unit.YEARS,
         re.compile(rf"(?P<n>{NUMBER}|{'|'.join(WORD_NUMBERS)})(?:-|\s)(?:year|yr)s?\b(?!\s+(?:ago|old))", re.I),

@@ -457,3 +457,28 @@ def test_a_deal_said_on_a_weekday_is_dated_that_day_and_so_is_the_articles_next_
         "To fund the build, Cango said it had closed a $750 million term loan."
     )
     assert {r[3] for r in rows(text, published="2026-09-10")} == {"2026-09-09"}
+
+
+def test_money_that_is_no_ledger_sum():
+    assert rows("Cango closed a C$75 million revolving credit facility with a bank.") == []
+    assert rows("Cango paid about $1.1 million in local property taxes last year.") == []
+    assert rows("Cango said the outstanding balance on the loan fell to about $212 million.") == []
+    assert rows("Total revenue was $214.6 million, of which colocation contributed $141.0 million.") == []
+    assert rows("Its tenant has guided to roughly $50bn of capital expenditure for its fiscal 2027.") == []
+    assert rows("Cango had initially marketed $850 million of notes.") == []
+    upsized = "Cango priced $1.25 billion of notes, increasing the deal from the $1.0 billion it had proposed."
+    assert [v for _, _, v, *_ in rows(upsized)] == [1.25e9]
+
+
+def test_proceeds_received_after_a_sale_and_money_raised_named_after_its_sum():
+    sale = "Cango sold 820 BTC over the weekend to pay down part of its loan, receiving roughly $91.5 million."
+    assert [m for _, m, *_ in rows(sale)] == ["btc_sold", "usd_proceeds"]
+    raised = "Ether was bought with the proceeds of a $250 million registered direct offering by Cango."
+    assert [m for _, m, *_ in rows(raised)] == ["usd_raised"]
+
+
+def test_hashrate_shipped_to_customers_or_aimed_at_is_no_fact():
+    assert rows("Cango shipped 9.8 EH/s of its rigs to third-party customers in January.") == []
+    assert rows("Management guided to 80 EH/s of self-mining hashrate by year-end.") == []
+    assert rows('"We intend to reach 50 EH/s by mid-2027," Cango said.') == []
+    assert [v for _, _, v, *_ in rows("Cango ran at 38.9 exahashes per second.")] == [38.9]
