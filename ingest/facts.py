@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 27  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 28  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
