@@ -75,6 +75,7 @@ YEAR_ONLY = re.compile(
 RELATIVE = re.compile(
     r"\b(?P<end>(?:at\s+)?(?:the\s+)?end\s+of\s+)?(?:last|the\s+(?:previous|prior))\s+(?P<unit>month|quarter)\b", re.I
 )
+MONTH_PREPOSITION = re.compile(r"\b(?:in|during|since|through|until|for|from|and|to|of|mid|early|late)\s+$", re.I)
 NOT_A_MONTH = re.compile(r"^(?:may|mar|jan|dec|sept?|oct|nov|aug|jun|jul|apr|feb)$", re.I)  # capitalised only
 
 
@@ -197,8 +198,10 @@ def times_in(
         name = match.group("month")
         if NOT_A_MONTH.match(name) and not name[0].isupper():
             continue
-        if name.lower() == "may" and not match.group("year") and not match.group("end"):
-            continue  # "may" the verb, capitalised at a sentence start
+        if name.lower() == "may" and not (
+            match.group("year") or match.group("end") or MONTH_PREPOSITION.search(sentence[: match.start()])
+        ):
+            continue  # "may" the verb, capitalised at a sentence start ("in May" is the month)
         month = MONTHS[name.lower()]
         year = int(match.group("year")) if match.group("year") else _latest_year(month, published)
         add(match, month_end(year, month), "" if match.group("end") else f"{year}-{month:02d}")

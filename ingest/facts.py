@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 28  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 29  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -262,10 +262,11 @@ def _words(text: str) -> re.Pattern:
 AFTER_MEASURE = re.compile(
     r"^\s*(?:of\s+(?:its\s+)?(?:bitcoin|btc)\s+)?(?:(?:that\s+)?(?:it|the company|were|was|had|have|it had)\s+)?"
     r"(?P<w>mined|produced|sold|bought|purchased|acquired|lent|loaned|pledged|held|on (?:its|the) balance sheet|"
-    r"in (?:its )?(?:treasury|reserve))\b",
+    r"in (?:its )?(?:treasury|reserve)|left(?= on| at| in| as))\b",
     re.I,
 )
 AFTER_OF = {
+    "left": "held",
     "mined": "mined",
     "produced": "mined",
     "sold": "sold",
@@ -279,7 +280,8 @@ AFTER_OF = {
 }
 EXTRA_CUES = {
     "held": re.compile(
-        r"\b(?:leaving it with|left it with|(?:ended|ending|closed|finished)\s+(?:\w+\s+){0,3}?with|holdings\s+of|stood at)\b",
+        r"\b(?:leaving it with|left it with|left \w+ with|(?:ended|ending|closed|finished)\s+(?:\w+\s+){0,3}?with|"
+        r"holdings\s+of|stood at)\b",
         re.I,
     ),
     "mined": _words("producing|generated|self-mined"),
@@ -555,16 +557,27 @@ MEASURE_RULES = {
 
 def _forecast(r: Reading, measure: Measure) -> bool:
     if measure in DEALS and measure is not Measure.USD_RAISED:
+        options = [m for m in OPTION_WORDS.finditer(r.sentence_before) if not _exercised(r.sentence_before, m)]
         planned = (
             measure is Measure.CAPACITY_MW and bool(PLAN_BEFORE.search(r.before)) and not OWN_BEFORE.search(r.before)
         )
-        return planned or bool(OPTION_WORDS.search(r.sentence_before) or PLAN_AFTER.match(r.after))
+        return planned or bool(options or PLAN_AFTER.match(r.after))
     return bool(FORECAST_WORDS.search(r.before))
 
 
+def _exercised(text: str, option: re.Match) -> bool:
+    """An option taken up is signed ("exercised its final expansion option for an additional 260 MW")."""
+    return bool(EXERCISED_BEFORE.search(text[max(0, option.start() - 40) : option.start()]))
+
+
+EXERCISED_BEFORE = re.compile(r"\bexercis\w*\s+(?:\S+\s+){0,3}$", re.I)
+
+
 def _rate(r: Reading, measure: Measure) -> bool:
-    if RATE_AFTER.match(r.after) or RATE_BEFORE.search(r.sentence_before[-RATE_WINDOW:]):
+    if RATE_AFTER.match(r.after):
         return True
+    if measure is not Measure.HASHRATE_EHS and RATE_BEFORE.search(r.sentence_before[-RATE_WINDOW:]):
+        return True  # a hashrate "averaged 12.4 EH/s" in a month is the month's hashrate
     return r.value.unit is Unit.USD and bool(EACH_AFTER.match(r.after))
 
 
@@ -735,7 +748,10 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 WEEKDAY_NAME = _words("monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 DAY_NAMED = re.compile(r"\d")  # a date with its day ("October 22, 2025"), not only a month
 MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b", re.I)
-ANAPHORA = _words("the month|that month|the same month|the quarter|that quarter|the period|during the week|the week")
+ANAPHORA = _words(
+    "the month|that month|the same month|the quarter|that quarter|the period|during the week|the week|"
+    "the same three months|the three months|the same quarter|the same period|a single month"
+)
 SINCE_BEFORE = _words("since|by")  # before a date: not the figure's own ("since October", "by June 2025")
 SINCE_WORD = _words("since")
 
@@ -876,10 +892,19 @@ def _subject(article: Article, companies: list[Company]) -> Company | None:
     return named[0][2] if named else None
 
 
+def _agents(sentence: str, mentions: list[tuple[int, int, Company]]) -> list[tuple[int, int, Company]]:
+    """The mentions a figure may belong to: not a parent named in passing ("American Bitcoin, majority-owned by Hut
+    8, holds 6,910 BTC")."""
+    return [m for m in mentions if not PARENT_BEFORE.search(sentence[max(0, m[0] - 40) : m[0]])]
+
+
+PARENT_BEFORE = re.compile(r"\b(?:owned by|subsidiary of|unit of|spun (?:off|out) (?:from|of)|parent)\s+$", re.I)
+
+
 def _paragraph_subject(sentences: list[str], companies: list[Company]) -> Company | None:
     """The miner a paragraph is about when its first sentence names one: in a round-up ("BitFuFu went the other
     way. The Singapore-based company bought 150 BTC") a figure with no company beside it is that miner's."""
-    mentions = _mentions(sentences[0], companies) if sentences else []
+    mentions = _agents(sentences[0], _mentions(sentences[0], companies)) if sentences else []
     return next((c for _, _, c in mentions if not c.counterparty_only), None)
 
 
@@ -1048,8 +1073,9 @@ def extract_facts(article: Article) -> list[Fact]:
         for sentence in sentences:
             times = times_in(sentence, published, fiscal_end, context.last)
             values = _figures(sentence)
-            mentions = _mentions(sentence, companies)
-            masked = _masked(sentence, mentions)
+            named = _mentions(sentence, companies)
+            masked = _masked(sentence, named)
+            mentions = _agents(sentence, named)
             if subject is None:
                 miners = [c for _, _, c in mentions if not c.counterparty_only]
                 named_last = miners[-1] if miners else named_last

@@ -482,3 +482,27 @@ def test_hashrate_shipped_to_customers_or_aimed_at_is_no_fact():
     assert rows("Management guided to 80 EH/s of self-mining hashrate by year-end.") == []
     assert rows('"We intend to reach 50 EH/s by mid-2027," Cango said.') == []
     assert [v for _, _, v, *_ in rows("Cango ran at 38.9 exahashes per second.")] == [38.9]
+
+
+def test_in_may_is_the_month_may_at_a_sentence_start_is_the_verb():
+    text = "Cango mined 611.8 BTC in June, below the 623.5 BTC it produced in May."
+    assert [r[3] for r in rows(text, published="2026-07-06")] == ["2026-06-30", "2026-05-31"]
+    assert [(str(t.as_of), t.period) for t in times_in("May rise.", date(2026, 7, 6))] == []
+
+
+def test_a_parent_named_in_passing_does_not_take_the_figure():
+    text = "American Bitcoin, majority-owned by Hut 8, said its reserve held 6,910 BTC at the end of August."
+    found = rows(text, published="2026-09-02", companies=("American Bitcoin", "Hut 8"), tickers=("ABTC", "HUT"))
+    assert [(c, m) for c, m, *_ in found] == [("American Bitcoin", "btc_held")]
+
+
+def test_an_exercised_option_is_signed_an_averaged_hashrate_and_coins_left_are_facts():
+    signed = "Its tenant exercised its final expansion option at the site for an additional 260 MW."
+    assert [v for _, _, v, *_ in rows(signed)] == [260.0]
+    assert rows("Cango's fleet averaged 12.4 EH/s in July.", published="2026-08-03")[0][1:4] == (
+        "hashrate_ehs",
+        12.4,
+        "2026-07-31",
+    )
+    left = "Cango sold 318 BTC in the quarter and had just 42 BTC left on June 30. That left Cango with 40 BTC."
+    assert [m for _, m, *_ in rows(left, published="2026-07-24")] == ["btc_sold", "btc_held", "btc_held"]
