@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 29  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 30  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -716,7 +716,8 @@ def _attribute(
         ((s, c) for s, _, c in mentions if r.clause_start <= s < r.value.start), default=None, key=lambda m: m[0]
     )
     if nearest and nearest[1].counterparty_only and measure not in DEALS:
-        return None
+        if not OBJECT_BEFORE.search(r.masked[max(0, nearest[0] - 12) : nearest[0]]):
+            return None  # "Google holds 500 BTC" (a facility "with Two Prime ... and bought 705 BTC" is the miner's)
     if measure in DEALS:
 
         def distance(item: tuple[int, Company]) -> tuple[int, int]:
@@ -739,6 +740,7 @@ def _attribute(
     return (before[-1] if before else subject), ""
 
 
+OBJECT_BEFORE = re.compile(r"\b(?:with|from|to|for|by|of)\s+$", re.I)  # a party named as an object, not an owner
 POSSESSIVE_PENALTY = 200  # "to buy Bitfarms' 200-megawatt mine": the seller's site, the buyer's deal
 OWNER_BETWEEN = re.compile(r"^\s*(?:for|by|at|from)\s+$", re.I)
 AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
@@ -766,6 +768,7 @@ class Context:
     published: date
     deal_day: date | None = None  # the day the paragraph's last deal was signed ("On October 22, ... That deal")
     report_period: TimeRef | None = None  # the period the headline names ("Cango's December 2025 production")
+    earlier_period: TimeRef | None = None  # the last period an earlier paragraph named ("during the month")
     last: TimeRef | None = None  # the date of the paragraph's last figure ("... one week before" counts from it)
 
 
@@ -789,7 +792,7 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
             return periods[0].as_of, periods[0].period
         if ordered:
             return ordered[0].as_of, ""
-        period = context.period or context.report_period
+        period = context.period or context.report_period or context.earlier_period
         if period is not None and ANAPHORA.search(r.sentence):
             return period.as_of, period.period
         return published, ""
@@ -1066,8 +1069,9 @@ def extract_facts(article: Article) -> list[Fact]:
     bounds: set[str] = set()  # facts stated as a lower bound ("more than 100,000 ETH")
     title_periods = [t for t in times_in(article.title, published, fiscal_end) if t.period]
     report_period = title_periods[0] if title_periods else None
+    earlier_period = None
     for paragraph in paragraphs:
-        context = Context(None, announced, published, report_period=report_period)
+        context = Context(None, announced, published, report_period=report_period, earlier_period=earlier_period)
         sentences = split_sentences(paragraph)
         named_last = _paragraph_subject(sentences, companies) or subject
         for sentence in sentences:
@@ -1126,9 +1130,10 @@ def extract_facts(article: Article) -> list[Fact]:
             periods = [t for t in times if t.period]
             context = replace(
                 context,
-                period=periods[-1] if periods else context.period,
+                period=periods[0] if periods else context.period,
                 last=last_dated,
                 deal_day=(signed or _signing_days(masked, times, published) or [context.deal_day])[0],
             )
+        earlier_period = context.period or earlier_period
     _drop_bounds(facts, bounds, seen)
     return list(facts.values())

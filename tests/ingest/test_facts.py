@@ -506,3 +506,18 @@ def test_an_exercised_option_is_signed_an_averaged_hashrate_and_coins_left_are_f
     )
     left = "Cango sold 318 BTC in the quarter and had just 42 BTC left on June 30. That left Cango with 40 BTC."
     assert [m for _, m, *_ in rows(left, published="2026-07-24")] == ["btc_sold", "btc_held", "btc_held"]
+
+
+def test_a_lender_named_as_an_object_does_not_take_the_miners_coins():
+    text = "MARA closed a $350 million facility with Two Prime in June and bought 705 BTC in the open market."
+    found = rows(text, published="2026-07-21", companies=("MARA Holdings",), tickers=("MARA",))
+    assert ("MARA Holdings", "btc_bought", 705.0) in [r[:3] for r in found]
+
+
+def test_the_month_is_the_paragraphs_main_period_else_the_headlines_else_an_earlier_paragraphs():
+    same = (
+        "Cango mined 611.8 BTC in June, below the 623.5 BTC it produced in May. It ended the month holding 3,964 BTC."
+    )
+    assert rows(same, published="2026-07-06")[-1][1:4] == ("btc_held", 3964.0, "2026-06-30")
+    earlier = "Cango raised $188 million through its ATM in August.\nIt sold 94.6 BTC during the month."
+    assert rows(earlier, published="2026-09-10")[-1][1:5] == ("btc_sold", 94.6, "2026-08-31", "2026-08")
