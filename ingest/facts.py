@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 30  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 31  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -344,7 +344,11 @@ OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("ad
 # A deal's figure that is still a plan: the company "expects to reach 1 GW", "is targeting 700 MW", "sees upside to
 # 2.0 GW"; or the figure is "scheduled for handover", "under study", in "renewal options" ("100 MW is expected to
 # be ready" is no plan: a signed lease's capacity with its timing).
-PLAN_BEFORE = _words("expects|expect|plans|plan to|aims|aim to|targets|targeting|intends|guided|upside")
+PLAN_BEFORE = re.compile(
+    r"\b(?:expects|expect|plans|plan to|aims|aim to|targets|targeting|intends|guided|upside|"
+    r"would (?:take|lift|bring|raise|increase|expand|boost))\b",
+    re.I,
+)
 OWN_BEFORE = re.compile(r"\b(?:its|their|the company's)\s+$", re.I)  # "plans to convert its 175 MW site": it has it
 PLAN_AFTER = re.compile(
     r"^(?:\s+[\w-]+){0,3}?\s+(?:due|scheduled|slated)\s+(?:to|for)\b|"
@@ -562,7 +566,7 @@ def _forecast(r: Reading, measure: Measure) -> bool:
             measure is Measure.CAPACITY_MW and bool(PLAN_BEFORE.search(r.before)) and not OWN_BEFORE.search(r.before)
         )
         return planned or bool(options or PLAN_AFTER.match(r.after))
-    return bool(FORECAST_WORDS.search(r.before))
+    return bool(FORECAST_WORDS.search(r.before)) and not _change_start(r)
 
 
 def _exercised(text: str, option: re.Match) -> bool:
@@ -571,6 +575,15 @@ def _exercised(text: str, option: re.Match) -> bool:
 
 
 EXERCISED_BEFORE = re.compile(r"\bexercis\w*\s+(?:\S+\s+){0,3}$", re.I)
+
+
+START_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|roughly\s+|around\s+)?$", re.I)
+WOULD = _words("would|could")
+
+
+def _change_start(r: Reading) -> bool:
+    """The figure a forecast change starts from ("that would take HIVE from about 6 EH/s to 25 EH/s"): today's."""
+    return bool(START_BEFORE.search(r.before) and WOULD.search(r.before))
 
 
 def _rate(r: Reading, measure: Measure) -> bool:
@@ -785,6 +798,8 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
     if measure not in DEALS:  # "said on Friday": the report's day, not the figure's; "since March": not its own
         ordered = [t for t in ordered if not _reporting_day(r, t) and not SINCE_WORD.search(_before(r, t, 8))]
         if measure is not Measure.BTC_SOLD and NOW_BEFORE.search(r.before):  # "currently operates 52.3 EH/s"
+            return context.published, ""
+        if _change_start(r):  # "would take it from 6 EH/s": today's
             return context.published, ""
     if measure in FLOWS:
         periods = [t for t in ordered if t.period]

@@ -521,3 +521,11 @@ def test_the_month_is_the_paragraphs_main_period_else_the_headlines_else_an_earl
     assert rows(same, published="2026-07-06")[-1][1:4] == ("btc_held", 3964.0, "2026-06-30")
     earlier = "Cango raised $188 million through its ATM in August.\nIt sold 94.6 BTC during the month."
     assert rows(earlier, published="2026-09-10")[-1][1:5] == ("btc_sold", 94.6, "2026-08-31", "2026-08")
+
+
+def test_what_a_deal_would_take_a_company_to_is_a_plan_where_it_starts_from_is_today():
+    text = (
+        "Analysts said that would take Cango from about 6 EH/s and lift its footprint to 300 MW by the third quarter."
+    )
+    assert [r[1:4] for r in rows(text, published="2025-01-28")] == [("hashrate_ehs", 6.0, "2025-01-28")]
+    assert rows("Daily output edged up to 18.35 BTC in December from 18.22 BTC in November.") == []
