@@ -293,4 +293,7 @@ def _earlier(unit: str, base: TimeRef | None, published: date) -> tuple[date, st
         year = anchor.year if (anchor.month - 1) // 3 else anchor.year - 1
         return quarter_end(year, quarter), (f"{year}-Q{quarter}" if base and base.period else "")
     end = date(anchor.year - 1, anchor.month, calendar.monthrange(anchor.year - 1, anchor.month)[1])
-    return (end if base and base.period else anchor.replace(year=anchor.year - 1, day=min(anchor.day, 28))), ""
+    if base and base.period:
+        return end, ""
+    leap_day = anchor.month == 2 and anchor.day == 29  # a year before February 29 is February 28
+    return anchor.replace(year=anchor.year - 1, day=28 if leap_day else anchor.day), ""

@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 31  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 32  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -930,19 +930,30 @@ ANNOUNCED_WITHIN = 14  # days before publication an opening sentence's date may 
 
 
 def _announced(paragraphs: list[str], published: date) -> date:
-    """The day the article's news was announced: a date its first sentence names (not an "as of" date), up to
-    ANNOUNCED_WITHIN days before publication, when that sentence is about a deal or financing; else the
-    publication date."""
-    first = split_sentences(paragraphs[0])[:1] if paragraphs else []
-    if first and not any(words.search(first[0]) for words in (SIGNING_WORDS, DEAL_WORDS, EQUITY_WORDS)):
+    """The day the article's news was announced, when its first sentence is about a deal or financing: a date
+    that sentence names (not an "as of" date), else the day one of the next two says it was said ("The company
+    said on Wednesday that the package ...", "announced late Monday"), up to ANNOUNCED_WITHIN days before
+    publication; else the publication date."""
+    opening = [s for p in paragraphs[:2] for s in split_sentences(p)][:ANNOUNCED_SENTENCES]
+    if opening and not any(words.search(opening[0]) for words in (SIGNING_WORDS, DEAL_WORDS, EQUITY_WORDS)):
         return published  # "sold 280 BTC on July 7": the day of a sale, not of a deal
-    for ref in times_in(first[0], published) if first else []:
-        if AS_OF_BEFORE.search(first[0][: ref.start]):  # a balance's date, not the news's
-            continue
-        named = MONTH_NAME.search(ref.text) or WEEKDAY_NAME.search(ref.text)  # "said on Wednesday": that day
-        if ref.is_point and named and 0 <= (published - ref.as_of).days <= ANNOUNCED_WITHIN:
-            return ref.as_of
+    for i, sentence in enumerate(opening):
+        for ref in times_in(sentence, published):
+            before = sentence[: ref.start]
+            if AS_OF_BEFORE.search(before):  # a balance's date, not the news's
+                continue
+            named = MONTH_NAME.search(ref.text) or WEEKDAY_NAME.search(ref.text)  # "said on Wednesday": that day
+            if i and not (WEEKDAY_NAME.search(ref.text) and SAID_ON.search(before[-40:])):
+                continue
+            if ref.is_point and named and 0 <= (published - ref.as_of).days <= ANNOUNCED_WITHIN:
+                return ref.as_of
     return published
+
+
+ANNOUNCED_SENTENCES = 3
+SAID_ON = re.compile(
+    r"\b(?:said|announced|disclosed|filed|reported|confirmed|unveiled)\s+(?:late\s+|early\s+)?(?:on\s+)?$", re.I
+)
 
 
 COMPARED_BARE = re.compile(

@@ -529,3 +529,18 @@ def test_what_a_deal_would_take_a_company_to_is_a_plan_where_it_starts_from_is_t
     )
     assert [r[1:4] for r in rows(text, published="2025-01-28")] == [("hashrate_ehs", 6.0, "2025-01-28")]
     assert rows("Daily output edged up to 18.35 BTC in December from 18.22 BTC in November.") == []
+
+
+def test_a_deals_announcement_day_is_the_weekday_an_opening_sentence_says_it_was_said():
+    text = (
+        "Cango has closed a $2.3 billion financing package for its campus.\n"
+        "The company said on Wednesday that the package comprises a term loan and preferred equity."
+    )
+    assert [r[3] for r in rows(text, published="2026-06-25")] == ["2026-06-24"]
+
+
+def test_a_year_earlier_than_a_day_is_that_day_a_year_before():
+    (_, ref) = times_in("It ran 16.2 EH/s as of June 30, down from 19.1 EH/s a year earlier.", date(2026, 8, 5))
+    assert str(ref.as_of) == "2025-06-30"
+    (_, leap) = times_in("It held 10 BTC on February 29, 2028, and 5 BTC a year earlier.", date(2028, 3, 5))
+    assert str(leap.as_of) == "2027-02-28"
