@@ -73,9 +73,11 @@ YEAR_ONLY = re.compile(
     re.I,
 )
 RELATIVE = re.compile(
-    r"\b(?P<end>(?:at\s+)?(?:the\s+)?end\s+of\s+)?(?:last|the\s+(?:previous|prior))\s+(?P<unit>month|quarter)\b", re.I
+    r"\b(?P<end>(?:at\s+)?(?:the\s+)?end\s+of\s+)?(?:last|the\s+(?:previous|prior|preceding))\s+(?P<unit>month|quarter)\b",
+    re.I,
 )
 MONTH_PREPOSITION = re.compile(r"\b(?:in|during|since|through|until|for|from|and|to|of|mid|early|late)\s+$", re.I)
+SPAN_TEXT = re.compile(r"\d\s*(?:-|–|to|and|through)\s*(?:[A-Za-z]+\.?\s+)?\d")
 NOT_A_MONTH = re.compile(r"^(?:may|mar|jan|dec|sept?|oct|nov|aug|jun|jul|apr|feb)$", re.I)  # capitalised only
 
 
@@ -94,6 +96,11 @@ class TimeRef:
     @property
     def is_point(self) -> bool:
         return not self.period
+
+    @property
+    def is_span(self) -> bool:
+        """Days from one to another ("August 24 and September 1", "June 6-7"), dated by the last."""
+        return bool(SPAN_TEXT.search(self.text))
 
 
 def month_end(year: int, month: int) -> date:
@@ -180,8 +187,15 @@ def times_in(
         )
         year_text = match.group("year") or match.group("year2")
         year = int(year_text) if year_text else _latest_year(quarter * 3 - 2, published)
-        if match.group("fiscal") and fiscal_year_end != 12 and year_text:
-            end = fiscal_quarter_end(year, quarter, fiscal_year_end)
+        if match.group("fiscal") and fiscal_year_end != 12:
+            if year_text:
+                end = fiscal_quarter_end(year, quarter, fiscal_year_end)
+            else:  # "its fiscal fourth quarter": the latest one ended by publication
+                ends = [fiscal_quarter_end(y, quarter, fiscal_year_end) for y in (published.year + 1, published.year)]
+                end = next(
+                    (e for e in ends if e <= published),
+                    fiscal_quarter_end(published.year - 1, quarter, fiscal_year_end),
+                )
             year, quarter = end.year, (end.month - 1) // 3 + 1
         else:
             end = quarter_end(year, quarter)
@@ -213,6 +227,11 @@ def times_in(
         add(match, month_end(year, last_month), "" if match.group("end") else str(year))
     for match in RELATIVE.finditer(sentence):
         if not free(match):
+            continue
+        named = [ref for ref in found if ref.end <= match.start() and ref.period]
+        if named and not match.group(0).lower().startswith("last"):  # "in Q2, down from the prior quarter": Q1
+            as_of, period = _earlier(match.group("unit").lower(), named[0], published)
+            add(match, as_of, "" if match.group("end") else period)
             continue
         if match.group("unit").lower() == "month":
             last = published.replace(day=1) - timedelta(days=1)
@@ -246,7 +265,9 @@ def times_in(
     for match in EARLIER.finditer(sentence):
         if not free(match):
             continue
-        base = max((ref for ref in found if ref.end <= match.start()), key=lambda ref: ref.end, default=earlier)
+        # the sentence's first date: "9,480 BTC at September 30, down from 9,540 BTC at the end of August and 13,011
+        # BTC a year earlier" is a year before September 30
+        base = min((ref for ref in found if ref.end <= match.start()), key=lambda ref: ref.start, default=earlier)
         add(match, *_earlier(match.group("unit").lower(), base, published))
     return _join_ranges(sorted(found, key=lambda ref: ref.start), sentence)
 

@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 32  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 33  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -261,7 +261,8 @@ def _words(text: str) -> re.Pattern:
 # sheet"), else from the nearest cue before it in its clause (values.MEASURE_WORDS plus these phrases).
 AFTER_MEASURE = re.compile(
     r"^\s*(?:of\s+(?:its\s+)?(?:bitcoin|btc)\s+)?(?:(?:that\s+)?(?:it|the company|were|was|had|have|it had)\s+)?"
-    r"(?P<w>mined|produced|sold|bought|purchased|acquired|lent|loaned|pledged|held|on (?:its|the) balance sheet|"
+    r"(?P<w>mined|produced|sold|bought|purchased|acquired|lent|loaned|pledged|posted|deposited|held|"
+    r"on (?:its|the) balance sheet|"
     r"in (?:its )?(?:treasury|reserve)|left(?= on| at| in| as))\b",
     re.I,
 )
@@ -277,15 +278,18 @@ AFTER_OF = {
     "lent": "",
     "loaned": "",
     "pledged": "",
+    "posted": "",
+    "deposited": "",
 }
 EXTRA_CUES = {
     "held": re.compile(
-        r"\b(?:leaving it with|left it with|left \w+ with|(?:ended|ending|closed|finished)\s+(?:\w+\s+){0,3}?with|"
+        r"\b(?:leaving it with|left it with|left\s+(?:\S+\s+){1,5}?with|(?:ended|ending|closed|finished)\s+(?:\w+\s+){0,3}?with|"
         r"holdings\s+of|stood at)\b",
         re.I,
     ),
     "mined": _words("producing|generated|self-mined"),
     "sold": _words("parted ways with|offloads|liquidating|selling off|sold off"),
+    "lent": _words("lent|loaned|pledged|posted|deposited|collateral"),  # coins out of the count: no measure
 }
 AMOUNT_WINDOW = 90  # characters before an amount its cue word may stand (values.MEASURE_WINDOW is 60)
 AMOUNT_MEASURES = frozenset({"sold", "held", "mined", "bought"})  # of values.MEASURE_WORDS, those of an amount
@@ -385,8 +389,11 @@ INSTRUMENT_AFTER_MONEY = re.compile(  # "proceeds of a $250 million registered d
     rf"^\s*(?:[\w-]+\s+){{0,3}}?(?:{INSTRUMENT_WORDS})\b", re.I
 )
 RECEIVED_BEFORE = re.compile(
-    r"\b(?:receiving|received|netting|netted|fetching|bringing in)\s+(?:about\s+|roughly\s+)?$", re.I
+    r"\b(?:receiving|received|netting|netted|fetching|bringing in|brought in|realizing|realising|realized|yielding|"
+    r"sales?\s+(?:\w+\s+){0,2}?(?:raised|generated|fetched|yielded))\s+(?:about\s+|roughly\s+|approximately\s+)?$",
+    re.I,
 )
+SALES_SUBJECT = _words("sales|sale")  # "The sales brought in $89.6 million": the proceeds
 FOREIGN_DOLLAR = re.compile(r"\b(?:C|CA|CAD|A|AU|AUD|HK|NZ|S)\s?$")  # "C$75 million": Canadian, not a ledger sum
 
 MONEY_WINDOW = 40  # characters before a dollar amount that say what kind of money it is
@@ -394,7 +401,11 @@ WIDE_WINDOW = 80  # ...and those that may name its instrument across a clause br
 NETWORK_WINDOW = 50  # characters before a figure that may make it a network's or the sector's
 THRESHOLD_AFTER = re.compile(r"^\s*(?:mark|threshold|milestone|level|barrier)\b", re.I)
 BACKSTOP_WORDS = _words("backstop*|guarantee*")
-REPAY_BEFORE = re.compile(r"\b(?:repay\w*|repaid|redeem\w*|beginning with)\s+$", re.I)
+REPAY_BEFORE = re.compile(
+    r"\b(?:repay\w*|repaid|redeem\w*|beginning with|repurchas\w*|bought back|retired|extinguish\w*)\s+"
+    r"(?:about\s+|roughly\s+|approximately\s+)?$",
+    re.I,
+)
 PART_WORDS = _words("instalment|instalments|installment|installments|upfront payment|down payment|deposit")
 PURPOSE_WORDS = _words("to fund|to buy|to finance|to repay|to pay for|purchase|acquisition")
 
@@ -512,7 +523,9 @@ def _usd_measure(r: Reading) -> Measure | None:
     after = r.masked[r.value.end : r.value.end + MONEY_WINDOW]
     if PROCEEDS_WORDS.search(near) and not EQUITY_WORDS.search(r.before) and not INSTRUMENT_AFTER_MONEY.match(after):
         return Measure.USD_PROCEEDS
-    if r.previous_measure == "sold" and RECEIVED_BEFORE.search(near):  # "sold 820 BTC ..., receiving $91.5 million"
+    if (r.previous_measure == "sold" or SALES_SUBJECT.search(near)) and RECEIVED_BEFORE.search(
+        near
+    ):  # "sold 820 BTC ..., receiving $91.5 million"
         return Measure.USD_PROCEEDS
     if (
         r.value.measure == "sold"
@@ -560,6 +573,8 @@ MEASURE_RULES = {
 
 
 def _forecast(r: Reading, measure: Measure) -> bool:
+    if TARGET_AFTER.match(r.after):  # "short of the 85 EH/s it had targeted"
+        return True
     if measure in DEALS and measure is not Measure.USD_RAISED:
         options = [m for m in OPTION_WORDS.finditer(r.sentence_before) if not _exercised(r.sentence_before, m)]
         planned = (
@@ -579,6 +594,11 @@ EXERCISED_BEFORE = re.compile(r"\bexercis\w*\s+(?:\S+\s+){0,3}$", re.I)
 
 START_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|roughly\s+|around\s+)?$", re.I)
 WOULD = _words("would|could")
+TARGET_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:it|they|the company|management)\s+(?:had\s+|has\s+)?"
+    r"(?:targeted|planned|guided|forecast|projected|aimed for|budgeted)\b",
+    re.I,
+)
 
 
 def _change_start(r: Reading) -> bool:
@@ -755,7 +775,7 @@ def _attribute(
 
 OBJECT_BEFORE = re.compile(r"\b(?:with|from|to|for|by|of)\s+$", re.I)  # a party named as an object, not an owner
 POSSESSIVE_PENALTY = 200  # "to buy Bitfarms' 200-megawatt mine": the seller's site, the buyer's deal
-OWNER_BETWEEN = re.compile(r"^\s*(?:for|by|at|from)\s+$", re.I)
+OWNER_BETWEEN = re.compile(r"^\s*(?:for|by|at|from|that|which)\s+(?:rival\s+|peer\s+)?$", re.I)
 AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 
@@ -763,9 +783,9 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 WEEKDAY_NAME = _words("monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 DAY_NAMED = re.compile(r"\d")  # a date with its day ("October 22, 2025"), not only a month
 MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b", re.I)
-ANAPHORA = _words(
-    "the month|that month|the same month|the quarter|that quarter|the period|during the week|the week|"
-    "the same three months|the three months|the same quarter|the same period|a single month"
+WEEK_ANAPHORA = _words(
+    "the week|that week|the same week|the seven days|the same seven days|the three weeks|the same three weeks|"
+    "the two weeks|the same two weeks|the same days|the same span"
 )
 SINCE_BEFORE = _words("since|by")  # before a date: not the figure's own ("since October", "by June 2025")
 SINCE_WORD = _words("since")
@@ -786,9 +806,10 @@ class Context:
 
 
 def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Context) -> tuple[date, str]:
-    """The date the figure refers to and its period: the nearest period for a flow (the paragraph's period when the
-    sentence says "the month"), the nearest date for a holding or hashrate (a period's last day), a day or month
-    named for a deal, else the announcement (deals) or publication date."""
+    """The date the figure refers to and its period: for a flow a span of days it names, else the nearest period,
+    else the nearest date, else the paragraph's period (or the headline's, or an earlier paragraph's: a flow covers
+    a period); the nearest date for a holding or hashrate (a period's last day), in its own clause first; a day or
+    month named for a deal; else the announcement (deals) or publication date."""
 
     def distance(ref: TimeRef) -> int:
         return ref.start - r.value.end if ref.start >= r.value.end else (r.value.start - ref.end) + 20
@@ -797,18 +818,27 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
     published = context.announced if measure in DEALS else context.published
     if measure not in DEALS:  # "said on Friday": the report's day, not the figure's; "since March": not its own
         ordered = [t for t in ordered if not _reporting_day(r, t) and not SINCE_WORD.search(_before(r, t, 8))]
+        if measure not in FLOWS:  # "38.2 EH/s at the end of May, unchanged from April, while ... rose to 34.1"
+            inside = [t for t in ordered if r.clause_start <= t.start < r.clause_end]
+            ordered = inside or [t for t in ordered if not COMPARED_REF.search(_before(r, t, 24))]
         if measure is not Measure.BTC_SOLD and NOW_BEFORE.search(r.before):  # "currently operates 52.3 EH/s"
             return context.published, ""
         if _change_start(r):  # "would take it from 6 EH/s": today's
             return context.published, ""
+    if measure in FLOWS and SO_FAR.search(r.masked[r.value.end : r.value.end + 30]):
+        return context.published, ""  # "mined about 170 BTC so far in June": to date
     if measure in FLOWS:
+        if ordered and ordered[0].is_span:  # "sold 1,020 BTC between August 24 and September 1" in an August update
+            return ordered[0].as_of, ""
         periods = [t for t in ordered if t.period]
         if periods:
             return periods[0].as_of, periods[0].period
         if ordered:
             return ordered[0].as_of, ""
+        if context.last is not None and context.last.is_point and WEEK_ANAPHORA.search(r.sentence):
+            return context.last.as_of, ""  # "over the same three weeks": to the day the paragraph last named
         period = context.period or context.report_period or context.earlier_period
-        if period is not None and ANAPHORA.search(r.sentence):
+        if period is not None:  # a flow covers a period: "during the month", or none said in a monthly update
             return period.as_of, period.period
         return published, ""
     if measure in DEALS:
@@ -848,14 +878,15 @@ def _owned_elsewhere(r: Reading, t: TimeRef) -> bool:
     is all of theirs. (A date before it just after another figure, "2,265 BTC at March 31, after it sold 937 BTC",
     was tried as that figure's too: it lost a check row.)"""
     for other in r.others:
-        if other.unit is not r.value.unit:
-            continue
         if t.start >= r.value.end and r.value.end <= other.start and other.end <= t.start:
-            if COMPARED_WITH.search(r.masked[r.value.end : other.start]):
+            between = r.masked[r.value.end : other.start]
+            if COMPARED_WITH.search(between) or AFTER_ANOTHER.search(between):
                 return True
     return False
 
 
+COMPARED_REF = re.compile(r"\b(?:from|than|compared (?:with|to)|versus)\s+(?:the\s+end\s+of\s+)?$", re.I)
+AFTER_ANOTHER = re.compile(r"\b(?:after|following)\s+(?:the|its)\s+(?:US)?\$?$", re.I)  # "after the $9.7 billion deal"
 COMPARED_WITH = _words(
     "compared with|compared to|versus|vs|up from|down from|rose from|fell from|drawdown from|against|below|above|than"
 )
@@ -864,6 +895,7 @@ REPORTED_ON = re.compile(
     r"(?:on\s+)?$",
     re.I,
 )
+SO_FAR = re.compile(r"^\s*(?:so far|to date|month[- ]to[- ]date|year[- ]to[- ]date)\b", re.I)
 NOW_BEFORE = re.compile(r"\b(?:currently|now|remains|presently|today)\b[^,;]{0,30}$", re.I)
 PERIOD_END = _words("the month|month end|month-end|the quarter|quarter end|quarter-end")
 
@@ -912,8 +944,17 @@ def _subject(article: Article, companies: list[Company]) -> Company | None:
 
 def _agents(sentence: str, mentions: list[tuple[int, int, Company]]) -> list[tuple[int, int, Company]]:
     """The mentions a figure may belong to: not a parent named in passing ("American Bitcoin, majority-owned by Hut
-    8, holds 6,910 BTC")."""
-    return [m for m in mentions if not PARENT_BEFORE.search(sentence[max(0, m[0] - 40) : m[0]])]
+    8, holds 6,910 BTC"), nor one inside a relative clause ("Hut 8, which owns 80% of American Bitcoin, said it
+    held 10,273 BTC")."""
+    asides = [m.span() for m in RELATIVE_ASIDE.finditer(sentence)]
+    return [
+        m
+        for m in mentions
+        if not PARENT_BEFORE.search(sentence[max(0, m[0] - 40) : m[0]]) and not any(a <= m[0] < b for a, b in asides)
+    ]
+
+
+RELATIVE_ASIDE = re.compile(r",\s+(?:which|who|whose)\s[^,;]{0,80}?,")
 
 
 PARENT_BEFORE = re.compile(r"\b(?:owned by|subsidiary of|unit of|spun (?:off|out) (?:from|of)|parent)\s+$", re.I)
@@ -1111,7 +1152,7 @@ def extract_facts(article: Article) -> list[Fact]:
                 named_last = miners[-1] if miners else named_last
             previous = None
             signed: list[date] = []
-            last_dated = context.last
+            last_dated = next((t for t in reversed(times) if t.is_point), context.last)
             for value in values:
                 others = tuple(v for v in values if v is not value)
                 reading = read(sentence, masked, value, previous, tuple(times), others)

@@ -544,3 +544,60 @@ def test_a_year_earlier_than_a_day_is_that_day_a_year_before():
     assert str(ref.as_of) == "2025-06-30"
     (_, leap) = times_in("It held 10 BTC on February 29, 2028, and 5 BTC a year earlier.", date(2028, 3, 5))
     assert str(leap.as_of) == "2027-02-28"
+
+
+def test_coins_lent_or_posted_are_no_holding_and_whose_coins_a_sentence_says():
+    assert rows("Cango held 1,950 BTC and said it had lent another 300 BTC to a trading counterparty.")[1:] == []
+    assert rows("The figure excludes 3,100 BTC posted as collateral with Coinbase.") == []
+    left = "The sales left the Henderson, Nevada-based miner with 11,860 BTC as of June 21."
+    assert rows(left, published="2026-06-24")[0][1] == "btc_held"
+    rival = "Riot sold 1,020 BTC in August, far fewer than the 2,400 BTC that rival MARA Holdings sold in June."
+    found = rows(rival, published="2026-09-03", companies=("Riot Platforms", "MARA Holdings"), tickers=("RIOT", "MARA"))
+    assert [(c, v) for c, _, v, *_ in found] == [("Riot Platforms", 1020.0), ("MARA Holdings", 2400.0)]
+    aside = "Hut 8, which owns 80% of American Bitcoin, said it held 10,273 BTC at June 30."
+    found = rows(aside, published="2026-07-21", companies=("American Bitcoin", "Hut 8"), tickers=("ABTC", "HUT"))
+    assert [c for c, *_ in found] == ["Hut 8"]
+
+
+def test_sales_proceeds_repurchases_and_targets():
+    assert [m for _, m, *_ in rows("Cango sold 1,020 BTC in August. The sales brought in $89.6 million.")] == [
+        "btc_sold",
+        "usd_proceeds",
+    ]
+    assert rows("Cango also repurchased $380 million of its 2030 convertible notes.") == []
+    assert [v for _, _, v, *_ in rows("It reached 78 EH/s, short of the 85 EH/s it had targeted.")] == [78.0]
+
+
+def test_relative_periods_count_from_the_sentences_first_date():
+    text = "Cango mined 2,080 BTC in the three months to June 30, down from 2,190 BTC in the prior quarter."
+    assert [r[3] for r in rows(text, published="2026-08-05")] == ["2026-06-30", "2026-03-31"]
+    held = "It held 9,480 BTC at September 30, down from 9,540 BTC at the end of August and 13,011 BTC a year earlier."
+    assert [r[3] for r in rows(held, published="2026-10-06")] == ["2026-09-30", "2026-08-31", "2025-09-30"]
+    (ref,) = times_in("It mined 771 BTC in its fiscal fourth quarter.", date(2026, 6, 10), fiscal_year_end=3)
+    assert str(ref.as_of) == "2026-03-31"
+
+
+def test_a_flows_date_so_far_a_span_a_week_or_the_headlines_month():
+    assert rows("Cango has mined about 170 BTC so far in June.", published="2026-06-08")[0][3] == "2026-06-08"
+    span = "In its August update, Cango said it sold 1,020 BTC between August 24 and September 1."
+    assert rows(span, published="2026-09-03")[0][3] == "2026-09-01"
+    week = "Cango added 167 BTC during the week ended July 17. It mined 74 BTC over the seven days."
+    assert rows(week, published="2026-07-21")[0][3] == "2026-07-17"
+    headline = rows(
+        "Cango produced 548 BTC, down from 566 BTC in August.", published="2026-10-08", title="September 2026 round-up"
+    )
+    assert headline[0][3:] == ("2026-09-30", "2026-09")
+    compared = (
+        "It sold 5,680 BTC in the second quarter, generating $528 million, compared with 16,200 BTC in the first."
+    )
+    assert rows(compared, published="2026-08-05")[1][1:4] == ("usd_proceeds", 528e6, "2026-06-30")
+
+
+def test_a_hashrate_takes_a_date_in_its_own_clause_first():
+    text = (
+        "Deployed hashrate was 38.2 EH/s at the end of May, unchanged from April, while the average rose to 34.1 EH/s."
+    )
+    assert [r[3] for r in rows(text, published="2026-06-03", title="May 2026 production")] == [
+        "2026-05-31",
+        "2026-05-31",
+    ]
