@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 33  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 34  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -312,7 +312,9 @@ SALE_GAP = re.compile(
 # November" from bitcoin), so only an instrument makes dollars money raised.
 INSTRUMENT_WORDS = (
     "shares|warrants|offering|placement|notes|convertible|loan|credit facility|loan facility|financing|bond|bonds|"
-    "equity investment|equity investments|equity commitments|investment commitment|investment commitments|borrow*"
+    "equity investment|equity investments|equity commitments|investment commitment|investment commitments|borrow*|"
+    "facility|revolving facility|revolver|credit line|line of credit|term loan|preferred stock|preferred shares|"
+    "common stock"
 )
 INSTRUMENTS = _words(INSTRUMENT_WORDS)
 EQUITY_WORDS = _words(INSTRUMENT_WORDS + "|raise|raised|raising|fundraising")  # an instrument, or raising money
@@ -334,7 +336,8 @@ PLAIN_MONEY = frozenset({"revenue", "income", "rate", "held"})  # values' measur
 FORECAST_WORDS = _words(
     "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
     "may|might|will|should|potential*|intends|intend|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|"
-    "slated|aim to|aim at|guided|guided to|"
+    "slated|aim to|aim at|guided|guided to|in talks|early talks|in discussions|in negotiations|we model|we estimate|"
+    "we expect|we forecast|we project|"
     "option|up to"
 )
 OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("add up to" is a total, and an
@@ -342,7 +345,7 @@ OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("ad
     r"\b(?:(?<!exercised an )(?<!exercised its )(?<!exercised the )(?<!exercises an )(?<!exercising an )options?|"
     r"optional|if exercised|extensions?|could|potential\w*|(?<!add )(?<!adds )up to|scale to|over time|"
     r"pipeline|right of first (?:refusal|offer)|first right|would raise|could lift|on track|proposed|"
-    r"may extend|extend (?:it|the \w+) by)\b",
+    r"may extend|extend (?:it|the \w+) by|in talks|early talks|in discussions|in negotiations)\b",
     re.I,
 )
 # A deal's figure that is still a plan: the company "expects to reach 1 GW", "is targeting 700 MW", "sees upside to
@@ -356,7 +359,8 @@ PLAN_BEFORE = re.compile(
 OWN_BEFORE = re.compile(r"\b(?:its|their|the company's)\s+$", re.I)  # "plans to convert its 175 MW site": it has it
 PLAN_AFTER = re.compile(
     r"^(?:\s+[\w-]+){0,3}?\s+(?:due|scheduled|slated)\s+(?:to|for)\b|"
-    r"^\s*(?:\w+\s+){0,3}?(?:under study|to go live|to come online|renewal options?|extension options?)\b",
+    r"^\s*(?:\w+\s+){0,3}?(?:under study|under development|in development|(?:development )?pipeline|to go live|"
+    r"to come online|renewal options?|extension options?)\b",
     re.I,
 )
 CHANGE_BEFORE = re.compile(
@@ -377,7 +381,7 @@ RATE_WINDOW = 40
 USD_FLOOR = 1e6  # a smaller dollar amount in this news is a price (of a share, a coin, a megawatt), not a ledger figure
 NOT_LEDGER_MONEY = _words(
     "liquidity|cash|assets|net loss|loss|revenue|revenues|profit|income|ebitda|market value|market cap*|capex|"
-    "capital expenditure|cost|costs|price|at-the-market|total debt|debt of|outstanding|spend|spent|spending|invest|"
+    "capital expenditure|cost|costs|price|total debt|debt of|outstanding|spend|spent|spending|invest|"
     "invested|investing|balance|tax|taxes|abatement*|of which"
 )
 MONEY_KIND_AFTER = re.compile(  # "$50bn of capital expenditure", "$1.2 million in property taxes" ("$7 billion in
@@ -402,7 +406,8 @@ NETWORK_WINDOW = 50  # characters before a figure that may make it a network's o
 THRESHOLD_AFTER = re.compile(r"^\s*(?:mark|threshold|milestone|level|barrier)\b", re.I)
 BACKSTOP_WORDS = _words("backstop*|guarantee*")
 REPAY_BEFORE = re.compile(
-    r"\b(?:repay\w*|repaid|redeem\w*|beginning with|repurchas\w*|bought back|retired|extinguish\w*)\s+"
+    r"\b(?:repay\w*|repaid|redeem\w*|beginning with|repurchas\w*|bought back|retired|extinguish\w*|"
+    r"(?:paid|pay|paying|pays) (?:down|off)(?: another)?)\s+"
     r"(?:about\s+|roughly\s+|approximately\s+)?$",
     re.I,
 )
@@ -552,10 +557,14 @@ def _term_measure(r: Reading) -> Measure | None:
     after = r.masked[r.value.end : r.value.end + TERM_WINDOW]
     if INSTRUMENT_AFTER.match(after):
         return None
+    if FACILITY_BEFORE.search(r.masked[r.clause_start : r.value.start]) and not LEASE_WORDS.search(around):
+        return None  # "a $650 million revolving facility ... and a two-year term": the loan's
     return Measure.LEASE_TERM_YEARS if DEAL_WORDS.search(around) or TERM_WORDS.search(around) else None
 
 
 TERM_WINDOW = 40
+FACILITY_BEFORE = _words("facility|loan|notes|credit line|revolver|borrowing")
+LEASE_WORDS = _words("lease|leases|leased|contract|agreement|colocation|hosting")
 INSTRUMENT_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,2}?(?:warrants?|notes?|bonds?|loans?|credit|high|low|plan|strategy|period)\b", re.I
 )
@@ -615,9 +624,14 @@ def _rate(r: Reading, measure: Measure) -> bool:
 
 
 def _shipped(r: Reading, measure: Measure) -> bool:
-    """Hashrate of machines shipped or sold to customers ("shipped 9.8 EH/s of its rigs to third-party customers"):
-    a rig maker's sales, not its own hashrate."""
-    return measure is Measure.HASHRATE_EHS and bool(SHIPPED.search(r.masked))
+    """Hashrate of machines shipped or sold to customers ("shipped 9.8 EH/s of its rigs to third-party customers"),
+    or customers' own ("Hosted hashrate for third-party customers was 6.2 EH/s"): not the company's."""
+    if measure is not Measure.HASHRATE_EHS:
+        return False
+    return bool(SHIPPED.search(r.masked) or CUSTOMERS_BEFORE.search(r.before))
+
+
+CUSTOMERS_BEFORE = _words("customers|customer|clients|hosted|hosting|sales")
 
 
 SHIPPED = re.compile(
@@ -671,7 +685,8 @@ def _backstop(r: Reading, measure: Measure) -> bool:
 
 FIRST_ASKED_BEFORE = re.compile(
     r"\b(?:initially|originally|first)\s+(?:marketed|proposed|sought|planned|targeted|launched)\s+(?:\w+\s+){0,2}?$|"
-    r"\b(?:upsized|increased|increasing|expanded)\s+(?:\w+\s+){0,2}?from\s+(?:the\s+)?$",
+    r"\b(?:upsized|increased|increasing|expanded|raising|raised|lifting)\s+(?:\w+\s+){0,5}?from\s+(?:the\s+|a\s+)?"
+    r"(?:planned\s+|proposed\s+|initial\s+)?$",
     re.I,
 )
 FIRST_ASKED_AFTER = re.compile(
@@ -699,12 +714,26 @@ def _revised(r: Reading, measure: Measure) -> bool:
 
 
 # ordered: the first that holds drops the figure
+AGGREGATE_BEFORE = re.compile(
+    r"\b(?:together|combined|in aggregate|taken together|the (?:two|three|four|five|six|seven|eight|nine|ten|\d+) "
+    r"(?:companies|miners|firms))\b|\bacross (?:the )?(?:\d+|\w+) (?:\w+ ){0,2}?(?:miners|companies)\b",
+    re.I,
+)
+
+
+def _aggregate(r: Reading, measure: Measure) -> bool:
+    """A total over several companies ("Together the five produced 1,661 BTC", "Across the 14 listed miners ...,
+    net sales totalled 9,800 BTC")."""
+    return measure not in DEALS and bool(AGGREGATE_BEFORE.search(r.sentence_before))
+
+
 SKIP_CHECKS = (
     ("a forecast, target or option, not a reported fact", _forecast),
     ("a change between two figures, not a figure", lambda r, m: bool(CHANGE_BEFORE.search(r.before))),
     ("a rate per day, per exahash or per share", _rate),
     ("a threshold ('the 7,500 BTC mark')", lambda r, m: bool(THRESHOLD_AFTER.match(r.after))),
     ("a network or sector figure", lambda r, m: bool(NETWORK_WORDS.search(r.before[-NETWORK_WINDOW:]))),
+    ("a total over several companies", _aggregate),
     ("a backstop of someone else's obligations", _backstop),
     ("one instalment of a price", _part_payment),
     ("hashrate shipped or sold to customers", _shipped),
@@ -780,6 +809,7 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 
 # Dates --------------------------------------------------------------------------------------------------------
+END_OF_YEAR = re.compile(r"\bend of (?:19|20)\d\d\b", re.I)  # "At the end of 2025 the two companies had 590 MW"
 WEEKDAY_NAME = _words("monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 DAY_NAMED = re.compile(r"\d")  # a date with its day ("October 22, 2025"), not only a month
 MONTH_NAME = re.compile(rf"\b(?:{'|'.join(MONTHS)})\b", re.I)
@@ -841,6 +871,12 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
         if period is not None:  # a flow covers a period: "during the month", or none said in a monthly update
             return period.as_of, period.period
         return published, ""
+    if measure is Measure.CAPACITY_MW:  # "capacity of 1,620 MW as of May 31": a site's size on a day
+        stood = [
+            t for t in ordered if r.clause_start <= t.start < r.clause_end and AS_OF_BEFORE.search(_before(r, t, 12))
+        ]
+        if stood:
+            return stood[0].as_of, ""
     if measure in DEALS:
         named = _deal_dates(r, ordered, context.published)
         if named:
@@ -906,7 +942,13 @@ def _deal_dates(r: Reading, ordered: list[TimeRef], published: date) -> list[Tim
     return [
         t
         for t in ordered
-        if (MONTH_NAME.search(t.text) or WEEKDAY_NAME.search(t.text) or t.text[:4].isdigit() and "-" in t.text)
+        if (
+            MONTH_NAME.search(t.text)
+            or WEEKDAY_NAME.search(t.text)
+            or END_OF_YEAR.search(t.text)
+            or t.text[:4].isdigit()
+            and "-" in t.text
+        )
         and t.as_of <= published
         and r.clause_start <= t.start < r.clause_end
         and not AS_OF_BEFORE.search(r.masked[: t.start])  # "as of November 12": a holding's date, not a signing
@@ -979,7 +1021,11 @@ def _announced(paragraphs: list[str], published: date) -> date:
     if opening and not any(words.search(opening[0]) for words in (SIGNING_WORDS, DEAL_WORDS, EQUITY_WORDS)):
         return published  # "sold 280 BTC on July 7": the day of a sale, not of a deal
     for i, sentence in enumerate(opening):
-        for ref in times_in(sentence, published):
+        refs = times_in(sentence, published)  # "stock climbed on Tuesday after it announced late Monday": Monday
+        refs = sorted(
+            refs, key=lambda t: not (WEEKDAY_NAME.search(t.text) and SAID_ON.search(sentence[: t.start][-40:]))
+        )
+        for ref in refs:
             before = sentence[: ref.start]
             if AS_OF_BEFORE.search(before):  # a balance's date, not the news's
                 continue

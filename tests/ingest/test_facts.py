@@ -601,3 +601,31 @@ def test_a_hashrate_takes_a_date_in_its_own_clause_first():
         "2026-05-31",
         "2026-05-31",
     ]
+
+
+def test_deal_and_financing_forms_from_the_wider_press():
+    opening = (
+        "Cango's stock climbed 9% on Tuesday after the company announced late Monday that it had signed a lease.\n"
+        "The tenant signed a 15-year lease for 526 megawatts."
+    )
+    assert {r[3] for r in rows(opening, published="2026-10-06")} == {"2026-10-05"}
+    assert rows("We're in early talks on a financing package of around $50 million for new machines.") == []
+    assert rows("Cango paid down another $8.6 million of its 8.50% senior notes.") == []
+    assert rows('"We model Cango exiting 2026 at 45 EH/s," the analyst wrote.') == []
+    assert [v for _, _, v, *_ in rows("Cango secured a US$750-million delayed-draw term loan from Macquarie.")] == [
+        750e6
+    ]
+    facility = "The new $650 million revolving facility with Coinbase Credit carries a two-year term."
+    assert [m for _, m, *_ in rows(facility)] == ["usd_raised"]
+    upsized = "Cango priced $1 billion of notes, raising the size of the deal from the $850 million it announced."
+    assert [v for _, _, v, *_ in rows(upsized)] == [1e9]
+
+
+def test_totals_pipelines_and_customers_are_not_the_companys():
+    text = "Taken together, the five companies mined 1,731 BTC in September."
+    assert rows(text, published="2026-10-08") == []
+    assert rows("Across the 14 listed miners tracked, net sales totalled about 9,800 BTC in October.") == []
+    assert rows("Cango's 3.2 GW development pipeline will be sequenced.") == []
+    assert rows("Hosted hashrate for third-party customers was 6.2 EH/s at month-end.") == []
+    site = "Total energized power capacity of 1,620 MW as of May 31, 2026, with a further 1,350 MW under development."
+    assert [r[1:4] for r in rows(site, published="2026-06-10")] == [("capacity_mw", 1620.0, "2026-05-31")]
