@@ -267,7 +267,10 @@ def times_in(
             continue
         # the sentence's first date: "9,480 BTC at September 30, down from 9,540 BTC at the end of August and 13,011
         # BTC a year earlier" is a year before September 30
-        base = min((ref for ref in found if ref.end <= match.start()), key=lambda ref: ref.start, default=earlier)
+        dates = [
+            ref for ref in found if ref.end <= match.start() and not WEEKDAY.fullmatch(ref.text)
+        ]  # not "on Wednesday"
+        base = min(dates, key=lambda ref: ref.start, default=earlier)
         add(match, *_earlier(match.group("unit").lower(), base, published))
     return _join_ranges(sorted(found, key=lambda ref: ref.start), sentence)
 

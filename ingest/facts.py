@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 34  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 35  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -210,7 +210,7 @@ class Company:
         spans = []
         for alias in self.aliases:
             spans += [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", sentence)]
-        return sorted(spans)
+        return sorted(spans, key=lambda span: (span[0], -span[1]))  # "Riot Platforms" before "Riot" at one place
 
 
 def _aliases(name: str, ticker: str) -> tuple[str, ...]:
@@ -260,7 +260,8 @@ def _words(text: str) -> re.Pattern:
 # What a bitcoin or ether amount is, from a word right after it ("516 BTC mined", "2,805 BTC on its balance
 # sheet"), else from the nearest cue before it in its clause (values.MEASURE_WORDS plus these phrases).
 AFTER_MEASURE = re.compile(
-    r"^\s*(?:of\s+(?:its\s+)?(?:bitcoin|btc)\s+)?(?:(?:that\s+)?(?:it|the company|were|was|had|have|it had)\s+)?"
+    r"^\s*(?:of\s+(?:its\s+)?(?:bitcoin|btc)\s+)?(?:(?:that\s+)?(?:it|the company|were|was|had|have|it had)\s+|"
+    r"that\s+(?:rival\s+|peer\s+)?X+(?:\s+X+)*\s+(?:had\s+|has\s+)?)?"
     r"(?P<w>mined|produced|sold|bought|purchased|acquired|lent|loaned|pledged|posted|deposited|held|"
     r"on (?:its|the) balance sheet|"
     r"in (?:its )?(?:treasury|reserve)|left(?= on| at| in| as))\b",
@@ -335,7 +336,7 @@ PLAIN_MONEY = frozenset({"revenue", "income", "rate", "held"})  # values' measur
 # Skip checks (SKIP_CHECKS): what makes a figure no reported fact.
 FORECAST_WORDS = _words(
     "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
-    "may|might|will|should|potential*|intends|intend|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|"
+    "might|will|should|potential*|intends|intend|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|"
     "slated|aim to|aim at|guided|guided to|in talks|early talks|in discussions|in negotiations|we model|we estimate|"
     "we expect|we forecast|we project|"
     "option|up to"
@@ -393,7 +394,7 @@ INSTRUMENT_AFTER_MONEY = re.compile(  # "proceeds of a $250 million registered d
     rf"^\s*(?:[\w-]+\s+){{0,3}}?(?:{INSTRUMENT_WORDS})\b", re.I
 )
 RECEIVED_BEFORE = re.compile(
-    r"\b(?:receiving|received|netting|netted|fetching|bringing in|brought in|realizing|realising|realized|yielding|"
+    r"\b(?:receiving|received|netting|netted|fetching|bringing in|brought in|realizing|realising|realized|yielding|raising|"
     r"sales?\s+(?:\w+\s+){0,2}?(?:raised|generated|fetched|yielded))\s+(?:about\s+|roughly\s+|approximately\s+)?$",
     re.I,
 )
@@ -590,7 +591,8 @@ def _forecast(r: Reading, measure: Measure) -> bool:
             measure is Measure.CAPACITY_MW and bool(PLAN_BEFORE.search(r.before)) and not OWN_BEFORE.search(r.before)
         )
         return planned or bool(options or PLAN_AFTER.match(r.after))
-    return bool(FORECAST_WORDS.search(r.before)) and not _change_start(r)
+    forecast = FORECAST_WORDS.search(r.before) or MAY_VERB.search(r.before)
+    return bool(forecast) and not _change_start(r)
 
 
 def _exercised(text: str, option: re.Match) -> bool:
@@ -601,6 +603,7 @@ def _exercised(text: str, option: re.Match) -> bool:
 EXERCISED_BEFORE = re.compile(r"\bexercis\w*\s+(?:\S+\s+){0,3}$", re.I)
 
 
+MAY_VERB = re.compile(r"\bmay\b")  # the verb, lower-case: "sold 530 BTC during May" is the month
 START_BEFORE = re.compile(r"\bfrom\s+(?:about\s+|roughly\s+|around\s+)?$", re.I)
 WOULD = _words("would|could")
 TARGET_AFTER = re.compile(
@@ -849,6 +852,7 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
     if measure not in DEALS:  # "said on Friday": the report's day, not the figure's; "since March": not its own
         ordered = [t for t in ordered if not _reporting_day(r, t) and not SINCE_WORD.search(_before(r, t, 8))]
         if measure not in FLOWS:  # "38.2 EH/s at the end of May, unchanged from April, while ... rose to 34.1"
+            ordered = [t for t in ordered if t.start < r.value.end or not COMPARED_REF.search(_before(r, t, 24))]
             inside = [t for t in ordered if r.clause_start <= t.start < r.clause_end]
             ordered = inside or [t for t in ordered if not COMPARED_REF.search(_before(r, t, 24))]
         if measure is not Measure.BTC_SOLD and NOW_BEFORE.search(r.before):  # "currently operates 52.3 EH/s"
@@ -921,7 +925,9 @@ def _owned_elsewhere(r: Reading, t: TimeRef) -> bool:
     return False
 
 
-COMPARED_REF = re.compile(r"\b(?:from|than|compared (?:with|to)|versus)\s+(?:the\s+end\s+of\s+)?$", re.I)
+COMPARED_REF = re.compile(  # "40% higher than a year earlier", "unchanged from the end of April"
+    r"\b(?:from|than|compared (?:with|to)|versus)\s+(?:the\s+end\s+of\s+|in\s+)?$", re.I
+)
 AFTER_ANOTHER = re.compile(r"\b(?:after|following)\s+(?:the|its)\s+(?:US)?\$?$", re.I)  # "after the $9.7 billion deal"
 COMPARED_WITH = _words(
     "compared with|compared to|versus|vs|up from|down from|rose from|fell from|drawdown from|against|below|above|than"
@@ -1187,8 +1193,9 @@ def extract_facts(article: Article) -> list[Fact]:
         context = Context(None, announced, published, report_period=report_period, earlier_period=earlier_period)
         sentences = split_sentences(paragraph)
         named_last = _paragraph_subject(sentences, companies) or subject
+        fiscal = fiscal_year_end(paragraph) if FISCAL_YEAR_ENDS.search(paragraph) else fiscal_end  # a round-up's
         for sentence in sentences:
-            times = times_in(sentence, published, fiscal_end, context.last)
+            times = times_in(sentence, published, fiscal, context.last)
             values = _figures(sentence)
             named = _mentions(sentence, companies)
             masked = _masked(sentence, named)

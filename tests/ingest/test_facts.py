@@ -629,3 +629,29 @@ def test_totals_pipelines_and_customers_are_not_the_companys():
     assert rows("Hosted hashrate for third-party customers was 6.2 EH/s at month-end.") == []
     site = "Total energized power capacity of 1,620 MW as of May 31, 2026, with a further 1,350 MW under development."
     assert [r[1:4] for r in rows(site, published="2026-06-10")] == [("capacity_mw", 1620.0, "2026-05-31")]
+
+
+def test_may_the_month_is_no_forecast_and_other_press_forms():
+    text = "Cango sold 530 BTC during May for net proceeds of $49.8 million. It ended May with 12,486 BTC."
+    assert [m for _, m, *_ in rows(text, published="2026-06-03")] == ["btc_sold", "usd_proceeds", "btc_held"]
+    assert rows("Cango may sell 500 BTC in June.", published="2026-06-03") == []
+    sale = "Cango sold 1,150 bitcoin between June 1 and June 21, raising $104.7 million for its campus."
+    assert [m for _, m, *_ in rows(sale, published="2026-06-24")] == ["btc_sold", "usd_proceeds"]
+    rival = "That is far smaller than the 530 BTC that rival Riot Platforms sold in May."
+    found = rows(rival, published="2026-06-08", companies=("Cango", "Riot Platforms"), tickers=("CANG", "RIOT"))
+    assert [(c, m) for c, m, *_ in found] == [("Riot Platforms", "btc_sold")]
+
+
+def test_a_paragraph_that_states_a_fiscal_year_reads_its_quarters_by_it():
+    text = "Cango's fiscal year ends September 30.\nHIVE, whose fiscal year ends March 31, mined 771 BTC in its fiscal fourth quarter."
+    found = rows(
+        text, published="2026-06-10", companies=("Cango", "HIVE Digital Technologies"), tickers=("CANG", "HIVE")
+    )
+    assert found[0][1:4] == ("btc_mined", 771.0, "2026-03-31")
+
+
+def test_a_year_earlier_than_the_day_a_balance_stood_not_the_day_it_was_said():
+    text = "Cango said on Wednesday that it held 162,400 ETH as of November 30, up from 120,300 ETH a year earlier."
+    assert [r[3] for r in rows(text, published="2026-12-03")] == ["2026-11-30", "2025-11-30"]
+    higher = "Cango exited the quarter with a hashrate of 25.6 EH/s, about 40% higher than a year earlier."
+    assert rows(higher, published="2026-08-13", title="Cango Q2 2026 results")[0][3] == "2026-06-30"
