@@ -76,7 +76,9 @@ RELATIVE = re.compile(
     r"\b(?P<end>(?:at\s+)?(?:the\s+)?end\s+of\s+)?(?:last|the\s+(?:previous|prior|preceding))\s+(?P<unit>month|quarter)\b",
     re.I,
 )
-MONTH_PREPOSITION = re.compile(r"\b(?:in|during|since|through|until|for|from|and|to|of|mid|early|late)\s+$", re.I)
+MONTH_PREPOSITION = re.compile(
+    r"\b(?:in|during|since|through|until|for|from|and|to|of|mid|early|late|ended|ending|on)\s+$", re.I
+)
 SPAN_TEXT = re.compile(r"\d\s*(?:-|–|to|and|through)\s*(?:[A-Za-z]+\.?\s+)?\d")
 NOT_A_MONTH = re.compile(r"^(?:may|mar|jan|dec|sept?|oct|nov|aug|jun|jul|apr|feb)$", re.I)  # capitalised only
 

@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 35  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 36  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -264,10 +264,13 @@ AFTER_MEASURE = re.compile(
     r"that\s+(?:rival\s+|peer\s+)?X+(?:\s+X+)*\s+(?:had\s+|has\s+)?)?"
     r"(?P<w>mined|produced|sold|bought|purchased|acquired|lent|loaned|pledged|posted|deposited|held|"
     r"on (?:its|the) balance sheet|"
-    r"in (?:its )?(?:treasury|reserve)|left(?= on| at| in| as))\b",
+    r"in (?:its )?(?:treasury|reserve)|left(?= on| at| in| as)|went out the door|left (?:the|its) treasury)\b",
     re.I,
 )
 AFTER_OF = {
+    "went out the door": "sold",
+    "left the treasury": "sold",
+    "left its treasury": "sold",
     "left": "held",
     "mined": "mined",
     "produced": "mined",
@@ -338,7 +341,7 @@ FORECAST_WORDS = _words(
     "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
     "might|will|should|potential*|intends|intend|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|"
     "slated|aim to|aim at|guided|guided to|in talks|early talks|in discussions|in negotiations|we model|we estimate|"
-    "we expect|we forecast|we project|"
+    "we expect|we forecast|we project|assume|assumes|assuming|allows|allow|permits|"
     "option|up to"
 )
 OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("add up to" is a total, and an
@@ -689,7 +692,7 @@ def _backstop(r: Reading, measure: Measure) -> bool:
 FIRST_ASKED_BEFORE = re.compile(
     r"\b(?:initially|originally|first)\s+(?:marketed|proposed|sought|planned|targeted|launched)\s+(?:\w+\s+){0,2}?$|"
     r"\b(?:upsized|increased|increasing|expanded|raising|raised|lifting)\s+(?:\w+\s+){0,5}?from\s+(?:the\s+|a\s+)?"
-    r"(?:planned\s+|proposed\s+|initial\s+)?$",
+    r"(?:[\w-]+\s+){0,5}?(?:of\s+)?$",
     re.I,
 )
 FIRST_ASKED_AFTER = re.compile(
@@ -724,6 +727,22 @@ AGGREGATE_BEFORE = re.compile(
 )
 
 
+def _network(r: Reading, measure: Measure) -> bool:
+    """The network's or the sector's figure: a word for it just before ("the network's seven-day average hashrate
+    ended June at about 1,060 EH/s": anywhere in a hashrate's clause), or listed miners as the sentence's subject
+    with no company named between ("publicly listed miners have now signed leases worth more than $80 billion")."""
+    window = r.before if measure is Measure.HASHRATE_EHS else r.before[-NETWORK_WINDOW:]
+    if NETWORK_WORDS.search(window):
+        return True
+    sectors = list(SECTOR_SUBJECT.finditer(r.sentence_before))
+    return bool(sectors) and "X" not in r.masked[sectors[-1].end() : r.value.start]
+
+
+SECTOR_SUBJECT = re.compile(
+    r"\b(?:publicly listed|listed|public|publicly traded|U\.S\.-listed) (?:bitcoin )?miners\b", re.I
+)
+
+
 def _aggregate(r: Reading, measure: Measure) -> bool:
     """A total over several companies ("Together the five produced 1,661 BTC", "Across the 14 listed miners ...,
     net sales totalled 9,800 BTC")."""
@@ -735,7 +754,7 @@ SKIP_CHECKS = (
     ("a change between two figures, not a figure", lambda r, m: bool(CHANGE_BEFORE.search(r.before))),
     ("a rate per day, per exahash or per share", _rate),
     ("a threshold ('the 7,500 BTC mark')", lambda r, m: bool(THRESHOLD_AFTER.match(r.after))),
-    ("a network or sector figure", lambda r, m: bool(NETWORK_WORDS.search(r.before[-NETWORK_WINDOW:]))),
+    ("a network or sector figure", _network),
     ("a total over several companies", _aggregate),
     ("a backstop of someone else's obligations", _backstop),
     ("one instalment of a price", _part_payment),
@@ -812,6 +831,7 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 
 # Dates --------------------------------------------------------------------------------------------------------
+LAST_MONTH = re.compile(r"\blast (?:month|quarter)\b", re.I)  # "Last month it closed a $150 million facility"
 END_OF_YEAR = re.compile(r"\bend of (?:19|20)\d\d\b", re.I)  # "At the end of 2025 the two companies had 590 MW"
 WEEKDAY_NAME = _words("monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 DAY_NAMED = re.compile(r"\d")  # a date with its day ("October 22, 2025"), not only a month
@@ -875,6 +895,8 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
         if period is not None:  # a flow covers a period: "during the month", or none said in a monthly update
             return period.as_of, period.period
         return published, ""
+    if measure is Measure.CAPACITY_MW and NOW_BEFORE.search(r.before):  # "which currently has 1.4 GW": today's
+        return context.published, ""
     if measure is Measure.CAPACITY_MW:  # "capacity of 1,620 MW as of May 31": a site's size on a day
         stood = [
             t for t in ordered if r.clause_start <= t.start < r.clause_end and AS_OF_BEFORE.search(_before(r, t, 12))
@@ -920,14 +942,18 @@ def _owned_elsewhere(r: Reading, t: TimeRef) -> bool:
     for other in r.others:
         if t.start >= r.value.end and r.value.end <= other.start and other.end <= t.start:
             between = r.masked[r.value.end : other.start]
-            if COMPARED_WITH.search(between) or AFTER_ANOTHER.search(between):
+            if COMPARED_WITH.search(between) or AFTER_ANOTHER.search(between) or BARE_FROM.match(between):
                 return True
     return False
 
 
 COMPARED_REF = re.compile(  # "40% higher than a year earlier", "unchanged from the end of April"
-    r"\b(?:from|than|compared (?:with|to)|versus)\s+(?:the\s+end\s+of\s+|in\s+)?$", re.I
+    r"\b(?:from|than|compared (?:with|to)|versus|(?:flat|up|down|higher|lower) on)\s+(?:the\s+end\s+of\s+|in\s+)?$",
+    re.I,
 )
+BARE_FROM = re.compile(
+    r"^\s*from\s+(?:about\s+|roughly\s+)?(?:US)?\$?$", re.I
+)  # "rose to 33.6 EH/s from 33.0 EH/s in April"
 AFTER_ANOTHER = re.compile(r"\b(?:after|following)\s+(?:the|its)\s+(?:US)?\$?$", re.I)  # "after the $9.7 billion deal"
 COMPARED_WITH = _words(
     "compared with|compared to|versus|vs|up from|down from|rose from|fell from|drawdown from|against|below|above|than"
@@ -952,6 +978,7 @@ def _deal_dates(r: Reading, ordered: list[TimeRef], published: date) -> list[Tim
             MONTH_NAME.search(t.text)
             or WEEKDAY_NAME.search(t.text)
             or END_OF_YEAR.search(t.text)
+            or LAST_MONTH.search(t.text)
             or t.text[:4].isdigit()
             and "-" in t.text
         )
@@ -1019,31 +1046,32 @@ ANNOUNCED_WITHIN = 14  # days before publication an opening sentence's date may 
 
 
 def _announced(paragraphs: list[str], published: date) -> date:
-    """The day the article's news was announced, when its first sentence is about a deal or financing: a date
-    that sentence names (not an "as of" date), else the day one of the next two says it was said ("The company
-    said on Wednesday that the package ...", "announced late Monday"), up to ANNOUNCED_WITHIN days before
-    publication; else the publication date."""
+    """The day the article's news was announced, when it opens with a deal or financing: a date its first sentence
+    names when that sentence is about the deal (not an "as of" date), else the weekday one of its first sentences
+    says the news was said or announced ("The company said on Wednesday that the package ...", "announced late
+    Monday"), up to ANNOUNCED_WITHIN days before publication; else the publication date. ("Bit Digital sold 280 BTC
+    on July 7" opens with the day of a sale, not of a deal.)"""
     opening = [s for p in paragraphs[:2] for s in split_sentences(p)][:ANNOUNCED_SENTENCES]
-    if opening and not any(words.search(opening[0]) for words in (SIGNING_WORDS, DEAL_WORDS, EQUITY_WORDS)):
-        return published  # "sold 280 BTC on July 7": the day of a sale, not of a deal
+    about_deal = [any(w.search(o) for w in (SIGNING_WORDS, DEAL_WORDS, EQUITY_WORDS)) for o in opening]
+    if not any(about_deal[:2]):
+        return published
     for i, sentence in enumerate(opening):
         refs = times_in(sentence, published)  # "stock climbed on Tuesday after it announced late Monday": Monday
-        refs = sorted(
-            refs, key=lambda t: not (WEEKDAY_NAME.search(t.text) and SAID_ON.search(sentence[: t.start][-40:]))
-        )
+        refs.sort(key=lambda t: not (WEEKDAY_NAME.search(t.text) and SAID_ON.search(sentence[: t.start][-40:])))
         for ref in refs:
             before = sentence[: ref.start]
-            if AS_OF_BEFORE.search(before):  # a balance's date, not the news's
+            if AS_OF_BEFORE.search(before) or not ref.is_point:  # a balance's date, not the news's
                 continue
-            named = MONTH_NAME.search(ref.text) or WEEKDAY_NAME.search(ref.text)  # "said on Wednesday": that day
-            if i and not (WEEKDAY_NAME.search(ref.text) and SAID_ON.search(before[-40:])):
+            said = WEEKDAY_NAME.search(ref.text) and SAID_ON.search(before[-40:])
+            named = MONTH_NAME.search(ref.text) or WEEKDAY_NAME.search(ref.text)
+            if not (said or (i == 0 and about_deal[0] and named)):
                 continue
-            if ref.is_point and named and 0 <= (published - ref.as_of).days <= ANNOUNCED_WITHIN:
+            if 0 <= (published - ref.as_of).days <= ANNOUNCED_WITHIN:
                 return ref.as_of
     return published
 
 
-ANNOUNCED_SENTENCES = 3
+ANNOUNCED_SENTENCES = 4
 SAID_ON = re.compile(
     r"\b(?:said|announced|disclosed|filed|reported|confirmed|unveiled)\s+(?:late\s+|early\s+)?(?:on\s+)?$", re.I
 )

@@ -655,3 +655,22 @@ def test_a_year_earlier_than_the_day_a_balance_stood_not_the_day_it_was_said():
     assert [r[3] for r in rows(text, published="2026-12-03")] == ["2026-11-30", "2025-11-30"]
     higher = "Cango exited the quarter with a hashrate of 25.6 EH/s, about 40% higher than a year earlier."
     assert rows(higher, published="2026-08-13", title="Cango Q2 2026 results")[0][3] == "2026-06-30"
+
+
+def test_wider_press_forms_round_three():
+    last = "Last month Cango closed a new $150 million bitcoin-backed credit facility with Coinbase."
+    assert rows(last, published="2026-08-05")[0][1:4] == ("usd_raised", 150e6, "2026-07-31")
+    assert rows("The agreement allows Cango to borrow another $15 million later.") == []
+    upsized = "The offering was upsized from the previously announced offering size of $1.0 billion."
+    assert rows(upsized) == []
+    sold = "Cango mined 398 BTC in June and 430 BTC went out the door for net proceeds of $41.0 million."
+    assert [m for _, m, *_ in rows(sold, published="2026-07-08")] == ["btc_mined", "btc_sold", "usd_proceeds"]
+    assert rows("The network's seven-day average hashrate ended June at about 1,060 EH/s.") == []
+    sector = "Publicly listed miners have now signed leases with a combined contract value of more than $80 billion."
+    assert rows(sector) == []
+    now = "Its campus, which currently has 1.4 GW of secured grid capacity, was energized in April."
+    assert rows(now, published="2026-06-22")[0][3] == "2026-06-22"
+    held = "Cango ended May holding 19,874 BTC, compared with 19,852 BTC at the end of April."
+    assert [r[3] for r in rows(held, published="2026-06-03")] == ["2026-05-31", "2026-04-30"]
+    rose = "The average operating hash rate rose to 33.6 EH/s from 33.0 EH/s in April."
+    assert rows(rose, published="2026-06-03", title="Cango May 2026 production")[0][3] == "2026-05-31"
