@@ -79,6 +79,7 @@ RELATIVE = re.compile(
 MONTH_PREPOSITION = re.compile(
     r"\b(?:in|during|since|through|until|for|from|and|to|of|mid|early|late|ended|ending|on)\s+$", re.I
 )
+LAST_YEAR_AFTER = re.compile(r"^\s*(?:of\s+)?last year\b", re.I)
 SPAN_TEXT = re.compile(r"\d\s*(?:-|–|to|and|through)\s*(?:[A-Za-z]+\.?\s+)?\d")
 NOT_A_MONTH = re.compile(r"^(?:may|mar|jan|dec|sept?|oct|nov|aug|jun|jul|apr|feb)$", re.I)  # capitalised only
 
@@ -220,6 +221,8 @@ def times_in(
             continue  # "may" the verb, capitalised at a sentence start ("in May" is the month)
         month = MONTHS[name.lower()]
         year = int(match.group("year")) if match.group("year") else _latest_year(month, published)
+        if not match.group("year") and LAST_YEAR_AFTER.match(sentence[match.end() :]):  # "in July last year"
+            year = published.year - 1
         add(match, month_end(year, month), "" if match.group("end") else f"{year}-{month:02d}")
     for match in YEAR_ONLY.finditer(sentence):
         if not free(match):

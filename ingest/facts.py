@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 36  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 37  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -341,7 +341,8 @@ FORECAST_WORDS = _words(
     "expects|expected|plans|planned|plan to|targets|targeting|aims|goal|guidance|forecast*|projected|could|would|"
     "might|will|should|potential*|intends|intend|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|"
     "slated|aim to|aim at|guided|guided to|in talks|early talks|in discussions|in negotiations|we model|we estimate|"
-    "we expect|we forecast|we project|assume|assumes|assuming|allows|allow|permits|"
+    "we expect|we forecast|we project|assume|assumes|assuming|allows|allow|permits|can be|could be|a target of|"
+    "target of|"
     "option|up to"
 )
 OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("add up to" is a total, and an
@@ -349,7 +350,8 @@ OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("ad
     r"\b(?:(?<!exercised an )(?<!exercised its )(?<!exercised the )(?<!exercises an )(?<!exercising an )options?|"
     r"optional|if exercised|extensions?|could|potential\w*|(?<!add )(?<!adds )up to|scale to|over time|"
     r"pipeline|right of first (?:refusal|offer)|first right|would raise|could lift|on track|proposed|"
-    r"may extend|extend (?:it|the \w+) by|in talks|early talks|in discussions|in negotiations)\b",
+    r"may extend|extend (?:it|the \w+) by|in talks|early talks|in discussions|in negotiations|non-binding|"
+    r"memorandum of understanding)\b",
     re.I,
 )
 # A deal's figure that is still a plan: the company "expects to reach 1 GW", "is targeting 700 MW", "sees upside to
@@ -386,11 +388,13 @@ USD_FLOOR = 1e6  # a smaller dollar amount in this news is a price (of a share, 
 NOT_LEDGER_MONEY = _words(
     "liquidity|cash|assets|net loss|loss|revenue|revenues|profit|income|ebitda|market value|market cap*|capex|"
     "capital expenditure|cost|costs|price|total debt|debt of|outstanding|spend|spent|spending|invest|"
-    "invested|investing|balance|tax|taxes|abatement*|of which"
+    "invested|investing|balance|tax|taxes|abatement*|of which|order book|orders|valuing|valuation"
 )
 MONEY_KIND_AFTER = re.compile(  # "$50bn of capital expenditure", "$1.2 million in property taxes" ("$7 billion in
     # revenue over 15 years" is a lease's value)
-    r"^\s*(?:of|in)\s+(?:\w+\s+){0,2}?(?:capital expenditure|capex|taxes|spending|costs?)\b",
+    r"^\s*(?:of|in)\s+(?:\w+\s+){0,2}?(?:capital expenditure|capex|taxes|spending|costs?|income|ebitda|profit)\b|"
+    r"^\s*(?:\w+\s+){0,1}?(?:buyback|repurchase program|share repurchase)|^\s*at\s+(?:\w+'s\s+)?clos(?:e|ing)\b|"
+    r"^\s*(?:\w+\s+){0,1}?(?:accordion|greenshoe|over-allotment)",
     re.I,
 )
 INSTRUMENT_AFTER_MONEY = re.compile(  # "proceeds of a $250 million registered direct offering": money raised
@@ -743,6 +747,14 @@ SECTOR_SUBJECT = re.compile(
 )
 
 
+def _corrected(r: Reading, measure: Measure) -> bool:
+    """A figure a correction withdraws ("Correction: An earlier version of this story misstated ... as 14,302 BTC")."""
+    return bool(CORRECTION.search(r.sentence))
+
+
+CORRECTION = re.compile(r"^\s*correction\b|\bearlier version of this (?:story|article|report)\b", re.I)
+
+
 def _aggregate(r: Reading, measure: Measure) -> bool:
     """A total over several companies ("Together the five produced 1,661 BTC", "Across the 14 listed miners ...,
     net sales totalled 9,800 BTC")."""
@@ -756,6 +768,7 @@ SKIP_CHECKS = (
     ("a threshold ('the 7,500 BTC mark')", lambda r, m: bool(THRESHOLD_AFTER.match(r.after))),
     ("a network or sector figure", _network),
     ("a total over several companies", _aggregate),
+    ("a figure a correction withdraws", _corrected),
     ("a backstop of someone else's obligations", _backstop),
     ("one instalment of a price", _part_payment),
     ("hashrate shipped or sold to customers", _shipped),
@@ -895,7 +908,8 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
         if period is not None:  # a flow covers a period: "during the month", or none said in a monthly update
             return period.as_of, period.period
         return published, ""
-    if measure is Measure.CAPACITY_MW and NOW_BEFORE.search(r.before):  # "which currently has 1.4 GW": today's
+    if measure is Measure.CAPACITY_MW and (NOW_BEFORE.search(r.before) or HAS_BEFORE.search(r.before)):
+        # "which currently has 1.4 GW", "Childress has 750 MW", "its 1 GW Corsicana campus": today's
         return context.published, ""
     if measure is Measure.CAPACITY_MW:  # "capacity of 1,620 MW as of May 31": a site's size on a day
         stood = [
@@ -963,6 +977,7 @@ REPORTED_ON = re.compile(
     r"(?:on\s+)?$",
     re.I,
 )
+HAS_BEFORE = re.compile(r"(?:\b(?:has|have)\s+(?:about\s+|roughly\s+|some\s+)?|\bits\s+)$", re.I)
 SO_FAR = re.compile(r"^\s*(?:so far|to date|month[- ]to[- ]date|year[- ]to[- ]date)\b", re.I)
 NOW_BEFORE = re.compile(r"\b(?:currently|now|remains|presently|today)\b[^,;]{0,30}$", re.I)
 PERIOD_END = _words("the month|month end|month-end|the quarter|quarter end|quarter-end")
@@ -1029,7 +1044,9 @@ def _agents(sentence: str, mentions: list[tuple[int, int, Company]]) -> list[tup
     ]
 
 
-RELATIVE_ASIDE = re.compile(r",\s+(?:which|who|whose)\s[^,;]{0,80}?,")
+RELATIVE_ASIDE = re.compile(
+    r",\s+(?:which|who|whose|the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:in which|of which|that|whose))\s[^,;]{0,80}?,"
+)
 
 
 PARENT_BEFORE = re.compile(r"\b(?:owned by|subsidiary of|unit of|spun (?:off|out) (?:from|of)|parent)\s+$", re.I)

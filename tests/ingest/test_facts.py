@@ -674,3 +674,21 @@ def test_wider_press_forms_round_three():
     assert [r[3] for r in rows(held, published="2026-06-03")] == ["2026-05-31", "2026-04-30"]
     rose = "The average operating hash rate rose to 33.6 EH/s from 33.0 EH/s in April."
     assert rows(rose, published="2026-06-03", title="Cango May 2026 production")[0][3] == "2026-05-31"
+
+
+def test_wider_press_forms_round_four():
+    last_year = "Its hashrate, which stood at 50 EH/s at the end of June last year, now sits at 31 EH/s."
+    assert [r[3] for r in rows(last_year, published="2026-06-17")] == ["2025-06-30", "2026-06-17"]
+    assert rows("The facility, which can be increased to US$500m, carries an interest rate of about 7.5%.") == []
+    assert [v for _, _, v, *_ in rows("Hashrate was 61.3 EH/s at June 30, against a target of 75 EH/s.")] == [61.3]
+    assert rows("The order book peaked above $4 billion, allowing Cango to tighten pricing.") == []
+    assert rows("Cango holds WhiteFiber shares worth about $380 million at Friday's close.") == []
+    assert rows("Cango repurchased shares under a $100 million buyback program.") == []
+    assert rows("Correction: An earlier version of this story misstated Cango's holdings as 14,302 BTC.") == []
+    assert rows("Its tenant has signed a non-binding letter of intent for the first 200 MW at the site.") == []
+    assert rows("The loan has a seven-year term and includes a US$400m accordion.") == []
+    site = "Childress has 750 MW of grid connection, and its 1 GW Corsicana campus is next."
+    assert {r[3] for r in rows(site, published="2026-06-25")} == {"2026-06-25"}
+    aside = "American Bitcoin, the mining company in which Hut 8 holds a majority stake, had 31.4 EH/s at the end of September."
+    found = rows(aside, published="2026-10-27", companies=("Hut 8", "American Bitcoin"), tickers=("HUT", "ABTC"))
+    assert [c for c, *_ in found] == ["American Bitcoin"]
