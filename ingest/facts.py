@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 37  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 38  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -309,7 +309,7 @@ WORTH_GAP = re.compile(
     r"^[\s,(]*(?:worth|valued at|or|for|at)?\s*(?:about|approximately|roughly|around|nearly)?\s*$", re.I
 )
 SALE_GAP = re.compile(
-    r"^[\s,]*(?:[\w,]+\s+){0,4}?(?:for|raising|bringing in|generating|fetching|netting|worth|or)\b",
+    r"^[\s,]*(?:[\w,]+\s+){0,8}?(?:for|raising|bringing in|generating|fetching|netting|worth|or)\b",
     re.I,
 )
 # The instruments money is raised by; "raised" alone may be a sale's takings ("the $37 million Riot raised in
@@ -826,7 +826,11 @@ def _attribute(
             agent = AGENT_BETWEEN.match(r.masked[r.value.end : start])  # "$6.7 billion secured by TeraWulf"
             return (0 if inside else 1, start - r.value.end + (0 if agent else 15))
 
-        company = min(miners, key=distance)[1] if miners else subject
+        lent = measure is Measure.USD_RAISED  # "a $28 million loan from Galaxy": Galaxy lent it
+        owners = [(s, c) for s, c in miners if not (lent and LENDER_BEFORE.search(r.masked[max(0, s - 16) : s]))] or (
+            [] if subject is not None else miners
+        )
+        company = min(owners, key=distance)[1] if owners else subject
         others = [c.name for _, _, c in mentions if c.name != company.name and c.counterparty_only]
         others += [c.name for _, _, c in mentions if c.name != company.name and c.listed and c.name not in others]
         return company, (others[0] if others else "")
@@ -837,6 +841,7 @@ def _attribute(
     return (before[-1] if before else subject), ""
 
 
+LENDER_BEFORE = re.compile(r"\b(?:from|with)\s+$", re.I)
 OBJECT_BEFORE = re.compile(r"\b(?:with|from|to|for|by|of)\s+$", re.I)  # a party named as an object, not an owner
 POSSESSIVE_PENALTY = 200  # "to buy Bitfarms' 200-megawatt mine": the seller's site, the buyer's deal
 OWNER_BETWEEN = re.compile(r"^\s*(?:for|by|at|from|that|which)\s+(?:rival\s+|peer\s+)?$", re.I)
@@ -892,6 +897,8 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
             return context.published, ""
         if _change_start(r):  # "would take it from 6 EH/s": today's
             return context.published, ""
+    if measure in FLOWS and SINCE_END.search(r.before):
+        return context.published, ""  # "Since quarter end, Riot has sold a further 610 BTC"
     if measure in FLOWS and SO_FAR.search(r.masked[r.value.end : r.value.end + 30]):
         return context.published, ""  # "mined about 170 BTC so far in June": to date
     if measure in FLOWS:
@@ -953,6 +960,8 @@ def _owned_elsewhere(r: Reading, t: TimeRef) -> bool:
     BTC, compared with 1,012 BTC a year earlier"); in a list ("629 BTC, 445 BTC and 616 BTC in September") the date
     is all of theirs. (A date before it just after another figure, "2,265 BTC at March 31, after it sold 937 BTC",
     was tried as that figure's too: it lost a check row.)"""
+    if r.sentence[max(0, t.start - 2) : t.start].strip() == "(" and r.sentence[t.end : t.end + 2].strip()[:1] == ":":
+        return not 0 < r.value.start - t.end <= 4  # "1,262 (Q1 2025: 1,530)": Q1 2025 is 1,530's alone
     for other in r.others:
         if t.start >= r.value.end and r.value.end <= other.start and other.end <= t.start:
             between = r.masked[r.value.end : other.start]
@@ -978,8 +987,13 @@ REPORTED_ON = re.compile(
     re.I,
 )
 HAS_BEFORE = re.compile(r"(?:\b(?:has|have)\s+(?:about\s+|roughly\s+|some\s+)?|\bits\s+)$", re.I)
+SINCE_END = re.compile(r"\b(?:since|after)\s+(?:the\s+)?(?:quarter|year|month|period)[- ]end\b", re.I)
 SO_FAR = re.compile(r"^\s*(?:so far|to date|month[- ]to[- ]date|year[- ]to[- ]date)\b", re.I)
-NOW_BEFORE = re.compile(r"\b(?:currently|now|remains|presently|today)\b[^,;]{0,30}$", re.I)
+NOW_BEFORE = re.compile(
+    r"\b(?:currently|now|remains|presently|today)\b[^,;]{0,30}$|\bas of (?:the date of )?this (?:report|release)\b"
+    r"|\b(?:runs|operates|is running)\s+(?:at\s+)?(?:about\s+|roughly\s+|some\s+)?$",
+    re.I,
+)
 PERIOD_END = _words("the month|month end|month-end|the quarter|quarter end|quarter-end")
 
 
@@ -1056,7 +1070,11 @@ def _paragraph_subject(sentences: list[str], companies: list[Company]) -> Compan
     """The miner a paragraph is about when its first sentence names one: in a round-up ("BitFuFu went the other
     way. The Singapore-based company bought 150 BTC") a figure with no company beside it is that miner's."""
     mentions = _agents(sentences[0], _mentions(sentences[0], companies)) if sentences else []
-    return next((c for _, _, c in mentions if not c.counterparty_only), None)
+    first = sentences[0] if sentences else ""
+    return next(  # not one named as an object ("The $28 million loan from Galaxy was taken out in 2024")
+        (c for s, _, c in mentions if not c.counterparty_only and not OBJECT_BEFORE.search(first[max(0, s - 12) : s])),
+        None,
+    )
 
 
 ANNOUNCED_WITHIN = 14  # days before publication an opening sentence's date may be the announcement's
@@ -1106,8 +1124,8 @@ def _figures(sentence: str) -> list[Value]:
     bitcoin in the third quarter, down from 718 in the second quarter")."""
     typed = values_in(sentence)
     found = []
-    for i, v in enumerate(typed):
-        earlier = next((u for u in reversed(typed[:i]) if u.unit in UNIT_MEASURES), None)
+    for v in typed:
+        earlier = found[-1] if found else None
         if (
             v.unit is Unit.COUNT
             and earlier is not None
@@ -1116,11 +1134,21 @@ def _figures(sentence: str) -> list[Value]:
             and COMPARED_BARE.search(sentence[earlier.end : v.start])
         ):
             v = replace(v, unit=earlier.unit)  # the figure stays as written: "718"
+        elif v.unit is Unit.COUNT and TABLE_LABEL.search(sentence[: v.start]):
+            v = replace(v, unit=Unit.BTC)  # "Bitcoin mined: 1,262"
+        elif (
+            v.unit is Unit.COUNT
+            and earlier is not None
+            and PAREN_LABEL.search(sentence[max(0, v.start - 30) : v.start])
+        ):
+            v = replace(v, unit=earlier.unit)  # "1,262 (Q1 2025: 1,530)": the same measure a period before
         if v.unit in UNIT_MEASURES:
             found.append(v)
     return sorted(found, key=lambda v: v.start)
 
 
+TABLE_LABEL = re.compile(r"\b(?:bitcoin|btc)\s+(?:mined|produced|sold|bought|purchased|held|holdings)\s*:\s*$", re.I)
+PAREN_LABEL = re.compile(r"\(\s*[^():]{2,24}:\s*$")
 FISCAL_YEAR_ENDS = re.compile(  # "fiscal year ended June 30", "fiscal year 2026, which ended September 30"
     rf"\bfiscal year(?:\s+(?:19|20)\d\d)?,?\s+(?:which\s+)?(?:ends|ended|ending|closes|closed)\s+(?:on\s+)?"
     rf"(?P<month>{'|'.join(MONTHS)})\b",

@@ -692,3 +692,33 @@ def test_wider_press_forms_round_four():
     aside = "American Bitcoin, the mining company in which Hut 8 holds a majority stake, had 31.4 EH/s at the end of September."
     found = rows(aside, published="2026-10-27", companies=("Hut 8", "American Bitcoin"), tickers=("HUT", "ABTC"))
     assert [c for c, *_ in found] == ["American Bitcoin"]
+
+
+def test_results_tables_written_as_prose():
+    text = (
+        "Bitcoin mined: 1,262 (Q1 2025: 1,530); bitcoin sold: 1,905 (Q1 2025: 475); "
+        "average operating hashrate: 33.1 EH/s (Q1 2025: 28.4 EH/s)."
+    )
+    found = rows(text, published="2026-05-07", title="Cango Q1 2026 results")
+    assert [r[1:4] for r in found] == [
+        ("btc_mined", 1262.0, "2026-03-31"),
+        ("btc_mined", 1530.0, "2025-03-31"),
+        ("btc_sold", 1905.0, "2026-03-31"),
+        ("btc_sold", 475.0, "2025-03-31"),
+        ("hashrate_ehs", 33.1, "2026-03-31"),
+        ("hashrate_ehs", 28.4, "2025-03-31"),
+    ]
+
+
+def test_after_quarter_end_today_and_who_lent():
+    since = "Since quarter end, Cango has sold a further 610 BTC for approximately $52 million."
+    assert {r[3] for r in rows(since, published="2026-05-07", title="Cango Q1 2026 results")} == {"2026-05-07"}
+    report = "As of the date of this report, Cango's operating hashrate is 51.2 EH/s. Its fleet runs at about 2.1 EH/s."
+    assert {r[3] for r in rows(report, published="2026-08-12", title="Cango fiscal Q3 2026")} == {"2026-08-12"}
+    loan = "The $28 million loan from Galaxy was taken out in December 2024."
+    found = rows(
+        loan, published="2026-04-09", companies=("Argo Blockchain", "Galaxy Digital"), tickers=("ARBK", "GLXY")
+    )
+    assert [(c, m) for c, m, *_ in found] == [("Argo Blockchain", "usd_raised")]
+    sale = "Cango sold 165 BTC between March 23 and April 3 for $13.9 million and used it to repay its term loan."
+    assert [m for _, m, *_ in rows(sale, published="2026-04-09")] == ["btc_sold", "usd_proceeds"]
