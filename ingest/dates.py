@@ -61,6 +61,7 @@ HALF = re.compile(
 WEEKDAY = re.compile(
     r"\b(?:on\s+)?(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?!,?\s+\w+\s+\d)", re.I
 )
+ORDINAL_DAY = re.compile(r"\bon the (?P<day>\d{1,2})(?:st|nd|rd|th)\b", re.I)
 YESTERDAY = re.compile(r"\byesterday\b", re.I)
 BARE_YEAR_END = re.compile(r"\b(?:at\s+)?(?:the\s+)?year[- ]end\b(?!\s+(?:of\s+)?(?:19|20)\d\d)", re.I)
 RANGE_JOIN = re.compile(r"^\s*(?:and|to|through|until|-|–|—)\s*$", re.I)
@@ -260,6 +261,16 @@ def times_in(
         if free(match):
             end = month_end(published.year, fiscal_year_end)
             add(match, end if end <= published else month_end(published.year - 1, fiscal_year_end), "")
+    for match in ORDINAL_DAY.finditer(sentence):  # "on the 14th": this month's, else last month's
+        if free(match):
+            number = int(match.group("day"))
+            month_start = published.replace(day=1)
+            if number > published.day:
+                month_start = (month_start - timedelta(days=1)).replace(day=1)
+            try:
+                add(match, month_start.replace(day=number), "")
+            except ValueError:
+                pass
     for match in YESTERDAY.finditer(sentence):
         if free(match):
             add(match, published - timedelta(days=1), "")

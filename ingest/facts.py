@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 38  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 39  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -342,6 +342,7 @@ FORECAST_WORDS = _words(
     "might|will|should|potential*|intends|intend|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|"
     "slated|aim to|aim at|guided|guided to|in talks|early talks|in discussions|in negotiations|we model|we estimate|"
     "we expect|we forecast|we project|assume|assumes|assuming|allows|allow|permits|can be|could be|a target of|"
+    "estimate|estimates|"
     "target of|"
     "option|up to"
 )
@@ -359,7 +360,7 @@ OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("ad
 # be ready" is no plan: a signed lease's capacity with its timing).
 PLAN_BEFORE = re.compile(
     r"\b(?:expects|expect|plans|plan to|aims|aim to|targets|targeting|intends|guided|upside|"
-    r"would (?:take|lift|bring|raise|increase|expand|boost))\b",
+    r"would (?:take|lift|bring|raise|increase|expand|boost)|would\s+\W?love to|hopes to|wants to)\b",
     re.I,
 )
 OWN_BEFORE = re.compile(r"\b(?:its|their|the company's)\s+$", re.I)  # "plans to convert its 175 MW site": it has it
@@ -394,7 +395,7 @@ MONEY_KIND_AFTER = re.compile(  # "$50bn of capital expenditure", "$1.2 million 
     # revenue over 15 years" is a lease's value)
     r"^\s*(?:of|in)\s+(?:\w+\s+){0,2}?(?:capital expenditure|capex|taxes|spending|costs?|income|ebitda|profit)\b|"
     r"^\s*(?:\w+\s+){0,1}?(?:buyback|repurchase program|share repurchase)|^\s*at\s+(?:\w+'s\s+)?clos(?:e|ing)\b|"
-    r"^\s*(?:\w+\s+){0,1}?(?:accordion|greenshoe|over-allotment)",
+    r"^\s*(?:\w+\s+){0,1}?(?:accordion|greenshoe|over-allotment)|^\s*in\s+(?:Australian|Canadian|Singapore|Hong Kong)\s+dollars",
     re.I,
 )
 INSTRUMENT_AFTER_MONEY = re.compile(  # "proceeds of a $250 million registered direct offering": money raised
@@ -645,7 +646,7 @@ CUSTOMERS_BEFORE = _words("customers|customer|clients|hosted|hosting|sales")
 
 
 SHIPPED = re.compile(
-    r"\b(?:shipped|sold|delivered|ships|sells)\b(?:[^.;]|\d\.\d){0,60}?\bEH/s\b(?:[^.;]|\d\.\d){0,80}?\bcustomers\b",
+    r"\b(?:shipped|sold|delivered|ships|sells|manufactured|built|made)\b(?:[^.;]|\d\.\d){0,60}?\bEH/s\b(?:[^.;]|\d\.\d){0,80}?\bcustomers\b",
     re.I,
 )
 
@@ -736,12 +737,13 @@ def _network(r: Reading, measure: Measure) -> bool:
     ended June at about 1,060 EH/s": anywhere in a hashrate's clause), or listed miners as the sentence's subject
     with no company named between ("publicly listed miners have now signed leases worth more than $80 billion")."""
     window = r.before if measure is Measure.HASHRATE_EHS else r.before[-NETWORK_WINDOW:]
-    if NETWORK_WORDS.search(window):
+    if NETWORK_WORDS.search(window) or GRID_WORDS.search(r.before):
         return True
     sectors = list(SECTOR_SUBJECT.finditer(r.sentence_before))
     return bool(sectors) and "X" not in r.masked[sectors[-1].end() : r.value.start]
 
 
+GRID_WORDS = _words("demand|interconnection requests|grid-wide")  # "Demand on the ERCOT grid peaked at 89,000 MW"
 SECTOR_SUBJECT = re.compile(
     r"\b(?:publicly listed|listed|public|publicly traded|U\.S\.-listed) (?:bitcoin )?miners\b", re.I
 )
@@ -849,6 +851,8 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 
 # Dates --------------------------------------------------------------------------------------------------------
+ON_THE_DAY = re.compile(r"\bon the \d{1,2}(?:st|nd|rd|th)\b", re.I)  # "signed a lease on the 14th"
+SIGNED_IN = re.compile(r"\b(?:signed|announced|agreed|struck|inked|closed|sold|priced)\s+(?:in|last)\s+$", re.I)
 LAST_MONTH = re.compile(r"\blast (?:month|quarter)\b", re.I)  # "Last month it closed a $150 million facility"
 END_OF_YEAR = re.compile(r"\bend of (?:19|20)\d\d\b", re.I)  # "At the end of 2025 the two companies had 590 MW"
 WEEKDAY_NAME = _words("monday|tuesday|wednesday|thursday|friday|saturday|sunday")
@@ -885,7 +889,9 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
     def distance(ref: TimeRef) -> int:
         return ref.start - r.value.end if ref.start >= r.value.end else (r.value.start - ref.end) + 20
 
-    ordered = sorted((t for t in times if not _owned_elsewhere(r, t)), key=distance)
+    ordered = sorted(
+        (t for t in times if not _owned_elsewhere(r, t) and t.as_of <= context.published), key=distance
+    )  # "notes due 2030" dates nothing reported
     published = context.announced if measure in DEALS else context.published
     if measure not in DEALS:  # "said on Friday": the report's day, not the figure's; "since March": not its own
         ordered = [t for t in ordered if not _reporting_day(r, t) and not SINCE_WORD.search(_before(r, t, 8))]
@@ -928,6 +934,9 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
         named = _deal_dates(r, ordered, context.published)
         if named:
             return named[0].as_of, ""
+        restated = [t for t in ordered if t.start < r.value.start and SIGNED_IN.search(_before(r, t, 20))]
+        if restated and MONTH_NAME.search(restated[0].text):  # "first lease, signed in November 2025, which covered"
+            return restated[0].as_of, ""
         carried = context.deal_day if measure in SIGNED_DEALS else None
         return carried or published, ""
     if measure is Measure.HASHRATE_EHS:
@@ -975,7 +984,7 @@ COMPARED_REF = re.compile(  # "40% higher than a year earlier", "unchanged from 
     re.I,
 )
 BARE_FROM = re.compile(
-    r"^\s*from\s+(?:about\s+|roughly\s+)?(?:US)?\$?$", re.I
+    r"^[\s,]*from\s+(?:about\s+|roughly\s+)?(?:US)?\$?$", re.I
 )  # "rose to 33.6 EH/s from 33.0 EH/s in April"
 AFTER_ANOTHER = re.compile(r"\b(?:after|following)\s+(?:the|its)\s+(?:US)?\$?$", re.I)  # "after the $9.7 billion deal"
 COMPARED_WITH = _words(
@@ -986,7 +995,9 @@ REPORTED_ON = re.compile(
     r"(?:on\s+)?$",
     re.I,
 )
-HAS_BEFORE = re.compile(r"(?:\b(?:has|have)\s+(?:about\s+|roughly\s+|some\s+)?|\bits\s+)$", re.I)
+HAS_BEFORE = re.compile(
+    r"(?:\b(?:has|have)\s+(?:about\s+|roughly\s+|some\s+)?|\bits\s+|\b(?:runs|operates|owns)\s+(?:a|an)\s+)$", re.I
+)
 SINCE_END = re.compile(r"\b(?:since|after)\s+(?:the\s+)?(?:quarter|year|month|period)[- ]end\b", re.I)
 SO_FAR = re.compile(r"^\s*(?:so far|to date|month[- ]to[- ]date|year[- ]to[- ]date)\b", re.I)
 NOW_BEFORE = re.compile(
@@ -1008,6 +1019,7 @@ def _deal_dates(r: Reading, ordered: list[TimeRef], published: date) -> list[Tim
             or WEEKDAY_NAME.search(t.text)
             or END_OF_YEAR.search(t.text)
             or LAST_MONTH.search(t.text)
+            or ON_THE_DAY.search(t.text)
             or t.text[:4].isdigit()
             and "-" in t.text
         )
@@ -1150,7 +1162,7 @@ def _figures(sentence: str) -> list[Value]:
 TABLE_LABEL = re.compile(r"\b(?:bitcoin|btc)\s+(?:mined|produced|sold|bought|purchased|held|holdings)\s*:\s*$", re.I)
 PAREN_LABEL = re.compile(r"\(\s*[^():]{2,24}:\s*$")
 FISCAL_YEAR_ENDS = re.compile(  # "fiscal year ended June 30", "fiscal year 2026, which ended September 30"
-    rf"\bfiscal year(?:\s+(?:19|20)\d\d)?,?\s+(?:which\s+)?(?:ends|ended|ending|closes|closed)\s+(?:on\s+)?"
+    rf"\bfiscal(?: year)?(?:\s+(?:19|20)\d\d)?,?\s+(?:which\s+)?(?:ends|ended|ending|closes|closed)\s+(?:on\s+)?"
     rf"(?P<month>{'|'.join(MONTHS)})\b",
     re.I,
 )

@@ -46,7 +46,7 @@ BTC_KIND = r"(?:restricted|unrestricted|unencumbered|encumbered|pledged|addition
 PATTERNS: tuple[tuple[Unit, re.Pattern], ...] = (
     (Unit.PRICE, re.compile(rf"(?:US)?\$\s?(?P<n>{NUMBER})(?:\s*(?P<scale>{SCALE_WORDS}))?{PER}", re.I)),
     (Unit.PRICE, re.compile(rf"(?P<n>{NUMBER})\s*(?P<cents>cents?|¢){PER}", re.I)),  # '4.2 cents per kWh'
-    (Unit.USD, re.compile(rf"(?:US)?\$\s?(?P<n>{NUMBER})(?:(?:\s*|-)(?P<scale>{SCALE_WORDS}))?", re.I)),
+    (Unit.USD, re.compile(rf"(?:US)?\$(?:US)?\s?(?P<n>{NUMBER})(?:(?:\s*|-)(?P<scale>{SCALE_WORDS}))?", re.I)),
     (Unit.USD, re.compile(rf"(?P<n>{NUMBER})\s*(?P<scale>{SCALE_WORDS})?\s*(?:US )?dollars\b", re.I)),
     (
         Unit.BTC,

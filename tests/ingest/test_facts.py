@@ -722,3 +722,26 @@ def test_after_quarter_end_today_and_who_lent():
     assert [(c, m) for c, m, *_ in found] == [("Argo Blockchain", "usd_raised")]
     sale = "Cango sold 165 BTC between March 23 and April 3 for $13.9 million and used it to repay its term loan."
     assert [m for _, m, *_ in rows(sale, published="2026-04-09")] == ["btc_sold", "usd_proceeds"]
+
+
+def test_wider_press_forms_round_five():
+    restated = "The deal builds on Cango's first lease with AWS, signed in November 2025, which covered 300 MW."
+    assert rows(restated, published="2026-04-22")[0][1:4] == ("capacity_mw", 300.0, "2025-11-30")
+    due = "The sales generated $127.6 million, which Cango used to repurchase notes due 2030."
+    assert all(r[3] <= "2026-06-03" for r in rows("Cango sold 1,650 BTC in May. " + due, published="2026-06-03"))
+    fiscal = "In fiscal 2026, which ended March 31, 2026, Cango mined 3,210 BTC."
+    assert rows(fiscal, published="2026-08-05")[0][3] == "2026-03-31"
+    assert rows("Cango signed a contract worth about $9.3 billion in Australian dollars.") == []
+    assert [
+        v for _, _, v, *_ in rows("Cango sold $US2.3 billion of convertible notes in June.", published="2026-08-19")
+    ] == [2.3e9]
+    shrunk = "Its hashrate has shrunk to about 15 EH/s, from 50 EH/s at the end of June 2025."
+    assert [r[3] for r in rows(shrunk, published="2026-08-19")] == ["2026-08-19", "2025-06-30"]
+    assert rows("Demand on the ERCOT grid peaked at a record of roughly 89,000 megawatts on Aug. 11.") == []
+    assert rows("Analysts estimate the borrowing at more than $2.5 billion.") == []
+    assert rows("Cango also manufactured 8.2 EH/s of machines for sale to outside customers.") == []
+    assert rows('Its chief said he would "love to get to two gigawatts" by 2030.') == []
+    plant = "Cango, which runs a 106-megawatt gas-fired power plant, mined 31 BTC in November."
+    assert rows(plant, published="2026-12-04")[0][1:4] == ("capacity_mw", 106.0, "2026-12-04")
+    day = "Cango signed a five-year lease on the 14th for 36 megawatts."
+    assert {r[3] for r in rows(day, published="2026-12-04")} == {"2026-11-14"}
