@@ -657,7 +657,7 @@ def test_a_year_earlier_than_the_day_a_balance_stood_not_the_day_it_was_said():
     assert rows(higher, published="2026-08-13", title="Cango Q2 2026 results")[0][3] == "2026-06-30"
 
 
-def test_wider_press_forms_round_three():
+def test_last_month_allowances_passive_sales_sector_figures_and_todays_sites():
     last = "Last month Cango closed a new $150 million bitcoin-backed credit facility with Coinbase."
     assert rows(last, published="2026-08-05")[0][1:4] == ("usd_raised", 150e6, "2026-07-31")
     assert rows("The agreement allows Cango to borrow another $15 million later.") == []
@@ -676,7 +676,7 @@ def test_wider_press_forms_round_three():
     assert rows(rose, published="2026-06-03", title="Cango May 2026 production")[0][3] == "2026-05-31"
 
 
-def test_wider_press_forms_round_four():
+def test_last_year_options_corrections_letters_of_intent_and_sites_a_company_has():
     last_year = "Its hashrate, which stood at 50 EH/s at the end of June last year, now sits at 31 EH/s."
     assert [r[3] for r in rows(last_year, published="2026-06-17")] == ["2025-06-30", "2026-06-17"]
     assert rows("The facility, which can be increased to US$500m, carries an interest rate of about 7.5%.") == []
@@ -724,7 +724,7 @@ def test_after_quarter_end_today_and_who_lent():
     assert [m for _, m, *_ in rows(sale, published="2026-04-09")] == ["btc_sold", "usd_proceeds"]
 
 
-def test_wider_press_forms_round_five():
+def test_restated_deals_maturities_foreign_dollars_grid_demand_and_days_of_the_month():
     restated = "The deal builds on Cango's first lease with AWS, signed in November 2025, which covered 300 MW."
     assert rows(restated, published="2026-04-22")[0][1:4] == ("capacity_mw", 300.0, "2025-11-30")
     due = "The sales generated $127.6 million, which Cango used to repurchase notes due 2030."
