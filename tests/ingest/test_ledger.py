@@ -63,8 +63,9 @@ def test_rows_are_stored_filtered_and_replaced(ledger, tmp_path):
     every = ledger.rows()
     assert [(f.as_of, f.published) for f in every] == sorted((f.as_of, f.published) for f in every)
 
-    later = article("Cango sold 2,000 BTC in March 2026.", cango.id, published="2026-04-10")  # no figure is dated after
-    ledger.replace(cango.id, extract_facts(later))  # its article (the extractor drops such dates: "notes due 2030")
+    # published after the month it reports: no figure is dated after its article ("notes due 2030")
+    later = article("Cango sold 2,000 BTC in March 2026.", cango.id, published="2026-04-10")
+    ledger.replace(cango.id, extract_facts(later))
     assert [(f.value, f.as_of) for f in ledger.rows(article_id=cango.id)] == [(2000.0, "2026-03-31")]
     ledger.replace(cango.id, [])
     assert ledger.rows(article_id=cango.id) == []
