@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 39  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 40  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -261,7 +261,8 @@ def _words(text: str) -> re.Pattern:
 # sheet"), else from the nearest cue before it in its clause (values.MEASURE_WORDS plus these phrases).
 AFTER_MEASURE = re.compile(
     r"^\s*(?:of\s+(?:its\s+)?(?:bitcoin|btc)\s+)?(?:(?:that\s+)?(?:it|the company|were|was|had|have|it had)\s+|"
-    r"that\s+(?:rival\s+|peer\s+)?X+(?:\s+X+)*\s+(?:had\s+|has\s+)?)?"
+    r"that\s+(?:rival\s+|peer\s+)?X+(?:\s+X+)*\s+(?:had\s+|has\s+)?|"
+    r"(?:its|the company's)\s+(?:[\w-]+\s+){0,2}?(?:fleet|machines|miners|rigs)\s+)?"
     r"(?P<w>mined|produced|sold|bought|purchased|acquired|lent|loaned|pledged|posted|deposited|held|"
     r"on (?:its|the) balance sheet|"
     r"in (?:its )?(?:treasury|reserve)|left(?= on| at| in| as)|went out the door|left (?:the|its) treasury)\b",
@@ -342,7 +343,7 @@ FORECAST_WORDS = _words(
     "might|will|should|potential*|intends|intend|anticipat*|seeks|hopes|on track|estimated to|targeted|is to|"
     "slated|aim to|aim at|guided|guided to|in talks|early talks|in discussions|in negotiations|we model|we estimate|"
     "we expect|we forecast|we project|assume|assumes|assuming|allows|allow|permits|can be|could be|a target of|"
-    "estimate|estimates|"
+    "estimate|estimates|wants to|want to|would like to|"
     "target of|"
     "option|up to"
 )
@@ -360,12 +361,13 @@ OPTION_WORDS = re.compile(  # what a deal could become, not what was signed ("ad
 # be ready" is no plan: a signed lease's capacity with its timing).
 PLAN_BEFORE = re.compile(
     r"\b(?:expects|expect|plans|plan to|aims|aim to|targets|targeting|intends|guided|upside|"
-    r"would (?:take|lift|bring|raise|increase|expand|boost)|would\s+\W?love to|hopes to|wants to)\b",
+    r"would (?:take|lift|bring|raise|increase|expand|boost)|would\s+\W?love to|hopes to|wants to|studying|"
+    r"evaluating|exploring|considering|talking to|prospective)\b",
     re.I,
 )
 OWN_BEFORE = re.compile(r"\b(?:its|their|the company's)\s+$", re.I)  # "plans to convert its 175 MW site": it has it
 PLAN_AFTER = re.compile(
-    r"^(?:\s+[\w-]+){0,3}?\s+(?:due|scheduled|slated)\s+(?:to|for)\b|"
+    r"^(?:\s+[\w-]+){0,5}?\s+(?:due|scheduled|slated)\s+(?:to|for)\b|"
     r"^\s*(?:\w+\s+){0,3}?(?:under study|under development|in development|(?:development )?pipeline|to go live|"
     r"to come online|renewal options?|extension options?)\b",
     re.I,
@@ -389,11 +391,12 @@ USD_FLOOR = 1e6  # a smaller dollar amount in this news is a price (of a share, 
 NOT_LEDGER_MONEY = _words(
     "liquidity|cash|assets|net loss|loss|revenue|revenues|profit|income|ebitda|market value|market cap*|capex|"
     "capital expenditure|cost|costs|price|total debt|debt of|outstanding|spend|spent|spending|invest|"
-    "invested|investing|balance|tax|taxes|abatement*|of which|order book|orders|valuing|valuation"
+    "invested|investing|balance|tax|taxes|abatement*|of which|order book|orders|valuing|valuation|backlog"
 )
 MONEY_KIND_AFTER = re.compile(  # "$50bn of capital expenditure", "$1.2 million in property taxes" ("$7 billion in
     # revenue over 15 years" is a lease's value)
-    r"^\s*(?:of|in)\s+(?:\w+\s+){0,2}?(?:capital expenditure|capex|taxes|spending|costs?|income|ebitda|profit)\b|"
+    r"^\s*(?:of|in)\s+(?:\w+\s+){0,2}?(?:capital expenditure|capex|taxes|spending|costs?|income|ebitda|profit|orders|"
+    r"annual revenue|annualized revenue)\b|^\s*in\s+cash\s+and\s+(?:US)?\$|"
     r"^\s*(?:\w+\s+){0,1}?(?:buyback|repurchase program|share repurchase)|^\s*at\s+(?:\w+'s\s+)?clos(?:e|ing)\b|"
     r"^\s*(?:\w+\s+){0,1}?(?:accordion|greenshoe|over-allotment)|^\s*in\s+(?:Australian|Canadian|Singapore|Hong Kong)\s+dollars",
     re.I,
@@ -407,6 +410,7 @@ RECEIVED_BEFORE = re.compile(
     re.I,
 )
 SALES_SUBJECT = _words("sales|sale")  # "The sales brought in $89.6 million": the proceeds
+CASH_AND_BEFORE = re.compile(r"\bin cash and\s+$", re.I)
 FOREIGN_DOLLAR = re.compile(r"\b(?:C|CA|CAD|A|AU|AUD|HK|NZ|S)\s?$")  # "C$75 million": Canadian, not a ledger sum
 
 MONEY_WINDOW = 40  # characters before a dollar amount that say what kind of money it is
@@ -438,6 +442,7 @@ class Reading:
     previous_measure: str  # what that figure is ("sold", "held", ...) when it is bitcoin or ether
     times: tuple[TimeRef, ...] = ()  # the dates and periods of the sentence
     others: tuple[Value, ...] = ()  # the sentence's other figures
+    published: date | None = None  # the article's publication date
 
     @property
     def before(self) -> str:
@@ -495,12 +500,13 @@ def read(
     previous: Value | None,
     times: tuple[TimeRef, ...] = (),
     others: tuple[Value, ...] = (),
+    published: date | None = None,
 ) -> Reading:
     start, end = _clause_span(masked, value)
     previous_measure = ""
     if previous is not None and previous.unit in (Unit.BTC, Unit.ETH):
         previous_measure = amount_measure(masked, previous, _clause_span(masked, previous)[0])
-    return Reading(value, sentence, masked, start, end, previous, previous_measure, times, others)
+    return Reading(value, sentence, masked, start, end, previous, previous_measure, times, others, published)
 
 
 def _btc_measure(r: Reading) -> Measure | None:
@@ -524,8 +530,8 @@ def _usd_measure(r: Reading) -> Measure | None:
     "held 53,822 BTC, worth $4.7 billion": no fact), proceeds, money raised, or the value of a deal."""
     if r.value.amount < USD_FLOOR or FOREIGN_DOLLAR.search(r.sentence[: r.value.start]):
         return None
-    if MONEY_KIND_AFTER.match(r.masked[r.value.end :]):
-        return None
+    if MONEY_KIND_AFTER.match(r.masked[r.value.end :]) or CASH_AND_BEFORE.search(r.before):
+        return None  # "$260 million in cash and $150 million in stock": the parts of a price
     near = r.masked[max(r.clause_start, r.value.start - MONEY_WINDOW) : r.value.start]
     if r.previous is not None and r.previous.unit in (Unit.BTC, Unit.ETH):
         gap = r.masked[r.previous.end : r.value.start]
@@ -548,7 +554,9 @@ def _usd_measure(r: Reading) -> Measure | None:
         and not PURPOSE_WORDS.search(near)
     ):
         return Measure.USD_PROCEEDS
-    if REVENUE_DEAL_WORDS.search(r.clause):
+    if REVENUE_DEAL_WORDS.search(
+        r.masked[max(r.clause_start, r.value.start - WIDE_WINDOW) : r.value.end + MONEY_WINDOW]
+    ):
         return Measure.CONTRACT_VALUE
     if r.value.measure in PLAIN_MONEY or NOT_LEDGER_MONEY.search(near):
         return None
@@ -598,9 +606,24 @@ def _forecast(r: Reading, measure: Measure) -> bool:
         planned = (
             measure is Measure.CAPACITY_MW and bool(PLAN_BEFORE.search(r.before)) and not OWN_BEFORE.search(r.before)
         )
-        return planned or bool(options or PLAN_AFTER.match(r.after))
+        scheduled = (  # "two phases, 100 MW in the third quarter of 2027": a phase's date
+            measure is Measure.CAPACITY_MW
+            and PHASE_WORDS.search(r.sentence)
+            and any(
+                t.start >= r.value.end and t.start - r.value.end <= 40 and t.as_of > r_published(r) for t in r.times
+            )
+        )
+        return planned or scheduled or bool(options or PLAN_AFTER.match(r.after))
     forecast = FORECAST_WORDS.search(r.before) or MAY_VERB.search(r.before)
     return bool(forecast) and not _change_start(r)
+
+
+PHASE_WORDS = _words("phase|phases|hall|halls|building|buildings|tranche|remaining")
+
+
+def r_published(r: Reading) -> date:
+    """The latest date a reading's sentence may report: its publication, carried on the Reading."""
+    return r.published or date.max
 
 
 def _exercised(text: str, option: re.Match) -> bool:
@@ -828,8 +851,8 @@ def _attribute(
             agent = AGENT_BETWEEN.match(r.masked[r.value.end : start])  # "$6.7 billion secured by TeraWulf"
             return (0 if inside else 1, start - r.value.end + (0 if agent else 15))
 
-        lent = measure is Measure.USD_RAISED  # "a $28 million loan from Galaxy": Galaxy lent it
-        owners = [(s, c) for s, c in miners if not (lent and LENDER_BEFORE.search(r.masked[max(0, s - 16) : s]))] or (
+        lent = measure in (Measure.USD_RAISED, Measure.CONTRACT_VALUE)  # "a loan from Galaxy", "GPUs from Dell"
+        owners = [(s, c) for s, c in miners if not (lent and LENDER_BEFORE.search(r.masked[max(0, s - 24) : s]))] or (
             [] if subject is not None else miners
         )
         company = min(owners, key=distance)[1] if owners else subject
@@ -843,7 +866,7 @@ def _attribute(
     return (before[-1] if before else subject), ""
 
 
-LENDER_BEFORE = re.compile(r"\b(?:from|with)\s+$", re.I)
+LENDER_BEFORE = re.compile(r"\b(?:from|with|led by|managed by)\s+(?:funds\s+managed\s+by\s+)?$", re.I)
 OBJECT_BEFORE = re.compile(r"\b(?:with|from|to|for|by|of)\s+$", re.I)  # a party named as an object, not an owner
 POSSESSIVE_PENALTY = 200  # "to buy Bitfarms' 200-megawatt mine": the seller's site, the buyer's deal
 OWNER_BETWEEN = re.compile(r"^\s*(?:for|by|at|from|that|which)\s+(?:rival\s+|peer\s+)?$", re.I)
@@ -851,6 +874,10 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 
 # Dates --------------------------------------------------------------------------------------------------------
+QUARTER_TEXT = re.compile(r"\bquarter\b|\bQ[1-4]\b", re.I)
+RAISED_FLOW = _words(
+    "at-the-market|atm program|atm"
+)  # "In the second quarter, Riot sold $312.4 million of stock through
 ON_THE_DAY = re.compile(r"\bon the \d{1,2}(?:st|nd|rd|th)\b", re.I)  # "signed a lease on the 14th"
 SIGNED_IN = re.compile(r"\b(?:signed|announced|agreed|struck|inked|closed|sold|priced)\s+(?:in|last)\s+$", re.I)
 LAST_MONTH = re.compile(r"\blast (?:month|quarter)\b", re.I)  # "Last month it closed a $150 million facility"
@@ -972,6 +999,9 @@ def _owned_elsewhere(r: Reading, t: TimeRef) -> bool:
     if r.sentence[max(0, t.start - 2) : t.start].strip() == "(" and r.sentence[t.end : t.end + 2].strip()[:1] == ":":
         return not 0 < r.value.start - t.end <= 4  # "1,262 (Q1 2025: 1,530)": Q1 2025 is 1,530's alone
     for other in r.others:
+        if t.end <= r.value.start and other.end <= t.start and t.start - other.end <= 12:
+            if COMPARED_WITH.search(r.masked[max(0, other.start - 24) : other.start]):
+                return True  # "mined 681 BTC in September, down from 702 BTC in August, and sold 2,100 BTC"
         if t.start >= r.value.end and r.value.end <= other.start and other.end <= t.start:
             between = r.masked[r.value.end : other.start]
             if COMPARED_WITH.search(between) or AFTER_ANOTHER.search(between) or BARE_FROM.match(between):
@@ -1020,6 +1050,7 @@ def _deal_dates(r: Reading, ordered: list[TimeRef], published: date) -> list[Tim
             or END_OF_YEAR.search(t.text)
             or LAST_MONTH.search(t.text)
             or ON_THE_DAY.search(t.text)
+            or (r.value.unit is Unit.USD and QUARTER_TEXT.search(t.text) and RAISED_FLOW.search(r.clause))
             or t.text[:4].isdigit()
             and "-" in t.text
         )
@@ -1293,7 +1324,7 @@ def extract_facts(article: Article) -> list[Fact]:
             last_dated = next((t for t in reversed(times) if t.is_point), context.last)
             for value in values:
                 others = tuple(v for v in values if v is not value)
-                reading = read(sentence, masked, value, previous, tuple(times), others)
+                reading = read(sentence, masked, value, previous, tuple(times), others, published)
                 previous = value
                 measure = MEASURE_RULES[value.unit](reading)
                 if measure is None or skip_reason(reading, measure):

@@ -745,3 +745,33 @@ def test_restated_deals_maturities_foreign_dollars_grid_demand_and_days_of_the_m
     assert rows(plant, published="2026-12-04")[0][1:4] == ("capacity_mw", 106.0, "2026-12-04")
     day = "Cango signed a five-year lease on the 14th for 36 megawatts."
     assert {r[3] for r in rows(day, published="2026-12-04")} == {"2026-11-14"}
+
+
+def test_lenders_sellers_phases_plans_and_parts_of_a_price():
+    lenders = "Cango closed a US$285 million credit facility with a syndicate led by BMO Capital Markets."
+    found = rows(lenders, published="2026-06-10", companies=("Cango", "BMO"), tickers=("CANG", "BMO"))
+    assert [(c, m) for c, m, *_ in found] == [("Cango", "usd_raised")]
+    seller = "Cango agreed to buy GPUs from Dell Technologies for approximately $2.4 billion."
+    found = rows(seller, published="2026-07-15", companies=("Cango", "Dell Technologies"), tickers=("CANG", "DELL"))
+    assert [c for c, *_ in found] == ["Cango"]
+    assert rows("Management has said it wants to reach 50 EH/s by the end of 2026.") == []
+    phases = "Capacity comes in two phases, 100 MW in the third quarter of 2027 and the remaining 120 MW in 2028."
+    assert rows(phases, published="2026-03-18") == []
+    assert rows("Cango is studying another 2 GW of capacity at the site.") == []
+    assert rows("Cango expects the leases to add about $480 million of annual revenue.") == []
+    parts = "The deal, worth about $410 million, comprises $260 million in cash and $150 million in Cango stock."
+    assert [v for _, _, v, *_ in rows(parts)] == [410e6]
+
+
+def test_a_date_after_a_compared_figure_before_ours_is_that_figures():
+    text = "Cango mined 681 BTC in September, down from 702 BTC in August, and sold about 2,100 BTC during the month."
+    found = rows(text, published="2026-10-05")
+    assert [(m, v, a) for _, m, v, a, _ in found] == [
+        ("btc_mined", 681.0, "2026-09-30"),
+        ("btc_mined", 702.0, "2026-08-31"),
+        ("btc_sold", 2100.0, "2026-09-30"),
+    ]
+    fleet = (
+        "Cango sold its remaining 44.7 BTC in July, including the 11.6 BTC its mining fleet produced during the month."
+    )
+    assert [m for _, m, *_ in rows(fleet, published="2026-08-11")] == ["btc_sold", "btc_mined"]
