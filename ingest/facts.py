@@ -543,9 +543,8 @@ def _usd_measure(r: Reading) -> Measure | None:
     after = r.masked[r.value.end : r.value.end + MONEY_WINDOW]
     if PROCEEDS_WORDS.search(near) and not EQUITY_WORDS.search(r.before) and not INSTRUMENT_AFTER_MONEY.match(after):
         return Measure.USD_PROCEEDS
-    if (r.previous_measure == "sold" or SALES_SUBJECT.search(near)) and RECEIVED_BEFORE.search(
-        near
-    ):  # "sold 820 BTC ..., receiving $91.5 million"
+    after_sale = r.previous_measure == "sold" or SALES_SUBJECT.search(near)
+    if after_sale and RECEIVED_BEFORE.search(near):  # "sold 820 BTC ..., receiving $91.5 million"
         return Measure.USD_PROCEEDS
     if (
         r.value.measure == "sold"
@@ -609,9 +608,8 @@ def _forecast(r: Reading, measure: Measure) -> bool:
         scheduled = (  # "two phases, 100 MW in the third quarter of 2027": a phase's date
             measure is Measure.CAPACITY_MW
             and PHASE_WORDS.search(r.sentence)
-            and any(
-                t.start >= r.value.end and t.start - r.value.end <= 40 and t.as_of > r_published(r) for t in r.times
-            )
+            and r.published is not None
+            and any(t.start >= r.value.end and t.start - r.value.end <= 40 and t.as_of > r.published for t in r.times)
         )
         return planned or scheduled or bool(options or PLAN_AFTER.match(r.after))
     forecast = FORECAST_WORDS.search(r.before) or MAY_VERB.search(r.before)
@@ -619,11 +617,6 @@ def _forecast(r: Reading, measure: Measure) -> bool:
 
 
 PHASE_WORDS = _words("phase|phases|hall|halls|building|buildings|tranche|remaining")
-
-
-def r_published(r: Reading) -> date:
-    """The latest date a reading's sentence may report: its publication, carried on the Reading."""
-    return r.published or date.max
 
 
 def _exercised(text: str, option: re.Match) -> bool:
@@ -851,10 +844,10 @@ def _attribute(
             agent = AGENT_BETWEEN.match(r.masked[r.value.end : start])  # "$6.7 billion secured by TeraWulf"
             return (0 if inside else 1, start - r.value.end + (0 if agent else 15))
 
-        lent = measure in (Measure.USD_RAISED, Measure.CONTRACT_VALUE)  # "a loan from Galaxy", "GPUs from Dell"
-        owners = [(s, c) for s, c in miners if not (lent and LENDER_BEFORE.search(r.masked[max(0, s - 24) : s]))] or (
-            [] if subject is not None else miners
-        )
+        paid_for = measure in (Measure.USD_RAISED, Measure.CONTRACT_VALUE)  # "a loan from Galaxy", "GPUs from Dell"
+        owners = [
+            (s, c) for s, c in miners if not (paid_for and LENDER_BEFORE.search(r.masked[max(0, s - 24) : s]))
+        ] or ([] if subject is not None else miners)
         company = min(owners, key=distance)[1] if owners else subject
         others = [c.name for _, _, c in mentions if c.name != company.name and c.counterparty_only]
         others += [c.name for _, _, c in mentions if c.name != company.name and c.listed and c.name not in others]
@@ -875,9 +868,8 @@ AGENT_BETWEEN = re.compile(r"^[^,;]{0,30}\bby\s*$", re.I)
 
 # Dates --------------------------------------------------------------------------------------------------------
 QUARTER_TEXT = re.compile(r"\bquarter\b|\bQ[1-4]\b", re.I)
-RAISED_FLOW = _words(
-    "at-the-market|atm program|atm"
-)  # "In the second quarter, Riot sold $312.4 million of stock through
+# "In the second quarter, it sold $312.4 million of stock through its at-the-market program": a raise over a quarter
+RAISED_FLOW = _words("at-the-market|atm program|atm")
 ON_THE_DAY = re.compile(r"\bon the \d{1,2}(?:st|nd|rd|th)\b", re.I)  # "signed a lease on the 14th"
 SIGNED_IN = re.compile(r"\b(?:signed|announced|agreed|struck|inked|closed|sold|priced)\s+(?:in|last)\s+$", re.I)
 LAST_MONTH = re.compile(r"\blast (?:month|quarter)\b", re.I)  # "Last month it closed a $150 million facility"
@@ -923,9 +915,9 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
     if measure not in DEALS:  # "said on Friday": the report's day, not the figure's; "since March": not its own
         ordered = [t for t in ordered if not _reporting_day(r, t) and not SINCE_WORD.search(_before(r, t, 8))]
         if measure not in FLOWS:  # "38.2 EH/s at the end of May, unchanged from April, while ... rose to 34.1"
-            ordered = [t for t in ordered if t.start < r.value.end or not COMPARED_REF.search(_before(r, t, 24))]
+            ordered = [t for t in ordered if t.start < r.value.end or not _compared(r, t)]
             inside = [t for t in ordered if r.clause_start <= t.start < r.clause_end]
-            ordered = inside or [t for t in ordered if not COMPARED_REF.search(_before(r, t, 24))]
+            ordered = inside or [t for t in ordered if not _compared(r, t)]
         if measure is not Measure.BTC_SOLD and NOW_BEFORE.search(r.before):  # "currently operates 52.3 EH/s"
             return context.published, ""
         if _change_start(r):  # "would take it from 6 EH/s": today's
@@ -985,6 +977,11 @@ def _before(r: Reading, t: TimeRef, width: int) -> str:
     return r.masked[max(0, t.start - width) : t.start]
 
 
+def _compared(r: Reading, t: TimeRef) -> bool:
+    """A date a comparison names ("40% higher than a year earlier", "unchanged from the end of April")."""
+    return bool(COMPARED_REF.search(_before(r, t, 24)))
+
+
 def _reporting_day(r: Reading, t: TimeRef) -> bool:
     """A day named as when something was said ("the company said on Friday", "reported on February 26")."""
     before = _before(r, t, 40)
@@ -992,10 +989,12 @@ def _reporting_day(r: Reading, t: TimeRef) -> bool:
 
 
 def _owned_elsewhere(r: Reading, t: TimeRef) -> bool:
-    """Whether a date after this figure is another figure's of the same unit, one it is compared with ("mined 548
-    BTC, compared with 1,012 BTC a year earlier"); in a list ("629 BTC, 445 BTC and 616 BTC in September") the date
-    is all of theirs. (A date before it just after another figure, "2,265 BTC at March 31, after it sold 937 BTC",
-    was tried as that figure's too: it lost a check row.)"""
+    """Whether a date belongs to another figure of the sentence: one after this figure with a figure it is compared
+    with between ("mined 548 BTC, compared with 1,012 BTC a year earlier"); one before it just after a figure named
+    as a comparison ("681 BTC in September, down from 702 BTC in August, and sold 2,100 BTC"); a period labelling a
+    parenthesis ("1,262 (Q1 2025: 1,530)"). In a list ("629 BTC, 445 BTC and 616 BTC in September") the date is all
+    of theirs; a date just after any earlier figure, compared or not, was tried as that figure's and lost a check
+    row."""
     if r.sentence[max(0, t.start - 2) : t.start].strip() == "(" and r.sentence[t.end : t.end + 2].strip()[:1] == ":":
         return not 0 < r.value.start - t.end <= 4  # "1,262 (Q1 2025: 1,530)": Q1 2025 is 1,530's alone
     for other in r.others:
