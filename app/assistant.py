@@ -13,7 +13,7 @@ from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine,
 from app.answer.grounded import EMPTIED, WHOLE
 from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
-from app.conversation import parse_history, trim_history
+from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history
 from app.errors import QuestionError
 from app.ledger import LedgerCache, differ_note, facts_asked, reports_differ, same_sentence
 from app.retrieval.filters import Filters, TimeFrame, parse_time_frame
@@ -33,6 +33,8 @@ EMPTIED_WORDS = "sold all its remaining bitcoin, cleared its bitcoin balance, ho
 EMPTIED_EXTRA = 5  # articles added at most
 BROAD_LISTING_K = 20  # and for one over all companies, one passage an article (tune: gold articles 23/34 -> 31/34)
 EVERY_COMPANY_K = 1  # passages of each company a broad listing's search missed
+CONVERSATION_ARTICLES = 2  # a follow-up prefers passages of at most this many articles of the last exchange
+CONVERSATION_SHARE = 0.8  # ... each found by the exchange's words at least this share of the best one's score
 MIN_DENSE = 0.28  # below this cosine, no passage is about the question (off-topic questions score ~0.1-0.25)
 
 
@@ -167,10 +169,32 @@ class Assistant:
         self.index.refresh()
         standalone = self.index.entities.respelled(writer.standalone(question, turns, self.index.entities))
         timings["condense_ms"] = _ms(started)
-        return self.retrieve(standalone, k, user_filters, timings, " ".join(t.content for t in turns))
+        given = " ".join(t.content for t in turns)
+        return self.retrieve(standalone, k, user_filters, timings, given, self.conversation_articles(question, turns))
+
+    def conversation_articles(self, question: str, turns: list[Turn]) -> frozenset[str]:
+        """The articles the last exchange was about (its question and the answer after it, searched), which a
+        follow-up's passages are preferred from: 'how much did that raise?' after a turn on Cango's February sale
+        is about that sale's article. None when the follow-up names a company or a period of its own, or asks of
+        another time: it moves on ('what about Riot?', 'and in January?', 'how much did they sell after that?')."""
+        asked = [i for i, t in enumerate(turns) if t.role == "user"]
+        moves_on = has_time(question) or LATER.search(question) or EARLIER.search(question)
+        if not asked or moves_on or self.index.entities.in_question(question):
+            return frozenset()
+        exchange = " ".join(t.content for t in turns[asked[-1] : asked[-1] + 2])
+        found = self.searcher.search(exchange, CONVERSATION_ARTICLES + 2)
+        top = max((p.score for p in found), default=0.0)
+        kept = [p.article_id for p in found if p.score >= CONVERSATION_SHARE * top]
+        return frozenset(list(dict.fromkeys(kept))[:CONVERSATION_ARTICLES])
 
     def retrieve(
-        self, standalone: str, k: int, user_filters: Filters, timings: dict[str, float], given: str = ""
+        self,
+        standalone: str,
+        k: int,
+        user_filters: Filters,
+        timings: dict[str, float],
+        given: str = "",
+        conversation: frozenset[str] = frozenset(),
     ) -> Prepared:
         """The question analysed, and its passages: searched within its period, then about its companies."""
         frame = parse_time_frame(standalone, self.index.newest)
@@ -183,7 +207,7 @@ class Assistant:
         vector = self.index.embedder.embed_query(standalone)
         narrowed = user_filters.narrowed(frame)
         passages = self.searcher.search(
-            standalone, k, narrowed, frame, companies, vector=vector, per_article=per_article
+            standalone, k, narrowed, frame, companies, vector=vector, per_article=per_article, articles=conversation
         )
         if companies and not user_filters.company and not any(set(companies) & set(p.companies) for p in passages):
             passages = self.about_companies(standalone, k, narrowed, user_filters, frame, companies, vector) or passages
@@ -214,6 +238,7 @@ class Assistant:
             facts=facts,
             outvoted=[f for f in facts if self.facts.outvoted(f)],
             given=given,
+            conversation=conversation,
         )
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
 

@@ -100,6 +100,7 @@ REFERS_TO_TIME = re.compile(r"\b(that|the same|this) (month|quarter|year|period|
 REFERS_TO_PLACE = re.compile(r"\bthere\b|\b(that|this|the same) (site|campus|location|facility|place)\b", re.I)
 ASKS = re.compile(r"\b(how|what|who|which|when|where|why|did|does|do|is|are|was|were|has|have|can|could|will)\b", re.I)
 LATER = re.compile(r"\b(now|still|latest|current|currently|since|after|afterwards|later|these days|lately)\b", re.I)
+EARLIER = re.compile(r"\b(before|earlier|previous|previously|prior|originally|at first)\b", re.I)
 PLACE = re.compile(r"\b(?:at|in|for) (?:its |the )?((?:[A-Z][\w'’-]*\s?)+(?:\d+\b)?)")
 
 

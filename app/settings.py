@@ -24,6 +24,9 @@ class SearchConfig(BaseModel):
     duplicate_threshold: float = 0.7
     source_weight: float = 0.2  # a passage from an outlet the question names ("according to TechCrunch")
     date_weight: float = 0.2  # a passage published on a day the question names ("published on October 5, 2023")
+    # a follow-up's passage from an article the conversation was about ('how much did that raise?' after a turn
+    # on Cango's February sale: that sale's article, not Cango's later equity raise)
+    conversation_weight: float = 0.15
     rerank_depth: int = 0  # the fused list's first this many passages reordered by the learned reranker (0: off)
     rerank_model: str | None = None  # the reranker's weights (`newsdesk fit-rerank --out`); None: the shipped ones
     # up to this many passages of an embedded index, their vectors are held in memory and searched exactly (one

@@ -106,6 +106,7 @@ class Context:
     facts: list[Fact] = field(default_factory=list)  # the ledger rows it asks about (app.ledger.facts_asked)
     outvoted: list[Fact] = field(default_factory=list)  # those of them other articles contradict
     given: str = ""  # what the conversation already said (earlier turns, both sides): not news to answer with
+    conversation: frozenset[str] = frozenset()  # the articles the last exchange was about (a follow-up's)
 
     @property
     def asked(self) -> str:

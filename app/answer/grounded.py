@@ -95,6 +95,8 @@ CONCEPT_WORDS = (
     "done complete completed completion finish finished finishing",
 )
 CONCEPTS = [frozenset(tokenize(words)) for words in CONCEPT_WORDS]
+# things counted under several names: 'how many machines' is answered by '89,242 miners' (of a fleet)
+COUNTED_ALIKE = [frozenset(tokenize(words)) for words in ("machines rigs miners asics", "gpus chips accelerators")]
 NUMBER = re.compile(r"\d")
 # a sentence that names its subject only by pointing back to the sentence before: its words count as its own
 REFERS_BACK = re.compile(
@@ -435,6 +437,7 @@ class GroundedAnswerer:
                     "ledger_latest": float(any(same_sentence(sentence, f) for f in newest)),
                     "ledger_outvoted": float(any(same_sentence(sentence, f) for f in outvoted)),
                     "restated": float(_restates(values, analysis, said)),
+                    "conversation": float(passage.article_id in context.conversation),
                 }
                 prior = sum(weights.get(name, 0.0) * value for name, value in features.items())
                 hits = frozenset(t for t in term_weights if t in tokens)
@@ -845,8 +848,9 @@ def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
         and n.text.lower() not in GLOSSARY  # 'NOI': the trade's word, spelled out in the articles
     ]
 
-    def held(name: str) -> bool:  # 'Washington GPU conversion': 'Washington' will do
-        words = [w for w in name.split() if len(w) > 2 and w.lower() not in NOT_NAMES] or name.split()
+    def held(name: str) -> bool:  # 'Washington GPU conversion': 'Washington' will do; 'Toronto-area': 'Toronto'
+        parts = re.split(r"[\s-]+", name)
+        words = [w for w in parts if len(w) > 2 and w.lower() not in NOT_NAMES] or parts
         return any(re.search(rf"(?i)(?<![\w-]){re.escape(w)}(?![\w-])", texts) for w in words)
 
     missing = [n for n in names if not held(n)]
@@ -987,8 +991,9 @@ def premise_contradicted(answerer: GroundedAnswerer, found: Sentences) -> str:
     pool = [c for c in found.about[:8] if c.on_topic]
     for taken, opposite in OPPOSITES:
         said = taken.search(context.asked)
-        if not said or any(_of_deal(taken, c.sentence) for c in pool):
-            continue  # 'approved power capacity' says nothing of a deal approved
+        if not said or any(_of_deal(taken, c.sentence) and not opposite.search(c.sentence) for c in pool):
+            continue  # 'approved power capacity' says nothing of a deal approved; a tally ('20,752,327 voted for
+            # the merger, 203,451,498 voted against') says neither
         against = next((c for c in pool if opposite.search(c.sentence)), None)
         if against:
             return f'The news does not report that ({said.group(0)}). It reports: "{against.sentence}"'
@@ -1200,9 +1205,9 @@ def _holds_kind(
         return bool(_expand(set(tokenize(window))) & predicate)
 
     if kind is Unit.COUNT and analysis.counted:  # '89,242 miners' for 'how many miners': the number by the word
+        alike = next((words for words in COUNTED_ALIKE if analysis.counted in words), {analysis.counted})
         return any(
-            v.unit is Unit.COUNT and analysis.counted in tokenize(sentence[v.end : v.end + COUNTED_AFTER])
-            for v in values
+            v.unit is Unit.COUNT and alike & set(tokenize(sentence[v.end : v.end + COUNTED_AFTER])) for v in values
         )
     if isinstance(kind, Unit) and ANNUAL.search(context.asked):  # 'how much revenue a year': an annual figure
         values = [v for v in values if ANNUAL.search(sentence[max(0, v.start - 45) : v.end + 30])]

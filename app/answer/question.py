@@ -305,6 +305,10 @@ def expected_kinds(question: str) -> tuple[str, ...]:
         _to_front(kinds, Unit.USD)  # 'how many dollars did it raise from the bitcoin sale': dollars, said outright
     if Unit.USD in kinds and re.search(r"\bhow much of\b[^?]*?\$\s?\d", question, re.I):
         _to_front(kinds, Unit.USD)  # 'how much of the $1.15b went to buybacks': a part of that sum, in dollars
+    if re.search(
+        r"\bhow much of\b[^?]*?\b(stack|holdings?|treasury|reserves?|bitcoins?|btc|coins|hodl)\b", question, re.I
+    ):
+        _to_front(kinds, Unit.BTC)  # 'how much of Riot's stack was restricted': a part of its coins, in coins
     if PROCEEDS.search(question):  # 'what did Riot get from selling bitcoin': the money a sale brought
         _to_front(kinds, Unit.USD)
     if Unit.PRICE in kinds and RATIO.search(question):

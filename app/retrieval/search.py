@@ -296,10 +296,11 @@ class HybridSearcher:
         companies: list[str] | None = None,
         vector: np.ndarray | None = None,
         per_article: int | None = None,
+        articles: frozenset[str] = frozenset(),
     ) -> list[Passage]:
         """The k best distinct passages for the query that pass the filters, best first (at most `per_article`
-        of one article, default the config's)."""
-        scored = self._scored(query, filters, frame, companies, vector)
+        of one article, default the config's); passages of `articles` (those a conversation was about) preferred."""
+        scored = self._scored(query, filters, frame, companies, vector, articles)
         if scored is None:
             return []
         order = scored.order
@@ -339,6 +340,7 @@ class HybridSearcher:
         frame: TimeFrame | None = None,
         companies: list[str] | None = None,
         vector: np.ndarray | None = None,
+        articles: frozenset[str] = frozenset(),
     ) -> Scored | None:
         self.index.refresh()
         view = getattr(self.index, "view", None)  # read once: a refresh by another thread swaps it whole
@@ -354,7 +356,7 @@ class HybridSearcher:
         lexical = np.array([candidates[i][1] for i in ids], dtype=np.float32)
         fused = fuse_scores(dense, lexical, self.config.dense_weight, self.config.fusion)
         hints = self.index.hints(query)
-        fused += self._boosts(view, ids, frame, companies or [], hints)
+        fused += self._boosts(view, ids, frame, companies or [], hints, articles)
         return Scored(view, ids, dense, lexical, fused, np.argsort(-fused), hints)
 
     @staticmethod
@@ -465,10 +467,16 @@ class HybridSearcher:
         return allowed
 
     def _boosts(
-        self, index: IndexView, ids: list[str], frame: TimeFrame | None, companies: list[str], hints: QueryHints
+        self,
+        index: IndexView,
+        ids: list[str],
+        frame: TimeFrame | None,
+        companies: list[str],
+        hints: QueryHints,
+        articles: frozenset[str] = frozenset(),
     ) -> np.ndarray:
         """Small additive preferences: newer evidence for 'latest' questions, named companies, named months,
-        the outlets and publication days the question names."""
+        the outlets and publication days the question names, the articles a conversation was about."""
         boosts = np.zeros(len(ids), dtype=np.float32)
         chunks, position = index.lexical.chunks, index.position
         rows = [chunks[position[i]] for i in ids]
@@ -477,6 +485,9 @@ class HybridSearcher:
             boosts += self.config.source_weight * np.isin(index.sources[at], list(hints.sources))
         if hints.days and self.config.date_weight:
             boosts += self.config.date_weight * np.isin(index.days[at], list(hints.days))
+        rows_of = [index.article_rows[a] for a in articles if a in index.article_rows]
+        if rows_of and self.config.conversation_weight:
+            boosts += self.config.conversation_weight * np.isin(at, np.concatenate(rows_of))
         if frame and (frame.prefer_recent or frame.prefer_earliest):
             ts = np.array([c.metadata.get("published_ts", 0) for c in rows], dtype=np.float64)
             span = ts.max() - ts.min()

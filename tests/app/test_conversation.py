@@ -29,6 +29,32 @@ def test_elliptical_follow_up_carries_subject_and_new_time(assistant):
     assert "736" in answer.answer
 
 
+def test_a_follow_up_prefers_passages_of_the_article_the_last_exchange_was_about(assistant):
+    history = [
+        {"role": "user", "content": "tell me about the WULF fluidstack deal from aug 14 2025"},
+        {
+            "role": "assistant",
+            "content": "TeraWulf signed two 10-year HPC colocation agreements with Fluidstack for more than 200 MW "
+            "at Lake Mariner, worth about $3.7 billion of contracted revenue.",
+        },
+    ]
+    turns = parse_history(history)
+    about = assistant.conversation_articles("who's backstopping it and for how much", turns)
+    assert about == {"2025-08-14-terawulf-fluidstack-google-deal"}
+    question = "who's backstopping TeraWulf and for how much"
+    plain = {p.chunk_id: p.score for p in assistant.searcher.search(question, 12)}
+    preferred = {p.chunk_id: p.score for p in assistant.searcher.search(question, 12, articles=about)}
+    boost = assistant.settings.search.conversation_weight
+    for chunk_id in plain.keys() & preferred.keys():
+        expected = plain[chunk_id] + (boost if chunk_id.startswith(f"{next(iter(about))}::") else 0.0)
+        assert preferred[chunk_id] == pytest.approx(expected, abs=1e-5)
+    # a follow-up that names a company or a period of its own moves on: no article is preferred
+    assert assistant.conversation_articles("what about Riot?", turns) == frozenset()
+    assert assistant.conversation_articles("and in September 2025?", turns) == frozenset()
+    assert assistant.conversation_articles("and how much did they sell after that?", turns) == frozenset()
+    assert assistant.conversation_articles("how big is it", []) == frozenset()
+
+
 CANGO_DECEMBER = [
     {"role": "user", "content": "How much bitcoin did Cango hold at the end of December 2025?"},
     {"role": "assistant", "content": "7,528.3 BTC [1]"},

@@ -14,6 +14,7 @@ from app.retrieval.filters import parse_time_frame
 from app.retrieval.search import Passage
 from ingest.facts import Fact, Measure
 from ingest.text import tokenize
+from ingest.values import Unit
 
 META = [
     {"title": "Galaxy closes loan", "companies": ["Galaxy Digital"], "tickers": ["GLXY"], "source": "Cointelegraph"},
@@ -222,6 +223,11 @@ def test_a_premise_the_news_reports_the_opposite_of_is_refused_with_what_it_repo
     assert answer("when did core scientific shareholders vote on the coreweave merger?", vote, entities).startswith(
         "Core Scientific's shareholders rejected"
     )
+    # a tally names both sides: '... voted for the merger, ... voted against' does not say it went through
+    tally = "Of those, 20,752,327 voted for the merger, 203,451,498 voted against and 21,588,639 abstained."
+    vote[0] = passage(f"{text} {tally}", "Core Scientific vote", ["Core Scientific", "CoreWeave"], "2025-10-30")
+    refused = answer("what did core scientific holders get per share when the coreweave merger closed?", vote, entities)
+    assert refused.startswith("The indexed news does not answer this. The news does not report that (closed).")
 
 
 RUNNING_TOTAL = (  # a running total does not answer a question about one part
@@ -955,3 +961,28 @@ def test_a_withheld_name_is_refused_for_the_thing_it_is_about_and_only_that_one(
     assert renting.startswith("The indexed news does not answer this. The news does not name it.")
     river = answer_one("who is the tenant at galaxy digital's river bend campus", text, "2026-05-06")
     assert not river.startswith("The indexed news does not answer") and "Fluidstack" in river
+
+
+def test_a_hyphenated_name_in_the_question_is_held_by_its_parts(entities):
+    """'Toronto-area' is not a name the passages must spell so: 'Greater Toronto Area' holds it."""
+    text = (
+        "Galaxy Digital unveiled plans on May 18, 2026 for a 320 MW AI campus in the Greater Toronto Area. "
+        "The campus has an estimated budget of $3.5 billion, the company said."
+    )
+    said = answer_one("what's the estimated budget on Galaxy's Toronto-area AI campus?", text, "2026-05-18")
+    assert "$3.5 billion" in said and "does not answer" not in said
+
+
+def test_how_many_machines_is_answered_by_a_count_of_the_same_things_under_another_name(entities):
+    text = (
+        "Galaxy Digital said on March 3, 2026 that it had acquired new mining machines for its Texas site. "
+        "After the purchase, Galaxy Digital's fleet will total 89,242 miners, about 28.1 EH/s of capacity."
+    )
+    said = answer_one("how many machines will Galaxy be running in total after the purchase?", text, "2026-03-03")
+    assert "89,242" in said and "does not answer" not in said
+
+
+def test_how_much_of_a_stack_asks_coins(entities):
+    question = "How much of Riot's stack was restricted at end-September 2025?"
+    frame = parse_time_frame(question, date(2026, 6, 1))
+    assert analyse(question, entities, frame).expects[0] is Unit.BTC
