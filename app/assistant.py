@@ -15,14 +15,23 @@ from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history
 from app.errors import QuestionError
-from app.ledger import LedgerCache, differ_note, facts_asked, reports_differ, same_sentence
+from app.ledger import (
+    LedgerCache,
+    asked_measure,
+    differ_note,
+    facts_asked,
+    reports_differ,
+    same_sentence,
+    since_note,
+    sold_since,
+)
 from app.retrieval.filters import Filters, TimeFrame, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.retrieval.trust import carries_instructions, trusted
 from app.settings import SearchConfig, Settings
 from app.trace import Trace, TraceLog, new_trace_id
 from ingest.embed import Embedder
-from ingest.facts import Fact
+from ingest.facts import Fact, Measure
 from ingest.ledger import Ledger
 from ingest.text import split_sentences
 
@@ -118,6 +127,10 @@ class Assistant:
             note = differ_note(groups, lambda fact: self.cite_fact(fact, draft))
             draft.text = f"{draft.text.rstrip()} {note}"
             draft.flags.disagreements = [g.summary for g in groups]
+            yield f" {note}"
+        note = "" if draft.flags.refused else self.since(prepared.context, draft)
+        if note:  # a holding stated with sales reported after it: what it holds now is less
+            draft.text = f"{draft.text.rstrip()} {note}"
             yield f" {note}"
         prepared.timings["answer_ms"] = _ms(answer_started)
         prepared.timings["total_ms"] = _ms(started)
@@ -321,6 +334,14 @@ class Assistant:
                     found.append(Passage.from_chunk(chunk, top))
                     break
         return found
+
+    def since(self, context: Context, draft: Draft) -> str:
+        """For a holding asked with no period ('mara btc stack currently?'): the sales the ledger reports after the
+        holding the answer states, each cited (app.ledger.sold_since); '' when there are none."""
+        if context.frame.words or asked_measure(context.analysis) != Measure.BTC_HELD:
+            return ""
+        held, sales = sold_since(self.facts, context.facts, draft.text)
+        return since_note(held, sales, lambda fact: self.cite_fact(fact, draft)) if sales else ""
 
     def cite_fact(self, fact: Fact, draft: Draft) -> int | None:
         """The number of the source that states a ledger row: a citation of the draft already holding it, else its

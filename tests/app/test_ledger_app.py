@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -315,3 +316,32 @@ def test_a_listing_over_every_company_brings_each_rows_passage(assistant):
     assert len({f.company for f in rows}) >= 3 and all(f.value >= 10_000 for f in rows)
     texts = " ".join(p.text for p in prepared.passages)
     assert all(f.figure in texts for f in rows[: assistant.settings.grounded.listing_max])
+
+
+def test_a_holding_stated_with_sales_reported_after_it_is_followed_by_them():
+    from app.ledger import since_note, sold_since
+
+    year_end = fact(53822, "The Block", "h", Measure.BTC_HELD, "2025-12-31", "")
+    march = fact(15133, "Decrypt", "s1", Measure.BTC_SOLD, "2026-03-31", "2026-03")
+    again = fact(15133, "Reuters", "s2", Measure.BTC_SOLD, "2026-03-25", "")  # the same sale, no period
+    earlier = fact(2000, "Decrypt", "s0", Measure.BTC_SOLD, "2025-11-30", "2025-11")  # before the holding
+    rows = [year_end, march, again, earlier]
+    held, sales = sold_since(RowsOnly(rows), [year_end], "Cango held 53,822 BTC at December 31, 2025 [1].")
+    assert held == year_end and sales == [march]
+    assert (
+        since_note(held, sales, lambda f: 2) == "Reported after that figure: Cango sold 15,133 BTC in March 2026 [2]."
+    )
+    assert sold_since(RowsOnly(rows), [year_end], "Cango held about 50,000 BTC [1].") == (None, [])  # not stated
+    newer = fact(38689, "Decrypt", "h2", Measure.BTC_HELD, "2026-03-31", "")
+    assert sold_since(RowsOnly([*rows, newer]), [year_end], "Cango held 53,822 BTC [1].") == (year_end, [])
+
+
+def test_what_a_miner_holds_now_names_the_sales_after_its_last_reported_holding(assistant):
+    answer = assistant.ask("mara btc stack currently?")
+    assert "53,822" in answer.answer
+    note = answer.answer.split("Reported after that figure: ")[1]
+    assert note.startswith("MARA Holdings sold 15,133")
+    cited = int(re.search(r"\[(\d+)\]", note).group(1))
+    assert "15,133" in answer.citations[cited - 1].passage
+    dated = assistant.ask("how much btc did mara hold at the end of 2025")
+    assert "Reported after that figure" not in dated.answer  # a period asked: that period's figure only
