@@ -143,12 +143,15 @@ LISTING = re.compile(
     r"^\s*(?:(?:does|do|did|has|have) )?(?:any ?one|any ?body)(?: else)?\b|"  # 'anyone have sites in georgia?'
     r"\bwho all\b|\b(by|per|for each) (miner|company|firm|operator)\b|"  # 'sept 2025 production by miner'
     r"\b(any ?(one|body)|who) else\b|"  # 'riot, hive, anyone else?'
-    r"^\s*who\b.*\b(each|respectively)\b",  # 'who posted a net loss for q1 2026, and how big was each?'
+    r"^\s*who\b.*\b(each|respectively)\b|"  # 'who posted a net loss for q1 2026, and how big was each?'
+    # 'who leases data center capacity to coreweave': the landlords of a tenant the question names ('who is leasing
+    # Beacon Point' asks the one tenant of a site)
+    r"^\W*who(?:['’]s| is| are)? (?:leas|host|suppl|provid)\w*\b.*\b(?:to|for)\b",
     re.I,
 )
 COMPARE = re.compile(
     r"\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\bcompared\b|\bbefore and after\b|\bbigger\b|\blarger\b|"
-    r"\b(more|less|fewer)\b.*\bthan\b",
+    r"\b(more|less|fewer)\b.*\bthan\b(?!\s+(?:once|twice|a few|\$?\d))",  # not 'more than once', 'more than 200 MW'
     re.I,
 )
 WHOLE_YEAR = re.compile(

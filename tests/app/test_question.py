@@ -541,3 +541,25 @@ def test_a_former_name_people_still_use_is_the_company_once_it_is_indexed():
     assert named.in_question("what % of staff did marathon lay off") == ["MARA Holdings"]
     others = [m for m in META if "MARA Holdings" not in m["companies"]]
     assert Entities.from_metadata(others, TEXTS).in_question("what did marathon sell") == []
+
+
+def test_more_than_once_or_more_than_a_number_compares_nothing(entities):
+    """'has sold Paraguay assets more than once — what did MARA pay ..., and what did the January 2026 sale
+    fetch?' is two questions, one per clause, not one side per company; 'more than 10k btc' is a floor."""
+    question = "riot has sold sites more than once - what did MARA pay for the first, and what did the january 2026 sale fetch?"
+    sides = sides_of(question, entities)
+    assert len(sides) == 2 and not any(s.company for s in sides)
+    assert "january 2026" in sides[1].question and "january" not in sides[0].question.lower()
+    assert [s.company for s in sides_of("did mara mine more btc than riot in september 2025", entities)] == [
+        "MARA Holdings",
+        "Riot Platforms",
+    ]
+
+
+def test_who_leases_to_a_named_tenant_is_a_listing_of_its_landlords(entities):
+    def listing(question: str) -> bool:
+        return analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).listing
+
+    assert listing("who leases data center capacity to coreweave")
+    assert listing("Who's hosting GPUs for CoreWeave?")
+    assert not listing("who is leasing the Polaris Forge 1 campus")  # a site's one tenant
