@@ -214,6 +214,8 @@ FEATURES = (
     "segment",  # revenue or income asked bare, and the sentence gives a segment's ('colocation revenue')
     "restated",  # every value of the kind asked that the sentence states is already in the question or the
     # conversation ('how many more shares ...' after an answer that gave 41 million: not 41 million again)
+    "conversation",  # a follow-up's sentence from an article its last exchange was about (Context.conversation)
+    "names_figure",  # the question names a figure ('the 15k btc') and asks something else of it: the sentence states it
     "semantic",  # cosine similarity to the question (for the semantic_top sentences best on the other features)
 )
 
@@ -350,6 +352,9 @@ class GroundedAnswerer:
         newest = [f for f in facts if f.as_of == last and f not in context.outvoted]
         outvoted = [f for f in facts if f in context.outvoted]
         said = _figures_said(f"{context.asked} {context.given}") if wants_number else frozenset()
+        # 'when exactly did mara sell the 15k btc': a question that asks something else of a figure it names is
+        # about the sentences that state it (15,133 BTC); a figure with a unit ('the CB-5 expansion' names none)
+        named_figures = [] if wants_number else [v for v in values_in(context.asked) if v.unit is not Unit.COUNT]
         candidates: list[Candidate] = []
         defined_in: dict[str, dict[str, frozenset[str]]] = {}  # an article's short forms, from any passage of it
         for passage in passages:
@@ -438,6 +443,7 @@ class GroundedAnswerer:
                     "ledger_outvoted": float(any(same_sentence(sentence, f) for f in outvoted)),
                     "restated": float(_restates(values, analysis, said)),
                     "conversation": float(passage.article_id in context.conversation),
+                    "names_figure": float(any(_near(v, named_figures) for v in values)),
                 }
                 prior = sum(weights.get(name, 0.0) * value for name, value in features.items())
                 hits = frozenset(t for t in term_weights if t in tokens)
@@ -1346,6 +1352,14 @@ def _amount(value: Value) -> float:
 def _figures_said(text: str) -> frozenset[float]:
     """The amounts a text states."""
     return frozenset(map(_amount, values_in(text)))
+
+
+def _near(value: Value, named: list[Value], tolerance: float = 0.05) -> bool:
+    """The value is one of the named ones as a question rounds it ('15k btc' for 15,133 BTC): same unit, within 5%."""
+    amount = _amount(value)
+    return any(
+        v.unit == value.unit and abs(amount - _amount(v)) <= tolerance * max(abs(_amount(v)), 1e-9) for v in named
+    )
 
 
 def _restates(values: list[Value], analysis: Analysis | None, said: frozenset[float]) -> bool:

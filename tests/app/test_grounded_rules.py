@@ -986,3 +986,14 @@ def test_how_much_of_a_stack_asks_coins(entities):
     question = "How much of Riot's stack was restricted at end-September 2025?"
     frame = parse_time_frame(question, date(2026, 6, 1))
     assert analyse(question, entities, frame).expects[0] is Unit.BTC
+
+
+def test_a_figure_the_question_names_points_at_the_sentences_that_state_it(entities):
+    """'when did Riot sell the 1.8k btc': the sentence stating 1,818 BTC, not a longer one on Riot's sales."""
+    text = (
+        "Riot Platforms said on January 8, 2026 exactly when its policy lets it sell BTC: BTC produced by mining "
+        "in 2025, and BTC held on the balance sheet from 2026. "
+        "Between December 4 and December 20, 2025, Riot sold 1,818 BTC, raising $161.6 million."
+    )
+    said = answer_one("when exactly did riot sell the 1.8k btc", text, "2026-01-08", ("Riot Platforms",))
+    assert said.startswith("Between December 4 and December 20, 2025")
