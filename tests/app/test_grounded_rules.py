@@ -963,23 +963,26 @@ def test_a_withheld_name_is_refused_for_the_thing_it_is_about_and_only_that_one(
     assert not river.startswith("The indexed news does not answer") and "Fluidstack" in river
 
 
-def test_a_hyphenated_name_in_the_question_is_held_by_its_parts(entities):
-    """'Toronto-area' is not a name the passages must spell so: 'Greater Toronto Area' holds it."""
-    text = (
-        "Galaxy Digital unveiled plans on May 18, 2026 for a 320 MW AI campus in the Greater Toronto Area. "
-        "The campus has an estimated budget of $3.5 billion, the company said."
-    )
-    said = answer_one("what's the estimated budget on Galaxy's Toronto-area AI campus?", text, "2026-05-18")
-    assert "$3.5 billion" in said and "does not answer" not in said
-
-
-def test_how_many_machines_is_answered_by_a_count_of_the_same_things_under_another_name(entities):
-    text = (
-        "Galaxy Digital said on March 3, 2026 that it had acquired new mining machines for its Texas site. "
-        "After the purchase, Galaxy Digital's fleet will total 89,242 miners, about 28.1 EH/s of capacity."
-    )
-    said = answer_one("how many machines will Galaxy be running in total after the purchase?", text, "2026-03-03")
-    assert "89,242" in said and "does not answer" not in said
+@pytest.mark.parametrize(
+    ("question", "text", "figure"),
+    [
+        (  # 'Toronto-area' is no name the passages must spell so: 'Greater Toronto Area' holds it
+            "what's the estimated budget on Galaxy's Toronto-area AI campus?",
+            "Galaxy Digital unveiled plans on May 18, 2026 for a 320 MW AI campus in the Greater Toronto Area. "
+            "The campus has an estimated budget of $3.5 billion, the company said.",
+            "$3.5 billion",
+        ),
+        (  # 'how many machines' is answered by a count of the same things under another name
+            "how many machines will Galaxy be running in total after the purchase?",
+            "Galaxy Digital said on May 18, 2026 that it had acquired new mining machines for its Texas site. "
+            "After the purchase, Galaxy Digital's fleet will total 89,242 miners, about 28.1 EH/s of capacity.",
+            "89,242",
+        ),
+    ],
+)
+def test_a_question_in_other_words_than_its_passage_is_answered(question, text, figure):
+    said = answer_one(question, text, "2026-05-18")
+    assert figure in said and "does not answer" not in said
 
 
 def test_how_much_of_a_stack_asks_coins(entities):
