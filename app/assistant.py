@@ -122,14 +122,7 @@ class Assistant:
                 draft = piece
             else:
                 yield piece
-        groups = [] if draft.flags.refused else reports_differ(self.facts, draft.text, draft.citations)
-        if groups:  # a figure stated that other articles report otherwise: say so, whoever wrote the answer
-            note = differ_note(groups, lambda fact: self.cite_fact(fact, draft))
-            draft.text = f"{draft.text.rstrip()} {note}"
-            draft.flags.disagreements = [g.summary for g in groups]
-            yield f" {note}"
-        note = "" if draft.flags.refused else self.since(prepared.context, draft)
-        if note:  # a holding stated with sales reported after it: what it holds now is less
+        for note in [] if draft.flags.refused else self.notes(prepared.context, draft):
             draft.text = f"{draft.text.rstrip()} {note}"
             yield f" {note}"
         prepared.timings["answer_ms"] = _ms(answer_started)
@@ -190,11 +183,11 @@ class Assistant:
         follow-up's passages are preferred from: 'how much did that raise?' after a turn on Cango's February sale
         is about that sale's article. None when the follow-up names a company or a period of its own, or asks of
         another time: it moves on ('what about Riot?', 'and in January?', 'how much did they sell after that?')."""
-        asked = [i for i, t in enumerate(turns) if t.role == "user"]
+        last = max((i for i, t in enumerate(turns) if t.role == "user"), default=None)
         moves_on = has_time(question) or LATER.search(question) or EARLIER.search(question)
-        if not asked or moves_on or self.index.entities.in_question(question):
+        if last is None or moves_on or self.index.entities.in_question(question):
             return frozenset()
-        exchange = " ".join(t.content for t in turns[asked[-1] : asked[-1] + 2])
+        exchange = " ".join(t.content for t in turns[last : last + 2])  # the question and the answer after it
         found = self.searcher.search(exchange, CONVERSATION_ARTICLES + 2)
         top = max((p.score for p in found), default=0.0)
         kept = [p.article_id for p in found if p.score >= CONVERSATION_SHARE * top]
@@ -335,13 +328,19 @@ class Assistant:
                     break
         return found
 
-    def since(self, context: Context, draft: Draft) -> str:
-        """For a holding asked with no period ('mara btc stack currently?'): the sales the ledger reports after the
-        holding the answer states, each cited (app.ledger.sold_since); '' when there are none."""
+    def notes(self, context: Context, draft: Draft) -> Iterator[str]:
+        """What the ledger adds to an answer, whoever wrote it, each note cited and read after the one before is in
+        the text: that other articles report a stated figure otherwise; for a holding asked with no period ('mara
+        btc stack currently?'), the sales reported after the holding stated (app.ledger.sold_since)."""
+        groups = reports_differ(self.facts, draft.text, draft.citations)
+        if groups:
+            draft.flags.disagreements = [g.summary for g in groups]
+            yield differ_note(groups, lambda fact: self.cite_fact(fact, draft))
         if context.frame.words or asked_measure(context.analysis) != Measure.BTC_HELD:
-            return ""
+            return
         held, sales = sold_since(self.facts, context.facts, draft.text)
-        return since_note(held, sales, lambda fact: self.cite_fact(fact, draft)) if sales else ""
+        if sales:
+            yield since_note(held, sales, lambda fact: self.cite_fact(fact, draft))
 
     def cite_fact(self, fact: Fact, draft: Draft) -> int | None:
         """The number of the source that states a ledger row: a citation of the draft already holding it, else its

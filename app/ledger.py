@@ -441,9 +441,9 @@ def differ_note(groups: list[Disagreement], cite: Callable[[Fact], int | None] |
 
 def sold_since(cache: LedgerCache, facts: list[Fact], text: str) -> tuple[Fact | None, list[Fact]]:
     """For an answer that states a company's coin holding (one of `facts`, the rows its question asked about):
-    that holding, and the sales of the company the ledger dates after it when no later holding is reported, one row
-    per period: 'MARA held 53,822 BTC at December 31, 2025' is not what it holds now when it sold 15,133 BTC in
-    March 2026."""
+    that holding, and the sales of the company the ledger dates after it when no later holding is reported, oldest
+    first, one row per figure (the one that names a period): 'MARA held 53,822 BTC at December 31, 2025' is not
+    what it holds now when it sold 15,133 BTC in March 2026."""
     held = next((f for f in facts if f.measure == Measure.BTC_HELD and _figure_number(f) in text), None)
     if held is None:
         return None, []
@@ -462,20 +462,21 @@ def sold_since(cache: LedgerCache, facts: list[Fact], text: str) -> tuple[Fact |
 
 
 def since_note(held: Fact, sales: list[Fact], cite: Callable[[Fact], int | None]) -> str:
-    """'Reported after that figure: MARA Holdings sold 15,133 bitcoin in March 2026 [3].' Several sales are
-    listed apart ('1,080 BTC in January 2026 [3]; 3,778 BTC in Q1 2026 [4]'): a quarter's may hold a month's."""
+    """'Reported after that figure: MARA Holdings sold 15,133 bitcoin by March 25, 2026 [3].' (`sales` not empty.)
+    Several sales are listed apart ('1,080 BTC in January 2026 [3]; 3,778 BTC in Q1 2026 [4]'): a quarter's may
+    hold a month's."""
     parts = []
     for fact in sales[:SINCE_MAX]:
         number = cite(fact)
         parts.append(f"{fact.figure} {_when(fact)}" + (f" [{number}]" if number else ""))
-    return f"Reported after that figure: {held.company} sold {'; '.join(parts)}." if parts else ""
+    return f"Reported after that figure: {held.company} sold {'; '.join(parts)}."
 
 
 SINCE_MAX = 2  # sales named after a holding at most
 
 
 def _when(fact: Fact) -> str:
-    """A row's period as a reader says it: 'in March 2026', 'in Q1 2026', 'by 2026-03-25'."""
+    """A row's period as a reader says it: 'in March 2026', 'in Q1 2026', else its day: 'by March 25, 2026'."""
     month = re.fullmatch(r"(\d{4})-(\d{2})", fact.period)
     if month:
         return f"in {date(int(month.group(1)), int(month.group(2)), 1):%B %Y}"

@@ -25,7 +25,7 @@ import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, in_role, names_in
-from app.answer.question import Analysis, other_names
+from app.answer.question import HOLDING, Analysis, other_names
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
@@ -115,7 +115,6 @@ WHOLE = re.compile(
 # a question that takes for granted a company parted with all of something: 'all', 'entire', 'every'... within
 # three words of a holding or operation ('sold its entire bitcoin treasury', 'dumped all their coins'), or
 # 'gave up mining'; 'how much is left after all the selling' assumes nothing
-HOLDING = r"bitcoins?|btc|coins?|treasury|holdings?|stack|stash|reserves?|hoard|pile"
 PREMISE = re.compile(
     rf"\b(?<!who )(?:all|entire|entirety|every|whole)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|mining|fleet|operations?|rigs|"
     r"miners|hashrate)\b|\b(?:give|gave|giving) up\b|\bquit\b|\bstop(?:ped)? mining\b|\b(?:to|at) zero\b",

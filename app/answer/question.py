@@ -149,6 +149,7 @@ LISTING = re.compile(
     r"^\W*who(?:['’]s| is| are)? (?:leas|host|suppl|provid)\w*\b.*\b(?:to|for)\b",
     re.I,
 )
+HOLDING = r"bitcoins?|btc|coins?|treasury|holdings?|stack|stash|reserves?|hoard|pile"  # the words for a coin holding
 COMPARE = re.compile(
     r"\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\bcompared\b|\bbefore and after\b|\bbigger\b|\blarger\b|"
     r"\b(more|less|fewer)\b.*\bthan\b(?!\s+(?:once|twice|a few|\$?\d))",  # not 'more than once', 'more than 200 MW'
@@ -308,9 +309,7 @@ def expected_kinds(question: str) -> tuple[str, ...]:
         _to_front(kinds, Unit.USD)  # 'how many dollars did it raise from the bitcoin sale': dollars, said outright
     if Unit.USD in kinds and re.search(r"\bhow much of\b[^?]*?\$\s?\d", question, re.I):
         _to_front(kinds, Unit.USD)  # 'how much of the $1.15b went to buybacks': a part of that sum, in dollars
-    if re.search(
-        r"\bhow much of\b[^?]*?\b(stack|holdings?|treasury|reserves?|bitcoins?|btc|coins|hodl)\b", question, re.I
-    ):
+    if re.search(rf"\bhow much of\b[^?]*?\b(?:{HOLDING}|hodl)\b", question, re.I):
         _to_front(kinds, Unit.BTC)  # 'how much of Riot's stack was restricted': a part of its coins, in coins
     if PROCEEDS.search(question):  # 'what did Riot get from selling bitcoin': the money a sale brought
         _to_front(kinds, Unit.USD)

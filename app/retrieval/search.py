@@ -486,7 +486,7 @@ class HybridSearcher:
         if hints.days and self.config.date_weight:
             boosts += self.config.date_weight * np.isin(index.days[at], list(hints.days))
         rows_of = [index.article_rows[a] for a in articles if a in index.article_rows]
-        if rows_of and self.config.conversation_weight:
+        if rows_of and self.config.conversation_weight:  # the chunks of the articles a conversation was about
             boosts += self.config.conversation_weight * np.isin(at, np.concatenate(rows_of))
         if frame and (frame.prefer_recent or frame.prefer_earliest):
             ts = np.array([c.metadata.get("published_ts", 0) for c in rows], dtype=np.float64)
