@@ -557,7 +557,9 @@ def _usd_measure(r: Reading) -> Measure | None:
         r.masked[max(r.clause_start, r.value.start - WIDE_WINDOW) : r.value.end + MONEY_WINDOW]
     ):
         return Measure.CONTRACT_VALUE
-    if r.value.measure in PLAIN_MONEY or NOT_LEDGER_MONEY.search(near):
+    # "$311 million of revenue" is a contract's worth in "the contract runs 10 years and is expected to generate"
+    deal_revenue = r.value.measure == "revenue" and DEAL_WORDS.search(r.clause)
+    if (r.value.measure in PLAIN_MONEY and not deal_revenue) or NOT_LEDGER_MONEY.search(near):
         return None
     if INSTRUMENTS.search(wide) or PROCEEDS_WORDS.search(r.clause):
         return Measure.USD_RAISED

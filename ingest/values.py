@@ -5,7 +5,7 @@ and a question that asks for a kind of value is answered only by a sentence that
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 
@@ -111,7 +111,7 @@ class Value:
     start: int
     end: int
     per: str = ""  # for PRICE: what one unit is ("share", "bitcoin")
-    measure: str = ""  # what the amount is of, from the nearest measure word before it: "sold", "held"...
+    measure: str = ""  # what the amount is of ("$311 million of revenue"), else the nearest measure word before it
 
 
 def _amount(number: str, scale: str | None) -> float:
@@ -145,7 +145,6 @@ def _values(text: str) -> tuple[Value, ...]:
             if unit is Unit.MW:  # '1.5 GW' campuses, '190 kW' racks
                 amount *= MW_PER.get((groups.get("unit") or "m")[0].lower(), 1)
             phrase = match.group(0).strip().rstrip(".,")
-            measure = measure_before(text, start)
             found.append(
                 Value(
                     unit,
@@ -155,14 +154,29 @@ def _values(text: str) -> tuple[Value, ...]:
                     start,
                     start + len(phrase),
                     groups.get("per") or "",
-                    measure,
                 )
             )
             taken.append((start, end))
+    found = _with_measures(text, found)
     for match in ZERO_HOLDING.finditer(text):  # 'reported holdings of zero': a holding of 0 BTC, said in words
         start, end = match.span("z")
         found.append(Value(Unit.BTC, 0.0, match.group("z"), "zero", start, end, "", "held"))
     return tuple(sorted(found, key=lambda v: v.start))
+
+
+def _with_measures(text: str, found: list[Value]) -> list[Value]:
+    """Each value with what it measures: the amount it is 'of' ('$3.7 billion of contracted revenue'), else the
+    nearest measure word before it ('sold 4,451 BTC')."""
+    measured = []
+    for value in found:
+        of = OF_MEASURE.match(text, value.end)
+        noun = of.group(1).lower() if of and of.group(1).lower() in AMOUNT_NOUNS else ""
+        measured.append(replace(value, measure=MEASURE_OF[noun] if noun else measure_before(text, value.start)))
+    return measured
+
+
+# what an amount can be 'of' ('$311 million of revenue'); not 'of mining capacity', 'of owned capacity'
+AMOUNT_NOUNS = frozenset("revenue revenues income profit earnings sales proceeds holdings production output".split())
 
 
 def measure_before(text: str, position: int) -> str:
@@ -187,7 +201,7 @@ def measure_after(text: str, position: int) -> str:
 
 
 OF_MEASURE = re.compile(
-    rf"\s+(?:of|in)\s+(?:(?:new|net|total|annual|contract|contracted|gross)\s+)?({MEASURE_WORDS_RE})\b", re.I
+    rf"\s+(?:of|in)\s+(?:(?:new|net|total|annual|contract|contracted|gross|interest)\s+)?({MEASURE_WORDS_RE})\b", re.I
 )
 NAME_BEFORE = re.compile(r"\b[A-Z][\w.&-]*\s+$")  # a capitalized word just before: the measure word ends a name
 

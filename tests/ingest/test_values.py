@@ -52,6 +52,18 @@ def test_the_measure_is_the_nearest_word_before_the_amount():
     assert (sold.measure, produced.measure) == ("sold", "mined")
 
 
+def test_an_amount_said_to_be_of_a_measure_is_of_it_whatever_came_before():
+    _, revenue, _ = values_in(
+        "The agreements covered more than 200 megawatts and about $3.7 billion of contracted revenue, with Google "
+        "backstopping $1.8 billion."
+    )
+    assert revenue.measure == "revenue"  # no measure word stands before it
+    (income,) = values_in("Lending produced $32.1 million of interest income.")
+    assert income.measure == "income"  # not 'produced', nor 'interest' (a rate)
+    (capacity,) = [v for v in values_in("It closed the month with 3.85 EH/s of mining capacity.") if v.unit]
+    assert capacity.measure == ""  # 'of mining capacity' is no amount mined
+
+
 def test_ether_is_its_own_unit():
     (value,) = [v for v in values_in("Its ETH holdings rose to 100,603 ETH after the purchases.") if v.unit is Unit.ETH]
     assert value.text == "100,603 ETH" and value.amount == 100_603
