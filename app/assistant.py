@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
-from app.answer.grounded import EMPTIED, WHOLE
+from app.answer.grounded import EMPTIED, WHOLE, initials, listed_names
 from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history
@@ -25,7 +26,7 @@ from app.ledger import (
     since_note,
     sold_since,
 )
-from app.retrieval.filters import Filters, TimeFrame, parse_time_frame
+from app.retrieval.filters import Filters, TimeFrame, full_years, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.retrieval.trust import carries_instructions, trusted
 from app.settings import SearchConfig, Settings
@@ -41,6 +42,7 @@ LISTING_K = 12  # passages for a listing question about named companies ('who le
 EMPTIED_WORDS = "sold all its remaining bitcoin, cleared its bitcoin balance, holdings of zero, entire treasury"
 EMPTIED_EXTRA = 5  # articles added at most
 BROAD_LISTING_K = 20  # and for one over all companies, one passage an article (tune: gold articles 23/34 -> 31/34)
+NAMED_EXTRA = 8  # passages that name a listing's party, added at most
 EVERY_COMPANY_K = 1  # passages of each company a broad listing's search missed
 CONVERSATION_ARTICLES = 2  # a follow-up prefers passages of at most this many articles of the last exchange
 CONVERSATION_SHARE = 0.8  # ... each found by the exchange's words at least this share of the best one's score
@@ -173,7 +175,7 @@ class Assistant:
         turns = trim_history(parse_history(history), HISTORY_TOKENS, self.settings.encoding)
         writer = writer or self.answerer("grounded")
         self.index.refresh()
-        standalone = self.index.entities.respelled(writer.standalone(question, turns, self.index.entities))
+        standalone = full_years(self.index.entities.respelled(writer.standalone(question, turns, self.index.entities)))
         timings["condense_ms"] = _ms(started)
         given = " ".join(t.content for t in turns)
         return self.retrieve(standalone, k, user_filters, timings, given, self.conversation_articles(question, turns))
@@ -231,6 +233,9 @@ class Assistant:
             passages = passages[: max(0, k - len(extra))] + extra
         if analysis.listing and not companies and EMPTIED.search(standalone):
             passages += self.emptied(standalone, narrowed, frame, {p.chunk_id for p in passages})
+        names = listed_names(analysis.unnamed, self.index.entities) if analysis.listing and not companies else []
+        if names:
+            passages += self.naming(names, narrowed, frame, {p.chunk_id for p in passages})
         if analysis.listing and not companies:
             passages += self.every_company(standalone, narrowed, frame, vector, passages)
         timings["retrieve_ms"] = _ms(started)
@@ -255,6 +260,15 @@ class Assistant:
         passages not found yet that say all, entire, remaining... (what the listing's lines must say)."""
         found = self.searcher.search(f"{question} {EMPTIED_WORDS}", BROAD_LISTING_K, narrowed, frame, per_article=2)
         return [p for p in found if p.chunk_id not in seen and WHOLE.search(p.text)][:EMPTIED_EXTRA]
+
+    def naming(self, names: list[str], narrowed: Filters, frame: TimeFrame, seen: set[str]) -> list[Passage]:
+        """'Which miners have Fluidstack as a tenant?' lists only lines that name Fluidstack (listing_key): the
+        passages that name it, from a search in the names alone, beyond those the whole question found (Hut 8's
+        River Bend lease with Fluidstack sits in an article about another campus)."""
+        names = [*names, *filter(None, map(initials, names))]  # 'AEP Texas' for 'American Electric Power'
+        found = self.searcher.search(" ".join(names), BROAD_LISTING_K, narrowed, frame, per_article=2)
+        named = [p for p in found if p.chunk_id not in seen and any(_names(p.text, n) for n in names)]
+        return named[:NAMED_EXTRA]
 
     def every_company(
         self, question: str, narrowed: Filters, frame: TimeFrame, vector: np.ndarray, found: list[Passage]
@@ -407,3 +421,7 @@ class Assistant:
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
+
+
+def _names(text: str, name: str) -> bool:
+    return bool(re.search(rf"(?i)(?<![\w-]){re.escape(name)}", text))

@@ -587,7 +587,7 @@ class GroundedAnswerer:
         CoreWeave') are not listed; 'sold all their bitcoin' lists only sentences that say all / entire."""
         context, passages = found.context, found.passages
         whole = bool(PREMISE.search(context.unnamed))
-        key = frozenset() if whole else listing_key(context)
+        key = () if whole else listing_key(context)
         lines: dict[str, Candidate] = {}
         analysis = context.analysis
         strict = analysis is not None and analysis.unit is not None and bool(analysis.measure)
@@ -618,7 +618,8 @@ class GroundedAnswerer:
 
         floor_unit = analysis.floor_unit if analysis is not None else None
         for candidate in sorted(found.candidates, key=order):
-            if not candidate.on_topic or (dated and candidate.features["other_period"]):
+            # a line that names the question's key is on its topic ('executing a service agreement with AEP Texas')
+            if not (candidate.on_topic or key) or (dated and candidate.features["other_period"]):
                 continue
             if _only_denies(candidate.sentence, found.predicate):  # 'Galaxy did not name the customer' renamed nothing
                 continue
@@ -630,7 +631,7 @@ class GroundedAnswerer:
                 strict and not whole and not candidate.typed
             ):  # 'raised ... convertible notes': not '$1 billion of notes repaid'
                 continue
-            if FORECAST.search(candidate.sentence) and not FORECAST.search(context.asked):
+            if _forecast(candidate.sentence) and not FORECAST.search(context.asked):
                 continue  # 'expected to sell all 2,500 of its bitcoin' did not sell them
             if (
                 analysis is not None
@@ -845,7 +846,7 @@ def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
         n.text.removesuffix("'s").removesuffix("’s")
         for n in names_in(context.unnamed, context.entities, context.entities.outlets)
         if n.kind != OUTLET
-        and n.start > 0
+        and context.unnamed[: n.start].rstrip()[-1:] not in ("", ".", "?", "!", ":", ";")  # 'Who', opening a sentence
         and len(n.text) > 2
         and not re.match(r"[\d$]", context.unnamed[max(0, n.start - 1) : n.start])  # '$200M'
         and n.text.split()[0].lower() not in firsts  # 'Core Sci': a company's short form
@@ -1495,31 +1496,63 @@ MEANS = re.compile(r"\b(?:through|thru|via)\s+(?:[\w-]+\s*){1,3}", re.I)
 MEANS_WORDS = frozenset(tokenize("through thru via"))
 
 
-def listing_key(context: Context) -> frozenset[str]:
-    """What every line of a listing must hold when the question gives a list of alternatives ('Microsoft, Amazon
-    or AMD'), a means ('through convertible notes') or another party ('deals with Fluidstack'): any of their
-    words; empty otherwise. (Requiring the question's rarest word as well was tried: it cut the noise lines of
-    the tune listings, but on the check halves it also cut 11 of 16 right lines, the rarest word being the wrong
-    one: 'posted', 'tech'.)"""
+def listing_key(context: Context) -> tuple[frozenset[str], ...]:
+    """What every line of a listing must hold, as groups of words or phrases of which each line holds one per
+    group: one word of a list of alternatives ('Microsoft, Amazon or AMD') or of a means ('through convertible
+    notes'); one of the names of the party it has deals 'with' ('with a chipmaker like AMD or Nvidia'); else each
+    name the question gives (listed_names), a group each ('Nvidia's GB300 chips': Nvidia and GB300), a name whole
+    or by its initials ('American Electric Power' or 'AEP', not 'Latin American'); nothing otherwise. (Requiring
+    the question's rarest word as well was tried: it cut the noise lines of the tune listings, but on the check
+    halves it also cut 11 of 16 right lines, the rarest word being the wrong one: 'posted', 'tech'.)"""
     listed = ALTERNATIVES.search(context.unnamed) or MEANS.search(context.unnamed)
     skip = QUESTION_STEMS | GENERIC | FILLER | _time_tokens(context)
     if listed:
-        return frozenset(tokenize(listed.group())) - skip - MEANS_WORDS
+        return (frozenset(tokenize(listed.group())) - skip - MEANS_WORDS,)
     if context.companies:
-        return frozenset()  # the lines name the question's company (states_key)
-    # a party the question has deals or work 'with' ('hosting deals with fluidstack', 'working with AEP'): each
-    # line names it
-    party = re.search(r"\bwith\b(.*)", context.unnamed, re.I)
-    names = [n for n in other_names(party.group(1), context.entities) if n.lower() not in NOT_NAMES] if party else []
-    return frozenset(t for name in names for t in tokenize(name)) - skip
+        return ()  # the lines name the question's company (states_key)
+    names = listed_names(context.unnamed, context.entities)
+    groups = [frozenset(filter(None, (" ".join(tokenize(name)), initials(name)))) for name in names]
+    if WITH_PARTY.search(context.unnamed):  # 'deals with a chipmaker like amd or nvidia': any of them
+        groups = [frozenset().union(*groups)]
+    return tuple(group for group in groups if group)
 
 
-def states_key(sentence: str, key: frozenset[str], context: Context) -> bool:
-    """A listing line holds the question's key word (listing_key), or names a company the question names
-    ('Which companies is CoreWeave leasing from?': the lines are about CoreWeave)."""
+def initials(name: str) -> str:
+    """'aep' for 'American Electric Power', as the articles may write it; '' for a name of one word."""
+    words = name.split()
+    return "".join(w[0] for w in words).lower() if len(words) > 1 and all(w[0].isupper() for w in words) else ""
+
+
+def listed_names(unnamed: str, entities: Entities) -> list[str]:
+    """The names a listing's lines must give one of: the party the question has deals 'with' ('hosting deals with
+    Fluidstack'), else the names it gives ('building around Nvidia's GB300 chips', 'sites in Georgia'), unless
+    they are examples ('amazon, microsoft, who else')."""
+    party = WITH_PARTY.search(unnamed)
+    if not party and ANYONE_ELSE.search(unnamed):
+        return []
+    return [n for n in other_names(party.group(1) if party else unnamed, entities) if n.lower() not in NOT_NAMES]
+
+
+WITH_PARTY = re.compile(r"\bwith\b(.*)", re.I)
+ANYONE_ELSE = re.compile(r"\b(?:else|other|others|besides|beyond|apart from|aside from)\b", re.I)
+
+
+def states_key(sentence: str, key: tuple[frozenset[str], ...], context: Context) -> bool:
+    """A listing line holds a word or phrase of each group of the question's key (listing_key), or names a company the
+    question names ('Which companies is CoreWeave leasing from?': the lines are about CoreWeave)."""
     if context.companies:
         return any(context.entities.mentions(sentence, name) for name in context.companies)
-    return not key or bool(key & set(tokenize(sentence)))
+    words = f" {' '.join(tokenize(sentence))} "
+    return all(any(f" {phrase} " in words for phrase in group) for group in key)
+
+
+def _forecast(sentence: str) -> bool:
+    """The sentence forecasts ('expected to sell all 2,500 of its bitcoin'), beyond a clause on what a done deal
+    would mean ('Google receives warrants ..., which would represent about an 8% stake')."""
+    return any(not CONSEQUENCE.search(sentence, 0, m.start()) for m in FORECAST.finditer(sentence))
+
+
+CONSEQUENCE = re.compile(r"\bwhich\s+$")
 
 
 def _plain(value: Value) -> str:

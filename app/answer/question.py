@@ -13,7 +13,7 @@ from app.conversation import put_for
 from app.retrieval.entities import GLOSSARY, Entities
 from app.retrieval.filters import MONTHS, ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
 from ingest.dates import MONTH
-from ingest.text import tokenize
+from ingest.text import STOPWORDS, tokenize
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, measures_in, values_in
 
 __all__ = ["DATE", "ORG", "PERSON", "PLACE", "Analysis", "Side", "analyse", "expected_kinds"]
@@ -263,6 +263,7 @@ SECURITIES_SOLD = re.compile(
 )
 
 
+NAMED_POWER = re.compile(r"\b(?:[A-Z][\w&-]*\s+)+Power\b")  # 'American Electric Power' is a utility, no megawatts
 STATED_MW = re.compile(r"\b\d[\d,.]*\s*-?\s*(?:mw|gw|megawatts?|gigawatts?)\b", re.I)
 
 
@@ -277,7 +278,7 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     for kind, pattern in EXPECTS:
         # a capacity the question states is a given, not what it asks: 'the lease revenue now that all 400 MW is
         # leased' asks dollars ('how many MW ...' still asks megawatts)
-        text = STATED_MW.sub(" ", question) if kind == Unit.MW else question
+        text = NAMED_POWER.sub(" ", STATED_MW.sub(" ", question)) if kind == Unit.MW else question
         if pattern.search(text) and kind not in kinds:
             kinds.append(kind)
     if (
@@ -666,7 +667,10 @@ def other_names(text: str, entities: Entities) -> list[str]:
     last_end = -2
     for match in re.finditer(r"[A-Za-z][\w&-]+", text):
         word = match.group(0)
-        if (
+        if found and text[last_end : match.start()] == " " and word[0].isupper() and word.lower() not in STOPWORDS:
+            found[-1] = f"{found[-1]} {word}"  # 'American Electric Power': a name goes on through its capitals
+            last_end = match.end()
+        elif (
             word.lower() in entities.words
             and word.lower() not in entities.plain_words
             and word.lower() not in MONTHS

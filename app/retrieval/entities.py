@@ -91,6 +91,7 @@ GLOSSARY = {
     "mgmt": "management",
     "rev": "revenue",
     "revs": "revenue",
+    "topline": "revenue",
     "prod": "production",
     "converts": "convertible notes",
     "ppl": "people",
@@ -194,7 +195,7 @@ class Entities:
         return list(dict.fromkeys(name for _, name in sorted(hits)))
 
     def unknown_names(self, question: str) -> list[str]:
-        """Names in the question that no article contains: a capitalized word past the first (or an upper-case
+        """Names in the question that no article contains: a capitalized word that opens no sentence (or an upper-case
         one, or a lower-case word before 'blockchain', 'mining'...), unknown to the index's words and aliases.
         An ordinary capitalized word ('Counting', 'Toronto-area') is in the articles, so it is not a name."""
         tokens = list(WORD.finditer(question))
@@ -205,7 +206,8 @@ class Entities:
             lowered = word.lower()
             nxt = tokens[i + 1].group(0).lower() if i + 1 < len(tokens) else ""
             tail = nxt in NAME_TAILS and lowered not in STOPWORDS | QUANTIFIERS  # 'Greenidge mining', not 'many miners'
-            looks_like_name = (word[0].isupper() and i > 0) or (word.isupper() and len(word) >= 3) or tail
+            opens = i == 0 or question[: match.start()].rstrip()[-1:] in ".?!:;"  # 'Who is ...' after a sentence
+            looks_like_name = (word[0].isupper() and not opens) or (word.isupper() and len(word) >= 3) or tail
             if (
                 not looks_like_name
                 or len(word) < 3
@@ -216,6 +218,8 @@ class Entities:
                 continue
             parts = [p for p in lowered.split("-") if p]
             if any(self.known_word(p) for p in parts) or self.known_word(lowered):
+                continue
+            if lowered.endswith("s") and self.known_word(lowered[:-1]):  # 'GB300s' of the articles' 'GB300'
                 continue
             unknown.append(word)
         return unknown

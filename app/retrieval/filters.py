@@ -40,6 +40,10 @@ QUARTER = re.compile(rf"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?:\s+
 YEAR = re.compile(
     r"\b(?:in|during|for|of|since|year[- ]end)\s+(?:(?:calendar|fiscal|full[- ]year)\s+)?((?:19|20)\d{2})\b", re.I
 )  # 'at year end 2025': of 2025
+# 'end of sept 25': a month's end takes no day, so the two digits after it are its year
+SHORT_YEAR = re.compile(
+    rf"\b((?:end|start|beginning|close|middle) of\s+(?:{MONTH_WORDS})\.?)\s+(\d{{2}})\b(?![\d,/:-])", re.I
+)
 RELATIVE = re.compile(r"\b(last|past|this|previous)\s+(week|month|quarter|year)\b", re.I)
 TIME_PATTERNS = (MONTH_RANGE, QUARTER, MONTH_YEAR, YEAR, RELATIVE)  # most specific first
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
@@ -49,6 +53,11 @@ GRACE_BEFORE = timedelta(days=7)
 GRACE_AFTER = timedelta(
     days=75
 )  # figures for a month or year are often reported weeks later (annual reports ~10 weeks)
+
+
+def full_years(text: str) -> str:
+    """Two-digit years written out where nothing else can be meant: 'end of sept 25' → 'end of sept 2025'."""
+    return SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", text)
 
 
 class Filters(BaseModel):

@@ -170,3 +170,10 @@ def test_an_article_is_cited_once(assistant, question):
     answer = assistant.ask(question)
     articles = [c.article_id for c in answer.citations]
     assert articles and len(articles) == len(set(articles)), articles
+
+
+def test_a_listing_of_a_party_s_deals_finds_each_company_s_line_that_names_it(assistant):
+    # Hut 8's River Bend lease with Fluidstack is told in an article about its Beacon Point campus
+    answer = assistant.ask("which miners have fluidstack as a tenant")
+    for line in ("TeraWulf:", "Cipher Mining:", "Hut 8: The earlier piece of that total is the River Bend"):
+        assert line in answer.answer, answer.answer

@@ -1000,3 +1000,45 @@ def test_a_figure_the_question_names_points_at_the_sentences_that_state_it(entit
     )
     said = answer_one("when exactly did riot sell the 1.8k btc", text, "2026-01-08", ("Riot Platforms",))
     assert said.startswith("Between December 4 and December 20, 2025")
+
+
+def test_a_listing_lists_only_lines_that_give_each_name_the_question_gives(entities):
+    found = answer(
+        "which miners are building around nvidia's GB300 chips?",
+        three_miners(
+            "Riot's Corsicana hall is designed for Nvidia GB300 systems.",
+            "Core Scientific's hall is designed around Nvidia's latest data center systems.",
+            "Galaxy Digital deployed GB300 racks from Nvidia at Helios.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms:" in found and "Galaxy Digital:" in found
+    assert "Core Scientific" not in found  # Nvidia, but not the GB300 asked
+
+
+def test_a_listing_takes_a_name_whole_or_by_its_initials(entities):
+    found = answer(
+        "which of these companies have campus projects tied to American Electric Power?",
+        three_miners(
+            "Riot's Corsicana campus has a power deal with American Electric Power.",
+            "Core Scientific sold its last Latin American site for $30 million.",
+            "Galaxy Digital signed a service agreement with AEP Texas for 830 MW at Helios.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms:" in found and "Galaxy Digital:" in found
+    assert "Core Scientific" not in found  # 'Latin American' is not the utility
+
+
+def test_a_listing_line_may_say_what_a_done_deal_would_mean_but_not_forecast_the_act(entities):
+    found = answer(
+        "which miners did google get warrants in",
+        three_miners(
+            "In return, Google receives warrants for 41 million Riot shares, which would represent an 8% stake.",
+            "Google is expected to get warrants in Core Scientific next year.",
+            "Google received warrants for a 5.4% stake in Galaxy Digital.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms: In return, Google receives warrants" in found and "Galaxy Digital:" in found
+    assert "Core Scientific" not in found  # still to come

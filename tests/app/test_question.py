@@ -8,7 +8,7 @@ from app.answer.base import Citation, Draft, Flags, combine
 from app.answer.question import DATE, ORG, PERSON, analyse, expected_kinds, head_measures
 from app.conversation import Turn, resolve_followup
 from app.retrieval.entities import Entities
-from app.retrieval.filters import parse_time_frame
+from app.retrieval.filters import full_years, parse_time_frame
 from ingest.embed import model_words
 from ingest.values import Unit
 
@@ -52,6 +52,10 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
     assert entities.unknown_names("How big is Riot's Toronto-area site in Sept 2025?") == []
     assert entities.unknown_names("How much did Digihost mine?") == ["Digihost"]
     assert entities.unknown_names("how much btc did argo blockchain sell?") == ["argo"]
+    # a question word that opens a second sentence is no name
+    assert entities.unknown_names("Riot sold its coins in December. Who bought them?") == []
+    plural = Entities.from_metadata([{"title": "IREN", "companies": ["IREN"]}], ["IREN deploys Nvidia GB300 GPUs."])
+    assert plural.unknown_names("who is building around GB300s") == []  # the articles' GB300, counted
 
 
 @pytest.mark.parametrize(
@@ -563,3 +567,19 @@ def test_who_leases_to_a_named_tenant_is_a_listing_of_its_landlords(entities):
     assert listing("who leases data center capacity to coreweave")
     assert listing("Who's hosting GPUs for CoreWeave?")
     assert not listing("who is leasing the Polaris Forge 1 campus")  # a site's one tenant
+
+
+def test_two_digits_after_a_month_s_end_are_its_year(entities):
+    assert full_years("riot btc holdings end of sept 25 vs end of dec 25?") == (
+        "riot btc holdings end of sept 2025 vs end of dec 2025?"
+    )
+    assert full_years("what did riot sell on sept 25, 2025?") == "what did riot sell on sept 25, 2025?"  # a day
+    sides = sides_of(full_years("riot btc holdings end of sept 25 vs end of dec 25?"), entities)
+    assert [s.period for s in sides] == ["sept 2025", "dec 2025"]
+
+
+def test_the_trades_words_for_an_amount_and_a_utility_s_name(entities):
+    topline = analyse("riot topline for Q1 2026?", entities, parse_time_frame("Q1 2026", date(2026, 6, 1)))
+    assert topline.measure == "revenue"
+    assert Unit.MW not in expected_kinds("which miners have campus projects tied to American Electric Power?")
+    assert expected_kinds("how much power does the campus have?")[0] is Unit.MW
