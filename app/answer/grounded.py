@@ -962,6 +962,29 @@ def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     return f"The news does not report that ({PREMISE.search(asked).group(0)}).{reported}"
 
 
+def act_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
+    """'Why did IREN sell its bitcoin to pay Dell?', 'why did Bitdeer shut down its mining?': a why-question
+    takes its act for granted; when no sentence about the company names every word of the act (or a word of the
+    same concept), the news does not report it, and what it does report is no reason for it."""
+    context = found.context
+    asked = WHY.match(context.unnamed)
+    if not context.companies or not asked:
+        return ""
+    act = ACT_END.split(LIGHT_VERB.sub(" ", asked.group("act")))[0]
+    words = set(tokenize(act)) - QUESTION_STEMS - GENERIC - FILLER - _time_tokens(context)
+    concepts = [_expand({w}) for w in words]
+    if not words or any(all(_meets(set(tokenize(c.sentence)), k) for k in concepts) for c in found.about):
+        return ""
+    reported = f' It reports: "{found.about[0].sentence}"' if found.about else ""
+    return f"The news does not report that ({' '.join(act.split())}).{reported}"
+
+
+WHY = re.compile(r"^\W*why\s+(?:did|does|do|has|have|had|is|was|were|would|will)\s+(?P<act>.+)", re.I)
+# the act ends where its reason, time or purpose begins: 'sell its bitcoin | to pay dell', '... | after it sold'
+ACT_END = re.compile(r"\b(?:after|before|when|while|because|since|so|to|for|in|during|at|on|despite)\b|[,;?]", re.I)
+LIGHT_VERB = re.compile(r"\b(?:decide|choose|opt|want|plan|try|need|agree|move|rush)(?:d|ed|s)?\s+to\b", re.I)
+
+
 # what a question may take for granted, and what the news says instead: 'when did shareholders sign off on the
 # merger?' when they voted it down
 DONE = re.compile(  # a deal taken as done: approved, closed, completed
@@ -1154,6 +1177,7 @@ CHECKS: tuple[Check, ...] = (
     off_topic,
     measure_missing,
     premise_not_reported,
+    act_not_reported,
     premise_contradicted,
     outcome_pending,
     premise_denied,

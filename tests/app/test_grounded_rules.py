@@ -1042,3 +1042,14 @@ def test_a_listing_line_may_say_what_a_done_deal_would_mean_but_not_forecast_the
     )
     assert "Riot Platforms: In return, Google receives warrants" in found and "Galaxy Digital:" in found
     assert "Core Scientific" not in found  # still to come
+
+
+def test_a_why_question_whose_act_no_sentence_reports_is_refused(entities):
+    text = (
+        "Galaxy Digital keeps mining at its Texas sites. Galaxy Digital sold 900 BTC in January 2026 to fund "
+        "its Helios campus."
+    )
+    shut = answer_one("why did galaxy shut down its mining operations after it sold its bitcoin?", text, "2026-02-01")
+    assert "does not report that (shut down its mining operations)" in shut, shut
+    sold = answer_one("why did galaxy decide to sell its bitcoin in january 2026?", text, "2026-02-01")
+    assert "does not report" not in sold and "Helios" in sold, sold  # the sale is reported: its reason given
