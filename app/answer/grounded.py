@@ -379,6 +379,7 @@ class GroundedAnswerer:
                 if inherits:
                     tokens |= {t for word in NAMED.findall(previous[1:]) for t in tokenize(word)}
                 dated = REPORTED_ON.sub(" ", sentence)  # '..., SuperEx News reported on January 8, 2026'
+                dated = _without_targets(dated, passage.published)  # '350 MW so far, 590 MW by early 2027'
                 named = _period_marks(dated)
                 own = _own_period(dated, named, passage.title, asked)
                 hedged = bool(HEDGE.search(sentence))
@@ -720,8 +721,12 @@ class GroundedAnswerer:
             """The ledger's figure for the company asked, then of what was asked, then beside the period asked
             ('2,470 BTC in November 2025' of '943.1 BTC a week before, and 2,470 BTC in November 2025'), then
             nearest to the question's words ('valued the treasury at $446 million')."""
-            before = set(tokenize(best.sentence[max(0, value.start - 50) : value.start]))
-            before |= set(tokenize(best.sentence[value.end : value.end + 25]))  # '9,377 BTC were lent out'
+            # the words about this value, not its neighbour's: '243 MW of capacity was billing and 350 MW had been
+            # energized' (the window stops at the value before and the value after)
+            prev_end = max((v.end for v in best.values if v.end <= value.start), default=0)
+            next_start = min((v.start for v in best.values if v.start >= value.end), default=len(best.sentence))
+            before = set(tokenize(best.sentence[max(prev_end, value.start - 50) : value.start]))
+            before |= set(tokenize(best.sentence[value.end : min(next_start, value.end + 60)]))  # '9,377 BTC were lent out'
             around = best.sentence[max(0, value.start - 40) : value.end + 40].lower()
             dated = bool(period) and all(w in around for w in period)
             of_measure = bool(measure) and value.measure == measure
@@ -1403,6 +1408,21 @@ def _period_marks(text: str) -> set[str]:
     for match in QUARTER_MARK.finditer(text):
         marks.add(f"Q{match.group(1) or ORDINAL[match.group(2).lower()]}")
     return marks
+
+
+def _without_targets(sentence: str, published: str) -> str:
+    """The sentence less the years it sets as targets, after the year of its report: 'energized about 350 MW so
+    far and on track to deliver about 590 MW by early 2027' is of its report's period, not of 2027."""
+    year = published[:4]
+    if not year.isdigit():
+        return sentence
+    return TARGET.sub(lambda m: " " if m.group(1) > year else m.group(0), sentence)
+
+
+TARGET = re.compile(
+    r"\b(?:by|until|through|before)\s+(?:(?:early|mid|late|the end of|the start of|the (?:first|second) half of|"
+    r"end-)\s*)?(?:[A-Za-z]+\s+)?((?:19|20)\d\d)\b"
+)
 
 
 def _as_of(candidate: Candidate, passage: Passage) -> str:

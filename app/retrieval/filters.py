@@ -40,9 +40,9 @@ QUARTER = re.compile(rf"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?:\s+
 YEAR = re.compile(
     r"\b(?:in|during|for|of|since|year[- ]end)\s+(?:(?:calendar|fiscal|full[- ]year)\s+)?((?:19|20)\d{2})\b", re.I
 )  # 'at year end 2025': of 2025
-# 'end of sept 25': a month's end takes no day, so the two digits after it are its year
+# 'end of sept 25', 'q4 25': a month's end or a quarter takes no day, so the two digits after it are its year
 SHORT_YEAR = re.compile(
-    rf"\b((?:end|start|beginning|close|middle) of\s+(?:{MONTH_WORDS})\.?)\s+(\d{{2}})\b(?![\d,/:-])", re.I
+    rf"\b((?:end|start|beginning|close|middle) of\s+(?:{MONTH_WORDS})\.?|Q[1-4])\s+(\d{{2}})\b(?![\d,/:-])", re.I
 )
 RELATIVE = re.compile(r"\b(last|past|this|previous)\s+(week|month|quarter|year)\b", re.I)
 TIME_PATTERNS = (MONTH_RANGE, QUARTER, MONTH_YEAR, YEAR, RELATIVE)  # most specific first
@@ -56,7 +56,8 @@ GRACE_AFTER = timedelta(
 
 
 def full_years(text: str) -> str:
-    """Two-digit years written out where nothing else can be meant: 'end of sept 25' → 'end of sept 2025'."""
+    """Two-digit years written out where nothing else can be meant: 'end of sept 25' → 'end of sept 2025',
+    'q4 25' → 'q4 2025'."""
     return SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", text)
 
 

@@ -1053,3 +1053,20 @@ def test_a_why_question_whose_act_no_sentence_reports_is_refused(entities):
     assert "does not report that (shut down its mining operations)" in shut, shut
     sold = answer_one("why did galaxy decide to sell its bitcoin in january 2026?", text, "2026-02-01")
     assert "does not report" not in sold and "Helios" in sold, sold  # the sale is reported: its reason given
+
+
+def test_a_target_year_is_not_the_period_of_a_sentence_s_figures(entities):
+    text = (
+        "For its anchor customer CoreWeave, Galaxy Digital said it had energized about 350 MW so far and remained "
+        "on track to deliver about 590 MW by early 2027. Galaxy Digital also added 430 MW of gross power capacity "
+        "in the fourth quarter of 2025."
+    )
+    report = passage(text, "Galaxy reports fourth-quarter 2025 results", ["Galaxy Digital"], "2026-03-02")
+    found = answer("how many MW had galaxy energized for coreweave as of q4 2025?", [report], entities)
+    assert found.startswith("Galaxy Digital: 350 MW"), found
+
+
+def test_the_direct_line_takes_the_value_its_own_clause_describes(entities):
+    text = "The review said about 243 MW of Galaxy Digital's capacity was billing and 350 MW had been energized."
+    found = answer_one("how much of that capacity was actually billing?", text, "2026-05-07")
+    assert found.startswith("243 MW"), found

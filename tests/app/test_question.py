@@ -574,6 +574,7 @@ def test_two_digits_after_a_month_s_end_are_its_year(entities):
         "riot btc holdings end of sept 2025 vs end of dec 2025?"
     )
     assert full_years("what did riot sell on sept 25, 2025?") == "what did riot sell on sept 25, 2025?"  # a day
+    assert full_years("MW energized as of the q4 25 results") == "MW energized as of the q4 2025 results"
     sides = sides_of(full_years("riot btc holdings end of sept 25 vs end of dec 25?"), entities)
     assert [s.period for s in sides] == ["sept 2025", "dec 2025"]
 
@@ -583,3 +584,4 @@ def test_the_trades_words_for_an_amount_and_a_utility_s_name(entities):
     assert topline.measure == "revenue"
     assert Unit.MW not in expected_kinds("which miners have campus projects tied to American Electric Power?")
     assert expected_kinds("how much power does the campus have?")[0] is Unit.MW
+    assert expected_kinds("how much of that capacity was billing?")[0] is Unit.MW  # a part of it, in megawatts
