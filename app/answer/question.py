@@ -136,6 +136,13 @@ CLAUSE = re.compile(
     r"|[?;]\s+(?:(?:and|also|plus)\s+)?(?=\w)",  # 'buyback price in the convert deal? also cash on hand ...'
     re.I,
 )
+ASKS = re.compile(
+    r"^\W*(?:what|whats|how|who|which|when|where|why|did|does|do|is|was|were|are|can|could|will|would|has|have)\b", re.I
+)
+# 'at GLXY's Helios and at APLD's Polaris Forge 1': one preposition, said again before each of two places
+REPEATED_PREPOSITION = re.compile(
+    r"\b(?P<p>at|in|for|with|from|to)\s+(?P<a>[^,?]+?)\s+and\s+(?P=p)\s+(?P<b>[^,?]+?)(?=\s*(?:[,?]|$))", re.I
+)
 # a second clause that asks only the size of each thing the first lists: 'and how big was each'
 EACH = re.compile(
     r"^\W*(how (big|much|many|large)|what)( (was|is|were|are))?( it)? (for )?(each|respectively)\W*$", re.I
@@ -439,6 +446,22 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
     sub-question per side (`fits`: whether the news reports what a clause asks of a company, see _clause_sides)."""
     question = share_year(question)
     clauses = [c.strip(" ,?") for c in CLAUSE.split(question) if len(c.strip(" ,?").split()) > 2]  # not 'ok and'
+    if len(clauses) > 2:  # 'bitfarms sold paraguay to hive right? what did hive pay and what is bitfarms now'
+        asking = [c for c in clauses if ASKS.match(c)]
+        scene = " ".join(c for c in clauses if c not in asking)  # a clause that asks nothing sets the scene
+        if len(asking) == 2 and scene:
+            clauses = [f"{c} ({scene})" for c in asking]
+    repeated = REPEATED_PREPOSITION.search(question)
+    if len(clauses) < 2 and repeated and len(companies) >= 2:
+        # 'how much has CoreWeave committed at GLXY's Helios and at APLD's Polaris Forge 1?': the same asked at each
+        head, tail = question[: repeated.start()], question[repeated.end() :].rstrip(" ?")
+        preposition = repeated.group("p")
+        return _clause_sides(
+            [f"{head}{preposition} {repeated.group('a')}{tail}", f"{head}{preposition} {repeated.group('b')}{tail}"],
+            companies,
+            entities,
+            fits,
+        )
     # 'who posted a net loss in q1 2026, and how big was each?': the second clause asks the first's of each one
     if len(clauses) == 2 and not COMPARE.search(question) and not EACH.match(clauses[1]):
         return _clause_sides(clauses, companies, entities, fits)

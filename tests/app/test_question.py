@@ -585,3 +585,16 @@ def test_the_trades_words_for_an_amount_and_a_utility_s_name(entities):
     assert Unit.MW not in expected_kinds("which miners have campus projects tied to American Electric Power?")
     assert expected_kinds("how much power does the campus have?")[0] is Unit.MW
     assert expected_kinds("how much of that capacity was billing?")[0] is Unit.MW  # a part of it, in megawatts
+
+
+def test_a_question_asked_at_two_places_or_after_a_scene_gets_a_side_each(entities):
+    sides = sides_of("How much capacity has CoreWeave committed at GLXY's Helios and at Riot's Corsicana?", entities)
+    assert [s.question for s in sides] == [
+        "How much capacity has CoreWeave committed at GLXY's Helios?",
+        "How much capacity has CoreWeave committed at Riot's Corsicana?",
+    ]
+    sides = sides_of("galaxy sold helios to riot right? what did riot pay and whats galaxy doing now", entities)
+    assert [s.question for s in sides] == [
+        "what did riot pay (galaxy sold helios to riot right)?",
+        "whats galaxy doing now (galaxy sold helios to riot right)?",
+    ]
