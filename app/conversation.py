@@ -264,7 +264,26 @@ def _place(text: str, entities: Entities) -> str:
         phrase = phrase.strip()
         if phrase and not has_time(phrase) and not entities.in_question(phrase):
             return phrase
-    return ""
+    return _named_site(text, entities)
+
+
+def _named_site(text: str, entities: Entities) -> str:
+    """A site named in lower case ('applied digital's polaris forge 2 deal' → 'polaris forge 2'): the first run of
+    words the articles only ever write capitalized, with a number after it, that is no company nor month."""
+    text = entities.without_names(text)
+    named = {w for alias in entities.alias_to_name for w in alias.lower().split()}  # 'digital' of Applied Digital
+    run: list[str] = []
+    for match in re.finditer(r"[A-Za-z][\w-]*|\d+\b", text):
+        word = match.group(0)
+        if run and word.isdigit():
+            run.append(word)
+            break
+        proper = word.lower() in entities.words and word.lower() not in entities.plain_words
+        if proper and word.lower() not in named and not has_time(word) and not entities.in_question(word):
+            run.append(word)
+        elif run:
+            break
+    return " ".join(run)
 
 
 RELATIVE_TIME = re.compile(

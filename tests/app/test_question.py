@@ -204,6 +204,9 @@ def test_follow_ups_carry_company_period_and_place(entities):
     resolved = resolve_followup("could they take more there?", turns, entities)
     assert resolved.startswith("could CoreWeave take more at Polaris Forge 1")  # 'they' is the tenant answered
     assert "Applied Digital" in resolved  # the site's owner is carried as the topic
+    turns = [Turn("user", "what's applied digital's polaris forge 1 deal"), Turn("assistant", "A 400 MW lease.")]
+    resolved = resolve_followup("how much more can the tenant take there", turns, entities)
+    assert "take at polaris forge 1" in resolved  # a site named in lower case is still the place 'there' means
     turns = [Turn("user", "What AI cloud contract did Riot sign with Microsoft?"), Turn("assistant", "...")]
     assert (
         resolve_followup("What about with Nvidia?", turns, entities)
