@@ -143,6 +143,11 @@ ASKS = re.compile(
 REPEATED_PREPOSITION = re.compile(
     r"\b(?P<p>at|in|for|with|from|to)\s+(?P<a>[^,?]+?)\s+and\s+(?P=p)\s+(?P<b>[^,?]+?)(?=\s*(?:[,?]|$))", re.I
 )
+# 'who's building around nvidia GB300s', 'who has or had sites in paraguay': with no company named, who did a
+# thing asks for every company that did it; not 'who is the tenant at Beacon Point' (the one in a role)
+WHO_DID = re.compile(
+    r"^\W*who(?:['’]s|['’]ve| has| have| had| are| were| else)?\s+(?!(?:the|a|an|is|was|will|would|'d)\b)[a-z]", re.I
+)
 # a second clause that asks only the size of each thing the first lists: 'and how big was each'
 EACH = re.compile(
     r"^\W*(how (big|much|many|large)|what)( (was|is|were|are))?( it)? (for )?(each|respectively)\W*$", re.I
@@ -418,7 +423,9 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         if PROCEEDS.search(unnamed)
         else next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
         # 'who holds more than 10k btc': a floor that a group of companies may clear
-        listing=bool(LISTING.search(asked)) or bool(re.match(r"\W*who\b", asked, re.I) and at_least),
+        listing=bool(LISTING.search(asked))
+        or bool(re.match(r"\W*who\b", asked, re.I) and at_least)
+        or (not companies and bool(WHO_DID.match(asked))),
         latest=frame.prefer_recent or (bool(RECENT.search(asked)) and not frame.prefer_earliest),
         asked=asked,
         topic=topic,

@@ -403,6 +403,12 @@ def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
         ("what miners hold btc?", True),
         ("which one is bigger, riot or mara?", False),
         ("what did the company say?", False),
+        # with no company named, who did a thing asks for every company that did it; the one in a role is one
+        ("who's putting nvidia gb300s in their data centers?", True),
+        ("who has or had sites in paraguay", True),
+        ("who is the tenant at beacon point?", False),
+        ("who's the lender on the helios loan?", False),
+        ("who lent riot the money?", False),  # a company named: who did it for that company
     ],
 )
 def test_listing_questions_in_the_ways_people_ask_them(entities, question, listing):
