@@ -900,7 +900,8 @@ def test_the_direct_line_states_the_ledger_figure_of_the_company_asked_not_the_f
     )
     answerer = GroundedAnswerer(SameVector())
     found = answerer.answer(context, [passage(text, "one", ["Galaxy Digital"], "2026-03-03")]).text
-    assert found.startswith("Galaxy Digital: $7 billion")  # no ledger row: the first dollar amount
+    # no ledger row: the amount whose own clause names the company ('$6.7 billion secured by Galaxy Digital')
+    assert found.startswith("Galaxy Digital: $6.7 billion")
     context.facts = [row]
     found = answerer.answer(context, [passage(text, "one", ["Galaxy Digital"], "2026-03-03")]).text
     assert found.startswith("Galaxy Digital: $6.7 billion")
