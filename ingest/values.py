@@ -5,7 +5,7 @@ and a question that asks for a kind of value is answered only by a sentence that
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
@@ -154,25 +154,22 @@ def _values(text: str) -> tuple[Value, ...]:
                     start,
                     start + len(phrase),
                     groups.get("per") or "",
+                    _measure(text, start, start + len(phrase)),
                 )
             )
             taken.append((start, end))
-    found = _with_measures(text, found)
     for match in ZERO_HOLDING.finditer(text):  # 'reported holdings of zero': a holding of 0 BTC, said in words
         start, end = match.span("z")
         found.append(Value(Unit.BTC, 0.0, match.group("z"), "zero", start, end, "", "held"))
     return tuple(sorted(found, key=lambda v: v.start))
 
 
-def _with_measures(text: str, found: list[Value]) -> list[Value]:
-    """Each value with what it measures: the amount it is 'of' ('$3.7 billion of contracted revenue'), else the
+def _measure(text: str, start: int, end: int) -> str:
+    """What the amount at text[start:end] measures: what it is 'of' ('$3.7 billion of contracted revenue'), else the
     nearest measure word before it ('sold 4,451 BTC')."""
-    measured = []
-    for value in found:
-        of = OF_MEASURE.match(text, value.end)
-        noun = of.group(1).lower() if of and of.group(1).lower() in AMOUNT_NOUNS else ""
-        measured.append(replace(value, measure=MEASURE_OF[noun] if noun else measure_before(text, value.start)))
-    return measured
+    of = OF_MEASURE.match(text, end)
+    noun = of.group(1).lower() if of else ""
+    return MEASURE_OF[noun] if noun in AMOUNT_NOUNS else measure_before(text, start)
 
 
 # what an amount can be 'of' ('$311 million of revenue'); not 'of mining capacity', 'of owned capacity'

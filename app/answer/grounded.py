@@ -726,9 +726,7 @@ class GroundedAnswerer:
             prev_end = max((v.end for v in best.values if v.end <= value.start), default=0)
             next_start = min((v.start for v in best.values if v.start >= value.end), default=len(best.sentence))
             before = set(tokenize(best.sentence[max(prev_end, value.start - 50) : value.start]))
-            before |= set(
-                tokenize(best.sentence[value.end : min(next_start, value.end + 60)])
-            )  # '9,377 BTC were lent out'
+            before |= set(tokenize(best.sentence[value.end : min(next_start, value.end + 60)]))  # 'were lent out'
             around = best.sentence[max(0, value.start - 40) : value.end + 40].lower()
             dated = bool(period) and all(w in around for w in period)
             of_measure = bool(measure) and value.measure == measure

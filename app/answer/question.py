@@ -329,9 +329,9 @@ def expected_kinds(question: str) -> tuple[str, ...]:
         _to_front(kinds, Unit.USD)  # 'how much of the $1.15b went to buybacks': a part of that sum, in dollars
     if re.search(rf"\bhow much of\b[^?]*?\b(?:{HOLDING}|hodl)\b", question, re.I):
         _to_front(kinds, Unit.BTC)  # 'how much of Riot's stack was restricted': a part of its coins, in coins
-    part = PART_OF.search(question)
-    if part and UNIT_NOUNS.get(part.group(1).lower()) is not None:
-        _to_front(kinds, UNIT_NOUNS[part.group(1).lower()])  # 'how much of that capacity was billing': megawatts
+    part = PART_OF.search(question)  # 'how much of that capacity was billing': a part of it, in megawatts
+    if part:
+        _to_front(kinds, UNIT_NOUNS[part.group(1).lower()])
     if PROCEEDS.search(question):  # 'what did Riot get from selling bitcoin': the money a sale brought
         _to_front(kinds, Unit.USD)
     if Unit.PRICE in kinds and RATIO.search(question):
