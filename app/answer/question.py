@@ -77,7 +77,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (
         ORG,
         re.compile(
-            r"^\s*(who|whose|which (company|firm|bank|lender|tenant|utility|partner|buyer|customer|hyperscaler|outlet|investor|fund))\b|"
+            r"^\s*(?:(?:from|to|with|by|for) )?(who|whom|whose|which (company|firm|bank|lender|tenant|utility|partner|buyer|customer|hyperscaler|outlet|investor|fund))\b|"
             r"\bwhat (coin|stablecoin|bank|company|firm|fund|utility|lender|tenant|investor|(\w+ )?company)\b|"
             r"^\s*where\b.*\b(get|gets|getting|got|buy|buys|buying|bought|source|sourcing|order|ordering)\b.*\bfrom\b|"
             r"\b(new |its |former |old )name\b|\bcalled\b|\brenam(e|ed|ing)\b|\brebrand",
@@ -114,7 +114,7 @@ DOLLAR_VERBS = re.compile(
 # its verb is not the measure asked
 SCENE = re.compile(
     r"\b(after|before|since|once|following|when)\b[^?]*?(?=\b(how|what|which|who)\b)|"
-    r"(?<=\w)\s+(after|following) (all )?(the|its|their|that|those|these) [^?]*",
+    r"(?<=\w),?\s+(after|following) (all )?(the|its|their|that|those|these) [^?]*",
     re.I,
 )
 # 'how much BTC does Cango have left', 'what are they sitting on': a holding, though no measure word says so
@@ -123,7 +123,8 @@ PUT_TO_WORK = re.compile(
     r"\b(lent|loaned|lending|pledged|collateral|staked|encumbered|borrowed)\b", re.I
 )  # not all held
 NAME_FIRST = re.compile(
-    r"^\s*(who|whose|whom|(what|which) (coin|stablecoin|bank|company|firm|fund|lender|tenant|investor))\b", re.I
+    r"^\s*(?:(?:from|to|with|by|for) )?(who|whose|whom|(what|which) (coin|stablecoin|bank|company|firm|fund|lender|tenant|investor))\b",
+    re.I,
 )
 VALUE_ASKED = re.compile(
     r"\bhow (much|many|big|large|long)\b|\bwhat (was|is|were|are) the (value|amount|size|number|total)\b|"
@@ -149,6 +150,12 @@ WHO_DID = re.compile(
     r"^\W*who(?:['’]s|['’]ve| has| have| had| are| were| else)?\s+(?!(?:the|a|an|is|was|will|would|'d)\b)[a-z]", re.I
 )
 # a second clause that asks only the size of each thing the first lists: 'and how big was each'
+# a clause that asks only 'how many coins', after one that tells what of: the amount of the clause before
+BARE_AMOUNT = re.compile(
+    r"^\W*(?:(?:and|so|ok|for)\s+)*how (?:much|many)(?:\s+(?:coins?|btc|bitcoins?|money|dollars|shares|mw|megawatts))?"
+    r"(?:\s+(?:is|was|were|are|it|that|them|in total|total|then))*\W*$",
+    re.I,
+)
 EACH = re.compile(
     r"^\W*(how (big|much|many|large)|what)( (was|is|were|are))?( it)? (for )?(each|respectively)\W*$", re.I
 )
@@ -284,8 +291,9 @@ NAMED_POWER = re.compile(r"\b(?:[A-Z][\w&-]*\s+)+Power\b")  # 'American Electric
 STATED_MW = re.compile(r"\b\d[\d,.]*\s*-?\s*(?:mw|gw|megawatts?|gigawatts?)\b", re.I)
 
 
-def expected_kinds(question: str) -> tuple[str, ...]:
-    """The kinds of answer the question's words ask for, the main one first."""
+def expected_kinds(question: str, whole: bool = True) -> tuple[str, ...]:
+    """The kinds of answer the question's words ask for, the main one first (`whole`: the text is the question
+    itself, so a comparison or a text with no question word asks an amount; a follow-up's carried topic does not)."""
     kinds: list[str] = []
     question = re.sub(r"^[\s:;,.-]+", "", question)  # 'galaxy: who's the bank ...' with its company taken out
     if STOCK_MOVE.search(question):
@@ -298,18 +306,15 @@ def expected_kinds(question: str) -> tuple[str, ...]:
         text = NAMED_POWER.sub(" ", STATED_MW.sub(" ", question)) if kind == Unit.MW else question
         if pattern.search(text) and kind not in kinds:
             kinds.append(kind)
-    if (
-        not kinds
-        and re.search(r"\bhow (much|many)\b", question, re.I)
-        and measures_in(question)[:1]
-        in (
-            ["sold"],
-            ["held"],
-            ["mined"],
-            ["bought"],
-        )
-    ):
-        kinds.append(Unit.BTC)  # 'how many did they sell / mine / hold': on this beat, coins
+    coin_measure = head_measures(SCENE.sub(" ", question))[:1]
+    asks_amount = re.search(r"\bhow (much|many)\b", question, re.I) or (
+        whole and (COMPARE.search(question) or not QUESTION_WORD.search(question))
+    )  # 'clsk btc sold in dec 25?' asks the amount, tersely
+    if not kinds and asks_amount and not WHY.match(question) and not NOT_COINS.search(question):
+        if coin_measure == ["bought"] and THING_BOUGHT.search(question):
+            kinds.append(Unit.USD)  # 'IREN bought a software company, for how much': the price, in dollars
+        elif coin_measure in (["sold"], ["held"], ["mined"], ["bought"]):
+            kinds.append(Unit.BTC)  # 'how many did they sell', 'production in sept more or less than aug': coins
     if NAME_FIRST.search(question):  # 'what coin did it get paid in for the 4,451 BTC': a name, not a count
         for kind in (ORG, PERSON):
             if kind in kinds:
@@ -339,6 +344,26 @@ def expected_kinds(question: str) -> tuple[str, ...]:
     if re.match(r"\s*when\b", question, re.I) and not re.search(r"\b(what|how (much|many)|who)\b", question, re.I):
         _to_front(kinds, DATE)  # 'when is the campus supposed to get power connected': a date, not megawatts
     return tuple(kinds)
+
+
+# a question asked with none of these is a desk's terse query ('riot btc mined jan 26?'): it asks the figure
+QUESTION_WORD = re.compile(
+    r"\b(?:what|whats|how|who|whom|whose|which|when|where|why|did|does|do|is|are|was|were|has|have|had|can|could|"
+    r"will|would|should|list|name|tell|show|give|explain)\b",
+    re.I,
+)
+# things a miner counts besides its coins: 'how big is its fleet after buying 11,298 rigs' asks no coins
+NOT_COINS = re.compile(
+    r"\b(?:rigs?|miners|machines|fleet|gpus?|chips|servers|hash ?rate|shares|employees|staff)\b", re.I
+)
+WHY = re.compile(r"^\W*(?:why|how come)\b", re.I)
+# what was bought is a business or a place, not coins: its price is in dollars
+THING_BOUGHT = re.compile(
+    r"\b(?:buy|buys|bought|buying|purchas\w*|acquir\w*)\b(?:\s+(?:also|a|an|the|its|their|that|this|some))*\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:company|firm|business|startup|stake|land|site|campus|property|software|provider|developer|"
+    r"operator|platform|data cent\w+)\b",
+    re.I,
+)
 
 
 def _to_front(kinds: list[str], kind: str) -> None:
@@ -417,7 +442,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         unknown_names=entities.unknown_names(asked),
         frame=frame,
         # 'what was it at the end of feb?' (re: BTC), 'how much did they have back in november?' (re: hold btc)
-        expects=expected_kinds(unnamed) or expected_kinds(topic) or expected_kinds(f"{unnamed} {topic}"),
+        expects=expected_kinds(unnamed) or expected_kinds(topic, False) or expected_kinds(f"{unnamed} {topic}", False),
         wants_value=bool(VALUE_ASKED.search(unnamed)),
         measure="sold"
         if PROCEEDS.search(unnamed)
@@ -469,6 +494,8 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             entities,
             fits,
         )
+    if len(clauses) == 2 and BARE_AMOUNT.match(clauses[1]) and not ASKS.match(clauses[0]):
+        return []  # 'MARA is lending some of its bitcoin? how many coins?': one question, its amount asked last
     # 'who posted a net loss in q1 2026, and how big was each?': the second clause asks the first's of each one
     if len(clauses) == 2 and not COMPARE.search(question) and not EACH.match(clauses[1]):
         return _clause_sides(clauses, companies, entities, fits)

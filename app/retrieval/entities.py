@@ -95,6 +95,17 @@ GLOSSARY = {
     "prod": "production",
     "converts": "convertible notes",
     "ppl": "people",
+    # a desk's shorthand ('riot btc prodn', 'how many shs does goog get', 'avg sale px')
+    "prodn": "production",
+    "shs": "shares",
+    "px": "price",
+    "mkt": "market",
+    "chg": "change",
+    "amt": "amount",
+    "pct": "percent",
+    "bal": "balance",
+    "acq": "acquisition",
+    "infra": "infrastructure",
 }
 
 

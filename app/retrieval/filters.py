@@ -55,10 +55,36 @@ GRACE_AFTER = timedelta(
 )  # figures for a month or year are often reported weeks later (annual reports ~10 weeks)
 
 
+# the desk's shorthand for periods: 'YE25' is year-end 2025, '3Q25' the third quarter of 2025, 'last qtr' the last
+# quarter; 'sept 25 -> ye25' runs from one to the other
+YEAR_END = re.compile(r"\b(?:ye|eoy)\s?['’]?((?:20)?\d{2})\b", re.I)
+QUARTER_FIRST = re.compile(r"\b([1-4])q\s?['’]?((?:20)?\d{2})\b", re.I)
+# 'dec 25', 'jan 26': a short month name and a number that is a year of the beat sooner than a day ('aug 14' is a
+# day, and so are 'as of oct 24', 'on dec 25' and 'December 25', spelled out)
+MONTH_SHORT_YEAR = re.compile(
+    r"(?<!\bon )(?<!\bas of )\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(2[4-9])\b"
+    r"(?![\d,/:-]|\s*(?:st|nd|rd|th)\b)",
+    re.I,
+)
+TIME_SHORT = re.compile(r"\b(qtr|yr|mo|mth)(s?)\b", re.I)
+TIME_WORDS = {"qtr": "quarter", "yr": "year", "mo": "month", "mth": "month"}
+ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
+
+
 def full_years(text: str) -> str:
-    """Two-digit years written out where nothing else can be meant: 'end of sept 25' → 'end of sept 2025',
-    'q4 25' → 'q4 2025'."""
-    return SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", text)
+    """Two-digit years written out where nothing else can be meant, and the desk's shorthand for periods spelled
+    out: 'end of sept 25' → 'end of sept 2025', 'q4 25' → 'q4 2025', 'YE25' → 'year-end 2025', '3Q25' →
+    'Q3 2025', 'riot btc sold dec 25' → 'dec 2025', 'last qtr' → 'last quarter', 'sept 25 -> ye25' → '... to ...'."""
+    text = SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", text)
+    text = YEAR_END.sub(lambda m: f"year-end {_century(m.group(1))}", text)
+    text = QUARTER_FIRST.sub(lambda m: f"Q{m.group(1)} {_century(m.group(2))}", text)
+    text = MONTH_SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", text)
+    text = TIME_SHORT.sub(lambda m: TIME_WORDS[m.group(1).lower()] + m.group(2), text)
+    return ARROW.sub(" to ", text)
+
+
+def _century(year: str) -> str:
+    return year if len(year) == 4 else f"20{year}"
 
 
 class Filters(BaseModel):

@@ -607,3 +607,46 @@ def test_a_question_asked_at_two_places_or_after_a_scene_gets_a_side_each(entiti
         "what did riot pay (galaxy sold helios to riot right)?",
         "whats galaxy doing now (galaxy sold helios to riot right)?",
     ]
+
+
+def test_a_desk_s_shorthand_for_periods_is_spelled_out(entities):
+    assert full_years("riot hodl end of q3 25 vs YE25") == "riot hodl end of q3 2025 vs year-end 2025"
+    assert full_years("mara hodl sept 25 -> ye25, chg?") == "mara hodl sept 2025 to year-end 2025, chg?"
+    assert full_years("clsk btc sold in dec 25?") == "clsk btc sold in dec 2025?"
+    assert full_years("3Q25 rev") == "Q3 2025 rev"
+    assert full_years("iren btc mined last qtr") == "iren btc mined last quarter"
+    assert full_years("the aug 14 and aug 18 announcements") == "the aug 14 and aug 18 announcements"  # days
+    assert full_years("what happened December 25") == "what happened December 25"  # spelled out: a day
+    assert full_years("satoshis per share as of oct 24") == "satoshis per share as of oct 24"  # a day, said so
+    assert full_years("what did riot sell on dec 25?") == "what did riot sell on dec 25?"
+    sides = sides_of(full_years("riot btc prodn sep vs aug 25"), entities)
+    assert [s.period for s in sides] == ["sep 2025", "aug 2025"]
+
+
+def test_a_desk_s_shorthand_for_words(entities):
+    shares = analyse("how many shs does goog get", entities, parse_time_frame("", date(2026, 6, 1)))
+    assert shares.expects[0] is Unit.SHARES
+    production = analyse("riot btc prodn in sep 2025", entities, parse_time_frame("sep 2025", date(2026, 6, 1)))
+    assert production.measure == "mined"
+
+
+def test_what_a_question_asks_of_coins_and_of_things_bought(entities):
+    # a terse query, or a comparison, of a coin measure asks the coins
+    assert expected_kinds("clsk btc sold in dec 2025?")[:1] == (Unit.BTC,)
+    assert expected_kinds("Riot production in September 2025 is more or less than August?")[:1] == (Unit.BTC,)
+    assert expected_kinds("why did riot sell in december?") == ()  # a reason, not an amount
+    # a follow-up's carried topic is no terse query: 'self mining rev' was what the last turn asked of
+    carried = "how does that compare w/ 2025 for Core Scientific in q1 2026 (re: self mining rev)?"
+    assert Unit.BTC not in analyse(carried, entities, parse_time_frame(carried, date(2026, 6, 1))).expects
+    # a business bought is paid for in dollars; buying back shares buys no coins
+    assert expected_kinds("IREN bought also a software company Mirantis, for how much?")[:1] == (Unit.USD,)
+    assert Unit.BTC not in expected_kinds("how much from it goes for buy back their shares?")
+    assert expected_kinds("from which company IREN buy the GPUs for the Microsoft deal?")[:1] == (ORG,)
+
+
+def test_a_bare_how_many_after_a_statement_is_its_amount_not_a_second_side(entities):
+    assert sides_of("MARA is lending some of its bitcoin to other people? how many coins?", entities) == []
+    held = analyse(
+        "how many bitcoin Riot has now, after all the selling?", entities, parse_time_frame("now", date(2026, 6, 1))
+    )
+    assert held.measure == "held"  # the selling sets the scene; what it has is asked
