@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
-from app.answer.grounded import EMPTIED, WHOLE, initials, listed_names
+from app.answer.grounded import EMPTIED, NAME_CHANGE, RENAMED_TEXT, WHOLE, initials, listed_names
 from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history
@@ -40,7 +40,10 @@ HISTORY_TOKENS = 1500
 MAX_K = 50
 LISTING_K = 12  # passages for a listing question about named companies ('who leases to CoreWeave?')
 EMPTIED_WORDS = "sold all its remaining bitcoin, cleared its bitcoin balance, holdings of zero, entire treasury"
-EMPTIED_EXTRA = 5  # articles added at most
+RENAMED_WORDS = "renamed itself, rebranded as, formerly known as, its new name"
+OWN_WORDS_EXTRA = 5  # articles added at most
+# listings whose lines say it in words of their own, searched once more in them: (asked, words, a passage says it)
+SAID_OTHERWISE = ((EMPTIED, EMPTIED_WORDS, WHOLE), (NAME_CHANGE, RENAMED_WORDS, RENAMED_TEXT))
 BROAD_LISTING_K = 20  # and for one over all companies, one passage an article (tune: gold articles 23/34 -> 31/34)
 NAMED_EXTRA = 8  # passages that name a listing's party, added at most
 EVERY_COMPANY_K = 1  # passages of each company a broad listing's search missed
@@ -231,8 +234,10 @@ class Assistant:
         extra = self.fact_passages(facts[:wanted], passages)
         if extra:  # still k passages: the weakest found give way
             passages = passages[: max(0, k - len(extra))] + extra
-        if analysis.listing and not companies and EMPTIED.search(standalone):
-            passages += self.emptied(standalone, narrowed, frame, {p.chunk_id for p in passages})
+        if analysis.listing and not companies:
+            for asked, words, said in SAID_OTHERWISE:
+                if asked.search(standalone):
+                    passages += self.in_own_words(standalone, words, said, narrowed, frame, passages)
         names = listed_names(analysis.unnamed, self.index.entities) if analysis.listing and not companies else []
         if names:
             passages += self.naming(names, narrowed, frame, {p.chunk_id for p in passages})
@@ -253,13 +258,17 @@ class Assistant:
         )
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
 
-    def emptied(self, question: str, narrowed: Filters, frame: TimeFrame, seen: set[str]) -> list[Passage]:
+    def in_own_words(
+        self, question: str, words: str, said: re.Pattern, narrowed: Filters, frame: TimeFrame, found: list[Passage]
+    ) -> list[Passage]:
         """'Which miners sold their entire stack?' asks of companies whose articles say it in words of their own
         ('sold its remaining 280 BTC', 'cleared its bitcoin balance', 'holdings of zero'), which the question's
-        words seldom reach, or in another passage than the one found: one more search in those words, the
-        passages not found yet that say all, entire, remaining... (what the listing's lines must say)."""
-        found = self.searcher.search(f"{question} {EMPTIED_WORDS}", BROAD_LISTING_K, narrowed, frame, per_article=2)
-        return [p for p in found if p.chunk_id not in seen and WHOLE.search(p.text)][:EMPTIED_EXTRA]
+        words seldom reach, or in another passage than the one found; so does 'which miners changed their names'
+        ('will rename itself Keel Infrastructure'). One more search in those words: the passages not found yet
+        that say it (what the listing's lines must say, SAID_OTHERWISE)."""
+        seen = {p.chunk_id for p in found}
+        more = self.searcher.search(f"{question} {words}", BROAD_LISTING_K, narrowed, frame, per_article=2)
+        return [p for p in more if p.chunk_id not in seen and said.search(p.text)][:OWN_WORDS_EXTRA]
 
     def naming(self, names: list[str], narrowed: Filters, frame: TimeFrame, seen: set[str]) -> list[Passage]:
         """'Which miners have Fluidstack as a tenant?' lists only lines that name Fluidstack (listing_key): the

@@ -632,8 +632,9 @@ class GroundedAnswerer:
                 strict and not whole and not candidate.typed
             ):  # 'raised ... convertible notes': not '$1 billion of notes repaid'
                 continue
-            if _forecast(candidate.sentence) and not FORECAST.search(context.asked):
-                continue  # 'expected to sell all 2,500 of its bitcoin' did not sell them
+            if _forecast(candidate.sentence) and not FORECAST.search(context.asked) and key != (RENAMED,):
+                continue  # 'expected to sell all 2,500 of its bitcoin' did not sell them ('will rename itself', announced,
+                # is a name change: a company changes its name by saying so)
             if (
                 analysis is not None
                 and analysis.at_least
@@ -1540,6 +1541,17 @@ MEANS = re.compile(r"\b(?:through|thru|via)\s+(?:[\w-]+\s*){1,3}", re.I)
 MEANS_WORDS = frozenset(tokenize("through thru via"))
 
 
+# a name change asked, and the words a line says one in ('renamed', 'rebranded as', 'formerly', 'its new name'):
+# not 'named Jack Jin CTO' nor 'the earnings call'
+NAME_CHANGE = re.compile(
+    r"\b(?:chang\w*|switch\w*|new)\s+(?:(?:their|its|the|his|her|company)\s+)?names?\b|\bnames?\s+chang\w*|"
+    r"\brenam\w*|\brebrand\w*",
+    re.I,
+)
+RENAMED = frozenset(("renam", "rebrand", "formerly", "new nam", "chang nam", "nam chang"))
+RENAMED_TEXT = re.compile(r"\b(?:renam\w*|rebrand\w*|formerly|new name|changed? (?:its|their) name)\b", re.I)
+
+
 def listing_key(context: Context) -> tuple[frozenset[str], ...]:
     """What every line of a listing must hold, as groups of words or phrases of which each line holds one per
     group: one word of a list of alternatives ('Microsoft, Amazon or AMD') or of a means ('through convertible
@@ -1548,6 +1560,8 @@ def listing_key(context: Context) -> tuple[frozenset[str], ...]:
     or by its initials ('American Electric Power' or 'AEP', not 'Latin American'); nothing otherwise. (Requiring
     the question's rarest word as well was tried: it cut the noise lines of the tune listings, but on the check
     halves it also cut 11 of 16 right lines, the rarest word being the wrong one: 'posted', 'tech'.)"""
+    if NAME_CHANGE.search(context.unnamed):  # 'which miners changed their names': a line that says one was renamed
+        return (RENAMED,)
     listed = ALTERNATIVES.search(context.unnamed) or MEANS.search(context.unnamed)
     skip = QUESTION_STEMS | GENERIC | FILLER | _time_tokens(context)
     if listed:

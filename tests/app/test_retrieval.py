@@ -153,6 +153,15 @@ def test_a_listing_of_miners_that_emptied_their_holdings_reads_the_passages_that
     assert not any("cleared Bit Digital's bitcoin balance" in p.text for p in plain.passages)
 
 
+def test_a_listing_of_name_changes_lists_the_lines_that_say_a_company_was_renamed(assistant):
+    """'Which miners have changed their names?': each line says a rename ('rebranded as', 'formerly', 'will rename
+    itself', announced), not 'named Jack Jin CTO' nor 'the earnings call'; Bitfarms' announcement is found by one
+    more search in such words."""
+    answer = assistant.ask("which miners have changed their names as they pivot to AI?").answer
+    assert "rename itself Keel Infrastructure" in answer and "rebranded as Cipher Digital" in answer
+    assert "Jack Jin" not in answer and "earnings call" not in answer
+
+
 def test_langchain_retriever_returns_documents_with_metadata(assistant):
     from app.retrieval.langchain import NewsRetriever
 
