@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
-from app.answer.grounded import EMPTIED, NAME_CHANGE, RENAMED_TEXT, WHOLE, initials, listed_names
+from app.answer.grounded import EMPTIED, INSTRUMENT, NAME_CHANGE, RENAMED_TEXT, WHOLE, initials, listed_names
 from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history
@@ -43,7 +43,11 @@ EMPTIED_WORDS = "sold all its remaining bitcoin, cleared its bitcoin balance, ho
 RENAMED_WORDS = "renamed itself, rebranded as, formerly known as, its new name"
 OWN_WORDS_EXTRA = 5  # articles added at most
 # listings whose lines say it in words of their own, searched once more in them: (asked, words, a passage says it)
-SAID_OTHERWISE = ((EMPTIED, EMPTIED_WORDS, WHOLE), (NAME_CHANGE, RENAMED_WORDS, RENAMED_TEXT))
+SAID_OTHERWISE = (
+    (EMPTIED, EMPTIED_WORDS, WHOLE),
+    (NAME_CHANGE, RENAMED_WORDS, RENAMED_TEXT),
+    (INSTRUMENT, "offering raised closed", INSTRUMENT),  # 'recently raised $1 billion through ... convertible notes'
+)
 BROAD_LISTING_K = 20  # and for one over all companies, one passage an article (tune: gold articles 23/34 -> 31/34)
 NAMED_EXTRA = 8  # passages that name a listing's party, added at most
 EVERY_COMPANY_K = 1  # passages of each company a broad listing's search missed

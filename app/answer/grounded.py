@@ -95,6 +95,7 @@ CONCEPT_WORDS = (
     "done complete completed completion finish finished finishing",
 )
 CONCEPTS = [frozenset(tokenize(words)) for words in CONCEPT_WORDS]
+IMPERATIVE = re.compile(r"^\W*(?:name|list)\s+(?=(?:the|all|every|any|some)\b)", re.I)
 # things counted under several names: 'how many machines' is answered by '89,242 miners' (of a fleet)
 COUNTED_ALIKE = [frozenset(tokenize(words)) for words in ("machines rigs miners asics", "gpus chips accelerators")]
 NUMBER = re.compile(r"\d")
@@ -471,7 +472,8 @@ class GroundedAnswerer:
         tickers = (w for w in re.findall(r"\b[A-Z]{3,5}\b", context.asked) if w.lower() not in NOT_NAMES)
         names |= {t for word in tickers for t in tokenize(word)}
         predicate = frozenset()
-        asked = context.unnamed  # abbreviations spelled out
+        # abbreviations spelled out; 'name the miners that ...' asks no name
+        asked = IMPERATIVE.sub("", context.unnamed)
         for text in (asked, context.topic):  # the topic a follow-up carried, when its own words say nothing
             terms = set(tokenize(text)) - QUESTION_STEMS - GENERIC - FILLER - names - _time_tokens(context)
             predicate = _expand(frozenset(t for t in terms if not t[:1].isdigit()))
@@ -648,13 +650,17 @@ class GroundedAnswerer:
             others = [n for n in passage.companies if n not in context.companies]
             named = [n for n in others if context.entities.mentions(candidate.sentence, n)]
             company = named[0] if named else (others[0] if len(others) == 1 else "")
+            if not company and others and PRONOUN_START.match(candidate.sentence) and others[0] == passage.companies[0]:
+                company = others[0]  # 'The company ... recently raised $1 billion': the article's own company
             if company:
                 lines.setdefault(company, candidate)
         # each line scores at least a share of the best lines': of the third best, since one sentence that repeats
         # the question's words ('tapped convertible markets') outscores every other company's plain report
         scores = sorted((merit(c) for c in lines.values()), reverse=True)
         floor = self.config.listing_floor * (scores[min(2, len(scores) - 1)] if scores else 0.0)
-        lines = {name: c for name, c in lines.items() if name in stated or merit(c) >= floor}
+        # a line that says the thing in the words a rename or a kind of security is said in is one, however it scores
+        worded = bool(key) and (key[0] is RENAMED or bool(INSTRUMENT.search(context.unnamed)))
+        lines = {name: c for name, c in lines.items() if name in stated or worded or merit(c) >= floor}
         if not lines or (len(lines) < 2 and not whole):  # 'which miners sold all their bitcoin?': even one
             return None
         listed = list(lines.items())[: self.config.listing_max]
@@ -1549,6 +1555,10 @@ NAME_CHANGE = re.compile(
     re.I,
 )
 RENAMED = frozenset(("renam", "rebrand", "formerly", "new nam", "chang nam", "nam chang"))
+# a kind of security or loan a listing asks about, which each line must name ('convertible', 'private placement')
+INSTRUMENT = re.compile(
+    r"\bconvertible\b|\bprivate placement|\bterm loan|\bcredit facilit|\bpreferred (?:stock|shares)", re.I
+)
 RENAMED_TEXT = re.compile(r"\b(?:renam\w*|rebrand\w*|formerly|new name|changed? (?:its|their) name)\b", re.I)
 
 
@@ -1562,6 +1572,9 @@ def listing_key(context: Context) -> tuple[frozenset[str], ...]:
     halves it also cut 11 of 16 right lines, the rarest word being the wrong one: 'posted', 'tech'.)"""
     if NAME_CHANGE.search(context.unnamed):  # 'which miners changed their names': a line that says one was renamed
         return (RENAMED,)
+    instrument = INSTRUMENT.search(context.unnamed)  # 'which miners did convertible note offerings': lines that say so
+    if instrument and not context.companies:
+        return (frozenset((" ".join(tokenize(instrument.group())),)),)
     listed = ALTERNATIVES.search(context.unnamed) or MEANS.search(context.unnamed)
     skip = QUESTION_STEMS | GENERIC | FILLER | _time_tokens(context)
     if listed:

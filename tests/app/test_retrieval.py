@@ -162,6 +162,16 @@ def test_a_listing_of_name_changes_lists_the_lines_that_say_a_company_was_rename
     assert "Jack Jin" not in answer and "earnings call" not in answer
 
 
+def test_a_listing_of_a_kind_of_security_lists_every_company_that_names_it(assistant):
+    """'Name the miners that have done convertible note offerings': each line names convertible notes (not MARA's
+    bitcoin sale, not 'Galaxy did not name the customer', which 'name' asked nothing of), IREN's among them though it
+    says 'The company ... raised $1 billion through an oversubscribed convertible notes offering' and scores low."""
+    answer = assistant.ask("name the miners that have done convertible note offerings").answer
+    for line in ("$1.3 billion convertible note offering", "$588 million convertible notes", "IREN:"):
+        assert line in answer
+    assert "did not name the customer" not in answer and "rebranded" not in answer
+
+
 def test_langchain_retriever_returns_documents_with_metadata(assistant):
     from app.retrieval.langchain import NewsRetriever
 
