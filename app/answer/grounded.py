@@ -594,6 +594,7 @@ class GroundedAnswerer:
         lines: dict[str, Candidate] = {}
         analysis = context.analysis
         strict = analysis is not None and analysis.unit is not None and bool(analysis.measure)
+        worded_key = bool(key) and (key[0] is RENAMED or bool(INSTRUMENT.search(context.unnamed)))
         if not whole:  # the ledger's rows of what is asked, company by company: each stated by its own sentence
             for fact in context.facts:
                 stating = next((c for c in found.candidates if same_sentence(c.sentence, fact)), None)
@@ -624,11 +625,15 @@ class GroundedAnswerer:
             # a line that names the question's key is on its topic ('executing a service agreement with AEP Texas')
             if not (candidate.on_topic or key) or (dated and candidate.features["other_period"]):
                 continue
+            if NEGATED_KEY.search(candidate.sentence) and worded_key:
+                continue  # 'Galaxy Digital has no convertible notes outstanding'
             if _only_denies(candidate.sentence, found.predicate):  # 'Galaxy did not name the customer' renamed nothing
                 continue
             if whole and not (WHOLE.search(candidate.sentence) and COINS.search(candidate.sentence)):
                 continue  # 'all their bitcoin': not 'All shares were sold', nor 'its last Paraguay operation'
-            if not states_key(candidate.sentence, key, context):
+            if not states_key(candidate.sentence, key, context) and not (
+                REFERS_BACK.match(candidate.sentence) and states_key(_before(passages, candidate), key, context)
+            ):  # 'The notes offering brought in $500 million' after 'Riot raised money through convertible notes'
                 continue  # 'tapped the convertible note market': not 'the coins were sold on the open market'
             if (
                 strict and not whole and not candidate.typed
@@ -659,8 +664,7 @@ class GroundedAnswerer:
         scores = sorted((merit(c) for c in lines.values()), reverse=True)
         floor = self.config.listing_floor * (scores[min(2, len(scores) - 1)] if scores else 0.0)
         # a line that says the thing in the words a rename or a kind of security is said in is one, however it scores
-        worded = bool(key) and (key[0] is RENAMED or bool(INSTRUMENT.search(context.unnamed)))
-        lines = {name: c for name, c in lines.items() if name in stated or worded or merit(c) >= floor}
+        lines = {name: c for name, c in lines.items() if name in stated or worded_key or merit(c) >= floor}
         if not lines or (len(lines) < 2 and not whole):  # 'which miners sold all their bitcoin?': even one
             return None
         listed = list(lines.items())[: self.config.listing_max]
@@ -910,8 +914,9 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     if analysis is None:
         return ""
     pool = [c for c in found.about if c.on_topic or not found.predicate]
+    asked = found.context.frame.text.removeprefix("of ") or "it"  # 'no bitcoin amount for october 2025'
     if analysis.expects and analysis.expects[0] in UNIT_NAMES and not any(c.typed for c in pool):
-        return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for it."
+        return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for {asked}."
     if analysis.expects and analysis.expects[0] in (PERSON, ORG) and not any(c.typed for c in pool):
         return f"The closest passages name no {'person' if analysis.expects[0] == PERSON else 'organisation'} for it."
 
@@ -1001,21 +1006,24 @@ LIGHT_VERB = re.compile(r"\b(?:decide|choose|opt|want|plan|try|need|agree|move|r
 # merger?' when they voted it down
 DONE = re.compile(  # a deal taken as done: approved, closed, completed
     r"\b(sign(ed)? off|approv(e|ed|al)|backed|vot(e|ed) for|ratif(y|ied)|green-?light(ed)?|clos(e|ed)|"
-    r"complet(e|ed)|finali[sz]ed?|went through|go through)\b",
+    r"complet(e|ed)|finali[sz]ed?|went through|go through|bought|acquired|took over)\b",
     re.I,
 )
 OPPOSITES: tuple[tuple[re.Pattern, re.Pattern], ...] = (
     (
         DONE,
         re.compile(
-            r"\b(reject(ed|s)?|vot(e|ed) (it )?down|voted against|terminat(e|ed)|block(ed)?|collaps(e|ed)|"
+            r"\b(reject(ed|s)?|vot(e|ed) (it )?down|voted against|terminat(e|ed)|block(ed|s)|collaps(e|ed)|"
             r"scrap(ped)?|call(ed)? off|abandon(ed)?|walk(ed)? away)\b",
             re.I,
         ),
     ),
 )
 PRESUPPOSES = re.compile(r"^\s*(when|why|how|where|what|who)\b", re.I)
-DEAL = re.compile(r"\b(merger|deal|takeover|buyout|acquisition|vote|offer|transaction|agreement|bid)\b", re.I)
+DEAL = re.compile(
+    r"\b(merger|deal|takeover|buyout|acquisition|vote|offer|transaction|agreement|bid|bought|acquired|took over)\b",
+    re.I,
+)
 
 
 def _of_deal(taken: re.Pattern, sentence: str, window: int = 40) -> bool:
@@ -1148,6 +1156,12 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
         if names_role(candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 20]):  # 'The tenant has'
             return f'The news does not name it. It reports: "{candidate.sentence}"'
     return ""
+
+
+def _before(passages: list[Passage], candidate: Candidate) -> str:
+    """The sentence before a candidate in its passage ('' for the first)."""
+    at = candidate.position
+    return split_sentences(passages[candidate.passage_index].text)[at - 1] if at > 0 else ""
 
 
 def _surroundings(passage: Passage, candidate: Candidate) -> str:
@@ -1555,6 +1569,9 @@ NAME_CHANGE = re.compile(
     re.I,
 )
 RENAMED = frozenset(("renam", "rebrand", "formerly", "new nam", "chang nam", "nam chang"))
+NEGATED_KEY = re.compile(
+    r"\b(?:no|not|never|without)\s+(?:\w+\s+){0,2}?(?:convertible|private placement|term loan)", re.I
+)
 # a kind of security or loan a listing asks about, which each line must name ('convertible', 'private placement')
 INSTRUMENT = re.compile(
     r"\bconvertible\b|\bprivate placement|\bterm loan|\bcredit facilit|\bpreferred (?:stock|shares)", re.I

@@ -574,7 +574,27 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
     if since and periods and len(companies) == 1:  # 'how much has ABTC's pile grown since October 2025?'
         base = _level(SINCE.sub(" ", question).replace(periods[0], " "))
         return [Side(f"{base} in {periods[0]}?", period=periods[0]), Side(f"{base} now?", label="latest")]
-    return _measure_sides(question, companies, entities, periods)
+    return _measure_sides(question, companies, entities, periods) or _asked_twice(question, companies, entities, fits)
+
+
+def _asked_twice(question: str, companies: list[str], entities: Entities, fits: Fits | None) -> list[Side]:
+    """'american bitcoin holdings back in oct 2025 and total fleet after the march buy?': two things asked tersely,
+    joined by 'and' with no question word after it, each naming what it asks (a measure or a unit): a side each."""
+    parts = [p.strip(" ,?") for p in AND.split(question)]
+    if len(parts) != 2 or COMPARE.search(question) or any(len(p.split()) < 3 for p in parts):
+        return []
+    if SHARED_VERB.match(parts[1]):  # 'how much did riot mine and sell in december': one question, two verbs
+        return []
+    if not all(head_measures(p) or any(w.lower() in UNIT_NOUNS for w in re.findall(r"[\w$]+", p)) for p in parts):
+        return []
+    return _clause_sides(parts, companies, entities, fits)
+
+
+AND = re.compile(r",?\s+and\s+", re.I)
+SHARED_VERB = re.compile(
+    r"\W*(?:sell|sold|mine|mined|buy|bought|hold|held|raise|raised|produce|produced|lease|leased|pay|paid|lend|lent)\b",
+    re.I,
+)
 
 
 def _level(question: str) -> str:

@@ -228,6 +228,15 @@ def test_a_premise_the_news_reports_the_opposite_of_is_refused_with_what_it_repo
     vote[0] = passage(f"{text} {tally}", "Core Scientific vote", ["Core Scientific", "CoreWeave"], "2025-10-30")
     refused = answer("what did core scientific holders get per share when the coreweave merger closed?", vote, entities)
     assert refused.startswith("The indexed news does not answer this. The news does not report that (closed).")
+    # 'when it bought Core Scientific' takes the purchase for granted as much as 'when the merger closed'
+    refused = answer("how much CoreWeave paid finally when it bought Core Scientific?", vote, entities)
+    assert refused.startswith("The indexed news does not answer this. The news does not report that (bought).")
+    # 'The Block', an outlet, blocked nothing
+    bought = "Galaxy Digital bought a site in Texas, The Block reported. Galaxy Digital paid $40 million for it."
+    paid = answer(
+        "how much did galaxy pay when it bought the texas site?", [passage(bought, "g", [], "2025-11-01")], entities
+    )
+    assert "$40 million" in paid and "does not report" not in paid
 
 
 RUNNING_TOTAL = (  # a running total does not answer a question about one part
@@ -750,7 +759,7 @@ def test_a_report_dated_in_the_month_asked_does_not_make_another_month_s_update_
         ["Riot Platforms"],
     )
     refused = answer("riot production october 2025", [update], entities)
-    assert refused.startswith("The indexed news does not answer this. No retrieved passage reports a figure for")
+    assert refused.startswith("The indexed news does not answer this.") and "for october 2025" in refused
 
 
 @pytest.mark.parametrize(
@@ -803,7 +812,7 @@ def test_a_round_up_s_commentary_published_in_the_month_reports_no_figure_for_it
         [passage(text, day, ["Galaxy Digital"], day) for day, text in by_day.items()],
         entities,
     )
-    assert found.startswith("The indexed news does not answer this. No retrieved passage reports a figure for")
+    assert found.startswith("The indexed news does not answer this.") and "april 2026" in found
 
 
 def test_a_listing_of_amounts_takes_each_company_s_line_that_states_one(entities):

@@ -650,3 +650,14 @@ def test_a_bare_how_many_after_a_statement_is_its_amount_not_a_second_side(entit
         "how many bitcoin Riot has now, after all the selling?", entities, parse_time_frame("now", date(2026, 6, 1))
     )
     assert held.measure == "held"  # the selling sets the scene; what it has is asked
+
+
+def test_two_things_asked_tersely_with_and_get_a_side_each(entities):
+    sides = sides_of("riot holdings back in oct 2025 and total shares sold after the march buy?", entities)
+    assert [s.question for s in sides] == [
+        "riot holdings back in oct 2025?",
+        "Riot Platforms: total shares sold after the march buy?",
+    ]
+    assert sides_of("riot's sale before and after the december update", entities) == []  # one thing, two times
+    assert sides_of("did riot buy and sell bitcoin in december?", entities) == []  # too short to be two questions
+    assert sides_of("how much did riot mine and sell in december 2025?", entities) == []  # one question, two verbs
