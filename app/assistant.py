@@ -152,8 +152,10 @@ class Assistant:
         yield answer
 
     def search(self, query: str, k: int = 6, filters: Filters | dict | None = None) -> list[Passage]:
-        """Retrieval only: the k best passages, with the question's time frame applied like ask() does."""
-        return self.prepare(self.check_question(query, "query"), None, filters, k, None).passages
+        """Retrieval only: the k best passages, best first, with the question's time frame applied like ask() does
+        (a ledger row's passage that ask() reads beside the found ones takes its place by its score)."""
+        passages = self.prepare(self.check_question(query, "query"), None, filters, k, None).passages
+        return sorted(passages, key=lambda p: -p.score)
 
     def answerer(self, name: str) -> Answerer:
         name = canonical(name)
