@@ -20,6 +20,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 import numpy as np
 
@@ -963,7 +964,13 @@ def _reported_in(frame, passage: Passage, candidate: Candidate) -> bool:
     asked, titled = _period_marks(" ".join(frame.words)), _period_marks(passage.title)
     if titled and _other_period(asked, titled):
         return False  # a Q4 results story published in February does not report Q1, nor a September update October
-    return frame.start.isoformat() <= passage.published[:10] <= (frame.end + GRACE_AFTER).isoformat()
+    # a week's figure is reported days after it ('sold all 189.8 BTC it mined during the week', in a February 24
+    # story): not a December figure, as a month's output reported weeks later would be
+    grace = timedelta(days=7) if DAYS_AGO.search(candidate.sentence) else GRACE_AFTER
+    return frame.start.isoformat() <= passage.published[:10] <= (frame.end + grace).isoformat()
+
+
+DAYS_AGO = re.compile(r"\b(?:the|this|that|last|past) (?:week|weekend|few days)\b|\bthis month\b", re.I)
 
 
 def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:

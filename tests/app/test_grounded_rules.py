@@ -1080,3 +1080,14 @@ def test_the_direct_line_takes_the_value_its_own_clause_describes(entities):
     text = "The review said about 243 MW of Galaxy Digital's capacity was billing and 350 MW had been energized."
     found = answer_one("how much of that capacity was actually billing?", text, "2026-05-07")
     assert found.startswith("243 MW"), found
+
+
+def test_a_week_s_figure_reported_weeks_after_a_month_is_not_that_month_s(entities):
+    week = "Galaxy Digital sold all 189.8 BTC it mined during the week and recorded a net reduction of 943.1 BTC."
+    found = [passage(week, "galaxy weekly", ["Galaxy Digital"], "2026-02-24")]
+    refused = answer("how much bitcoin did galaxy mine in december 2025?", found, entities)
+    assert refused.startswith("The indexed news does not answer this. No retrieved passage reports a figure for")
+    # a month's output, reported weeks after the month, still answers it
+    month = "Galaxy Digital mined 189.8 BTC, its monthly update said."
+    found = [passage(month, "galaxy update", ["Galaxy Digital"], "2026-01-20")]
+    assert "189.8" in answer("how much bitcoin did galaxy mine in december 2025?", found, entities)
