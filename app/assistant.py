@@ -26,6 +26,7 @@ from app.ledger import (
     since_note,
     sold_since,
 )
+from app.retrieval.entities import spelled_out
 from app.retrieval.filters import Filters, TimeFrame, full_years, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.retrieval.trust import carries_instructions, trusted
@@ -221,10 +222,11 @@ class Assistant:
         if analysis.listing:  # one line per company needs passages of many companies; of every one: one an article
             k, per_article = max(k, LISTING_K if companies else BROAD_LISTING_K), (None if companies else 1)
         started = time.perf_counter()
-        vector = self.index.embedder.embed_query(standalone)
+        query = spelled_out(standalone)  # 'rev' searched as 'revenue' too
+        vector = self.index.embedder.embed_query(query)
         narrowed = user_filters.narrowed(frame)
         passages = self.searcher.search(
-            standalone, k, narrowed, frame, companies, vector=vector, per_article=per_article, articles=conversation
+            query, k, narrowed, frame, companies, vector=vector, per_article=per_article, articles=conversation
         )
         if companies and not user_filters.company and not any(set(companies) & set(p.companies) for p in passages):
             passages = self.about_companies(standalone, k, narrowed, user_filters, frame, companies, vector) or passages

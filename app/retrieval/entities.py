@@ -109,6 +109,13 @@ GLOSSARY = {
 }
 
 
+def spelled_out(text: str) -> str:
+    """The text with the words its short forms stand for added, for the search: 'corz colocation rev in q1 2026'
+    also searches 'revenue' (the passages say 'Colocation revenue reached $77.5 million')."""
+    spelled = [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", text) if w.lower() in GLOSSARY]
+    return f"{text} {' '.join(dict.fromkeys(spelled))}" if spelled else text
+
+
 @dataclass
 class Described:
     """What Entities reads of the passages' metadata: the articles' titles and outlets, and their company and

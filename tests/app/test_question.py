@@ -7,7 +7,7 @@ import pytest
 from app.answer.base import Citation, Draft, Flags, combine
 from app.answer.question import DATE, ORG, PERSON, analyse, expected_kinds, head_measures
 from app.conversation import Turn, resolve_followup
-from app.retrieval.entities import Entities
+from app.retrieval.entities import Entities, spelled_out
 from app.retrieval.filters import full_years, parse_time_frame
 from ingest.embed import model_words
 from ingest.values import Unit
@@ -661,3 +661,9 @@ def test_two_things_asked_tersely_with_and_get_a_side_each(entities):
     assert sides_of("riot's sale before and after the december update", entities) == []  # one thing, two times
     assert sides_of("did riot buy and sell bitcoin in december?", entities) == []  # too short to be two questions
     assert sides_of("how much did riot mine and sell in december 2025?", entities) == []  # one question, two verbs
+
+
+def test_short_forms_are_searched_spelled_out_too():
+    assert spelled_out("corz colocation rev in q1 2026?") == "corz colocation rev in q1 2026? revenue"
+    assert spelled_out("riot dc rev") == "riot dc rev data center revenue"
+    assert spelled_out("riot revenue in q1") == "riot revenue in q1"

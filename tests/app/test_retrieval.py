@@ -172,6 +172,12 @@ def test_a_listing_of_a_kind_of_security_lists_every_company_that_names_it(assis
     assert "did not name the customer" not in answer and "rebranded" not in answer
 
 
+def test_a_short_form_is_searched_in_the_words_it_stands_for(assistant):
+    """'rev' is searched as 'revenue' too: the passage that says 'Colocation revenue reached $77.5 million' is found."""
+    passages = assistant.search("corz colocation rev in q1 2026?", k=6)
+    assert any("Colocation revenue reached $77.5 million" in p.text for p in passages)
+
+
 def test_langchain_retriever_returns_documents_with_metadata(assistant):
     from app.retrieval.langchain import NewsRetriever
 
