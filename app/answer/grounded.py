@@ -1287,6 +1287,9 @@ def _holds_kind(
             and (not analysis.measure or v.measure in ("", analysis.measure))
             and (not strict or near_asked(v.start, v.end))
         ]
+        segment = segment_asked(context.unnamed, analysis.measure)
+        if kinds and segment and not _names_segment(sentence, segment):
+            return 0.0  # 'colocation rev in q1 2026': not 'total revenue rose to $115.2 million', which names none
         if not kinds or not analysis.measure:
             return float(bool(kinds))
         # one said to be of the measure asked ('$311 million of revenue') beats one of no measure ('$96 million')
@@ -1549,7 +1552,35 @@ def _time_tokens(context: Context) -> set[str]:
 
 
 LINE_ITEMS = {"revenue": "revenue revenues sales", "income": "income profit earnings loss"}
-PLAIN_QUALIFIERS = frozenset(tokenize("total overall quarterly annual consolidated reported net its their the"))
+PERIOD_WORDS = frozenset("quarter quarters year years month months fiscal calendar full half week".split())
+PLAIN_QUALIFIERS = frozenset(
+    tokenize(
+        "total overall quarterly annual consolidated reported net its their the record highest lowest biggest largest "
+        "best worst latest new first last"
+    )
+)
+
+
+def segment_asked(unnamed: str, measure: str) -> frozenset[str]:
+    """The words of the segment a line item is asked of ('colocation' in 'colocation revenue', 'data center' in
+    'DC revenue'); none for the line itself ('total revenue', 'its revenue')."""
+    if measure not in LINE_ITEMS:
+        return frozenset()
+    items = LINE_ITEMS[measure].replace(" ", "|")
+    match = re.search(rf"\b([\w&-]+)\s+(?:{items})\b", unnamed, re.I)
+    if not match:
+        return frozenset()
+    word = match.group(1).lower()
+    if not re.fullmatch(r"[a-z][a-z&-]*", word) or word in PERIOD_WORDS or MONTH_NAME.fullmatch(word.title()):
+        return frozenset()  # 'q1 revenue', 'quarter revenue', 'march revenue': a period, not a segment
+    words = frozenset(tokenize(GLOSSARY.get(word, word)))
+    return frozenset() if not words or words & (PLAIN_QUALIFIERS | QUESTION_STEMS | GENERIC) else words
+
+
+def _names_segment(sentence: str, segment: frozenset[str]) -> bool:
+    """The sentence names the segment, whole or by a word it shortens ('adj' of 'adjusted', 'colo' of 'colocation')."""
+    words = set(tokenize(sentence))
+    return bool(words & segment) or any(w.startswith(s) for s in segment if len(s) >= 3 for w in words)
 
 
 def _segment_of(sentence: str, measure: str, asked: set[str]) -> bool:

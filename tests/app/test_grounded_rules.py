@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app.answer.base import Context
-from app.answer.grounded import GroundedAnswerer, abbreviations, answer_dates
+from app.answer.grounded import GroundedAnswerer, abbreviations, answer_dates, segment_asked
 from app.answer.question import analyse
 from app.retrieval.entities import Entities
 from app.retrieval.filters import parse_time_frame
@@ -1091,3 +1091,22 @@ def test_a_week_s_figure_reported_weeks_after_a_month_is_not_that_month_s(entiti
     month = "Galaxy Digital mined 189.8 BTC, its monthly update said."
     found = [passage(month, "galaxy update", ["Galaxy Digital"], "2026-01-20")]
     assert "189.8" in answer("how much bitcoin did galaxy mine in december 2025?", found, entities)
+
+
+def test_a_segment_asked_is_answered_by_a_sentence_that_names_it_not_by_the_total(entities):
+    text = (
+        "According to an account of the results, total revenue rose to $115.2 million for the quarter, while Galaxy "
+        "Digital posted a net loss of $347.2 million. "
+        "Colocation revenue reached $77.5 million and became the company's largest business line."
+    )
+    found = [passage(text, "Galaxy sells BTC in Q1 2026", ["Galaxy Digital"], "2026-05-07")]
+    jumped = answer("galaxy colocation rev , how much did it jump in q1 2026?", found, entities)
+    assert jumped.startswith("Galaxy Digital: $77.5 million")  # not the total, which 'rose' as the question's 'jump'
+    assert answer("galaxy total revenue in q1 2026?", found, entities).startswith("Galaxy Digital: $115.2 million")
+    assert segment_asked("how much dc revenue was there in q1 2026?", "revenue") == {"data", "center"}
+    assert segment_asked("q1 revenue for riot", "revenue") == frozenset()  # a period, not a segment
+    assert segment_asked("what was hive's record revenue", "revenue") == frozenset()  # a size, not a segment
+    adjusted = passage(
+        "Galaxy Digital reported adjusted earnings of $12 million.", "g", ["Galaxy Digital"], "2025-11-01"
+    )
+    assert "$12 million" in answer("galaxy adj earnings q3 2025?", [adjusted], entities)  # 'adj' of 'adjusted'
