@@ -640,9 +640,10 @@ class GroundedAnswerer:
                 strict and not whole and not candidate.typed
             ):  # 'raised ... convertible notes': not '$1 billion of notes repaid'
                 continue
+            # 'expected to sell all 2,500 of its bitcoin' did not sell them; 'will rename itself', announced, is a name
+            # change: a company changes its name by saying so
             if _forecast(candidate.sentence) and not FORECAST.search(context.asked) and key != (RENAMED,):
-                continue  # 'expected to sell all 2,500 of its bitcoin' did not sell them ('will rename itself', announced,
-                # is a name change: a company changes its name by saying so)
+                continue
             if (
                 analysis is not None
                 and analysis.at_least
@@ -1607,13 +1608,12 @@ NAME_CHANGE = re.compile(
     re.I,
 )
 RENAMED = frozenset(("renam", "rebrand", "formerly", "new nam", "chang nam", "nam chang"))
-NEGATED_KEY = re.compile(
-    r"\b(?:no|not|never|without)\s+(?:\w+\s+){0,2}?(?:convertible|private placement|term loan)", re.I
-)
-# a kind of security or loan a listing asks about, which each line must name ('convertible', 'private placement')
+# a kind of security or loan a listing asks about, which each line must name ('convertible', 'private placement'),
+# and a line that says a company has none ('has no convertible notes outstanding')
 INSTRUMENT = re.compile(
     r"\bconvertible\b|\bprivate placement|\bterm loan|\bcredit facilit|\bpreferred (?:stock|shares)", re.I
 )
+NEGATED_KEY = re.compile(rf"\b(?:no|not|never|without)\s+(?:\w+\s+){{0,2}}?(?:{INSTRUMENT.pattern})", re.I)
 RENAMED_TEXT = re.compile(r"\b(?:renam\w*|rebrand\w*|formerly|new name|changed? (?:its|their) name)\b", re.I)
 
 

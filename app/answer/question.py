@@ -149,13 +149,13 @@ REPEATED_PREPOSITION = re.compile(
 WHO_DID = re.compile(
     r"^\W*who(?:['’]s|['’]ve| has| have| had| are| were| else)?\s+(?!(?:the|a|an|is|was|will|would|'d)\b)[a-z]", re.I
 )
-# a second clause that asks only the size of each thing the first lists: 'and how big was each'
 # a clause that asks only 'how many coins', after one that tells what of: the amount of the clause before
 BARE_AMOUNT = re.compile(
     r"^\W*(?:(?:and|so|ok|for)\s+)*how (?:much|many)(?:\s+(?:coins?|btc|bitcoins?|money|dollars|shares|mw|megawatts))?"
     r"(?:\s+(?:is|was|were|are|it|that|them|in total|total|then))*\W*$",
     re.I,
 )
+# a second clause that asks only the size of each thing the first lists: 'and how big was each'
 EACH = re.compile(
     r"^\W*(how (big|much|many|large)|what)( (was|is|were|are))?( it)? (for )?(each|respectively)\W*$", re.I
 )
