@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
-from app.answer.grounded import EMPTIED, INSTRUMENT, NAME_CHANGE, RENAMED_TEXT, WHOLE, initials, listed_names
+from app.answer.grounded import EMPTIED, INSTRUMENT, NAME_CHANGE, WHOLE, initials, listed_names, says_renamed
 from app.answer.question import analyse
 from app.answer.registry import available, canonical, spec
 from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history
@@ -44,10 +44,14 @@ EMPTIED_WORDS = "sold all its remaining bitcoin, cleared its bitcoin balance, ho
 RENAMED_WORDS = "renamed itself, rebranded as, formerly known as, its new name"
 OWN_WORDS_EXTRA = 5  # articles added at most
 # listings whose lines say it in words of their own, searched once more in them: (asked, words, a passage says it)
-SAID_OTHERWISE = (
-    (EMPTIED, EMPTIED_WORDS, WHOLE),
-    (NAME_CHANGE, RENAMED_WORDS, RENAMED_TEXT),
-    (INSTRUMENT, "offering raised closed", INSTRUMENT),  # 'recently raised $1 billion through ... convertible notes'
+SAID_OTHERWISE: tuple[tuple[re.Pattern, str, Callable[[str], object]], ...] = (
+    (EMPTIED, EMPTIED_WORDS, WHOLE.search),
+    (NAME_CHANGE, RENAMED_WORDS, says_renamed),
+    (
+        INSTRUMENT,
+        "offering raised closed",
+        INSTRUMENT.search,
+    ),  # 'recently raised $1 billion through ... convertible notes'
 )
 BROAD_LISTING_K = 20  # and for one over all companies, one passage an article (tune: gold articles 23/34 -> 31/34)
 NAMED_EXTRA = 8  # passages that name a listing's party, added at most
@@ -242,14 +246,13 @@ class Assistant:
         extra = self.fact_passages(facts[:wanted], passages)
         if extra:  # still k passages: the weakest found give way
             passages = passages[: max(0, k - len(extra))] + extra
-        if analysis.listing and not companies:
+        if analysis.listing and not companies:  # a listing over all companies: more searches for its lines
             for asked, words, said in SAID_OTHERWISE:
                 if asked.search(standalone):
                     passages += self.in_own_words(standalone, words, said, narrowed, frame, passages)
-        names = listed_names(analysis.unnamed, self.index.entities) if analysis.listing and not companies else []
-        if names:
-            passages += self.naming(names, narrowed, frame, {p.chunk_id for p in passages})
-        if analysis.listing and not companies:
+            names = listed_names(analysis.unnamed, self.index.entities)
+            if names:
+                passages += self.naming(names, narrowed, frame, {p.chunk_id for p in passages})
             passages += self.every_company(standalone, narrowed, frame, vector, passages)
         timings["retrieve_ms"] = _ms(started)
         context = Context(
@@ -267,7 +270,13 @@ class Assistant:
         return Prepared(context, narrowed if not relaxed else user_filters, passages, relaxed, timings)
 
     def in_own_words(
-        self, question: str, words: str, said: re.Pattern, narrowed: Filters, frame: TimeFrame, found: list[Passage]
+        self,
+        question: str,
+        words: str,
+        said: Callable[[str], object],
+        narrowed: Filters,
+        frame: TimeFrame,
+        found: list[Passage],
     ) -> list[Passage]:
         """'Which miners sold their entire stack?' asks of companies whose articles say it in words of their own
         ('sold its remaining 280 BTC', 'cleared its bitcoin balance', 'holdings of zero'), which the question's
@@ -276,7 +285,7 @@ class Assistant:
         that say it (what the listing's lines must say, SAID_OTHERWISE)."""
         seen = {p.chunk_id for p in found}
         more = self.searcher.search(f"{question} {words}", BROAD_LISTING_K, narrowed, frame, per_article=2)
-        return [p for p in more if p.chunk_id not in seen and said.search(p.text)][:OWN_WORDS_EXTRA]
+        return [p for p in more if p.chunk_id not in seen and said(p.text)][:OWN_WORDS_EXTRA]
 
     def naming(self, names: list[str], narrowed: Filters, frame: TimeFrame, seen: set[str]) -> list[Passage]:
         """'Which miners have Fluidstack as a tenant?' lists only lines that name Fluidstack (listing_key): the

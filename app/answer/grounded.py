@@ -96,6 +96,7 @@ CONCEPT_WORDS = (
     "done complete completed completion finish finished finishing",
 )
 CONCEPTS = [frozenset(tokenize(words)) for words in CONCEPT_WORDS]
+# 'name the miners that ...', 'list all ...': the verb asks for the listing, not for a name
 IMPERATIVE = re.compile(r"^\W*(?:name|list)\s+(?=(?:the|all|every|any|some)\b)", re.I)
 # things counted under several names: 'how many machines' is answered by '89,242 miners' (of a fleet)
 COUNTED_ALIKE = [frozenset(tokenize(words)) for words in ("machines rigs miners asics", "gpus chips accelerators")]
@@ -595,7 +596,7 @@ class GroundedAnswerer:
         lines: dict[str, Candidate] = {}
         analysis = context.analysis
         strict = analysis is not None and analysis.unit is not None and bool(analysis.measure)
-        worded_key = bool(key) and (key[0] is RENAMED or bool(INSTRUMENT.search(context.unnamed)))
+        worded = not whole and worded_key(context) is not None
         if not whole:  # the ledger's rows of what is asked, company by company: each stated by its own sentence
             for fact in context.facts:
                 stating = next((c for c in found.candidates if same_sentence(c.sentence, fact)), None)
@@ -626,7 +627,7 @@ class GroundedAnswerer:
             # a line that names the question's key is on its topic ('executing a service agreement with AEP Texas')
             if not (candidate.on_topic or key) or (dated and candidate.features["other_period"]):
                 continue
-            if NEGATED_KEY.search(candidate.sentence) and worded_key:
+            if worded and NEGATED_KEY.search(candidate.sentence):
                 continue  # 'Galaxy Digital has no convertible notes outstanding'
             if _only_denies(candidate.sentence, found.predicate):  # 'Galaxy did not name the customer' renamed nothing
                 continue
@@ -666,7 +667,7 @@ class GroundedAnswerer:
         scores = sorted((merit(c) for c in lines.values()), reverse=True)
         floor = self.config.listing_floor * (scores[min(2, len(scores) - 1)] if scores else 0.0)
         # a line that says the thing in the words a rename or a kind of security is said in is one, however it scores
-        lines = {name: c for name, c in lines.items() if name in stated or worded_key or merit(c) >= floor}
+        lines = {name: c for name, c in lines.items() if name in stated or worded or merit(c) >= floor}
         if not lines or (len(lines) < 2 and not whole):  # 'which miners sold all their bitcoin?': even one
             return None
         listed = list(lines.items())[: self.config.listing_max]
@@ -1562,6 +1563,7 @@ PLAIN_QUALIFIERS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=64)
 def segment_asked(unnamed: str, measure: str) -> frozenset[str]:
     """The words of the segment a line item is asked of ('colocation' in 'colocation revenue', 'data center' in
     'DC revenue'); none for the line itself ('total revenue', 'its revenue')."""
@@ -1614,7 +1616,27 @@ INSTRUMENT = re.compile(
     r"\bconvertible\b|\bprivate placement|\bterm loan|\bcredit facilit|\bpreferred (?:stock|shares)", re.I
 )
 NEGATED_KEY = re.compile(rf"\b(?:no|not|never|without)\s+(?:\w+\s+){{0,2}}?(?:{INSTRUMENT.pattern})", re.I)
-RENAMED_TEXT = re.compile(r"\b(?:renam\w*|rebrand\w*|formerly|new name|changed? (?:its|their) name)\b", re.I)
+
+
+def worded_key(context: Context) -> frozenset[str] | None:
+    """What each line of a listing of a thing said in set words must say: a rename ('which miners changed their
+    names': 'renamed', 'formerly' ...) or a kind of security ('which miners did convertible note offerings': its
+    name); None for any other listing. Such a line is listed however it scores."""
+    if NAME_CHANGE.search(context.unnamed):
+        return RENAMED
+    instrument = INSTRUMENT.search(context.unnamed)
+    return frozenset((" ".join(tokenize(instrument.group())),)) if instrument and not context.companies else None
+
+
+def says(text: str, phrases: frozenset[str]) -> bool:
+    """The text says one of the phrases, word stems in order ('renam', 'new nam')."""
+    words = f" {' '.join(tokenize(text))} "
+    return any(f" {phrase} " in words for phrase in phrases)
+
+
+def says_renamed(text: str) -> bool:
+    """A passage says a company was renamed (what a name-change listing's lines say)."""
+    return says(text, RENAMED)
 
 
 def listing_key(context: Context) -> tuple[frozenset[str], ...]:
@@ -1625,11 +1647,9 @@ def listing_key(context: Context) -> tuple[frozenset[str], ...]:
     or by its initials ('American Electric Power' or 'AEP', not 'Latin American'); nothing otherwise. (Requiring
     the question's rarest word as well was tried: it cut the noise lines of the tune listings, but on the check
     halves it also cut 11 of 16 right lines, the rarest word being the wrong one: 'posted', 'tech'.)"""
-    if NAME_CHANGE.search(context.unnamed):  # 'which miners changed their names': a line that says one was renamed
-        return (RENAMED,)
-    instrument = INSTRUMENT.search(context.unnamed)  # 'which miners did convertible note offerings': lines that say so
-    if instrument and not context.companies:
-        return (frozenset((" ".join(tokenize(instrument.group())),)),)
+    worded = worded_key(context)
+    if worded is not None:
+        return (worded,)
     listed = ALTERNATIVES.search(context.unnamed) or MEANS.search(context.unnamed)
     skip = QUESTION_STEMS | GENERIC | FILLER | _time_tokens(context)
     if listed:
@@ -1668,8 +1688,7 @@ def states_key(sentence: str, key: tuple[frozenset[str], ...], context: Context)
     question names ('Which companies is CoreWeave leasing from?': the lines are about CoreWeave)."""
     if context.companies:
         return any(context.entities.mentions(sentence, name) for name in context.companies)
-    words = f" {' '.join(tokenize(sentence))} "
-    return all(any(f" {phrase} " in words for phrase in group) for group in key)
+    return all(says(sentence, group) for group in key)
 
 
 def _forecast(sentence: str) -> bool:

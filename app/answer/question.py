@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
 from app.conversation import put_for
-from app.retrieval.entities import GLOSSARY, Entities
+from app.retrieval.entities import GLOSSARY, Entities, short_forms
 from app.retrieval.filters import MONTHS, ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
 from ingest.dates import MONTH
 from ingest.text import STOPWORDS, tokenize
@@ -137,9 +137,8 @@ CLAUSE = re.compile(
     r"|[?;]\s+(?:(?:and|also|plus)\s+)?(?=\w)",  # 'buyback price in the convert deal? also cash on hand ...'
     re.I,
 )
-ASKS = re.compile(
-    r"^\W*(?:what|whats|how|who|which|when|where|why|did|does|do|is|was|were|are|can|could|will|would|has|have)\b", re.I
-)
+QUESTION_WORDS = "what|whats|how|who|which|when|where|why|did|does|do|is|was|were|are|can|could|will|would|has|have"
+ASKS = re.compile(rf"^\W*(?:{QUESTION_WORDS})\b", re.I)
 # 'at GLXY's Helios and at APLD's Polaris Forge 1': one preposition, said again before each of two places
 REPEATED_PREPOSITION = re.compile(
     r"\b(?P<p>at|in|for|with|from|to)\s+(?P<a>[^,?]+?)\s+and\s+(?P=p)\s+(?P<b>[^,?]+?)(?=\s*(?:[,?]|$))", re.I
@@ -306,11 +305,11 @@ def expected_kinds(question: str, whole: bool = True) -> tuple[str, ...]:
         text = NAMED_POWER.sub(" ", STATED_MW.sub(" ", question)) if kind == Unit.MW else question
         if pattern.search(text) and kind not in kinds:
             kinds.append(kind)
-    coin_measure = head_measures(SCENE.sub(" ", question))[:1]
     asks_amount = re.search(r"\bhow (much|many)\b", question, re.I) or (
         whole and (COMPARE.search(question) or not QUESTION_WORD.search(question))
     )  # 'clsk btc sold in dec 25?' asks the amount, tersely
-    if not kinds and asks_amount and not WHY.match(question) and not NOT_COINS.search(question):
+    if not kinds and asks_amount and not REASON_ASKED.match(question) and not NOT_COINS.search(question):
+        coin_measure = head_measures(SCENE.sub(" ", question))[:1]
         if coin_measure == ["bought"] and THING_BOUGHT.search(question):
             kinds.append(Unit.USD)  # 'IREN bought a software company, for how much': the price, in dollars
         elif coin_measure in (["sold"], ["held"], ["mined"], ["bought"]):
@@ -347,16 +346,12 @@ def expected_kinds(question: str, whole: bool = True) -> tuple[str, ...]:
 
 
 # a question asked with none of these is a desk's terse query ('riot btc mined jan 26?'): it asks the figure
-QUESTION_WORD = re.compile(
-    r"\b(?:what|whats|how|who|whom|whose|which|when|where|why|did|does|do|is|are|was|were|has|have|had|can|could|"
-    r"will|would|should|list|name|tell|show|give|explain)\b",
-    re.I,
-)
+QUESTION_WORD = re.compile(rf"\b(?:{QUESTION_WORDS}|whom|whose|had|should|list|name|tell|show|give|explain)\b", re.I)
 # things a miner counts besides its coins: 'how big is its fleet after buying 11,298 rigs' asks no coins
 NOT_COINS = re.compile(
     r"\b(?:rigs?|miners|machines|fleet|gpus?|chips|servers|hash ?rate|shares|employees|staff)\b", re.I
 )
-WHY = re.compile(r"^\W*(?:why|how come)\b", re.I)
+REASON_ASKED = re.compile(r"^\W*(?:why|how come)\b", re.I)
 # what was bought is a business or a place, not coins: its price is in dollars
 THING_BOUGHT = re.compile(
     r"\b(?:buy|buys|bought|buying|purchas\w*|acquir\w*)\b(?:\s+(?:also|a|an|the|its|their|that|this|some))*\s+"
@@ -432,7 +427,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     unnamed = re.sub(r"[\w&]+", _one_word_for, unnamed)
     unnamed = A_CONVERT.sub(r"\1 convertible notes", unnamed)  # 'the convert they did': the notes, not a verb
     unnamed = VOTED_DOWN.sub("rejected", unnamed)  # 'when did holders vote down the deal'
-    spelled = [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", unnamed) if w.lower() in GLOSSARY]
+    spelled = short_forms(unnamed)
     if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked
         unnamed = f"{unnamed} ({' '.join(spelled)})"
     at_least = lower_bound(unnamed)

@@ -109,10 +109,15 @@ GLOSSARY = {
 }
 
 
+def short_forms(text: str) -> list[str]:
+    """What the text's short forms stand for, in order: ['revenue'] for 'corz colocation rev'."""
+    return [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", text) if w.lower() in GLOSSARY]
+
+
 def spelled_out(text: str) -> str:
     """The text with the words its short forms stand for added, for the search: 'corz colocation rev in q1 2026'
     also searches 'revenue' (the passages say 'Colocation revenue reached $77.5 million')."""
-    spelled = [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", text) if w.lower() in GLOSSARY]
+    spelled = short_forms(text)
     return f"{text} {' '.join(dict.fromkeys(spelled))}" if spelled else text
 
 

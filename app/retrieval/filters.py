@@ -75,16 +75,21 @@ def full_years(text: str) -> str:
     """Two-digit years written out where nothing else can be meant, and the desk's shorthand for periods spelled
     out: 'end of sept 25' → 'end of sept 2025', 'q4 25' → 'q4 2025', 'YE25' → 'year-end 2025', '3Q25' →
     'Q3 2025', 'riot btc sold dec 25' → 'dec 2025', 'last qtr' → 'last quarter', 'sept 25 -> ye25' → '... to ...'."""
-    text = SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", text)
+    text = SHORT_YEAR.sub(_with_year, text)
     text = YEAR_END.sub(lambda m: f"year-end {_century(m.group(1))}", text)
     text = QUARTER_FIRST.sub(lambda m: f"Q{m.group(1)} {_century(m.group(2))}", text)
-    text = MONTH_SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", text)
+    text = MONTH_SHORT_YEAR.sub(_with_year, text)
     text = TIME_SHORT.sub(lambda m: TIME_WORDS[m.group(1).lower()] + m.group(2), text)
     return ARROW.sub(" to ", text)
 
 
 def _century(year: str) -> str:
     return year if len(year) == 4 else f"20{year}"
+
+
+def _with_year(match: re.Match) -> str:
+    """A period and the two digits after it, the year written out: 'q4 25' → 'q4 2025'."""
+    return f"{match.group(1)} {_century(match.group(2))}"
 
 
 class Filters(BaseModel):

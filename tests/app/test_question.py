@@ -659,7 +659,7 @@ def test_two_things_asked_tersely_with_and_get_a_side_each(entities):
         "Riot Platforms: total shares sold after the march buy?",
     ]
     assert sides_of("riot's sale before and after the december update", entities) == []  # one thing, two times
-    assert sides_of("did riot buy and sell bitcoin in december?", entities) == []  # too short to be two questions
+    assert sides_of("did riot buy and sell bitcoin in december?", entities) == []  # one question, two verbs
     assert sides_of("how much did riot mine and sell in december 2025?", entities) == []  # one question, two verbs
 
 
