@@ -384,8 +384,8 @@ RATIO = re.compile(
 
 
 AT_LEAST = re.compile(
-    r"\b(?:at least|more than|over|above|north of|upwards of)\s+(\$?[\d.,]+\s*(?:mw|gw|k|thousand|million|billion|bn|m)?(?![a-z])"
-    r"|an?\s+(?:thousand|million|billion))|(\$?[\d.,]+\s*(?:mw|gw|k|thousand|million|billion|bn|m)?(?![a-z])|an?\s+(?:thousand|million|"
+    r"\b(?:at least|more than|over|above|north of|upwards of)\s+(\$?\d[\d.,]*\s*(?:mw|gw|k|thousand|million|billion|bn|m)?(?![a-z])"
+    r"|an?\s+(?:thousand|million|billion))|(\$?\d[\d.,]*\s*(?:mw|gw|k|thousand|million|billion|bn|m)?(?![a-z])|an?\s+(?:thousand|million|"
     r"billion))\s+(?:\w+\s+)?(?:or more|or above|plus)\b",
     re.I,
 )

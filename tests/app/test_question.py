@@ -316,6 +316,7 @@ def test_at_first_versus_after_is_two_sides_the_first_report_and_the_latest(enti
         ("who has over 500 MW contracted", 500.0),
         ("who raised $1.5 billion or more", 1.5e9),
         ("which miners sold bitcoin", 0.0),
+        ("Bitfarms' liquidity, cash plus coins. What was it in November?", 0.0),  # ', cash plus' is no floor
     ],
 )
 def test_the_floor_a_listing_question_sets(question, floor):
