@@ -85,14 +85,14 @@ MEASURE_WORDS = {
     "held": "hold holds held holding holdings treasury reserve reserves balance stack pile stash hoard hodl owned",
     "mined": "mine mines mined mining produce produces produced producing production output",
     "bought": "buy buys bought buying purchase purchased purchasing acquire acquired acquiring",
-    "raised": "raise raises raised raising offering placement financing loan notes borrowed",
+    "raised": "raise raises raised raising offering placement financing loan loans notes borrow borrows borrowed borrowing",
     "revenue": "revenue revenues",
     "income": "income profit earnings loss lose losing",
     "rate": "rate rates interest coupon yield",
 }
 MEASURE_OF = {word: measure for measure, words in MEASURE_WORDS.items() for word in words.split()}
 MEASURE_WORDS_RE = "|".join(sorted(MEASURE_OF, key=len, reverse=True))
-MEASURE_WORD = re.compile(rf"\b({MEASURE_WORDS_RE})\b", re.I)
+MEASURE_WORD = re.compile(rf"\b({MEASURE_WORDS_RE})\b(?!\s+up\b)", re.I)  # not 'stack up against', 'held up'
 MEASURE_WINDOW = 60
 MW_PER = {"g": 1000, "k": 0.001}  # megawatts in a gigawatt, a kilowatt
 ZERO_HOLDING = re.compile(r"\b(?:holdings?\s+of|hold|holds|held|to)\s+(?P<z>zero(?:\s+(?:bitcoin|BTC))?)\b", re.I)

@@ -175,6 +175,7 @@ LISTING = re.compile(
 HOLDING = r"bitcoins?|btc|coins?|treasury|holdings?|stack|stash|reserves?|hoard|pile"  # the words for a coin holding
 COMPARE = re.compile(
     r"\bvs\.?\b|\bversus\b|\bcompare[sd]?\b|\bcompared\b|\bbefore and after\b|\bbigger\b|\blarger\b|"
+    r"\b(?:stacks?|stacked|measures?) up\b|"
     r"\b(more|less|fewer)\b.*\bthan\b(?!\s+(?:once|twice|a few|\$?\d))",  # not 'more than once', 'more than 200 MW'
     re.I,
 )
@@ -412,6 +413,16 @@ def counted_thing(question: str) -> str:
     return stems[0] if stems else ""
 
 
+def _name_asked(question: str) -> tuple[str, ...]:
+    """What the last sentence asks when it asks a name and others set the scene with an amount before it: 'So
+    Galaxy closed that 1.4 billion dollar loan in August 2025. Which bank lent them the money?' asks a bank."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Za-z])", question.strip())
+    if len(sentences) < 2 or not ASKS.match(sentences[-1]):
+        return ()
+    kinds = expected_kinds(sentences[-1])
+    return kinds if kinds[:1] and kinds[0] in (PERSON, ORG, PLACE, DATE) else ()
+
+
 def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | None = None) -> Analysis:
     companies = entities.in_question(question)
     topic_match = TOPIC.search(question)
@@ -437,7 +448,10 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         unknown_names=entities.unknown_names(asked),
         frame=frame,
         # 'what was it at the end of feb?' (re: BTC), 'how much did they have back in november?' (re: hold btc)
-        expects=expected_kinds(unnamed) or expected_kinds(topic, False) or expected_kinds(f"{unnamed} {topic}", False),
+        expects=_name_asked(unnamed)
+        or expected_kinds(unnamed)
+        or expected_kinds(topic, False)
+        or expected_kinds(f"{unnamed} {topic}", False),
         wants_value=bool(VALUE_ASKED.search(unnamed)),
         measure="sold"
         if PROCEEDS.search(unnamed)
@@ -513,10 +527,12 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             Side(f"How much revenue did {company} report for {period}?", label="revenue"),
             Side(f"What net income or net loss did {company} report for {period}?", label="net result"),
         ]
+    own = _own_parts(question, companies, periods, entities)
     if len(companies) >= 2 and (
         COMPARE.search(question)
         or re.search(r"\b(both|each|either)\b", question)
         or _coordinated(question, companies, entities)
+        or own
     ):
         if len(companies) > 3:
             return []
@@ -525,6 +541,7 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             text = question
             for other in companies:
                 if other != company:
+                    text = text.replace(own[other], " ") if other in own else text  # what is said of it only
                     text = entities.loose_pattern(other).sub(" ", text)  # any alias in any case
                     text = re.sub(rf"(?i)\b{re.escape(other)}\b", " ", text)
             sides.append(Side(re.sub(r"\s+", " ", f"{company}: {text}").strip(), company=company))
@@ -634,14 +651,24 @@ SHARED_YEAR = (
     ),
     # 'jan vs feb 2026', 'jan or feb 2026'
     re.compile(rf"\b((?:{MONTH}))\b(?!,?\s*{_YEAR})(?=\s+(?:vs\.?|versus|or)\s+(?:{MONTH})\s+({_YEAR}))", re.I),
+    # 'q2 and q3 2025', 'Q4 vs Q1 2026': two quarters, the second of a named year
+    re.compile(rf"\b(Q[1-4])\b(?!,?\s*'?\d\d)(?=\s+(?:and|&|vs\.?|versus|or|to)\s+(Q[1-4])\s+({_YEAR}))", re.I),
 )
 
 
 def share_year(question: str) -> str:
-    """A month compared with a month of a named year takes that year: 'jan vs feb 2026' → 'jan 2026 vs feb 2026'."""
+    """A month or quarter compared with one of a named year takes that year, or the year before when it comes
+    later in a year: 'jan vs feb 2026' → 'jan 2026 vs feb 2026', 'Q4 vs Q1 2026' → 'Q4 2025 vs Q1 2026'."""
     for pattern in SHARED_YEAR:
-        question = pattern.sub(lambda m: f"{m.group(1)} {m.group(2)}", question)
+        question = pattern.sub(_with_year, question)
     return question
+
+
+def _with_year(match: re.Match) -> str:
+    first, year = match.group(1), int(match.group(match.lastindex or 2))
+    if match.lastindex == 3:  # two quarters: the first later in the year than the second is of the year before
+        year -= int(first[1]) > int(match.group(2)[1])
+    return f"{first} {year}"
 
 
 YEAR_BEFORE = re.compile(
@@ -651,7 +678,9 @@ YEAR_BEFORE = re.compile(
 SINCE = re.compile(r"\bsince\s+(?=\S*\s*\S*\s*(19|20)?\d\d|q[1-4])", re.I)
 VERBS = {"sold": "sell", "held": "hold", "mined": "mine", "bought": "buy", "raised": "raise"}
 # a side that is only its name: 'btdr' of 'btdr vs corz q4 2025 revenue', 'what about riot'
-BARE = re.compile(r"(?i)^\W*(?:(?:what|which|who|how|about|and|so|the|is|was|between|compare)(?:\W+|$))*$")
+BARE = re.compile(
+    r"(?i)^\W*(?:(?:what|which|who|how|about|and|so|the|is|was|between|compare|did|does|do|has|have|had)(?:\W+|$))*$"
+)
 OR_SPLIT = re.compile(r"\s+(?:or|vs\.?|versus|compared? (?:to|with|w/)|compare w/|\+)\s+", re.I)  # '+': a sum of two
 SUMMED = re.compile(
     r"\b(?:what )?(?:do|does|did) (?:they|those|these|the two|both) (?:add up to|total|come to)\b|"
@@ -840,12 +869,46 @@ def _one_word_for(match: re.Match) -> str:
     return spelled if spelled and " " not in spelled else match.group(0)
 
 
+def _own_parts(question: str, companies: list[str], periods: list[str], entities: Entities) -> dict[str, str]:
+    """What is said of one company only, as {company: words}, so that the other side leaves it out: two companies
+    each followed by a period of its own before the next is named ('riot's december 2025 sales and cango's march
+    2026 sales'), or each named with a thing of its own in a clause before what is asked of both ('IREN's
+    Microsoft contract from November 2025 and Hut 8's Beacon Point lease from May 2026. How do they stack up?');
+    {} when the two share what is said of them."""
+    if len(companies) != 2:
+        return {}
+    starts = []
+    for company in companies:
+        match = entities.loose_pattern(company).search(question)
+        if match is None:
+            return {}
+        starts.append((match.start(), company))
+    starts.sort()
+    (first_at, first), (second_at, second) = starts
+    end = OWN_END.search(question, second_at)
+    if end is not None and question[end.end() :].strip():  # else what follows the second name is asked of both
+        parts = {first: question[first_at:second_at], second: question[second_at : end.start()]}
+        parts[first] = re.sub(
+            r"(?i)[\s,]*\b(?:and|or|vs\.?|versus|with|against|compared (?:to|with))?\s*$", "", parts[first]
+        )
+        if all(_periods(part) or other_names(part, entities) for part in parts.values()):
+            return parts
+    at = [question.find(period) for period in periods]
+    if len(periods) == 2 and first_at < at[0] < second_at < at[1]:
+        return {first: periods[0], second: periods[1]}
+    return {}
+
+
+OWN_END = re.compile(r"[.?!;:]\s|,\s*(?=(?:what|how|which|who|where|when)\b)", re.I)
+
+
 def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, fits: Fits | None = None) -> list[Side]:
     """Each clause as its own question: the company carried into a clause that only says 'it', and a period
     that opens the question ('In Q1 '26 how much ... and what ...') carried into both. 'It' is the first company
     named, unless the news reports what the second clause asks only of another one named in the first ('the
     coreweave merger vote for corz, and how much btc did it sell': Core Scientific, not CoreWeave)."""
     first, second = clauses
+    second = _gap_filled(first, second, entities) or second
     opening = next((p for p in _periods(first) if first.lower().startswith(("in " + p).lower())), "")
     subject = companies[0] if companies else ""
     named = entities.in_question(first)
@@ -865,6 +928,42 @@ def _clause_sides(clauses: list[str], companies: list[str], entities: Entities, 
     return [Side(f"{first}?"), Side(f"{second}?")]
 
 
+def _gap_filled(first: str, second: str, entities: Entities) -> str:
+    """'what did riot hold at the end of 2025, and what about at the end of march 2026?', 'riot sold how much in
+    dec 2025? and cango in march 2026?': a clause that names only a company or a period asks the first clause's
+    question of them ('' when it asks something of its own, or the first has no one company or period to swap)."""
+    names, periods = entities.in_question(second), _periods(second)
+    if len(names) > 1 or len(periods) > 1 or not (names or periods):
+        return ""
+    rest = second
+    for name in names:
+        rest = entities.loose_pattern(name).sub(" ", rest)
+    for period in periods:
+        rest = rest.replace(period, " ")
+    if not GAP.fullmatch(rest):
+        return ""
+    filled, before, had = first, entities.in_question(first), _periods(first)
+    if names:
+        if len(before) != 1 or before == names:
+            return ""
+        filled = entities.loose_pattern(before[0]).sub(names[0], filled, count=1)
+    if periods:
+        if len(had) > 1:
+            return ""
+        # 'at the end of 2025' is read as the period 'of 2025'
+        filled = (
+            filled.replace(had[0], ("of " if had[0].startswith("of ") else "") + periods[0])
+            if had
+            else (f"{filled} in {periods[0]}")
+        )
+    return filled
+
+
+GAP = re.compile(
+    r"(?:\W*\b(?:and|also|plus|so|ok|then|what|how|about|same|for|in|at|on|by|during|as|of|the|end|start|beginning|"
+    r"close|with|over|ones?)\b)*\W*",
+    re.I,
+)
 SUBJECT_PRONOUN = re.compile(
     r"\b(?:had|have|has|did|do|does|is|are|was|were|will|would|can|could)\s+(?:they|it)\b|^\W*(?:they|it)\b", re.I
 )

@@ -22,9 +22,12 @@ META = [
     },
     {"title": "Riot Platforms sells BTC", "companies": ["Riot Platforms"], "tickers": ["RIOT"]},
     {"title": "Applied Digital leases", "companies": ["Applied Digital"], "tickers": ["APLD"]},
+    {"title": "Cango sells BTC", "companies": ["Cango"], "tickers": ["CANG"]},
+    {"title": "CleanSpark mines BTC", "companies": ["CleanSpark"], "tickers": ["CLSK"]},
 ]
 TEXTS = [
     "Counting every vote, holders of Core Scientific rejected the deal. The company applied for permits.",
+    "HIVE agreed to buy a mine in Yguazú, Paraguay.",
     "Riot sold 1,818 BTC in December 2025 near Toronto and Rockdale.",
     "Applied Digital signed leases at its Polaris Forge 1 campus.",
     "IREN signed a contract with Nvidia after its contract with Microsoft, a deal that tech giants watched.",
@@ -51,6 +54,7 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
     assert entities.unknown_names("Counting warrants, how much could Riot raise?") == []
     assert entities.unknown_names("How big is Riot's Toronto-area site in Sept 2025?") == []
     assert entities.unknown_names("How much did Digihost mine?") == ["Digihost"]
+    assert entities.unknown_names("What did the mine at Yguazu cost?") == []  # typed without its accent
     assert entities.unknown_names("how much btc did argo blockchain sell?") == ["argo"]
     # a question word that opens a second sentence is no name
     assert entities.unknown_names("Riot sold its coins in December. Who bought them?") == []
@@ -668,3 +672,67 @@ def test_short_forms_are_searched_spelled_out_too():
     assert spelled_out("corz colocation rev in q1 2026?") == "corz colocation rev in q1 2026? revenue"
     assert spelled_out("riot dc rev") == "riot dc rev data center revenue"
     assert spelled_out("riot revenue in q1") == "riot revenue in q1"
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        (
+            "What did Riot hold at the end of 2025 and what about at the end of March 2026?",
+            ["What did Riot hold at the end of 2025?", "What did Riot hold at the end of March 2026?"],
+        ),
+        (
+            "Riot sold how much in Dec 2025? And Cango in March 2026?",
+            ["Riot sold how much in Dec 2025?", "Cango sold how much in March 2026?"],
+        ),
+    ],
+)
+def test_a_clause_that_names_only_a_company_or_a_period_asks_the_first_clause_of_it(entities, question, wanted):
+    assert [side.question for side in sides_of(question, entities)] == wanted
+
+
+def test_a_clause_that_asks_its_own_thing_is_not_filled_from_the_first(entities):
+    sides = sides_of("what did riot sell in dec 2025 and what about its holdings in march 2026?", entities)
+    assert "sell" not in sides[1].question
+
+
+@pytest.mark.parametrize(
+    ("question", "periods"),
+    [
+        ("How did Bitfarms's Q2 and Q3 2025 production compare?", ["Q2 2025", "Q3 2025"]),
+        ("riot revenue q4 vs q1 2026", ["q4 2025", "q1 2026"]),  # a later quarter first is of the year before
+    ],
+)
+def test_a_quarter_compared_with_one_of_a_named_year_takes_that_year(entities, question, periods):
+    assert [side.period for side in sides_of(question, entities)] == periods
+
+
+def test_each_company_keeps_the_period_said_of_it(entities):
+    question = "I want Riot's December 2025 sales and Cango's March 2026 sales side by side"
+    sides = sides_of(question, entities)
+    assert [side.company for side in sides] == ["Riot Platforms", "Cango"]
+    assert "December 2025" in sides[0].question and "March 2026" not in sides[0].question
+    assert "March 2026" in sides[1].question and "December 2025" not in sides[1].question
+    # a period said once, after both names, is each one's
+    shared = sides_of("Did CleanSpark or Riot mine more bitcoin in September 2025?", entities)
+    assert [side.company for side in shared] == ["CleanSpark", "Riot Platforms"]
+    assert all("mine more bitcoin in September 2025" in side.question for side in shared)
+
+
+def test_stacking_up_against_is_a_comparison(entities):
+    sides = sides_of("so how does riot's december sale stack up against what mara dumped in march?", entities)
+    assert [side.company for side in sides] == ["Riot Platforms", "MARA Holdings"]
+
+
+def test_what_is_said_of_one_company_only_is_left_out_of_the_other_side(entities):
+    question = (
+        "Two deals: IREN's Nvidia contract from May 2026 and Riot's AMD lease from January 2026. Which is bigger?"
+    )
+    iren, riot = sides_of(question, entities)
+    assert "Nvidia" in iren.question and "AMD" not in iren.question and "January" not in iren.question
+    assert "AMD" in riot.question and "Nvidia" not in riot.question and "May" not in riot.question
+
+
+def test_borrowing_asks_an_amount_raised_and_stacking_up_is_no_holding(entities):
+    assert analyse("How much did Riot borrow?", entities, parse_time_frame("", date(2026, 6, 1))).measure == "raised"
+    assert head_measures("how does the nvidia deal stack up against the microsoft one") == []
