@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import tiktoken
@@ -74,7 +75,7 @@ IRREGULAR = {
     "gave": "give",
     "signed": "sign",
 }
-TOKENIZER_VERSION = "3"  # bump when tokenize() changes, so stored BM25 indexes are rebuilt
+TOKENIZER_VERSION = "4"  # bump when tokenize() changes, so stored BM25 indexes are rebuilt
 
 
 def _stem(token: str) -> str:
@@ -99,6 +100,13 @@ def normalize_token(token: str) -> str:
     return _stem(token)
 
 
+def folded(text: str) -> str:
+    """The text without its accents, as people type it: 'Yguazú' → 'Yguazu'."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased words and whole numbers ('4,451' → '4451'), plurals folded, stopwords dropped."""
     return list(_tokens(text))
@@ -106,7 +114,7 @@ def tokenize(text: str) -> list[str]:
 
 @lru_cache(maxsize=20_000)
 def _tokens(text: str) -> tuple[str, ...]:
-    tokens = (normalize_token(t) for t in TOKEN.findall(text.lower()))
+    tokens = (normalize_token(t) for t in TOKEN.findall(folded(text).lower()))
     return tuple(t for t in tokens if t and t not in STOPWORDS)
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ingest.text import tokenize
+from ingest.text import folded, tokenize
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9&'’-]*")  # a word as a name or a measure is written
 
@@ -41,7 +41,7 @@ class WordCounts:
     def of(cls, texts: Iterable[str]) -> WordCounts:
         counts = cls()
         for text in texts:
-            counts.words.update(set(WORD.findall(text)))
+            counts.words.update(set(WORD.findall(text)) | set(WORD.findall(folded(text))))  # 'Yguazu' too
             counts.tokens.update(set(tokenize(text)))
             counts.passages += 1
         return counts

@@ -37,7 +37,7 @@ from app.retrieval.search import Passage
 from app.settings import GroundedConfig
 from ingest.embed import Embedder
 from ingest.facts import HOLDINGS
-from ingest.text import split_sentences, tokenize
+from ingest.text import folded, split_sentences, tokenize
 from ingest.values import MEASURE_WORDS, Unit, Value, measure_after, values_in
 
 QUESTION_WORDS = frozenset(
@@ -859,7 +859,7 @@ def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
     context = found.context
     if not context.companies or not found.about:
         return ""
-    texts = " ".join({found.passages[c.passage_index].text for c in found.about})
+    texts = folded(" ".join({found.passages[c.passage_index].text for c in found.about}))
     firsts = {alias.split()[0].lower() for alias in context.entities.alias_to_name}
     names = [
         n.text.removesuffix("'s").removesuffix("’s")
@@ -876,7 +876,7 @@ def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
     def held(name: str) -> bool:  # 'Washington GPU conversion': 'Washington' will do; 'Toronto-area': 'Toronto'
         parts = re.split(r"[\s-]+", name)
         words = [w for w in parts if len(w) > 2 and w.lower() not in NOT_NAMES] or parts
-        return any(re.search(rf"(?i)(?<![\w-]){re.escape(w)}(?![\w-])", texts) for w in words)
+        return any(re.search(rf"(?i)(?<![\w-]){re.escape(folded(w))}(?![\w-])", texts) for w in words)
 
     missing = [n for n in names if not held(n)]
     if not missing:

@@ -127,3 +127,8 @@ def test_an_index_from_before_segments_is_rebuilt(tmp_path):
     index.build([StoredChunk("a::0", "Cango sold bitcoin", {"article_id": "a"})], generation=1)
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("segment-")) == ["state.json"]
     assert index.is_current() and LexicalIndex(folder).load().scores("cango").tolist()[0] > 0
+
+
+def test_a_word_typed_without_its_accent_meets_the_article_word():
+    assert tokenize("a mine in Yguazú, Paraguay") == tokenize("a mine in Yguazu, Paraguay")
+    assert "yguazu" in Vocabulary.scan(["a mine in Yguazú"]).words  # lower-cased
