@@ -58,6 +58,7 @@ NAMED_EXTRA = 8  # passages that name a listing's party, added at most
 EVERY_COMPANY_K = 1  # passages of each company a broad listing's search missed
 CONVERSATION_ARTICLES = 2  # a follow-up prefers passages of at most this many articles of the last exchange
 CONVERSATION_SHARE = 0.8  # ... each found by the exchange's words at least this share of the best one's score
+TOLD_LATER = 2  # passages published after a question's window that name its period, added at most
 MIN_DENSE = 0.28  # below this cosine, no passage is about the question (off-topic questions score ~0.1-0.25)
 
 
@@ -234,6 +235,8 @@ class Assistant:
         )
         if companies and not user_filters.company and not any(set(companies) & set(p.companies) for p in passages):
             passages = self.about_companies(standalone, k, narrowed, user_filters, frame, companies, vector) or passages
+        if narrowed.until != user_filters.until and not analysis.listing:  # a listing's lines: its window's news
+            passages += self.told_later(query, k, narrowed, user_filters, frame, companies, vector, passages)
         relaxed = False
         if not passages and narrowed != user_filters:
             passages = self.searcher.search(standalone, k, user_filters, frame, companies, vector=vector)
@@ -394,6 +397,14 @@ class Assistant:
         used = [s for s in split_sentences(found[0].text) if same_sentence(s, fact)]
         draft.citations.append(Citation.from_passage(len(draft.citations) + 1, found[0], used))
         return len(draft.citations)
+
+    def told_later(self, query, k, narrowed, user_filters, frame, companies, vector, found) -> list[Passage]:
+        """Passages published after the question's window that name its period: a month's event told again in a
+        later story ('On January 15, 2026, Galaxy said ...' in an April report on its quarter)."""
+        wider = narrowed.model_copy(update={"until": user_filters.until})
+        seen = {p.chunk_id for p in found}
+        later = self.searcher.search(query, k, wider, frame, companies, vector=vector)
+        return [p for p in later if p.chunk_id not in seen and frame.named_in(p.text)][:TOLD_LATER]
 
     def about_companies(self, query, k, narrowed, user_filters, frame, companies, vector) -> list[Passage]:
         """Passages about the companies a question names, when none made the first search (their articles were

@@ -73,6 +73,18 @@ CASES = [
         ["$7 billion"],
         {"2025-06-02-applied-digital-coreweave-250mw-leases"},
     ),
+    # a January 2026 approval told again in an April story, past the window a month's figures are reported in
+    (
+        "Which power company did Galaxy sign the Helios service agreement with in January 2026?",
+        ["AEP Texas"],
+        {"2026-04-29-galaxy-q1-2026-helios-first-data-hall"},
+    ),
+    # the asking sentence asks a bank, though the one before it states an amount
+    (
+        "Galaxy closed a 1.4 billion dollar loan for Helios. Which bank is the lender?",
+        ["Deutsche Bank"],
+        {"2025-08-15-galaxy-helios-1-4-billion-financing"},
+    ),
 ]
 
 
