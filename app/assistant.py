@@ -12,7 +12,7 @@ import numpy as np
 
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
 from app.answer.grounded import EMPTIED, INSTRUMENT, NAME_CHANGE, WHOLE, initials, listed_names, says_renamed
-from app.answer.question import analyse
+from app.answer.question import analyse, other_names
 from app.answer.registry import available, canonical, spec
 from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history
 from app.errors import QuestionError
@@ -35,7 +35,7 @@ from app.trace import Trace, TraceLog, new_trace_id
 from ingest.embed import Embedder
 from ingest.facts import Fact, Measure
 from ingest.ledger import Ledger
-from ingest.text import split_sentences
+from ingest.text import folded, split_sentences
 
 HISTORY_TOKENS = 1500
 MAX_K = 50
@@ -58,6 +58,7 @@ NAMED_EXTRA = 8  # passages that name a listing's party, added at most
 EVERY_COMPANY_K = 1  # passages of each company a broad listing's search missed
 CONVERSATION_ARTICLES = 2  # a follow-up prefers passages of at most this many articles of the last exchange
 CONVERSATION_SHARE = 0.8  # ... each found by the exchange's words at least this share of the best one's score
+SITE_PASSAGES = 2  # passages found that name a site, all first about one company, to take it for the site's
 TOLD_LATER = 2  # passages published after a question's window that name its period, added at most
 MIN_DENSE = 0.28  # below this cosine, no passage is about the question (off-topic questions score ~0.1-0.25)
 
@@ -218,8 +219,10 @@ class Assistant:
         timings: dict[str, float],
         given: str = "",
         conversation: frozenset[str] = frozenset(),
+        owned: bool = False,
     ) -> Prepared:
-        """The question analysed, and its passages: searched within its period, then about its companies."""
+        """The question analysed, and its passages: searched within its period, then about its companies (a
+        question that names a site and not its company is asked again with the company said: `owned`)."""
         frame = parse_time_frame(standalone, self.index.newest)
         analysis = analyse(standalone, self.index.entities, frame, fits=self.reports_on)
         companies = analysis.companies
@@ -233,6 +236,10 @@ class Assistant:
         passages = self.searcher.search(
             query, k, narrowed, frame, companies, vector=vector, per_article=per_article, articles=conversation
         )
+        if not companies and not owned and not analysis.listing:  # a listing's names are what its lines share
+            owned_by = self.owners(standalone, other_names(analysis.unnamed, self.index.entities), passages)
+            if owned_by:  # 'the Fluidstack deal at Lake Mariner': at TeraWulf's Lake Mariner, asked again
+                return self.retrieve(owned_by, k, user_filters, timings, given, conversation, owned=True)
         if companies and not user_filters.company and not any(set(companies) & set(p.companies) for p in passages):
             passages = self.about_companies(standalone, k, narrowed, user_filters, frame, companies, vector) or passages
         if narrowed.until != user_filters.until and not analysis.listing:  # a listing's lines: its window's news
@@ -397,6 +404,21 @@ class Assistant:
         used = [s for s in split_sentences(found[0].text) if same_sentence(s, fact)]
         draft.citations.append(Citation.from_passage(len(draft.citations) + 1, found[0], used))
         return len(draft.citations)
+
+    def owners(self, question: str, names: list[str], passages: list[Passage]) -> str:
+        """The question with each site it names given its company: 'Lake Mariner' → "TeraWulf's Lake Mariner",
+        when every passage found that names the site (two at least) is first about that company; '' when none is."""
+        question, owned = folded(question), False
+        for name in names:
+            pattern = re.compile(rf"(?i)(?<![\w-]){re.escape(folded(name))}(?![\w-])")
+            firsts = {p.companies[0] for p in passages if p.companies and pattern.search(folded(p.text))}
+            naming = sum(1 for p in passages if pattern.search(folded(p.text)))
+            if len(firsts) == 1 and naming >= SITE_PASSAGES:
+                owner = firsts.pop()
+                said = f"{owner}'" if owner.endswith("s") else f"{owner}'s"  # "Riot Platforms' Rockdale"
+                question = pattern.sub(lambda m, s=said: f"{s} {m.group(0)}", question, count=1)
+                owned = True
+        return question if owned else ""
 
     def told_later(self, query, k, narrowed, user_filters, frame, companies, vector, found) -> list[Passage]:
         """Passages published after the question's window that name its period: a month's event told again in a

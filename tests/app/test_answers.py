@@ -189,3 +189,14 @@ def test_a_listing_of_a_party_s_deals_finds_each_company_s_line_that_names_it(as
     answer = assistant.ask("which miners have fluidstack as a tenant")
     for line in ("TeraWulf:", "Cipher Mining:", "Hut 8: The earlier piece of that total is the River Bend"):
         assert line in answer.answer, answer.answer
+
+
+def test_a_site_named_without_its_company_is_asked_of_the_company_whose_news_names_it(assistant):
+    answer = assistant.ask("What did the land at Rockdale cost?")
+    assert "Riot Platforms' Rockdale" in answer.standalone_question, answer.standalone_question
+    assert "$96 million" in answer.answer, answer.answer
+    # a name the news gives several companies ('Fluidstack' leases from TeraWulf, Cipher and Hut 8) is no site
+    assert (
+        assistant.ask("How long are the Fluidstack leases?").standalone_question
+        == "How long are the Fluidstack leases?"
+    )
