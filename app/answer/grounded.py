@@ -903,7 +903,7 @@ def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 
 def measure_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
-    if not found.predicate:
+    if not found.predicate or _carried(answerer, found):
         return ""
     pool = found.about
     best_score = pool[0].score if pool else 0.0
@@ -912,11 +912,23 @@ def measure_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     return "The closest passages do not state it."
 
 
+def _carried(answerer: GroundedAnswerer, found: Sentences) -> bool:
+    """A follow-up asks of what its last exchange was about: a sentence of that exchange's articles that holds a
+    value of the kind asked answers it, though it repeats none of the question's words ('what did that work out
+    to per coin?' after a turn on Cango's February sale: 'a price of around $68,000 per Bitcoin')."""
+    conversation, about = found.context.conversation, found.about
+    if not conversation or not about:
+        return False
+    return any(c.typed and found.passages[c.passage_index].article_id in conversation for c in about)
+
+
 def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     analysis = found.context.analysis
     if analysis is None:
         return ""
     pool = [c for c in found.about if c.on_topic or not found.predicate]
+    if _carried(answerer, found):
+        pool = found.about
     asked = found.context.frame.text.removeprefix("of ") or "it"  # 'no bitcoin amount for october 2025'
     if analysis.expects and analysis.expects[0] in UNIT_NAMES and not any(c.typed for c in pool):
         return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for {asked}."

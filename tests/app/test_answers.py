@@ -200,3 +200,12 @@ def test_a_site_named_without_its_company_is_asked_of_the_company_whose_news_nam
         assistant.ask("How long are the Fluidstack leases?").standalone_question
         == "How long are the Fluidstack leases?"
     )
+
+
+def test_a_follow_up_is_answered_from_its_last_exchange_though_it_repeats_none_of_its_words(assistant):
+    history = [
+        {"role": "user", "content": "How many bitcoin did Cango sell in early February 2026?"},
+        {"role": "assistant", "content": "Cango sold 4,451 BTC over the weekend of February 7-8, 2026."},
+    ]
+    answer = assistant.ask("and per coin, what did that come to?", history=history)
+    assert not answer.refused and "$68,000" in answer.answer, answer.answer
