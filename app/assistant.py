@@ -236,7 +236,13 @@ class Assistant:
         passages = self.searcher.search(
             query, k, narrowed, frame, companies, vector=vector, per_article=per_article, articles=conversation
         )
-        if not companies and not owned and not analysis.listing:  # a listing's names are what its lines share
+        # not for a listing, whose names are what its lines share, nor a question far from every passage
+        if (
+            not companies
+            and not owned
+            and not analysis.listing
+            and max((p.dense for p in passages), default=0) >= MIN_DENSE
+        ):
             owned_by = self.owners(standalone, other_names(analysis.unnamed, self.index.entities), passages)
             if owned_by:  # 'the Fluidstack deal at Lake Mariner': at TeraWulf's Lake Mariner, asked again
                 return self.retrieve(owned_by, k, user_filters, timings, given, conversation, owned=True)
