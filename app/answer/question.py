@@ -183,9 +183,10 @@ WHOLE_YEAR = re.compile(
     r"\b(calendar|full[- ]year|whole year|entire year|for the year|annual(ly)?|(all|over) (of )?(19|20)\d\d)\b", re.I
 )
 TOPIC = re.compile(r"\s*\(re: ([^)]*)\)\s*\??\s*$")
+WENT_UP = re.compile(r"\b(?:go|goes|went|gone|going) (up|down)\b", re.I)
 STOCK_MOVE = re.compile(
     r"\b(stock|shares?)\b.*\b(jump|rise|rose|fall|fell|drop|climb|gain|move|pop|surge|soar|spike|rall(y|ied)|tumble|"
-    r"slid|slide|sink|sank|plunge|tank|slump|dip|react)",
+    r"slid|slide|sink|sank|plunge|tank|slump|dip|react|(?:go|goes|went|gone|move|moved) (?:up|down))",
     re.I,
 )
 
@@ -413,13 +414,27 @@ def counted_thing(question: str) -> str:
     return stems[0] if stems else ""
 
 
+def _past_scene(question: str) -> str:
+    """What is asked after a clause that sets the scene with 'when' ('When the deal first dropped in August 2025,
+    how big a stake was Google getting?' asks a stake, not a date); '' when there is none."""
+    match = WHEN_SCENE.search(question)
+    return question[match.end() :] if match else ""
+
+
+WHEN_SCENE = re.compile(
+    r"(?:^|[.,;:]\s*)(?:when|after|before|once|following)\s+(?!(?:did|does|do|is|was|were|will|are|has|have|had|can|"
+    r"could)\b)[^?]*?,\s*(?=(?:how|what|which|who)\b)",
+    re.I,
+)
+
+
 def _name_asked(question: str) -> tuple[str, ...]:
     """What the last sentence asks when it asks a name and others set the scene with an amount before it: 'So
     Galaxy closed that 1.4 billion dollar loan in August 2025. Which bank lent them the money?' asks a bank."""
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Za-z])", question.strip())
     if len(sentences) < 2 or not ASKS.match(sentences[-1]):
         return ()
-    kinds = expected_kinds(sentences[-1])
+    kinds = expected_kinds(_past_scene(sentences[-1]) or sentences[-1])
     return kinds if kinds[:1] and kinds[0] in (PERSON, ORG, PLACE, DATE) else ()
 
 
@@ -438,10 +453,12 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     unnamed = re.sub(r"[\w&]+", _one_word_for, unnamed)
     unnamed = A_CONVERT.sub(r"\1 convertible notes", unnamed)  # 'the convert they did': the notes, not a verb
     unnamed = VOTED_DOWN.sub("rejected", unnamed)  # 'when did holders vote down the deal'
+    unnamed = WENT_UP.sub(lambda m: "rise" if m.group(1).lower() == "up" else "fall", unnamed)  # 'stock go up'
     spelled = short_forms(unnamed)
     if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked
         unnamed = f"{unnamed} ({' '.join(spelled)})"
     at_least = lower_bound(unnamed)
+    asking = _past_scene(unnamed) or unnamed  # 'When the deal first dropped, how big a stake ...': not a date
     analysis = Analysis(
         question=question,
         companies=companies,
@@ -449,9 +466,9 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         frame=frame,
         # 'what was it at the end of feb?' (re: BTC), 'how much did they have back in november?' (re: hold btc)
         expects=_name_asked(unnamed)
-        or expected_kinds(unnamed)
+        or expected_kinds(asking)
         or expected_kinds(topic, False)
-        or expected_kinds(f"{unnamed} {topic}", False),
+        or expected_kinds(f"{asking} {topic}", False),
         wants_value=bool(VALUE_ASKED.search(unnamed)),
         measure="sold"
         if PROCEEDS.search(unnamed)
@@ -933,7 +950,9 @@ def _gap_filled(first: str, second: str, entities: Entities) -> str:
     dec 2025? and cango in march 2026?': a clause that names only a company or a period asks the first clause's
     question of them ('' when it asks something of its own, or the first has no one company or period to swap)."""
     names, periods = entities.in_question(second), _periods(second)
-    if len(names) > 1 or len(periods) > 1 or not (names or periods):
+    if not (names or periods):
+        return _phrase_swapped(first, second)
+    if len(names) > 1 or len(periods) > 1:
         return ""
     rest = second
     for name in names:
@@ -959,6 +978,21 @@ def _gap_filled(first: str, second: str, entities: Entities) -> str:
     return filled
 
 
+def _phrase_swapped(first: str, second: str) -> str:
+    """'stock go up how much on the first Google deal day, and how much on the expansion day after?': a clause
+    that is only the amount asked and a phrase of the preposition the first clause also has asks the first's
+    question with that phrase in place of the first's."""
+    match = ONLY_PHRASE.fullmatch(second)
+    if not match:
+        return ""
+    at = re.search(rf"(?i)\s{match.group('p')}\s", first)
+    return f"{first[: at.start()]} {match.group('phrase')}".strip() if at else ""
+
+
+ONLY_PHRASE = re.compile(
+    r"\W*(?:(?:and|so|then|also)\W+)*(?:how (?:much|many)|what)\s+(?P<phrase>(?P<p>on|at|in|for|after|from|by|during)\s.+?)\W*",
+    re.I,
+)
 GAP = re.compile(
     r"(?:\W*\b(?:and|also|plus|so|ok|then|what|how|about|same|for|in|at|on|by|during|as|of|the|end|start|beginning|"
     r"close|with|over|ones?)\b)*\W*",

@@ -24,8 +24,9 @@ RECENT = re.compile(
 )
 # 'originally / at first / when it first announced': the earliest report answers, not a later revision
 ORIGINAL = re.compile(
-    r"\b(original(ly)?|initial(ly)?|at first|to begin with|(when|before) (it|they|\w+) first|"
-    r"first (announced|signed|struck|unveiled|did|agreed|reported|disclosed|announcement|report)|"
+    r"\b(original(ly)?|initial(ly)?|at first|to begin with|(when|before) (?:[\w'’-]+ ){1,4}?first|"
+    r"first (announced|signed|struck|unveiled|did|agreed|reported|disclosed|announcement|report|dropped|came out|"
+    r"launched|landed|broke)|"
     r"before the (expansion|upsize|upgrade|amendment))\b",
     re.I,
 )

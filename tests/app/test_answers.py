@@ -75,7 +75,7 @@ CASES = [
     ),
     # a January 2026 approval told again in an April story, past the window a month's figures are reported in
     (
-        "Which power company did Galaxy sign the Helios service agreement with in January 2026?",
+        "In January 2026, which utility signed a service agreement for the extra 830 MW at Helios?",
         ["AEP Texas"],
         {"2026-04-29-galaxy-q1-2026-helios-first-data-hall"},
     ),

@@ -736,3 +736,19 @@ def test_what_is_said_of_one_company_only_is_left_out_of_the_other_side(entities
 def test_borrowing_asks_an_amount_raised_and_stacking_up_is_no_holding(entities):
     assert analyse("How much did Riot borrow?", entities, parse_time_frame("", date(2026, 6, 1))).measure == "raised"
     assert head_measures("how does the nvidia deal stack up against the microsoft one") == []
+
+
+def test_a_clause_that_is_only_the_amount_and_a_phrase_swaps_the_phrase_into_the_first(entities):
+    question = "Riot stock went up how much on the first AMD deal day, and how much on the land deal day?"
+    first, second = sides_of(question, entities)
+    assert second.question.startswith("Riot stock went up how much on the land deal day")
+    assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).expects[:1] == (Unit.PERCENT,)
+
+
+def test_a_scene_set_with_when_asks_no_date(entities):
+    question = "When the AMD lease first dropped in January 2026, how much capacity did Riot sign for?"
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    assert "date" not in analysis.expects
+    assert parse_time_frame(question, date(2026, 6, 1)).prefer_earliest  # 'when the AMD lease first dropped'
+    asked = "When did Riot sign the AMD lease?"
+    assert analyse(asked, entities, parse_time_frame(asked, date(2026, 6, 1))).expects[:1] == ("date",)
