@@ -14,7 +14,7 @@ from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine,
 from app.answer.grounded import EMPTIED, INSTRUMENT, NAME_CHANGE, WHOLE, initials, listed_names, says_renamed
 from app.answer.question import analyse, other_names
 from app.answer.registry import available, canonical, spec
-from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history
+from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history, without_chatter
 from app.errors import QuestionError
 from app.ledger import (
     LedgerCache,
@@ -191,7 +191,9 @@ class Assistant:
         turns = trim_history(parse_history(history), HISTORY_TOKENS, self.settings.encoding)
         writer = writer or self.answerer("grounded")
         self.index.refresh()
-        standalone = full_years(self.index.entities.respelled(writer.standalone(question, turns, self.index.entities)))
+        entities = self.index.entities
+        asked = without_chatter(question, entities)  # 'Love it. And when ...?': the question, not the reaction
+        standalone = full_years(entities.respelled(writer.standalone(asked, turns, entities)))
         timings["condense_ms"] = _ms(started)
         given = " ".join(t.content for t in turns)
         return self.retrieve(standalone, k, user_filters, timings, given, self.conversation_articles(question, turns))

@@ -332,3 +332,21 @@ def condense_with_llm(question: str, turns: list[Turn], generate: Callable[[str]
     history = "\n".join(f"{t.role}: {t.content}" for t in turns[-6:])
     reply = generate(CONDENSE_PROMPT.format(history=history, question=question)).strip().split("\n")[0]
     return reply if 3 <= len(reply.split()) <= 60 else question
+
+
+CHATTER = re.compile(r"^\s*(?P<said>[^.!?]{1,40}?[.!]+)\s+(?=\S)")  # a short sentence before the question
+ASKING = re.compile(r"\b(what|how|who|which|when|where|why|did|does|is|was|were|can|could)\b", re.I)
+
+
+def without_chatter(question: str, entities: Entities) -> str:
+    """The question without the reactions a chat puts before it: 'Love it. And when are they hoping to have that
+    thing running?' asks only its second sentence (a sentence of three words at most, no figure, no company, no
+    question word; 'Riot too.' stays)."""
+    while True:
+        match = CHATTER.match(question)
+        if not match:
+            return question
+        said = match.group("said")
+        if len(said.split()) > 3 or re.search(r"\d", said) or ASKING.search(said) or entities.in_question(said):
+            return question
+        question = question[match.end() :]

@@ -2,8 +2,9 @@
 
 import pytest
 
-from app.conversation import Turn, parse_history, trim_history
+from app.conversation import Turn, parse_history, trim_history, without_chatter
 from app.errors import ConfigError, QuestionError
+from app.retrieval.entities import Entities
 
 CANGO = [
     {"role": "user", "content": "How much bitcoin did Cango sell to repay its loan?"},
@@ -156,3 +157,19 @@ def test_bad_k_and_unknown_answerer(assistant):
         assistant.ask("Cango?", k=0)
     with pytest.raises(ConfigError, match="unknown answerer 'gpt9'"):
         assistant.ask("Cango?", answerer="gpt9")
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Love it. And when are they hoping to have it running?", "And when are they hoping to have it running?"),
+        ("Wow! Okay cool. how much did they sell?", "how much did they sell?"),
+        ("Riot too. How much did they sell?", "Riot too. How much did they sell?"),  # a company: part of the question
+        ("Sold 4,451. Why?", "Sold 4,451. Why?"),  # a figure
+        ("So what did they sell. In March?", "So what did they sell. In March?"),  # a question word
+        ("How much did Riot sell?", "How much did Riot sell?"),
+    ],
+)
+def test_a_chat_reaction_before_the_question_is_left_out(question, asked):
+    entities = Entities.from_metadata([{"title": "Riot sells", "companies": ["Riot Platforms"], "tickers": ["RIOT"]}])
+    assert without_chatter(question, entities) == asked
