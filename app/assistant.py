@@ -250,7 +250,9 @@ class Assistant:
                 return self.retrieve(owned_by, k, user_filters, timings, given, conversation, owned=True)
         if companies and not user_filters.company and not any(set(companies) & set(p.companies) for p in passages):
             passages = self.about_companies(standalone, k, narrowed, user_filters, frame, companies, vector) or passages
-        if narrowed.until != user_filters.until and not analysis.listing:  # a listing's lines: its window's news
+        newest = self.index.newest
+        later = narrowed.until != user_filters.until and (newest is None or narrowed.until < newest)  # news after it
+        if later and not analysis.listing:  # a listing's lines: its window's news
             passages += self.told_later(query, k, narrowed, user_filters, frame, companies, vector, passages)
         relaxed = False
         if not passages and narrowed != user_filters:
