@@ -26,7 +26,7 @@ from app.ledger import (
     since_note,
     sold_since,
 )
-from app.retrieval.entities import spelled_out
+from app.retrieval.entities import NOT_NAMES, spelled_out
 from app.retrieval.filters import Filters, TimeFrame, full_years, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.retrieval.trust import carries_instructions, trusted
@@ -420,6 +420,8 @@ class Assistant:
         when every passage found that names the site (two at least) is first about that company; '' when none is."""
         question, owned = folded(question), False
         for name in names:
+            if name.lower() in NOT_NAMES or not (name[:1].isupper() or " " in name):
+                continue  # 'bitcoin', which a small index may only ever write capitalized; 'rockdale' as typed
             pattern = re.compile(rf"(?i)(?<![\w-]){re.escape(folded(name))}(?![\w-])")
             firsts = {p.companies[0] for p in passages if p.companies and pattern.search(folded(p.text))}
             naming = sum(1 for p in passages if pattern.search(folded(p.text)))
