@@ -51,7 +51,7 @@ GENERIC = frozenset(
         "bitcoin bitcoins btc coins much many total number amount value worth their its more less end start latest "
         "now still current currently larger bigger higher lower give figures numbers key terms these days lately "
         "recent recently most back roughly about around approximately exactly any dollar dollars usd money "
-        "megawatts percent percentage"
+        "megawatts percent percentage remaining rest"
     )
 )
 # What people add to a chat question that asks nothing: 'damn. how much did they have back in november?'

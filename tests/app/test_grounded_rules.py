@@ -1110,3 +1110,12 @@ def test_a_segment_asked_is_answered_by_a_sentence_that_names_it_not_by_the_tota
         "Galaxy Digital reported adjusted earnings of $12 million.", "g", ["Galaxy Digital"], "2025-11-01"
     )
     assert "$12 million" in answer("galaxy adj earnings q3 2025?", [adjusted], entities)  # 'adj' of 'adjusted'
+
+
+def test_what_a_company_did_with_its_remaining_coins_is_any_act_on_them(entities):
+    text = (
+        "Galaxy Digital sold 280 BTC on July 7, 2025 and moved its treasury into ether. The sale cleared its "
+        "bitcoin balance."
+    )
+    found = answer_one("what did galaxy do with its remaining bitcoin in july 2025?", text, "2025-07-09")
+    assert "280 BTC" in found and "does not answer" not in found, found
