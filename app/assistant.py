@@ -47,11 +47,7 @@ OWN_WORDS_EXTRA = 5  # articles added at most
 SAID_OTHERWISE: tuple[tuple[re.Pattern, str, Callable[[str], object]], ...] = (
     (EMPTIED, EMPTIED_WORDS, WHOLE.search),
     (NAME_CHANGE, RENAMED_WORDS, says_renamed),
-    (
-        INSTRUMENT,
-        "offering raised closed",
-        INSTRUMENT.search,
-    ),  # 'recently raised $1 billion through ... convertible notes'
+    (INSTRUMENT, "offering raised closed", INSTRUMENT.search),  # 'recently raised $1 billion through ... notes'
 )
 BROAD_LISTING_K = 20  # and for one over all companies, one passage an article (tune: gold articles 23/34 -> 31/34)
 NAMED_EXTRA = 8  # passages that name a listing's party, added at most
@@ -423,9 +419,9 @@ class Assistant:
             if name.lower() in NOT_NAMES or not (name[:1].isupper() or " " in name):
                 continue  # 'bitcoin', which a small index may only ever write capitalized; 'rockdale' as typed
             pattern = re.compile(rf"(?i)(?<![\w-]){re.escape(folded(name))}(?![\w-])")
-            firsts = {p.companies[0] for p in passages if p.companies and pattern.search(folded(p.text))}
-            naming = sum(1 for p in passages if pattern.search(folded(p.text)))
-            if len(firsts) == 1 and naming >= SITE_PASSAGES:
+            naming = [p for p in passages if pattern.search(folded(p.text))]
+            firsts = {p.companies[0] for p in naming if p.companies}
+            if len(firsts) == 1 and len(naming) >= SITE_PASSAGES:
                 owner = firsts.pop()
                 said = f"{owner}'" if owner.endswith("s") else f"{owner}'s"  # "Riot Platforms' Rockdale"
                 question = pattern.sub(lambda m, s=said: f"{s} {m.group(0)}", question, count=1)

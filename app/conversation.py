@@ -335,7 +335,6 @@ def condense_with_llm(question: str, turns: list[Turn], generate: Callable[[str]
 
 
 CHATTER = re.compile(r"^\s*(?P<said>[^.!?]{1,40}?[.!]+)\s+(?=\S)")  # a short sentence before the question
-ASKING = re.compile(r"\b(what|how|who|which|when|where|why|did|does|is|was|were|can|could)\b", re.I)
 
 
 def without_chatter(question: str, entities: Entities) -> str:
@@ -347,6 +346,6 @@ def without_chatter(question: str, entities: Entities) -> str:
         if not match:
             return question
         said = match.group("said")
-        if len(said.split()) > 3 or re.search(r"\d", said) or ASKING.search(said) or entities.in_question(said):
+        if len(said.split()) > 3 or re.search(r"\d", said) or ASKS.search(said) or entities.in_question(said):
             return question
         question = question[match.end() :]

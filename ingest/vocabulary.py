@@ -41,7 +41,11 @@ class WordCounts:
     def of(cls, texts: Iterable[str]) -> WordCounts:
         counts = cls()
         for text in texts:
-            counts.words.update(set(WORD.findall(text)) | set(WORD.findall(folded(text))))  # 'Yguazu' too
+            words = set(WORD.findall(text))
+            plain = folded(text)
+            if plain is not text:  # 'Yguazú' is also counted as people type it, 'Yguazu'
+                words |= set(WORD.findall(plain))
+            counts.words.update(words)
             counts.tokens.update(set(tokenize(text)))
             counts.passages += 1
         return counts

@@ -250,7 +250,8 @@ class Candidate:
 class Sentences:
     """Candidates of one question, scored, with what the checks and the selection need, worked out once:
     `about` the candidates about the question's companies (all when it names none), `eligible` those of them of
-    the kind asked for, `predicate` the words (and synonyms) of what is asked."""
+    the kind asked for, `predicate` the words (and synonyms) of what is asked, `carried` whether a follow-up's
+    last exchange answers it in words of its own (_carried)."""
 
     context: Context
     passages: list[Passage]
@@ -258,6 +259,7 @@ class Sentences:
     predicate: frozenset[str] = frozenset()
     about: list[Candidate] = field(default_factory=list)
     eligible: list[Candidate] = field(default_factory=list)
+    carried: bool = False
 
 
 Check = Callable[["GroundedAnswerer", Sentences], str]
@@ -503,7 +505,8 @@ class GroundedAnswerer:
         parts = [c for c in eligible if not c.features["running_total"]]
         if parts and len(parts) < len(eligible):
             eligible = parts + [c for c in eligible if c not in parts]
-        return Sentences(context, passages, candidates, self._predicate(context), about, eligible)
+        carried = _carried(context, passages, about)
+        return Sentences(context, passages, candidates, self._predicate(context), about, eligible, carried)
 
     def _select(self, found: Sentences) -> list[Candidate]:
         """The best sentence, then others that add a question word not yet covered (or another figure for what
@@ -903,7 +906,7 @@ def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 
 def measure_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
-    if not found.predicate or _carried(answerer, found):
+    if not found.predicate or found.carried:
         return ""
     pool = found.about
     best_score = pool[0].score if pool else 0.0
@@ -912,14 +915,12 @@ def measure_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     return "The closest passages do not state it."
 
 
-def _carried(answerer: GroundedAnswerer, found: Sentences) -> bool:
+def _carried(context: Context, passages: list[Passage], about: list[Candidate]) -> bool:
     """A follow-up asks of what its last exchange was about: a sentence of that exchange's articles that holds a
     value of the kind asked answers it, though it repeats none of the question's words ('what did that work out
     to per coin?' after a turn on Cango's February sale: 'a price of around $68,000 per Bitcoin')."""
-    conversation, about = found.context.conversation, found.about
-    if not conversation or not about:
-        return False
-    return any(c.typed and found.passages[c.passage_index].article_id in conversation for c in about)
+    conversation = context.conversation
+    return bool(conversation) and any(c.typed and passages[c.passage_index].article_id in conversation for c in about)
 
 
 def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
@@ -927,7 +928,7 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     if analysis is None:
         return ""
     pool = [c for c in found.about if c.on_topic or not found.predicate]
-    if _carried(answerer, found):
+    if found.carried:
         pool = found.about
     asked = found.context.frame.text.removeprefix("of ") or "it"  # 'no bitcoin amount for october 2025'
     if analysis.expects and analysis.expects[0] in UNIT_NAMES and not any(c.typed for c in pool):

@@ -186,7 +186,7 @@ TOPIC = re.compile(r"\s*\(re: ([^)]*)\)\s*\??\s*$")
 WENT_UP = re.compile(r"\b(?:go|goes|went|gone|going) (up|down)\b", re.I)
 STOCK_MOVE = re.compile(
     r"\b(stock|shares?)\b.*\b(jump|rise|rose|fall|fell|drop|climb|gain|move|pop|surge|soar|spike|rall(y|ied)|tumble|"
-    r"slid|slide|sink|sank|plunge|tank|slump|dip|react|(?:go|goes|went|gone|move|moved) (?:up|down))",
+    r"slid|slide|sink|sank|plunge|tank|slump|dip|react)",
     re.I,
 )
 
@@ -558,7 +558,8 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             text = question
             for other in companies:
                 if other != company:
-                    text = text.replace(own[other], " ") if other in own else text  # what is said of it only
+                    if other in own:  # what is said of it only
+                        text = text.replace(own[other], " ")
                     text = entities.loose_pattern(other).sub(" ", text)  # any alias in any case
                     text = re.sub(rf"(?i)\b{re.escape(other)}\b", " ", text)
             sides.append(Side(re.sub(r"\s+", " ", f"{company}: {text}").strip(), company=company))
@@ -677,12 +678,12 @@ def share_year(question: str) -> str:
     """A month or quarter compared with one of a named year takes that year, or the year before when it comes
     later in a year: 'jan vs feb 2026' → 'jan 2026 vs feb 2026', 'Q4 vs Q1 2026' → 'Q4 2025 vs Q1 2026'."""
     for pattern in SHARED_YEAR:
-        question = pattern.sub(_with_year, question)
+        question = pattern.sub(_year_shared, question)
     return question
 
 
-def _with_year(match: re.Match) -> str:
-    first, year = match.group(1), int(match.group(match.lastindex or 2))
+def _year_shared(match: re.Match) -> str:
+    first, year = match.group(1), int(match.group(match.lastindex))
     if match.lastindex == 3:  # two quarters: the first later in the year than the second is of the year before
         year -= int(first[1]) > int(match.group(2)[1])
     return f"{first} {year}"
@@ -969,12 +970,10 @@ def _gap_filled(first: str, second: str, entities: Entities) -> str:
     if periods:
         if len(had) > 1:
             return ""
-        # 'at the end of 2025' is read as the period 'of 2025'
-        filled = (
-            filled.replace(had[0], ("of " if had[0].startswith("of ") else "") + periods[0])
-            if had
-            else (f"{filled} in {periods[0]}")
-        )
+        if had:  # 'at the end of 2025' is read as the period 'of 2025'
+            filled = filled.replace(had[0], ("of " if had[0].startswith("of ") else "") + periods[0])
+        else:
+            filled = f"{filled} in {periods[0]}"
     return filled
 
 
