@@ -14,7 +14,16 @@ from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine,
 from app.answer.grounded import EMPTIED, INSTRUMENT, NAME_CHANGE, WHOLE, initials, listed_names, says_renamed
 from app.answer.question import analyse, other_names
 from app.answer.registry import available, canonical, spec
-from app.conversation import EARLIER, LATER, Turn, has_time, parse_history, trim_history, without_chatter
+from app.conversation import (
+    EARLIER,
+    LATER,
+    Turn,
+    apostrophes_put_back,
+    has_time,
+    parse_history,
+    trim_history,
+    without_chatter,
+)
 from app.errors import QuestionError
 from app.ledger import (
     LedgerCache,
@@ -70,6 +79,10 @@ class Prepared:
     timings: dict[str, float]
 
 
+FOLLOWING_OF = 3  # the best passages whose next passage the answerer reads too
+FOLLOWING_SCORE = 0.8  # that passage's score, of the one it follows
+
+
 class Assistant:
     """Ask the indexed news. Heavy parts (embedder, Chroma, BM25, LLMs) are opened once and shared."""
 
@@ -120,6 +133,8 @@ class Assistant:
         name = canonical(answerer or self.settings.answerer)
         writer = self.answerer(name)
         prepared = self.prepare(question, history, filters, k, writer)
+        if not (prepared.context.analysis and prepared.context.analysis.listing):
+            prepared.passages = trusted(prepared.passages + self.following(prepared.passages))
         reason = self.unanswerable(prepared)
         sides = None if reason else self.answer_sides(prepared, writer, self.check_k(k), Filters.parse(filters))
         if reason or sides:
@@ -153,6 +168,23 @@ class Assistant:
         )
         self.traces.record(Trace.of(answer, prepared.passages, history, Filters.parse(filters)))
         yield answer
+
+    def following(self, passages: list[Passage]) -> list[Passage]:
+        """The passage after each of the best few, of the same article, where the search did not find it: a fact
+        often sits just past the passage that leads up to it ('Opposition had built for months.' ends one passage,
+        'Two Seas Capital ... argued' opens the next). Scored a little below the passage it follows."""
+        view, found = self.index.view, {p.chunk_id for p in passages}  # positions and chunks of one load
+        added = []
+        for passage in passages[:FOLLOWING_OF]:
+            article, _, number = passage.chunk_id.rpartition("::")
+            after = f"{article}::{int(number) + 1}" if number.isdigit() else ""
+            position = view.position.get(after)
+            if position is None or after in found:
+                continue
+            found.add(after)
+            score = FOLLOWING_SCORE * passage.score
+            added.append(Passage.from_chunk(view.lexical.chunks[position], score, FOLLOWING_SCORE * passage.dense))
+        return added
 
     def search(self, query: str, k: int = 6, filters: Filters | dict | None = None) -> list[Passage]:
         """Retrieval only: the k best passages, best first, with the question's time frame applied like ask() does
@@ -188,7 +220,8 @@ class Assistant:
         writer = writer or self.answerer("grounded")
         self.index.refresh()
         entities = self.index.entities
-        asked = without_chatter(question, entities)  # 'Love it. And when ...?': the question, not the reaction
+        # 'Love it. And when ...?': the question, not the reaction; 'whats' read as "what's"
+        asked = without_chatter(apostrophes_put_back(question), entities)
         standalone = full_years(entities.respelled(writer.standalone(asked, turns, entities)))
         timings["condense_ms"] = _ms(started)
         given = " ".join(t.content for t in turns)

@@ -157,7 +157,7 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
     if period and not has_time(resolved):
         if REFERS_TO_TIME.search(resolved):
             resolved = REFERS_TO_TIME.sub(period, resolved, count=1)
-        elif not LATER.search(resolved) and not re.match(r"\s*when\b", resolved, re.I):
+        elif not LATER.search(resolved) and not ASKS_WHEN.search(resolved):
             resolved = f"{resolved.rstrip('?. ')} {period}?"
     place = _place(last, entities)
     if place and REFERS_TO_PLACE.search(resolved):
@@ -334,7 +334,20 @@ def condense_with_llm(question: str, turns: list[Turn], generate: Callable[[str]
     return reply if 3 <= len(reply.split()) <= 60 else question
 
 
+# a question (or its clause) that asks when: the earlier turn's period is not the time it asks for
+ASKS_WHEN = re.compile(r"(?:^|[,;?]\s*|\band\s+)when\b", re.I)
 CHATTER = re.compile(r"^\s*(?P<said>[^.!?]{1,40}?[.!]+)\s+(?=\S)")  # a short sentence before the question
+# contractions typed without their apostrophe: 'whats' is 'what's', 'didnt' is 'didn't' ('its' stays a possessive)
+UNAPOSTROPHED = re.compile(
+    r"\b(what|who|how|where|when|that|there)s\b|\b(did|does|do|is|are|was|were|has|have|had|ca|wo|could|would|should)nt\b",
+    re.I,
+)
+
+
+def apostrophes_put_back(question: str) -> str:
+    """The question with the apostrophes of its contractions put back, so that 'whats cang sitting on' reads as
+    'what's ...' to every rule that looks for 'what'."""
+    return UNAPOSTROPHED.sub(lambda m: f"{m.group(1)}'s" if m.group(1) else f"{m.group(2)}n't", question)
 
 
 def without_chatter(question: str, entities: Entities) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, in_role, names_in
-from app.answer.question import HOLDING, Analysis, other_names
+from app.answer.question import HOLDING, UNIT_NOUNS, Analysis, other_names
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
@@ -57,7 +57,8 @@ GENERIC = frozenset(
 # What people add to a chat question that asks nothing: 'damn. how much did they have back in november?'
 FILLER = frozenset(
     tokenize(
-        "damn wow ok okay hmm lol thanks thx cool great nice back yeah yes so well like just really hey pls please"
+        "damn wow ok okay hmm lol thanks thx cool great nice back yeah yes so well like just really hey pls please "
+        "wait um uh oh btw sorry"
     )
 )
 ALTERNATIVES = re.compile(r"\b[\w.&-]+(?:,\s+[\w.&-]+)+,?\s+(?:or|and)\s+[\w.&-]+", re.I)  # 'Microsoft, Amazon or AMD'
@@ -726,7 +727,9 @@ class GroundedAnswerer:
         best = chosen[0]
         measure = analysis.measure if analysis else ""
         typed = [v for v in best.values if v.unit is unit] if unit else []
-        asked = _expand(set(tokenize(context.asked)))
+        # the words that name the unit asked ('capacity', 'megawatts') say nothing about which of its values
+        unit_words = {t for word, named in UNIT_NOUNS.items() if named is unit for t in tokenize(word)}
+        asked = _expand(set(tokenize(context.asked))) - unit_words
 
         period = [w.lower() for w in context.frame.words if not w.isdigit()]
         month_before = _month_before(context.frame, best.sentence)
@@ -1041,7 +1044,9 @@ OPPOSITES: tuple[tuple[re.Pattern, re.Pattern], ...] = (
         ),
     ),
 )
-PRESUPPOSES = re.compile(r"^\s*(when|why|how|where|what|who)\b", re.I)
+PRESUPPOSES = re.compile(
+    r"^\s*(?:(?:at|for|in|by|from|to|with|on|under)\s+)?(when|why|how|where|what|which|who)\b", re.I
+)
 DEAL = re.compile(
     r"\b(merger|deal|takeover|buyout|acquisition|vote|offer|transaction|agreement|bid|bought|acquired|took over)\b",
     re.I,
@@ -1366,6 +1371,10 @@ def _month_day(published: str) -> tuple[int, int]:
 
 
 NAME_KINDS = {PERSON: (PERSON,), ORG: (ORG, NAME, PERSON), PLACE: (PLACE,)}  # 'who ...?' may be either
+FIRM_ASKED = re.compile(
+    r"\b(?:which|what) (?:\w+ )?(?:company|companies|firm|firms|bank|banks|lender|utility|fund|hyperscaler|provider)\b",
+    re.I,
+)
 PRICE_WORD = re.compile(
     r"\b(?:sale |selling |average |net |exercise |strike |conversion |share |offering )?price\b", re.I
 )
@@ -1381,6 +1390,8 @@ def answer_names(sentence: str, context: Context, known: set[str]) -> list[Name]
     only of `known` words (the question's own companies and words, the outlet: `known_words`)."""
     analysis = context.analysis
     kinds = NAME_KINDS.get(analysis.expects[0], ()) if analysis and analysis.expects else ()
+    if PERSON in kinds and kinds != (PERSON,) and FIRM_ASKED.search(context.asked):
+        kinds = tuple(k for k in kinds if k != PERSON)  # 'which company ...' is not answered by its CEO's name
     return [
         name
         for name in names_in(sentence, context.entities, context.entities.outlets)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.retrieval.entities import NOT_NAMES, Entities
+from app.retrieval.entities import GLOSSARY, NOT_NAMES, Entities
 
 PERSON = "person"
 ORG = "org"
@@ -88,7 +88,10 @@ def _runs(sentence: str, entities: Entities) -> list[tuple[int, int]]:
     for run in runs:
         while run and (run[-1].group(0).lower() in CONNECTORS):
             run = run[:-1]
-        while run and _ordinary(run[0].group(0), run[0].start() == _first_word(sentence), entities):
+        while run and (
+            _ordinary(run[0].group(0), run[0].start() == _first_word(sentence), entities)
+            or run[0].group(0).lower() in CONNECTORS  # 'G&A and GPU-as-a-Service': none of it a name
+        ):
             run = run[1:]
         if run:
             end = run[-1].end()
@@ -108,9 +111,15 @@ def _ordinary(word: str, opens_sentence: bool, entities: Entities) -> bool:
     """An ordinary word that happens to be capitalized: it opens the sentence and the articles also write it in
     lower case ('Alongside', 'The'), or it is a month, a weekday or a common abbreviation."""
     lowered = word.lower().rstrip(".").removesuffix("'s").removesuffix("’s")
-    if lowered in MONTHS_AND_DAYS or lowered in NOT_NAMES:
+    if lowered in MONTHS_AND_DAYS or lowered.replace(".", "") in NOT_NAMES or lowered in GLOSSARY:  # 'U.S.', 'G&A'
         return True
-    return opens_sentence and (lowered in entities.plain_words or len(lowered) <= 2 or lowered.endswith("ly"))
+    parts = lowered.split("-")
+    if len(parts) > 1 and all(p in entities.plain_words or p in NOT_NAMES for p in parts):
+        return True  # 'GPU-as-a-Service', 'Ready-for-Service': words of the trade, hyphenated
+    if not opens_sentence or word in entities.alias_to_name:
+        return False
+    gerund = lowered.endswith("ing") and lowered in entities.language  # 'Lending produced ...', 'Including ...'
+    return lowered in entities.plain_words or len(lowered) <= 2 or lowered.endswith("ly") or gerund
 
 
 def _kind(sentence: str, text: str, start: int, end: int, entities: Entities, outlets: frozenset[str]) -> str:

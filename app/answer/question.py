@@ -54,7 +54,8 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(
             r"\b(how (much|many)|what)\b[^?]*\b(btc|bitcoins?|coins?)\b(?! (miners?|mining|treasury compan))|"
             r"\b(btc|bitcoin) (stack|pile|stash|hoard|treasury|holdings?|reserve|balance)\b|\bhodl\b|"
-            r"(?<!eth )(?<!ether )\btreasury\b(?! (polic|stock|share|management))",  # 'riot treasury': its coins
+            r"(?<!eth )(?<!ether )\btreasury\b(?! (polic|stock|share|management))|"  # 'riot treasury': its coins
+            r"\bsitting on\b(?![^?]*\b(cash|dollars?|usd|eth|ether|shares|land|acres|power|mw)\b)",  # a miner's coins
             re.I,
         ),
     ),

@@ -55,7 +55,7 @@ NAME_TAILS = frozenset(
     "capital infrastructure".split()
 )
 NOT_NAMES = frozenset(
-    "btc ai hpc gpu gpus ceo cfo cto coo usd us eh ph mw gw q1 q2 q3 q4 etf ipo jv bitcoin ether eth nasdaq nyse "
+    "btc ai hpc gpu gpus it ceo cfo cto coo usd us eh ph mw gw q1 q2 q3 q4 etf ipo jv bitcoin ether eth nasdaq nyse "
     "tsx sec i ok jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 # names a company went by before, which people still use and the articles may not: an alias once the company is
@@ -73,6 +73,7 @@ GLOSSARY = {
     "ppa": "power purchase agreement",
     "atm": "at-the-market offering",
     "capex": "capital expenditures",
+    "g&a": "general administrative expenses",
     "opex": "operating expenses",
     "yoy": "year over year",
     "qoq": "quarter over quarter",
@@ -229,6 +230,7 @@ class Entities:
             lowered = word.lower()
             nxt = tokens[i + 1].group(0).lower() if i + 1 < len(tokens) else ""
             tail = nxt in NAME_TAILS and lowered not in STOPWORDS | QUANTIFIERS  # 'Greenidge mining', not 'many miners'
+            tail = tail and not (word.islower() and lowered.endswith(("ed", "ing")))  # 'ditched mining': a verb
             opens = i == 0 or question[: match.start()].rstrip()[-1:] in ".?!:;"  # 'Who is ...' after a sentence
             looks_like_name = (word[0].isupper() and not opens) or (word.isupper() and len(word) >= 3) or tail
             if (

@@ -173,3 +173,17 @@ def test_bad_k_and_unknown_answerer(assistant):
 def test_a_chat_reaction_before_the_question_is_left_out(question, asked):
     entities = Entities.from_metadata([{"title": "Riot sells", "companies": ["Riot Platforms"], "tickers": ["RIOT"]}])
     assert without_chatter(question, entities) == asked
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("whats CANG sitting on now", "what's CANG sitting on now"),
+        ("whos the lender and didnt they pay", "who's the lender and didn't they pay"),
+        ("its stack and hows it going", "its stack and how's it going"),  # a possessive stays
+    ],
+)
+def test_a_contraction_typed_without_its_apostrophe_is_read_with_it(typed, read):
+    from app.conversation import apostrophes_put_back
+
+    assert apostrophes_put_back(typed) == read

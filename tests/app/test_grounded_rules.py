@@ -569,6 +569,7 @@ BID = "CoreWeave's chief executive said before the vote that CoreWeave would not
     [
         (HIVE_JANUARY, ["HIVE"], "how much did hive get for the btc it sold in january 2024?", "(sold)"),
         (HIVE_JANUARY, ["HIVE"], "what price did hive sell its january 2024 bitcoin at?", "(sell)"),
+        (HIVE_JANUARY, ["HIVE"], "at what average price did hive sell its january 2024 output?", "(sell)"),
         (BID, ["Core Scientific", "CoreWeave"], "why did coreweave up its bid for core scientific?", "(up)"),
     ],
 )
@@ -1119,3 +1120,25 @@ def test_what_a_company_did_with_its_remaining_coins_is_any_act_on_them(entities
     )
     found = answer_one("what did galaxy do with its remaining bitcoin in july 2025?", text, "2025-07-09")
     assert "280 BTC" in found and "does not answer" not in found, found
+
+
+def test_which_company_is_not_answered_by_a_person_or_an_abbreviation(entities):
+    text = (
+        "Chief executive Ben Gagnon said the conversion would pay off. To fund it, Galaxy signed a US$128 million "
+        "agreement with a publicly traded U.S. infrastructure provider."
+    )
+    found = answer_one("which company is the infrastructure provider funding galaxy's conversion?", text, "2025-11-13")
+    assert found.startswith("The indexed news does not answer this.")
+    found = answer_one(
+        "who is funding galaxy's conversion?", "Chief executive Ben Gagnon said Jane Roe funds it.", "2025-11-13"
+    )
+    assert "Jane Roe" in found  # 'who' may be answered by a person
+
+
+def test_the_words_that_name_the_unit_asked_do_not_pick_its_value(entities):
+    text = (
+        "That roughly doubled Helios's approved capacity to more than 1.6 gigawatts, up from the approximately "
+        "800 MW that CoreWeave had fully committed to under its lease."
+    )
+    found = answer_one("how much capacity has coreweave committed to at galaxy's helios?", text, "2026-04-29")
+    assert found.startswith("CoreWeave: 800 MW [1].")  # not 'approved capacity to more than 1.6 gigawatts'

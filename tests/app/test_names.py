@@ -66,3 +66,15 @@ def test_who_and_what_coin_ask_for_a_name_first():
     assert expected_kinds("what coin did it get paid in when it sold the 4,451 btc")[0] == ORG
     assert expected_kinds("did CIFR change its name?")[0] == ORG
     assert expected_kinds("Who is the CFO?")[0] == PERSON
+
+
+def test_a_gerund_abbreviation_or_hyphenated_trade_term_is_not_a_name():
+    import dataclasses
+
+    plain = Entities.from_metadata(META, ["it was offered as a service to the company"])
+    sentence = "Bitfarms signed with a U.S. provider for IT gear, G&A and GPU-as-a-Service."
+    assert set(kinds(sentence, plain)) == {"Bitfarms"}
+    opening = "Lending produced $32.1 million of interest income in 2025."
+    assert kinds(opening, plain) == {"Lending": NAME}  # a word the model does not know may be a name
+    knows = dataclasses.replace(plain, language=frozenset({"lending"}))
+    assert kinds(opening, knows) == {}  # a word of the language ending in -ing that opens a sentence is not

@@ -56,6 +56,7 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
     assert entities.unknown_names("How much did Digihost mine?") == ["Digihost"]
     assert entities.unknown_names("What did the mine at Yguazu cost?") == []  # typed without its accent
     assert entities.unknown_names("how much btc did argo blockchain sell?") == ["argo"]
+    assert entities.unknown_names("which miners ditched mining names?") == []  # a verb before 'mining'
     # a question word that opens a second sentence is no name
     assert entities.unknown_names("Riot sold its coins in December. Who bought them?") == []
     plural = Entities.from_metadata([{"title": "IREN", "companies": ["IREN"]}], ["IREN deploys Nvidia GB300 GPUs."])
@@ -752,3 +753,17 @@ def test_a_scene_set_with_when_asks_no_date(entities):
     assert parse_time_frame(question, date(2026, 6, 1)).prefer_earliest  # 'when the AMD lease first dropped'
     asked = "When did Riot sign the AMD lease?"
     assert analyse(asked, entities, parse_time_frame(asked, date(2026, 6, 1))).expects[:1] == ("date",)
+
+
+def test_what_a_miner_is_sitting_on_is_its_coins_unless_another_thing_is_named(entities):
+    assert analyse("what's CANG sitting on now", entities, parse_time_frame("now", date(2026, 6, 1))).measure == "held"
+    assert expected_kinds("what's cango sitting on now")[:1] == (Unit.BTC,)
+    assert expected_kinds("how much cash is cango sitting on?")[:1] == (Unit.USD,)
+    assert Unit.BTC not in expected_kinds("what's cango sitting on in cash?")
+
+
+def test_a_follow_up_that_asks_when_gets_no_period_from_the_earlier_turn(entities):
+    turns = [Turn("user", "how much did riot borrow in Aug 2025?"), Turn("assistant", "A $1.4 billion loan.")]
+    resolved = resolve_followup("who lent it, and when's it due?", turns, entities)
+    assert "Riot Platforms" in resolved and "2025" not in resolved
+    assert "2025" in resolve_followup("who lent it?", turns, entities)  # a period it does not ask about is carried

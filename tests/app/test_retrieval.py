@@ -207,3 +207,14 @@ def test_exact_dense_search_in_memory_matches_chromas(assistant):
             index.view = view
         assert [p.chunk_id for p in exact] == [p.chunk_id for p in hnsw], question
         assert [p.dense for p in exact] == pytest.approx([p.dense for p in hnsw], abs=1e-3)
+
+
+def test_the_answerer_also_reads_the_passage_after_each_of_the_best(assistant):
+    passages = assistant.search("how many BTC did Riot sell in December 2025", k=4)
+    added = assistant.following(passages)
+    found = {p.chunk_id for p in passages}
+    assert added and not {p.chunk_id for p in added} & found
+    for extra in added:
+        article, _, number = extra.chunk_id.rpartition("::")
+        before = next(p for p in passages[:3] if p.chunk_id == f"{article}::{int(number) - 1}")
+        assert extra.article_id == before.article_id and extra.score < before.score
