@@ -26,7 +26,7 @@ import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, in_role, names_in
-from app.answer.question import HOLDING, UNIT_NOUNS, Analysis, other_names
+from app.answer.question import HOLDING, PURPOSE, UNIT_NOUNS, Analysis, other_names
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
@@ -38,7 +38,7 @@ from app.settings import GroundedConfig
 from ingest.embed import Embedder
 from ingest.facts import HOLDINGS
 from ingest.text import folded, split_sentences, tokenize
-from ingest.values import MEASURE_WORDS, Unit, Value, measure_after, values_in
+from ingest.values import MEASURE_WORDS, Unit, Value, measure_after, measures_in, values_in
 
 QUESTION_WORDS = frozenset(
     "how much many what which who whom when where why did does do is are was were has have had company firm "
@@ -597,6 +597,7 @@ class GroundedAnswerer:
         context, passages = found.context, found.passages
         whole = bool(PREMISE.search(context.unnamed))
         key = () if whole else listing_key(context)
+        act = served_by(context)  # 'sold btc to pay down debt': a line that says the debt must say the sale too
         lines: dict[str, Candidate] = {}
         analysis = context.analysis
         strict = analysis is not None and analysis.unit is not None and bool(analysis.measure)
@@ -641,6 +642,8 @@ class GroundedAnswerer:
                 REFERS_BACK.match(candidate.sentence) and states_key(_before(passages, candidate), key, context)
             ):  # 'The notes offering brought in $500 million' after 'Riot raised money through convertible notes'
                 continue  # 'tapped the convertible note market': not 'the coins were sold on the open market'
+            if act and not act & set(tokenize(f"{_before(passages, candidate)} {candidate.sentence}")):
+                continue  # 'Long-term debt fell to $30.6 million' sold nothing to pay it
             if (
                 strict and not whole and not candidate.typed
             ):  # 'raised ... convertible notes': not '$1 billion of notes repaid'
@@ -1676,15 +1679,36 @@ def listing_key(context: Context) -> tuple[frozenset[str], ...]:
         return (worded,)
     listed = ALTERNATIVES.search(context.unnamed) or MEANS.search(context.unnamed)
     skip = QUESTION_STEMS | GENERIC | FILLER | _time_tokens(context)
+    purpose = PURPOSE.search(context.unnamed)
+    served = frozenset(tokenize(purpose.group("what"))) - skip if purpose else frozenset()
+    served = (served | DEBT_WORDS if served & DEBT_WORDS else served,) if served else ()
     if listed:
-        return (frozenset(tokenize(listed.group())) - skip - MEANS_WORDS,)
+        return (frozenset(tokenize(listed.group())) - skip - MEANS_WORDS, *served)
     if context.companies:
-        return ()  # the lines name the question's company (states_key)
+        return served  # the lines name the question's company (states_key)
     names = listed_names(context.unnamed, context.entities)
     groups = [frozenset(filter(None, (" ".join(tokenize(name)), initials(name)))) for name in names]
     if WITH_PARTY.search(context.unnamed):  # 'deals with a chipmaker like amd or nvidia': any of them
         groups = [frozenset().union(*groups)]
-    return tuple(group for group in groups if group)
+    return (*(group for group in groups if group), *served)
+
+
+def served_by(context: Context) -> frozenset[str]:
+    """The words of the act a listing asks what it served ('sold btc to pay down debt': sell, sold, sale ...),
+    none when it asks no purpose. A notes offering's 'proceeds' are no sale."""
+    purpose = PURPOSE.search(context.unnamed)
+    acts = measures_in(context.unnamed[: purpose.start()]) if purpose else []
+    if not acts:
+        return frozenset()
+    said = frozenset(tokenize(" ".join(acts)))
+    # the act's own words, its first concept: 'sold' is 'sell, dump, offload ...', not 'sales' as revenue
+    return said | next((concept for concept in CONCEPTS if concept & said), frozenset())
+
+
+# a debt a listing's act served ('sold btc to pay down debt'), which each line must say in one of its words
+DEBT_WORDS = frozenset(
+    tokenize("debt debts loan loans bonds convertible borrowing borrowings credit")
+)  # 'notes': 'not'
 
 
 def initials(name: str) -> str:

@@ -293,11 +293,20 @@ NAMED_POWER = re.compile(r"\b(?:[A-Z][\w&-]*\s+)+Power\b")  # 'American Electric
 STATED_MW = re.compile(r"\b\d[\d,.]*\s*-?\s*(?:mw|gw|megawatts?|gigawatts?)\b", re.I)
 
 
+# what an act served ('sold btc to pay down debt', 'to fund its AI build-out'): it says nothing of what is asked
+PURPOSE = re.compile(
+    r"\b(?:to|for)\s+(?:help\s+)?(?:pay|repay|fund|finance|cover|bankroll|service)(?:\s+(?:down|off|back|for))?"
+    r"\s+(?:(?:its|their|the|a|an|some)\s+)?(?P<what>[\w-]+(?:\s+(?:or|and)\s+[\w-]+)?)",
+    re.I,
+)
+
+
 def expected_kinds(question: str, whole: bool = True) -> tuple[str, ...]:
     """The kinds of answer the question's words ask for, the main one first (`whole`: the text is the question
     itself, so a comparison or a text with no question word asks an amount; a follow-up's carried topic does not)."""
     kinds: list[str] = []
     question = re.sub(r"^[\s:;,.-]+", "", question)  # 'galaxy: who's the bank ...' with its company taken out
+    question = PURPOSE.sub(" ", question)  # 'sold btc to pay down debt' asks no dollars
     if STOCK_MOVE.search(question):
         kinds.append(Unit.PERCENT)
     if counted_thing(question):

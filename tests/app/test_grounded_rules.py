@@ -338,6 +338,20 @@ def test_a_listing_of_a_means_lists_only_lines_that_name_it(entities):
     assert "Core Scientific" not in found  # a raise, but not by notes
 
 
+def test_a_listing_of_what_an_act_served_lists_lines_that_say_both(entities):
+    found = answer(
+        "which miners sold btc to pay down debt",
+        three_miners(
+            "Riot sold 1,818 BTC in December 2025 and used the proceeds to repay a bitcoin-backed loan.",
+            "Core Scientific sold 2,000 BTC to fund its AI build-out.",
+            "Galaxy Digital repaid its convertible bonds with cash. It sold 500 BTC to retire a term loan.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms: Riot sold 1,818 BTC" in found and "It sold 500 BTC to retire a term loan" in found
+    assert "Core Scientific" not in found  # a sale that paid for something else
+
+
 def test_a_listing_with_a_period_takes_each_company_s_line_of_that_period(entities):
     found = answer(
         "which miners reported btc production for september 2025?",
