@@ -28,6 +28,9 @@ PRONOUNS = re.compile(
     re.I,
 )
 
+PLURAL = re.compile(r"\b(?P<pronoun>they|them|their|theirs)\b(?P<verb>['’]re\b)?", re.I)
+IT = re.compile(r"\bit\b(?!['’]s)", re.I)
+
 
 def put_for(subject: str) -> Callable[[re.Match], str]:
     """What a pronoun matched by a pattern with `pronoun` and `verb` groups becomes when `subject` is put for it:
@@ -137,7 +140,9 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
     if earlier and not named_now:
         subject = earlier[0]
         if PRONOUNS.search(resolved) and not ASKS_VALUE_OF_IT.search(resolved):
-            resolved = PRONOUNS.sub(put_for(subject), resolved, count=1)
+            # 'how much money did it bring them?': 'it' is the thing talked about, 'them' the company
+            pronouns = PLURAL if IT.search(resolved) and PLURAL.search(resolved) else PRONOUNS
+            resolved = pronouns.sub(put_for(subject), resolved, count=1)
         else:
             together = entities.in_question(last) if subject in entities.in_question(last) else []
             subject = " and ".join(together) if 1 < len(together) <= 2 and not answered else subject

@@ -767,3 +767,10 @@ def test_a_follow_up_that_asks_when_gets_no_period_from_the_earlier_turn(entitie
     resolved = resolve_followup("who lent it, and when's it due?", turns, entities)
     assert "Riot Platforms" in resolved and "2025" not in resolved
     assert "2025" in resolve_followup("who lent it?", turns, entities)  # a period it does not ask about is carried
+
+
+def test_a_follow_up_with_it_and_them_puts_the_company_for_them(entities):
+    turns = [Turn("user", "who did riot sign a data center lease with?"), Turn("assistant", "AMD, for 25 MW.")]
+    resolved = resolve_followup("how much money will it bring them?", turns, entities)
+    assert resolved.startswith("how much money will it bring Riot Platforms")  # 'it' is the lease
+    assert resolve_followup("how much did it sell?", turns, entities).startswith("how much did Riot Platforms sell")
