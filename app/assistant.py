@@ -133,7 +133,8 @@ class Assistant:
         name = canonical(answerer or self.settings.answerer)
         writer = self.answerer(name)
         prepared = self.prepare(question, history, filters, k, writer)
-        if not (prepared.context.analysis and prepared.context.analysis.listing):
+        # the grounded answerer reads each best passage's next one too; an LLM's prompt holds the k passages asked
+        if name == "grounded" and not (prepared.context.analysis and prepared.context.analysis.listing):
             prepared.passages = trusted(prepared.passages + self.following(prepared.passages))
         reason = self.unanswerable(prepared)
         sides = None if reason else self.answer_sides(prepared, writer, self.check_k(k), Filters.parse(filters))
