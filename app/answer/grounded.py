@@ -1706,9 +1706,8 @@ def served_by(context: Context) -> frozenset[str]:
 
 
 # a debt a listing's act served ('sold btc to pay down debt'), which each line must say in one of its words
-DEBT_WORDS = frozenset(
-    tokenize("debt debts loan loans bonds convertible borrowing borrowings credit")
-)  # 'notes': 'not'
+# ('notes' is left out: the stemmer makes it 'not', which every denial holds)
+DEBT_WORDS = frozenset(tokenize("debt debts loan loans bonds convertible borrowing borrowings credit"))
 
 
 def initials(name: str) -> str:
