@@ -183,6 +183,8 @@ FILLER = re.compile(r"\b(back|then|again|instead)\b", re.I)
 SAME_ASKED = re.compile(
     r"^\s*(?:what|how (?:much|many|big))\s+(?:was|is|were|are)\s+(?:it|that|they|those)\b(?P<rest>.*)$", re.I
 )
+# a question (or its clause) that asks when: the earlier turn's period is not the time it asks for
+ASKS_WHEN = re.compile(r"(?:^|[,;?]\s*|\band\s+)when\b", re.I)
 # 'what was it at the end of February?' asks the value talked about, not the company
 ASKS_VALUE_OF_IT = re.compile(r"\b(what|how much|how many)\s+(was|is|were|are)\s+(it|that|they)\b", re.I)
 TOPIC_STOP = frozenset(
@@ -339,8 +341,6 @@ def condense_with_llm(question: str, turns: list[Turn], generate: Callable[[str]
     return reply if 3 <= len(reply.split()) <= 60 else question
 
 
-# a question (or its clause) that asks when: the earlier turn's period is not the time it asks for
-ASKS_WHEN = re.compile(r"(?:^|[,;?]\s*|\band\s+)when\b", re.I)
 CHATTER = re.compile(r"^\s*(?P<said>[^.!?]{1,40}?[.!]+)\s+(?=\S)")  # a short sentence before the question
 # contractions typed without their apostrophe: 'whats' is 'what's', 'didnt' is 'didn't' ('its' stays a possessive)
 UNAPOSTROPHED = re.compile(

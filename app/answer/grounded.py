@@ -731,8 +731,7 @@ class GroundedAnswerer:
         measure = analysis.measure if analysis else ""
         typed = [v for v in best.values if v.unit is unit] if unit else []
         # the words that name the unit asked ('capacity', 'megawatts') say nothing about which of its values
-        unit_words = {t for word, named in UNIT_NOUNS.items() if named is unit for t in tokenize(word)}
-        asked = _expand(set(tokenize(context.asked))) - unit_words
+        asked = _expand(set(tokenize(context.asked))) - UNIT_WORDS.get(unit, frozenset())
 
         period = [w.lower() for w in context.frame.words if not w.isdigit()]
         month_before = _month_before(context.frame, best.sentence)
@@ -1373,6 +1372,10 @@ def _month_day(published: str) -> tuple[int, int]:
     return (int(published[5:7]), int(published[8:10])) if len(published) >= 10 else (13, 0)
 
 
+UNIT_WORDS = {  # the words of each unit's name, as the direct line reads a question
+    unit: frozenset(t for word, named in UNIT_NOUNS.items() if named is unit for t in tokenize(word))
+    for unit in set(UNIT_NOUNS.values())
+}
 NAME_KINDS = {PERSON: (PERSON,), ORG: (ORG, NAME, PERSON), PLACE: (PLACE,)}  # 'who ...?' may be either
 FIRM_ASKED = re.compile(
     r"\b(?:which|what) (?:\w+ )?(?:company|companies|firm|firms|bank|banks|lender|utility|fund|hyperscaler|provider)\b",
@@ -1679,9 +1682,7 @@ def listing_key(context: Context) -> tuple[frozenset[str], ...]:
         return (worded,)
     listed = ALTERNATIVES.search(context.unnamed) or MEANS.search(context.unnamed)
     skip = QUESTION_STEMS | GENERIC | FILLER | _time_tokens(context)
-    purpose = PURPOSE.search(context.unnamed)
-    served = frozenset(tokenize(purpose.group("what"))) - skip if purpose else frozenset()
-    served = (served | DEBT_WORDS if served & DEBT_WORDS else served,) if served else ()
+    served = _served_key(context, skip)
     if listed:
         return (frozenset(tokenize(listed.group())) - skip - MEANS_WORDS, *served)
     if context.companies:
@@ -1691,6 +1692,15 @@ def listing_key(context: Context) -> tuple[frozenset[str], ...]:
     if WITH_PARTY.search(context.unnamed):  # 'deals with a chipmaker like amd or nvidia': any of them
         groups = [frozenset().union(*groups)]
     return (*(group for group in groups if group), *served)
+
+
+def _served_key(context: Context, skip: frozenset[str]) -> tuple[frozenset[str], ...]:
+    """The key group of what a listing's act served ('to pay down debt': any word for a debt), none without one."""
+    purpose = PURPOSE.search(context.unnamed)
+    words = frozenset(tokenize(purpose.group("what"))) - skip if purpose else frozenset()
+    if not words:
+        return ()
+    return (words | DEBT_WORDS if words & DEBT_WORDS else words,)
 
 
 def served_by(context: Context) -> frozenset[str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.conversation import Turn, parse_history, trim_history, without_chatter
+from app.conversation import Turn, apostrophes_put_back, parse_history, trim_history, without_chatter
 from app.errors import ConfigError, QuestionError
 from app.retrieval.entities import Entities
 
@@ -184,6 +184,4 @@ def test_a_chat_reaction_before_the_question_is_left_out(question, asked):
     ],
 )
 def test_a_contraction_typed_without_its_apostrophe_is_read_with_it(typed, read):
-    from app.conversation import apostrophes_put_back
-
     assert apostrophes_put_back(typed) == read

@@ -1,5 +1,7 @@
 """Names in sentences and the roles questions ask them in, rule by rule, on synthetic text (no model, no Chroma)."""
 
+import dataclasses
+
 import pytest
 
 from app.answer.names import NAME, ORG, OUTLET, PERSON, PLACE, in_role, names_in, roles_asked
@@ -69,8 +71,6 @@ def test_who_and_what_coin_ask_for_a_name_first():
 
 
 def test_a_gerund_abbreviation_or_hyphenated_trade_term_is_not_a_name():
-    import dataclasses
-
     plain = Entities.from_metadata(META, ["it was offered as a service to the company"])
     sentence = "Bitfarms signed with a U.S. provider for IT gear, G&A and GPU-as-a-Service."
     assert set(kinds(sentence, plain)) == {"Bitfarms"}

@@ -231,3 +231,8 @@ def test_the_answerer_also_reads_the_passage_after_each_of_the_best(assistant):
         article, _, number = extra.chunk_id.rpartition("::")
         before = next(p for p in passages[:3] if p.chunk_id == f"{article}::{int(number) - 1}")
         assert extra.article_id == before.article_id and extra.score < before.score
+    question = "how many BTC did Riot sell in December 2025"
+    read = assistant.following(assistant.prepare(question, None, None, 4, None).passages)
+    answer = assistant.ask(question, k=4)
+    considered = {p["chunk_id"] for p in assistant.traces.find(answer.trace_id)["passages"]}
+    assert read and {p.chunk_id for p in read} <= considered  # the grounded answerer read them
