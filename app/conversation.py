@@ -355,6 +355,23 @@ def apostrophes_put_back(question: str) -> str:
     return UNAPOSTROPHED.sub(lambda m: f"{m.group(1)}'s" if m.group(1) else f"{m.group(2)}n't", question)
 
 
+def symbols_spelled(question: str) -> str:
+    """The question with a desk's symbols in words: 'deals w/ AWS' → 'deals with AWS', 'w/o' → 'without',
+    'popped >40%' → 'popped more than 40%', '<1k btc' → 'less than 1k btc'."""
+    return SYMBOL.sub(lambda m: SYMBOL_WORDS[m.group(0).strip().lower()], question)
+
+
+SYMBOL_WORDS = {
+    "w/o": "without ",
+    "w/": "with ",
+    ">": "more than ",
+    "<": "less than ",
+    ">=": "at least ",
+    "<=": "at most ",
+}
+SYMBOL = re.compile(r"\bw/o\s*|\bw/\s*|(?<![-=])[<>]=?\s*(?=[$\d])", re.I)  # not the arrow of 'sept 25 -> ye25'
+
+
 def without_chatter(question: str, entities: Entities) -> str:
     """The question without the reactions a chat puts before it: 'Love it. And when are they hoping to have that
     thing running?' asks only its second sentence (a sentence of three words at most, no figure, no company, no

@@ -167,9 +167,14 @@ def _values(text: str) -> tuple[Value, ...]:
 def _measure(text: str, start: int, end: int) -> str:
     """What the amount at text[start:end] measures: what it is 'of' ('$3.7 billion of contracted revenue'), else the
     nearest measure word before it ('sold 4,451 BTC')."""
+    if text[end - 1 : end] == "%" and RATE_NOUN.match(text, end):
+        return "rate"  # 'the notes carry a 5.00% annual interest rate': the rate, whatever the notes raised
     of = OF_MEASURE.match(text, end)
     noun = of.group(1).lower() if of else ""
     return MEASURE_OF[noun] if noun in AMOUNT_NOUNS else measure_before(text, start)
+
+
+RATE_NOUN = re.compile(r"\s+(?:(?:annual|annualized|fixed|cash|stated)\s+)?(?:interest\b|coupon|yield|rate\b)", re.I)
 
 
 # what an amount can be 'of' ('$311 million of revenue'); not 'of mining capacity', 'of owned capacity'

@@ -58,7 +58,7 @@ GENERIC = frozenset(
 FILLER = frozenset(
     tokenize(
         "damn wow ok okay hmm lol thanks thx cool great nice back yeah yes so well like just really hey pls please "
-        "wait um uh oh btw sorry"
+        "wait um uh oh btw sorry those"
     )
 )
 ALTERNATIVES = re.compile(r"\b[\w.&-]+(?:,\s+[\w.&-]+)+,?\s+(?:or|and)\s+[\w.&-]+", re.I)  # 'Microsoft, Amazon or AMD'
@@ -69,7 +69,7 @@ CONCEPT_WORDS = (
     "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload rid",
     "buy bought acquire acquired purchase purchased stake buyout merger takeover",
     "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
-    "lease leases contract contracts deal deals agreement agreements tenant",
+    "lease leases leasing contract contracts deal deals agreement agreements tenant tenants rent rents rented renting",
     "revenue revenues sales income",
     "ceo chief executive runs leads",
     "cto chief technology officer",
@@ -487,6 +487,8 @@ class GroundedAnswerer:
         measure = context.analysis.measure if context.analysis else ""
         if measure in MEASURE_WORDS:  # 'how much did they have' (a holding): 'held' and 'treasury' are on topic
             predicate |= _expand(frozenset(tokenize(MEASURE_WORDS[measure])))
+        if measure == "sold" and context.analysis.unit is Unit.USD:  # what a sale brought in: 'raised $75 million'
+            predicate |= frozenset(tokenize("raised proceeds"))
         return predicate
 
     # selection ---------------------------------------------------------------------------------------------
@@ -625,7 +627,10 @@ class GroundedAnswerer:
 
         def order(candidate: Candidate) -> tuple:  # of the period asked, then stating a figure, then by merit
             figure = amounts and any(v.unit is not Unit.COUNT for v in candidate.values)
-            return (-(dated and candidate.features["period"]), -figure, -merit(candidate))
+            # a name change's line states the new name ('will rename itself Keel Infrastructure'), before one of the
+            # period that does not ('The rebrand builds on moves made over the past year')
+            new_name = key == (RENAMED,) and bool(NEW_NAME.search(candidate.sentence))
+            return (-new_name, -(dated and candidate.features["period"]), -figure, -merit(candidate))
 
         floor_unit = analysis.floor_unit if analysis is not None else None
         for candidate in sorted(found.candidates, key=order):
@@ -650,7 +655,10 @@ class GroundedAnswerer:
                 continue
             # 'expected to sell all 2,500 of its bitcoin' did not sell them; 'will rename itself', announced, is a name
             # change: a company changes its name by saying so
-            if _forecast(candidate.sentence) and not FORECAST.search(context.asked) and key != (RENAMED,):
+            # a forecast of an amount ('expected to sell all 2,500') is none; a tenant's lease that a forecast of another
+            # thing follows is one ('CoreWeave, which leases the site, has indicated that the GPUs ... will')
+            of_what = frozenset() if amounts else found.predicate
+            if _forecast(candidate.sentence, of_what) and not FORECAST.search(context.asked) and key != (RENAMED,):
                 continue
             if (
                 analysis is not None
@@ -677,6 +685,16 @@ class GroundedAnswerer:
         lines = {name: c for name, c in lines.items() if name in stated or worded or merit(c) >= floor}
         if not lines or (len(lines) < 2 and not whole):  # 'which miners sold all their bitcoin?': even one
             return None
+        if key == (RENAMED,):  # 'Cipher Mining has rebranded as Cipher Digital': one company, under both its names
+            lines = {
+                name: c
+                for name, c in lines.items()
+                if not any(
+                    other != name and context.entities.mentions(c2.sentence, name) and NEW_NAME.search(c2.sentence)
+                    for other, c2 in lines.items()
+                    if list(lines).index(other) < list(lines).index(name)
+                )
+            }
         listed = list(lines.items())[: self.config.listing_max]
         return self._compose(context, [c for _, c in listed], passages, direct=False, labels=[n for n, _ in listed])
 
@@ -1306,7 +1324,7 @@ def _holds_kind(
                 or (kind is Unit.SHARES and v.unit is Unit.COUNT and v.amount >= 1000)  # '... 498 voted'
                 or (kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v))  # "November's $96,560"
             )
-            and (not analysis.measure or v.measure in ("", analysis.measure))
+            and (not analysis.measure or v.measure in ("", analysis.measure) or _sale_raised(analysis, sentence, v))
             and (not strict or near_asked(v.start, v.end))
         ]
         segment = segment_asked(context.unnamed, analysis.measure)
@@ -1322,6 +1340,20 @@ def _holds_kind(
     if kind == DATE:
         return bool(answer_dates(sentence, context.asked, published, context.entities.outlets))
     return False
+
+
+def _sale_raised(analysis: Analysis, sentence: str, value: Value) -> bool:
+    """Dollars 'raised' answer what a sale brought in ('the firm raised $75 million' of the coins it sold), unless
+    securities raised them ('$172 million raised from a public share offering')."""
+    if analysis.measure != "sold" or value.unit is not Unit.USD or value.measure != "raised":
+        return False
+    return not SECURITIES.search(sentence[max(0, value.start - NEAR_BEFORE) : value.end + NEAR_AFTER])
+
+
+SECURITIES = re.compile(
+    r"\b(?:offerings?|placements?|notes|shares|stock|equity|bonds?|debt|loans?|convertibles?|financing|borrow\w*)\b",
+    re.I,
+)
 
 
 DATE_SPAN = re.compile(
@@ -1475,7 +1507,8 @@ def _period_marks(text: str) -> set[str]:
 
 def _without_targets(sentence: str, published: str) -> str:
     """The sentence less the years it sets as targets, after the year of its report: 'energized about 350 MW so
-    far and on track to deliver about 590 MW by early 2027' is of its report's period, not of 2027."""
+    far and on track to deliver about 590 MW by early 2027' is of its report's period, not of 2027; notes that
+    'mature in 2032' were sold when reported."""
     year = published[:4]
     if not year.isdigit():
         return sentence
@@ -1483,7 +1516,7 @@ def _without_targets(sentence: str, published: str) -> str:
 
 
 TARGET = re.compile(
-    r"\b(?:by|until|through|before)\s+(?:(?:early|mid|late|the end of|the start of|the (?:first|second) half of|"
+    r"\b(?:by|until|through|before|due(?:\s+in)?|matur\w*(?:\s+in)?)\s+(?:(?:early|mid|late|the end of|the start of|the (?:first|second) half of|"
     r"end-)\s*)?(?:[A-Za-z]+\s+)?((?:19|20)\d\d)\b"
 )
 
@@ -1639,6 +1672,9 @@ NAME_CHANGE = re.compile(
     r"\brenam\w*|\brebrand\w*",
     re.I,
 )
+NEW_NAME = re.compile(
+    r"\b(?:renam\w*|rebrand\w*|new name|now called)\s+(?:(?:itself|themselves)\s+)?(?:(?:as|to|is)\s+)?[A-Z]"
+)
 RENAMED = frozenset(("renam", "rebrand", "formerly", "new nam", "chang nam", "nam chang"))
 # a kind of security or loan a listing asks about, which each line must name ('convertible', 'private placement'),
 # and a line that says a company has none ('has no convertible notes outstanding')
@@ -1748,10 +1784,18 @@ def states_key(sentence: str, key: tuple[frozenset[str], ...], context: Context)
     return all(says(sentence, group) for group in key)
 
 
-def _forecast(sentence: str) -> bool:
+def _forecast(sentence: str, predicate: frozenset[str]) -> bool:
     """The sentence forecasts ('expected to sell all 2,500 of its bitcoin'), beyond a clause on what a done deal
-    would mean ('Google receives warrants ..., which would represent about an 8% stake')."""
-    return any(not CONSEQUENCE.search(sentence, 0, m.start()) for m in FORECAST.finditer(sentence))
+    would mean ('Google receives warrants ..., which would represent about an 8% stake'); with a `predicate`, only a
+    forecast of what it asks counts, not one of something else ('which leases the site, ... the GPUs ... will')."""
+    return any(
+        not CONSEQUENCE.search(sentence, 0, m.start())
+        and (not predicate or _meets(set(tokenize(" ".join(sentence[m.end() :].split()[:FORECAST_REACH]))), predicate))
+        for m in FORECAST.finditer(sentence)
+    )
+
+
+FORECAST_REACH = 6  # words after 'expected to', 'will' in which the act asked must follow for a forecast of it
 
 
 CONSEQUENCE = re.compile(r"\bwhich\s+$")

@@ -33,7 +33,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.PERCENT,
         re.compile(
             r"\b(what|which|how (much|many))( \w+)? (%|percent|percentage|share|portion|fraction)(?!\w)|\bhow much of\b|"
-            r"\bpercentage\b|\b(interest|coupon) rate\b|\bwhat rate\b|\byield\b|\bmargin\b",
+            r"\bpercentage\b|\b(interest|coupon) rate\b|\bcoupons?\b|\bwhat rate\b|\byield\b|\bmargin\b",
             re.I,
         ),
     ),
@@ -161,8 +161,12 @@ EACH = re.compile(
 )
 PRONOUN = re.compile(r"\b(?P<pronoun>it|its|they|their|the company|the firm)\b(?P<verb>['’](?:s|re)\b)?", re.I)
 LISTING = re.compile(
-    r"\b(which|what|any|name the|list( the)?) (?:[\w/-]+ ){0,6}?(miners|companies|firms|operators)\b|"
+    r"\b(which|what|any|name the|list( the)?) (?:[\w/-]+ ){0,6}?(miners|companies|firms|operators|cos|outfits|players|"
+    r"businesses|landlords|hosts|tickers)\b|"
     r"^\W*list\b|\blist (them|em|'em)\b|"  # 'list coreweave's deals', 'hive's site deals, list em'
+    # a desk's terse listing: 'tickers that popped >40% on a deal', 'ex-miners w/ AI deals signed with AWS or MSFT'
+    r"^\W*(?:[\w-]+\s+){0,2}?(?:[\w]+-)?(?:miners|companies|firms|operators|cos|outfits|players|tickers)\s+"
+    r"(?:with|that|who|which|having|where)\b|"
     r"\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$|"
     r"^\s*(?:(?:does|do|did|has|have) )?(?:any ?one|any ?body)(?: else)?\b|"  # 'anyone have sites in georgia?'
     r"\bwho all\b|\b(by|per|for each) (miner|company|firm|operator)\b|"  # 'sept 2025 production by miner'
@@ -330,6 +334,8 @@ def expected_kinds(question: str, whole: bool = True) -> tuple[str, ...]:
         for kind in (ORG, PERSON):
             if kind in kinds:
                 _to_front(kinds, kind)
+    if ROLE_LAST.search(question) and not QUESTION_WORD.search(question):
+        _to_front(kinds, ORG)  # 'GLXY helios $1.4B term loan - initial lender?': a desk's terse ask for a name
     if Unit.BTC in kinds and Unit.USD in kinds and re.search(r"\b(bitcoins?|btc)\b", question, re.I):
         if not re.search(r"\$|dollars?|worth|value|proceeds|raise|revenue|pay|cost|price", question, re.I):
             kinds.remove(Unit.USD)  # 'how much bitcoin did it sell' asks a BTC count, not a dollar amount
@@ -348,7 +354,7 @@ def expected_kinds(question: str, whole: bool = True) -> tuple[str, ...]:
     part = PART_OF.search(question)  # 'how much of that capacity was billing': a part of it, in megawatts
     if part:
         _to_front(kinds, UNIT_NOUNS[part.group(1).lower()])
-    if PROCEEDS.search(question):  # 'what did Riot get from selling bitcoin': the money a sale brought
+    if asks_proceeds(question):  # 'what did Riot get from selling bitcoin': the money a sale brought
         _to_front(kinds, Unit.USD)
     if Unit.PRICE in kinds and RATIO.search(question):
         kinds.remove(Unit.PRICE)  # 'satoshis per share', 'btc per share': so much of a thing per unit, not dollars
@@ -362,6 +368,12 @@ QUESTION_WORD = re.compile(rf"\b(?:{QUESTION_WORDS}|whom|whose|had|should|list|n
 # things a miner counts besides its coins: 'how big is its fleet after buying 11,298 rigs' asks no coins
 NOT_COINS = re.compile(
     r"\b(?:rigs?|miners|machines|fleet|gpus?|chips|servers|hash ?rate|shares|employees|staff)\b", re.I
+)
+# a terse query that ends on the role of the party it asks for ('... term loan - initial lender?')
+ROLE_LAST = re.compile(
+    r"\b(?:lender|tenant|buyer|seller|customer|counterparty|bank|investor|partner|utility|acquirer|landlord|arranger|"
+    r"supplier|vendor|client)s?\W*$",
+    re.I,
 )
 REASON_ASKED = re.compile(r"^\W*(?:why|how come)\b", re.I)
 # what was bought is a business or a place, not coins: its price is in dollars
@@ -385,10 +397,20 @@ PROCEEDS = re.compile(
     r"[^?]{0,40}?\b(?:from|by) (?:\w+ ){0,3}?(?:selling|sale|sales|liquidat\w*|dump\w*|offload\w*|disposal)\b"
     r"(?! (?:\w+ )?(?:shares|stock|notes|equity|bonds|debt))|"  # 'raised cash by selling shares' is a raise
     r"^\W*how much did (?:that|this|the sale) (?:raise|bring in|fetch|net|generate|get|make)\b|"  # of a sale just told
-    r"\b(?:get|got|fetch(?:ed)?|receive[ds]?|make|made|pocket(?:ed)?)\s+for\s+(?:them|it|those|these|"  # 'what did they
+    r"\b(?:get|got|fetch(?:ed)?|receive[ds]?|make|made|pocket(?:ed)?)\s+for\s+(?:them|it|that|those|these|"  # 'what did they
     r"(?:the|its|their|those|these) (?:coins|bitcoins?|btc|sale))\b",  # get for them' of coins just told: the money
     re.I,
 )
+
+
+def asks_proceeds(question: str) -> bool:
+    """The question asks the money an act brought in, unless it names another unit: 'how many shs does goog get for
+    that' asks shares."""
+    head = HOW_MUCH_NOUN.search(question)
+    named = UNIT_NOUNS.get(head.group(1).lower()) if head else None
+    return bool(PROCEEDS.search(question)) and named in (None, Unit.USD)
+
+
 # 'satoshis per share', 'BTC-per-share', 'MW per site': an amount of something other than money per unit
 RATIO = re.compile(
     r"\b(satoshis?|sats|btc|bitcoins?|coins?|eth|ether|mw|megawatts?|gw|eh/s|exahash(?:es)?|gpus?)[\s-]+per\b", re.I
@@ -481,7 +503,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         or expected_kinds(f"{asking} {topic}", False),
         wants_value=bool(VALUE_ASKED.search(unnamed)),
         measure="sold"
-        if PROCEEDS.search(unnamed)
+        if asks_proceeds(unnamed)
         else next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
         # 'who holds more than 10k btc': a floor that a group of companies may clear
         listing=bool(LISTING.search(asked))

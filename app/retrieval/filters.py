@@ -67,6 +67,12 @@ MONTH_SHORT_YEAR = re.compile(
     r"(?![\d,/:-]|\s*(?:st|nd|rd|th)\b)",
     re.I,
 )
+# a spreadsheet's 'Q4'25', 'Q1/26', 'Q1-26', 'jan'26', 'feb '26', 'mar-26': the period, then its year's two digits
+QUARTER_MARKED_YEAR = re.compile(r"\b(Q[1-4])\s*['’/-]\s*(\d{2})\b(?![\d,/:-])", re.I)
+MONTH_MARKED_YEAR = re.compile(
+    rf"\b({MONTH_WORDS})\.?\s*['’]\s*(\d{{2}})\b|\b(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)-(2[4-9])\b(?![\d,/:-])",
+    re.I,
+)
 TIME_SHORT = re.compile(r"\b(qtr|yr|mo|mth)(s?)\b", re.I)
 TIME_WORDS = {"qtr": "quarter", "yr": "year", "mo": "month", "mth": "month"}
 ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
@@ -75,7 +81,10 @@ ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
 def full_years(text: str) -> str:
     """Two-digit years written out where nothing else can be meant, and the desk's shorthand for periods spelled
     out: 'end of sept 25' → 'end of sept 2025', 'q4 25' → 'q4 2025', 'YE25' → 'year-end 2025', '3Q25' →
-    'Q3 2025', 'riot btc sold dec 25' → 'dec 2025', 'last qtr' → 'last quarter', 'sept 25 -> ye25' → '... to ...'."""
+    'Q3 2025', 'riot btc sold dec 25' → 'dec 2025', 'Q4'25' → 'Q4 2025', 'jan'26' → 'jan 2026', 'last qtr' →
+    'last quarter', 'sept 25 -> ye25' → '... to ...'."""
+    text = QUARTER_MARKED_YEAR.sub(_with_year, text)
+    text = MONTH_MARKED_YEAR.sub(lambda m: f"{m.group(1) or m.group(3)} {_century(m.group(2) or m.group(4))}", text)
     text = SHORT_YEAR.sub(_with_year, text)
     text = YEAR_END.sub(lambda m: f"year-end {_century(m.group(1))}", text)
     text = QUARTER_FIRST.sub(lambda m: f"Q{m.group(1)} {_century(m.group(2))}", text)

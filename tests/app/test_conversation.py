@@ -2,7 +2,14 @@
 
 import pytest
 
-from app.conversation import Turn, apostrophes_put_back, parse_history, trim_history, without_chatter
+from app.conversation import (
+    Turn,
+    apostrophes_put_back,
+    parse_history,
+    symbols_spelled,
+    trim_history,
+    without_chatter,
+)
 from app.errors import ConfigError, QuestionError
 from app.retrieval.entities import Entities
 
@@ -185,3 +192,17 @@ def test_a_chat_reaction_before_the_question_is_left_out(question, asked):
 )
 def test_a_contraction_typed_without_its_apostrophe_is_read_with_it(typed, read):
     assert apostrophes_put_back(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("ex-miners w/ AI deals signed w/ AWS", "ex-miners with AI deals signed with AWS"),
+        ("miners w/o debt", "miners without debt"),
+        ("tickers that popped >40% on a deal day", "tickers that popped more than 40% on a deal day"),
+        ("who holds <1k btc", "who holds less than 1k btc"),
+        ("sept 25 -> ye25", "sept 25 -> ye25"),  # an arrow stays: a span from one to the other
+    ],
+)
+def test_a_desk_s_symbols_are_read_as_words(typed, read):
+    assert symbols_spelled(typed) == read

@@ -1156,3 +1156,69 @@ def test_the_words_that_name_the_unit_asked_do_not_pick_its_value(entities):
     )
     found = answer_one("how much capacity has coreweave committed to at galaxy's helios?", text, "2026-04-29")
     assert found.startswith("CoreWeave: 800 MW [1].")  # not 'approved capacity to more than 1.6 gigawatts'
+
+
+def test_a_coupon_is_answered_by_the_rate_and_a_maturity_year_is_no_period_of_it(entities):
+    text = (
+        "On February 19, 2026, Galaxy Digital announced a $300 million offering of convertible senior notes. "
+        "AInvest reported that the notes carry a 5.00% annual interest rate and mature in 2032, with proceeds "
+        "earmarked for data center expansion."
+    )
+    found = answer_one("what's the coupon on galaxy's notes from feb 2026?", text, "2026-02-24")
+    assert found.startswith("Galaxy Digital: 5.00%"), found
+
+
+def test_what_a_sale_brought_in_may_be_said_as_raised_but_not_by_an_offering(entities):
+    text = (
+        "Galaxy Digital sold 2,000 BTC during March 2026 to pay off its loans. Galaxy Digital said the firm raised "
+        "$75 million, and that part of the money would go to AI. It also had $172 million raised from a public "
+        "share offering."
+    )
+    found = answer_one("how much did galaxy get for the coins it sold in march 2026?", text, "2026-04-10")
+    assert found.startswith("Galaxy Digital: $75 million"), found
+
+
+def test_a_tenant_listing_keeps_a_lease_that_a_forecast_of_another_thing_follows(entities):
+    entities = Entities.from_metadata([*META, {"title": "t", "companies": ["CoreWeave"], "tickers": ["CRWV"]}])
+    lines = [
+        passage(
+            "Riot Platforms signed two leases with CoreWeave for 250 MW.",
+            "riot",
+            ["Riot Platforms", "CoreWeave"],
+            "2025-06-02",
+        ),
+        passage(
+            "Executives said CoreWeave, which leases the Helios site, has indicated that the GPUs will serve a big "
+            "customer.",
+            "galaxy",
+            ["Galaxy Digital", "CoreWeave"],
+            "2026-04-29",
+        ),
+        passage(
+            "Core Scientific expects to lease more space to CoreWeave next year.",
+            "core",
+            ["Core Scientific", "CoreWeave"],
+            "2025-07-01",
+        ),
+    ]
+    found = (
+        GroundedAnswerer(SameVector())
+        .answer(context_for("which companies rent data center space to CoreWeave?", entities), lines)
+        .text
+    )
+    assert "Riot Platforms:" in found and "Galaxy Digital:" in found, found
+    assert "Core Scientific" not in found  # a lease still to come
+
+
+def test_a_name_change_listing_states_each_new_name_once(entities):
+    found = answer(
+        "which companies changed their names in 2026?",
+        three_miners(
+            "The rebrand builds on moves made over 2026. Riot Platforms will rename itself Keel Infrastructure.",
+            "Core Scientific said in 2026 it would keep its name.",
+            "Galaxy Digital has rebranded as Galaxy Compute in 2026. The rebrand puts Galaxy beside other miners.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms: Riot Platforms will rename itself Keel Infrastructure" in found, found
+    assert "Galaxy Digital: Galaxy Digital has rebranded as Galaxy Compute" in found, found

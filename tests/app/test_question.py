@@ -774,3 +774,46 @@ def test_a_follow_up_with_it_and_them_puts_the_company_for_them(entities):
     resolved = resolve_followup("how much money will it bring them?", turns, entities)
     assert resolved.startswith("how much money will it bring Riot Platforms")  # 'it' is the lease
     assert resolve_followup("how much did it sell?", turns, entities).startswith("how much did Riot Platforms sell")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("BTDR Q4'25 net profit", "BTDR Q4 2025 net profit"),
+        ("CANG hodl end jan'26 vs end feb'26", "CANG hodl end jan 2026 vs end feb 2026"),
+        ("feb '26 sales", "feb 2026 sales"),
+        ("Q1/26 rev and Q1-26 prod", "Q1 2026 rev and Q1 2026 prod"),
+        ("mar-26 prod", "mar 2026 prod"),
+        ("the 10-K's Q4 and aug-14", "the 10-K's Q4 and aug-14"),  # a filing, and a day
+    ],
+)
+def test_a_spreadsheet_s_periods_are_read_with_their_years(typed, read):
+    assert full_years(typed) == read
+
+
+def test_what_an_act_brought_in_is_money_unless_another_unit_is_named(entities):
+    assert expected_kinds("wait how much did Cango get for that in march 2026")[:1] == (Unit.USD,)
+    assert expected_kinds("how many shares does goog get for that")[:1] == (Unit.SHARES,)
+    frame = parse_time_frame("", date(2026, 6, 1))
+    assert analyse("how many shs does goog get for that", entities, frame).measure != "sold"  # 'shs': shares
+
+
+def test_a_coupon_is_a_percentage_and_a_terse_query_ending_on_a_role_asks_a_name():
+    assert expected_kinds("whats the coupon on those")[:1] == (Unit.PERCENT,)
+    assert expected_kinds("GLXY helios $1.4B term loan - initial lender?")[:1] == (ORG,)
+    assert expected_kinds("how much did galaxy pay the lender?")[:1] == (Unit.USD,)  # a question word: the amount
+
+
+@pytest.mark.parametrize(
+    ("question", "listing"),
+    [
+        ("which cos have crwv as a data center tenant", True),
+        ("which outfits have CoreWeave as a tenant", True),
+        ("tickers that popped more than 40% on an AI deal announcement day", True),
+        ("ex-miners with AI deals signed directly with AWS or MSFT", True),
+        ("what happened to the stock after the deal", False),
+        ("riot btc sold dec 2025", False),
+    ],
+)
+def test_a_listing_is_asked_in_a_desk_s_words_too(entities, question, listing):
+    assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).listing is listing

@@ -67,3 +67,11 @@ def test_an_amount_said_to_be_of_a_measure_is_of_it_whatever_came_before():
 def test_ether_is_its_own_unit():
     (value,) = [v for v in values_in("Its ETH holdings rose to 100,603 ETH after the purchases.") if v.unit is Unit.ETH]
     assert value.text == "100,603 ETH" and value.amount == 100_603
+
+
+def test_a_percentage_before_interest_rate_or_coupon_is_a_rate_whatever_the_notes_raised():
+    (rate,) = values_in("The notes carry a 5.00% annual interest rate and mature in 2032, with proceeds for AI.")
+    assert rate.measure == "rate"  # not 'raised', of the notes before it
+    assert values_in("The convertible notes have a 3.5% coupon.")[0].measure == "rate"
+    (rise,) = values_in("Shares rose 9% that day, with the interest rate unchanged.")
+    assert rise.measure == ""
