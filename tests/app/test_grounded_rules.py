@@ -1222,3 +1222,28 @@ def test_a_name_change_listing_states_each_new_name_once(entities):
     )
     assert "Riot Platforms: Riot Platforms will rename itself Keel Infrastructure" in found, found
     assert "Galaxy Digital: Galaxy Digital has rebranded as Galaxy Compute" in found, found
+
+
+def test_a_company_renamed_is_listed_once_under_its_two_names():
+    meta = [
+        *META,
+        {"title": "Cipher Mining signs", "companies": ["Cipher Mining"], "tickers": ["CIFR"]},
+        {"title": "Cipher Digital rebrand", "companies": ["Cipher Digital", "Cipher Mining"], "tickers": ["CIFR"]},
+    ]
+    lines = [
+        passage(
+            "Cipher Mining has rebranded as Cipher Digital in 2026. The rebrand puts Cipher alongside other miners.",
+            "cipher",
+            ["Cipher Digital", "Cipher Mining"],
+            "2026-02-27",
+        ),
+        passage(
+            "Riot Platforms will rename itself Keel Infrastructure in 2026.", "riot", ["Riot Platforms"], "2026-02-06"
+        ),
+    ]
+    entities = Entities.from_metadata(meta, [p.text for p in lines])
+    found = GroundedAnswerer(SameVector()).answer(
+        context_for("which miners changed their names in 2026?", entities), lines
+    )
+    assert found.text.count("Cipher Mining has rebranded") == 1 and "The rebrand puts" not in found.text, found.text
+    assert "Riot Platforms: Riot Platforms will rename itself" in found.text
