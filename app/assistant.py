@@ -262,6 +262,8 @@ class Assistant:
         per_article = None
         if analysis.listing:  # one line per company needs passages of many companies; of every one: one an article
             k, per_article = max(k, LISTING_K if companies else BROAD_LISTING_K), (None if companies else 1)
+            if self.index.entities.outlets_in(standalone):  # 'who was on chaincatcher's list': that article whole
+                per_article = None
         started = time.perf_counter()
         query = spelled_out(standalone)  # 'rev' searched as 'revenue' too
         vector = self.index.embedder.embed_query(query)

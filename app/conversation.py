@@ -167,7 +167,9 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
     place = _place(last, entities)
     if place and REFERS_TO_PLACE.search(resolved):
         resolved = REFERS_TO_PLACE.sub(f"at {place}", resolved, count=1)
-    if not named_now:
+    # 'and the other guys? like riot, how many did they do that month': a company named, but nothing asked of it
+    asks_own = bool(named_now) and any(w.lower() not in OTHERS for w in _topic([question], entities))
+    if not asks_own:
         topic = [w for w in _topic(previous[-2:], entities) if w.lower() not in resolved.lower()]
         if answered:  # 'could CoreWeave take more there?': still about Applied Digital's site
             topic = [n for n in entities.in_question(last) if n not in resolved] + topic
@@ -194,6 +196,9 @@ TOPIC_STOP = frozenset(
     "since right so far any some from by into over per up out end start beginning early late mid quarter month year week "
     "period".split()
 )
+
+
+OTHERS = frozenset("other others guys folks ones like too also else rest".split())  # 'what about the other guys'
 
 
 def _topic(questions: list[str], entities: Entities) -> list[str]:
@@ -356,20 +361,23 @@ def apostrophes_put_back(question: str) -> str:
 
 
 def symbols_spelled(question: str) -> str:
-    """The question with a desk's symbols in words: 'deals w/ AWS' → 'deals with AWS', 'w/o' → 'without',
-    'popped >40%' → 'popped more than 40%', '<1k btc' → 'less than 1k btc'."""
+    """The question with a desk's symbols in words: 'deals w/ AWS' (or 'w AWS') → 'deals with AWS', 'w/o' →
+    'without', 'popped >40%' → 'popped more than 40%', '<1k btc' → 'less than 1k btc'."""
     return SYMBOL.sub(lambda m: SYMBOL_WORDS[m.group(0).strip().lower()], question)
 
 
 SYMBOL_WORDS = {
     "w/o": "without ",
     "w/": "with ",
+    "w": "with ",
     ">": "more than ",
     "<": "less than ",
     ">=": "at least ",
     "<=": "at most ",
 }
-SYMBOL = re.compile(r"\bw/o\s*|\bw/\s*|(?<![-=])[<>]=?\s*(?=[$\d])", re.I)  # not the arrow of 'sept 25 -> ye25'
+SYMBOL = re.compile(
+    r"\bw/o\s*|\bw/\s*|(?-i:\bw)\s+(?=[a-z]{2})|(?<![-=])[<>]=?\s*(?=[$\d])", re.I
+)  # not the arrow of 'sept 25 -> ye25'
 
 
 def without_chatter(question: str, entities: Entities) -> str:

@@ -169,11 +169,14 @@ def _measure(text: str, start: int, end: int) -> str:
     nearest measure word before it ('sold 4,451 BTC')."""
     if text[end - 1 : end] == "%" and RATE_NOUN.match(text, end):
         return "rate"  # 'the notes carry a 5.00% annual interest rate': the rate, whatever the notes raised
+    if RAISED_AFTER.match(text, end):
+        return "raised"  # 'funded with roughly $172 million raised from a public share offering'
     of = OF_MEASURE.match(text, end)
     noun = of.group(1).lower() if of else ""
     return MEASURE_OF[noun] if noun in AMOUNT_NOUNS else measure_before(text, start)
 
 
+RAISED_AFTER = re.compile(r"\s+(?:was\s+|were\s+)?raised\s+(?:from|in|through|via|by)\b", re.I)
 RATE_NOUN = re.compile(r"\s+(?:(?:annual|annualized|fixed|cash|stated)\s+)?(?:interest\b|coupon|yield|rate\b)", re.I)
 
 

@@ -30,7 +30,7 @@ from app.answer.question import HOLDING, PURPOSE, UNIT_NOUNS, Analysis, other_na
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
-from app.retrieval.entities import GLOSSARY, NOT_NAMES, Entities
+from app.retrieval.entities import CUSTOMER_TICKERS, GLOSSARY, NOT_NAMES, Entities, customers_named
 from app.retrieval.filters import GRACE_AFTER, RECENT
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
@@ -633,7 +633,13 @@ class GroundedAnswerer:
             return (-new_name, -(dated and candidate.features["period"]), -figure, -merit(candidate))
 
         floor_unit = analysis.floor_unit if analysis is not None else None
+        # 'which miners did ChainCatcher's April wrap say were cutting treasuries': the lines of that outlet's reports,
+        # whatever periods they name (the question's 'april 2026' is when it reported)
+        of_outlet = _of_outlet_named(context, passages)
+        dated = dated and not of_outlet
         for candidate in sorted(found.candidates, key=order):
+            if of_outlet and candidate.passage_index not in of_outlet:
+                continue
             # a line that names the question's key is on its topic ('executing a service agreement with AEP Texas')
             if not (candidate.on_topic or key) or (dated and candidate.features["other_period"]):
                 continue
@@ -658,7 +664,8 @@ class GroundedAnswerer:
             # a forecast of an amount ('expected to sell all 2,500') is none; a tenant's lease that a forecast of another
             # thing follows is one ('CoreWeave, which leases the site, has indicated that the GPUs ... will')
             of_what = frozenset() if amounts else found.predicate
-            if _forecast(candidate.sentence, of_what) and not FORECAST.search(context.asked) and key != (RENAMED,):
+            forecast_asked = FORECAST.search(context.asked) or key == (RENAMED,) or of_outlet  # what a report said
+            if _forecast(candidate.sentence, of_what) and not forecast_asked:
                 continue
             if (
                 analysis is not None
@@ -677,6 +684,8 @@ class GroundedAnswerer:
                 company = others[0]  # 'The company ... recently raised $1 billion': the article's own company
             if company:
                 lines.setdefault(company, candidate)
+            for also in named[1:] if of_outlet else ():  # 'Riot sold 3,778 BTC, and Core Scientific had planned to'
+                lines.setdefault(also, candidate)
         # each line scores at least a share of the best lines': of the third best, since one sentence that repeats
         # the question's words ('tapped convertible markets') outscores every other company's plain report
         scores = sorted((merit(c) for c in lines.values()), reverse=True)
@@ -900,6 +909,7 @@ def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
     ]
 
     def held(name: str) -> bool:  # 'Washington GPU conversion': 'Washington' will do; 'Toronto-area': 'Toronto'
+        name = CUSTOMER_TICKERS.get(name.lower(), name)  # 'MSFT': the articles write Microsoft
         parts = re.split(r"[\s-]+", name)
         words = [w for w in parts if len(w) > 2 and w.lower() not in NOT_NAMES] or parts
         return any(re.search(rf"(?i)(?<![\w-]){re.escape(folded(w))}(?![\w-])", texts) for w in words)
@@ -1314,6 +1324,8 @@ def _holds_kind(
         )
     if isinstance(kind, Unit) and ANNUAL.search(context.asked):  # 'how much revenue a year': an annual figure
         values = [v for v in values if ANNUAL.search(sentence[max(0, v.start - 45) : v.end + 30])]
+    elif kind is Unit.USD:  # 'a fee of about $155,000 per month' is no sum of the kind asked
+        values = [v for v in values if not PER_PERIOD.match(sentence, v.end)]
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
         strict = analysis.measure == "rate"  # a percentage anywhere in a sentence is rarely the rate asked for
         kinds = [
@@ -1325,6 +1337,7 @@ def _holds_kind(
                 or (kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v))  # "November's $96,560"
             )
             and (not analysis.measure or v.measure in ("", analysis.measure) or _sale_raised(analysis, sentence, v))
+            and not _shares_sold(analysis, sentence, v)
             and (not strict or near_asked(v.start, v.end))
         ]
         segment = segment_asked(context.unnamed, analysis.measure)
@@ -1348,6 +1361,18 @@ def _sale_raised(analysis: Analysis, sentence: str, value: Value) -> bool:
     if analysis.measure != "sold" or value.unit is not Unit.USD or value.measure != "raised":
         return False
     return not SECURITIES.search(sentence[max(0, value.start - NEAR_BEFORE) : value.end + NEAR_AFTER])
+
+
+PER_PERIOD = re.compile(r"\s+(?:per|a|each|every)\s+(?:month|quarter|week|day)\b", re.I)
+
+
+def _shares_sold(analysis: Analysis, sentence: str, value: Value) -> bool:
+    """Dollars that a sale of securities brought in ('sold 9,375,000 ordinary shares at $17.00 each for gross
+    proceeds of $159,375,000') do not answer what a sale of coins brought in."""
+    if analysis.measure != "sold" or value.unit is not Unit.USD:
+        return False
+    before = sentence[max(0, value.start - NEAR_BEFORE) : value.start]
+    return bool(SECURITIES.search(before)) and not COINS.search(before)
 
 
 SECURITIES = re.compile(
@@ -1617,7 +1642,10 @@ def _time_tokens(context: Context) -> set[str]:
 
 
 LINE_ITEMS = {"revenue": "revenue revenues sales", "income": "income profit earnings loss"}
-PERIOD_WORDS = frozenset("quarter quarters year years month months fiscal calendar full half week".split())
+PERIOD_WORDS = frozenset(
+    "quarter quarters year years month months fiscal calendar full half week yearly annual annualized monthly "
+    "quarterly weekly".split()
+)
 PLAIN_QUALIFIERS = frozenset(
     tokenize(
         "total overall quarterly annual consolidated reported net its their the record highest lowest biggest largest "
@@ -1769,7 +1797,9 @@ def listed_names(unnamed: str, entities: Entities) -> list[str]:
     party = WITH_PARTY.search(unnamed)
     if not party and ANYONE_ELSE.search(unnamed):
         return []
-    return [n for n in other_names(party.group(1) if party else unnamed, entities) if n.lower() not in NOT_NAMES]
+    text = party.group(1) if party else unnamed
+    named = [n for n in other_names(text, entities) if n.lower() not in NOT_NAMES and n.lower() not in entities.outlets]
+    return named + customers_named(text)  # not the outlet that reported them ('in that chaincatcher wrapup')
 
 
 WITH_PARTY = re.compile(r"\bwith\b(.*)", re.I)
@@ -1782,6 +1812,13 @@ def states_key(sentence: str, key: tuple[frozenset[str], ...], context: Context)
     if context.companies:
         return any(context.entities.mentions(sentence, name) for name in context.companies)
     return all(says(sentence, group) for group in key)
+
+
+def _of_outlet_named(context: Context, passages: list[Passage]) -> frozenset[int]:
+    """The passages of the outlet a question names ('in that chaincatcher wrapup'), none when it names none or no
+    passage is of it."""
+    named = context.entities.outlets_in(context.asked)
+    return frozenset(i for i, p in enumerate(passages) if p.source.lower() in named) if named else frozenset()
 
 
 def _forecast(sentence: str, predicate: frozenset[str]) -> bool:

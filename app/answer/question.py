@@ -169,6 +169,7 @@ LISTING = re.compile(
     r"(?:with|that|who|which|having|where)\b|"
     r"\bwho(['’]s| has| have| had| else)? (got|had|has|have|signed|sold|took|owns?|runs?|operates?)\b.*\?$|"
     r"^\s*(?:(?:does|do|did|has|have) )?(?:any ?one|any ?body)(?: else)?\b|"  # 'anyone have sites in georgia?'
+    r"\bwho\b.*\b(?:on|in)\s+(?:the|that|this|its|their)\s+(?:list|tally|round-?up|wrap(?:-?up)?|ranking)\b|"  # 'who was on the list'
     r"\bwho all\b|\b(by|per|for each) (miner|company|firm|operator)\b|"  # 'sept 2025 production by miner'
     r"\b(any ?(one|body)|who) else\b|"  # 'riot, hive, anyone else?'
     r"^\s*who\b.*\b(each|respectively)\b|"  # 'who posted a net loss for q1 2026, and how big was each?'
@@ -556,6 +557,8 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
         return []  # 'MARA is lending some of its bitcoin? how many coins?': one question, its amount asked last
     # 'who posted a net loss in q1 2026, and how big was each?': the second clause asks the first's of each one
     if len(clauses) == 2 and not COMPARE.search(question) and not EACH.match(clauses[1]):
+        if not all(_asks_something(c) for c in clauses):
+            return []  # 'the other guys? like riot, how many did they mine': one clause only sets the scene
         return _clause_sides(clauses, companies, entities, fits)
     periods = _periods(question)
     parts = [p.strip(" ,?") for p in re.split(r",\s+and\s+", question)]
@@ -637,6 +640,26 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
         base = _level(SINCE.sub(" ", question).replace(periods[0], " "))
         return [Side(f"{base} in {periods[0]}?", period=periods[0]), Side(f"{base} now?", label="latest")]
     return _measure_sides(question, companies, entities, periods) or _asked_twice(question, companies, entities, fits)
+
+
+SCENE_WORDS = 3  # a clause of this many words at most, with nothing it asks, only sets the scene
+
+
+def _asks_something(clause: str) -> bool:
+    """The clause asks a thing: a question word, a measure, a period or a figure ('riot btc sold dec 2025'), or
+    more than a few words of a desk's terse query ('abtc fleet size after the drumheller rig buy'), not only a
+    scene ('the other guys')."""
+    return bool(
+        len(clause.split()) > SCENE_WORDS
+        or QUESTION_WORD.search(clause)
+        or head_measures(clause)
+        or _periods(clause)
+        or re.search(r"\d", clause)
+        or any(w.lower() in UNIT_NOUNS or w.lower() in AMOUNT_WORDS for w in re.findall(r"[\w$]+", clause))
+    )
+
+
+AMOUNT_WORDS = frozenset("count total size number amount price value worth cost".split())  # 'total machine count'
 
 
 def _asked_twice(question: str, companies: list[str], entities: Entities, fits: Fits | None) -> list[Side]:

@@ -61,6 +61,18 @@ NOT_NAMES = frozenset(
 # names a company went by before, which people still use and the articles may not: an alias once the company is
 # in the index
 FORMER_NAMES = {"Marathon Digital": "MARA Holdings", "Marathon": "MARA Holdings"}
+# the tickers of the big customers and partners people type for them ('deals w/ AWS or MSFT'): not companies of the
+# index, but the articles name them in full, so a question that types one is not about an unknown name
+CUSTOMER_TICKERS = {
+    "msft": "Microsoft",
+    "nvda": "Nvidia",
+    "goog": "Google",
+    "googl": "Google",
+    "amzn": "Amazon",
+    "orcl": "Oracle",
+    "meta": "Meta",
+    "aapl": "Apple",
+}
 # the trade's abbreviations as people type them, with the words an article spells out: not company names, and
 # a question's 'NOI' is answered by 'net operating income'
 GLOSSARY = {
@@ -113,6 +125,11 @@ GLOSSARY = {
 def short_forms(text: str) -> list[str]:
     """What the text's short forms stand for, in order: ['revenue'] for 'corz colocation rev'."""
     return [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", text) if w.lower() in GLOSSARY]
+
+
+def customers_named(text: str) -> list[str]:
+    """The names of the big customers the text types by ticker: ['Microsoft'] for 'the iren msft deal'."""
+    return [CUSTOMER_TICKERS[w.lower()] for w in re.findall(r"\w+", text) if w.lower() in CUSTOMER_TICKERS]
 
 
 def spelled_out(text: str) -> str:
@@ -204,6 +221,11 @@ class Entities:
                         entities.alias_to_name.setdefault(ticker, name)
         return entities
 
+    def outlets_in(self, text: str) -> frozenset[str]:
+        """The index's outlets a text names, lower-cased ('in that chaincatcher wrapup': {'chaincatcher'})."""
+        lowered = text.lower()
+        return frozenset(o for o in self.outlets if re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", lowered))
+
     def in_question(self, question: str) -> list[str]:
         """The companies a question names, in order of first mention, by any alias in any case, except aliases
         that are also ordinary words of the articles ('applied'), which must keep their capital."""
@@ -244,6 +266,8 @@ class Entities:
             parts = [p for p in lowered.split("-") if p]
             if any(self.known_word(p) for p in parts) or self.known_word(lowered):
                 continue
+            if lowered in CUSTOMER_TICKERS and self.known_word(CUSTOMER_TICKERS[lowered]):
+                continue  # 'MSFT', whom the articles call Microsoft
             if lowered.endswith("s") and self.known_word(lowered[:-1]):  # 'GB300s' of the articles' 'GB300'
                 continue
             unknown.append(word)

@@ -209,3 +209,11 @@ def test_a_follow_up_is_answered_from_its_last_exchange_though_it_repeats_none_o
     ]
     answer = assistant.ask("and per coin, what did that come to?", history=history)
     assert not answer.refused and "$68,000" in answer.answer, answer.answer
+
+
+def test_a_listing_of_one_outlet_s_report_reads_that_report_whole(assistant):
+    # ChainCatcher's April 3 wrap names five sellers over two paragraphs; a broad listing reads one passage an
+    # article, so the second paragraph's names were lost
+    answer = assistant.ask("in that april 2026 chaincatcher wrapup of miners dumping btc, who was on the list")
+    for line in ("MARA Holdings:", "Cango:", "Bitdeer:", "Riot Platforms:", "Core Scientific:"):
+        assert line in answer.answer, answer.answer

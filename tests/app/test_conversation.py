@@ -199,6 +199,8 @@ def test_a_contraction_typed_without_its_apostrophe_is_read_with_it(typed, read)
     [
         ("ex-miners w/ AI deals signed w/ AWS", "ex-miners with AI deals signed with AWS"),
         ("miners w/o debt", "miners without debt"),
+        ("which miners landed deals w amazon", "which miners landed deals with amazon"),
+        ("Riot W site", "Riot W site"),  # a capital W is a name's letter
         ("tickers that popped >40% on a deal day", "tickers that popped more than 40% on a deal day"),
         ("who holds <1k btc", "who holds less than 1k btc"),
         ("sept 25 -> ye25", "sept 25 -> ye25"),  # an arrow stays: a span from one to the other

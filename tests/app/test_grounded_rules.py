@@ -1121,6 +1121,7 @@ def test_a_segment_asked_is_answered_by_a_sentence_that_names_it_not_by_the_tota
     assert segment_asked("how much dc revenue was there in q1 2026?", "revenue") == {"data", "center"}
     assert segment_asked("q1 revenue for riot", "revenue") == frozenset()  # a period, not a segment
     assert segment_asked("what was hive's record revenue", "revenue") == frozenset()  # a size, not a segment
+    assert segment_asked("how much yearly revenue is that deal to bring in", "revenue") == frozenset()  # a period
     adjusted = passage(
         "Galaxy Digital reported adjusted earnings of $12 million.", "g", ["Galaxy Digital"], "2025-11-01"
     )
@@ -1247,3 +1248,52 @@ def test_a_company_renamed_is_listed_once_under_its_two_names():
     )
     assert found.text.count("Cipher Mining has rebranded") == 1 and "The rebrand puts" not in found.text, found.text
     assert "Riot Platforms: Riot Platforms will rename itself" in found.text
+
+
+def test_a_sale_s_proceeds_are_not_a_sale_of_shares_nor_a_monthly_fee(entities):
+    text = (
+        "Galaxy Digital sold 280 BTC in July 2025. WhiteFiber sold 9,375,000 ordinary shares at $17.00 each for "
+        "gross proceeds of $159,375,000. Galaxy Digital will provide services at an average fee of about $155,000 "
+        "per month."
+    )
+    found = answer_one("how much cash did galaxy get for the 280 btc it sold?", text, "2025-07-09")
+    assert found.startswith("The indexed news does not answer this"), found
+
+
+def test_a_listing_of_deals_with_a_customer_typed_as_its_ticker_names_it_in_full(entities):
+    found = answer(
+        "which miners landed deals with amazon or msft",
+        three_miners(
+            "Riot Platforms signed a $9.7 billion AI cloud contract with Microsoft.",
+            "Core Scientific leases space to CoreWeave.",
+            "Galaxy Digital signed a lease with Amazon Web Services worth $5.5 billion.",
+        ),
+        entities,
+    )
+    assert "Riot Platforms:" in found and "Galaxy Digital:" in found, found
+    assert "Core Scientific" not in found
+
+
+def test_a_listing_of_what_one_outlet_reported_lists_that_outlet_s_lines_of_any_period():
+    wrap = Passage(
+        "wrap::0",
+        "wrap",
+        "Listed miners sell BTC",
+        "ChainCatcher",
+        "https://example.test",
+        "2026-04-03",
+        "Listed bitcoin miners sold down treasuries, ChainCatcher wrote on April 3, 2026. Riot Platforms sold 3,778 BTC "
+        "in the first quarter of 2026, and Core Scientific had planned to sell about 2,500 bitcoin. Galaxy Digital "
+        "dumped 900 BTC in February 2026.",
+        1.0,
+        ["Riot Platforms", "Core Scientific", "Galaxy Digital"],
+    )
+    other = passage("Cango sold 2,000 BTC in April 2026.", "cango", ["Cango"], "2026-04-10")
+    meta = [*META, {"title": "cango", "companies": ["Cango"], "source": "AMBCrypto"}]
+    meta[0] = {**meta[0], "source": "ChainCatcher"}
+    entities = Entities.from_metadata(meta, [wrap.text, other.text])
+    question = "in that april 2026 chaincatcher wrapup of miners dumping btc, who was on the list"
+    found = GroundedAnswerer(SameVector()).answer(context_for(question, entities), [wrap, other]).text
+    for name in ("Riot Platforms:", "Core Scientific:", "Galaxy Digital:"):
+        assert name in found, found  # each named, a forecast too; of March or February, reported in April
+    assert "Cango" not in found  # another outlet's report

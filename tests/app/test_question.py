@@ -817,3 +817,19 @@ def test_a_coupon_is_a_percentage_and_a_terse_query_ending_on_a_role_asks_a_name
 )
 def test_a_listing_is_asked_in_a_desk_s_words_too(entities, question, listing):
     assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).listing is listing
+
+
+def test_a_big_customer_s_ticker_is_no_unknown_name_when_the_articles_name_it(entities):
+    assert entities.unknown_names("what is the IREN MSFT contract worth?") == []  # the articles say Microsoft
+    assert entities.unknown_names("what is the IREN AAPL contract worth?") == ["AAPL"]  # no article names Apple
+
+
+def test_a_follow_up_that_names_a_company_but_asks_nothing_of_its_own_keeps_the_topic(entities):
+    turns = [Turn("user", "how many btc did mara mine in sept 2025"), Turn("assistant", "MARA mined 736 BTC.")]
+    resolved = resolve_followup("and the other guys? like riot, how many did they do that month", turns, entities)
+    assert "(re: btc mine)" in resolved and "sept 2025" in resolved, resolved
+    own = resolve_followup("how much did riot sell that month?", turns, entities)
+    assert "(re:" not in own  # asked of riot in words of its own
+    scene = "The other guys? like riot, how many did they mine in sept 2025?"
+    assert sides_of(scene, entities) == []  # 'the other guys?' sets the scene, asks nothing
+    assert len(sides_of("abtc fleet size after the drumheller rig buy? total machine count", entities)) == 2

@@ -75,3 +75,8 @@ def test_a_percentage_before_interest_rate_or_coupon_is_a_rate_whatever_the_note
     assert values_in("The convertible notes have a 3.5% coupon.")[0].measure == "rate"
     (rise,) = values_in("Shares rose 9% that day, with the interest rate unchanged.")
     assert rise.measure == ""
+
+
+def test_an_amount_raised_from_something_is_raised_whatever_came_before():
+    (raised,) = values_in("The buys were funded with roughly $172 million raised from a public share offering.")
+    assert raised.measure == "raised"
