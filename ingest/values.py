@@ -171,11 +171,17 @@ def _measure(text: str, start: int, end: int) -> str:
         return "rate"  # 'the notes carry a 5.00% annual interest rate': the rate, whatever the notes raised
     if RAISED_AFTER.match(text, end):
         return "raised"  # 'funded with roughly $172 million raised from a public share offering'
+    after = RESULT_AFTER.match(text, end)
+    if after:
+        return MEASURE_OF[after.group(1).lower()]  # 'narrower than the consensus of a $0.59 loss'
     of = OF_MEASURE.match(text, end)
     noun = of.group(1).lower() if of else ""
     return MEASURE_OF[noun] if noun in AMOUNT_NOUNS else measure_before(text, start)
 
 
+RESULT_AFTER = re.compile(
+    r"\s+(?:(?:net|gross|operating|quarterly|annual)\s+)?(loss|profit|revenue|income|earnings)\b", re.I
+)
 RAISED_AFTER = re.compile(r"\s+(?:was\s+|were\s+)?raised\s+(?:from|in|through|via|by)\b", re.I)
 RATE_NOUN = re.compile(r"\s+(?:(?:annual|annualized|fixed|cash|stated)\s+)?(?:interest\b|coupon|yield|rate\b)", re.I)
 
@@ -206,7 +212,9 @@ def measure_after(text: str, position: int) -> str:
 
 
 OF_MEASURE = re.compile(
-    rf"\s+(?:of|in)\s+(?:(?:new|net|total|annual|contract|contracted|gross|interest)\s+)?({MEASURE_WORDS_RE})\b", re.I
+    rf"\s+(?:of|in)\s+(?:(?:new|net|total|annual|annualized|average|recurring|quarterly|expected|estimated|contract|"
+    rf"contracted|gross|interest)\s+){{0,2}}({MEASURE_WORDS_RE})\b",
+    re.I,
 )
 NAME_BEFORE = re.compile(r"\b[A-Z][\w.&-]*\s+$")  # a capitalized word just before: the measure word ends a name
 

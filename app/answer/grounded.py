@@ -25,12 +25,12 @@ from datetime import timedelta
 import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
-from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, in_role, names_in
+from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, described, in_role, names_in
 from app.answer.question import HOLDING, PURPOSE, UNIT_NOUNS, Analysis, other_names
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
-from app.retrieval.entities import CUSTOMER_TICKERS, GLOSSARY, NOT_NAMES, Entities, customers_named
+from app.retrieval.entities import CUSTOMER_TICKERS, GLOSSARY, NOT_NAMES, Entities
 from app.retrieval.filters import GRACE_AFTER, RECENT
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
@@ -70,7 +70,7 @@ CONCEPT_WORDS = (
     "buy bought acquire acquired purchase purchased stake buyout merger takeover",
     "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
     "lease leases leasing contract contracts deal deals agreement agreements tenant tenants rent rents rented renting",
-    "revenue revenues sales income",
+    "revenue revenues income",  # not "sales": the stemmer makes it "sell", a sale of coins
     "ceo chief executive runs leads",
     "cto chief technology officer",
     "cfo financial",
@@ -152,6 +152,7 @@ TOTAL_ASKED = re.compile(
 FORECAST = re.compile(
     r"\b(expect(s|ed)? to|plans? to|planned to|intends? to|aims? to|will|would|could|is set to|going to|may)\b", re.I
 )
+YEAR_ENDED = re.compile(r"\b(?:year|twelve months|12 months) end(?:ed|ing)\b|\bfiscal (?:year|(?:19|20)\d\d)\b", re.I)
 QUARTERLY = re.compile(r"\bquarter|\bthree months\b|\bQ[1-4]\b", re.I)
 FLOWS = frozenset({"sold", "mined", "bought", "raised", "revenue"})  # measures summed over a period, not stocks
 # a figure for part of a year: it does not answer a question about the whole year
@@ -397,7 +398,11 @@ class GroundedAnswerer:
                     not before
                     and (
                         _other_period(asked, own, flow and not QUARTERLY.search(dated))
-                        or (whole_year and bool(PART_OF_YEAR.search(dated) or named - asked))
+                        or (
+                            whole_year
+                            and bool(PART_OF_YEAR.search(dated) or named - asked)
+                            and not YEAR_ENDED.search(dated)  # 'in the year ended September 30, 2025': a year
+                        )
                     )
                 )
                 features = {
@@ -1348,8 +1353,11 @@ def _holds_kind(
         # one said to be of the measure asked ('$311 million of revenue') beats one of no measure ('$96 million')
         named = any((v.measure or measure_after(sentence, v.end)) == analysis.measure for v in kinds)
         return 1.0 if named else UNNAMED_MEASURE
-    if kind in NAME_KINDS:
-        return any(near_asked(name.start, name.end) for name in names)
+    if kind in NAME_KINDS:  # or described so: 'Two Seas Capital, which calls itself ... largest active shareholder'
+        return any(
+            near_asked(name.start, name.end) or bool(_expand(set(tokenize(described(sentence, name)))) & predicate)
+            for name in names
+        )
     if kind == DATE:
         return bool(answer_dates(sentence, context.asked, published, context.entities.outlets))
     return False
@@ -1798,8 +1806,8 @@ def listed_names(unnamed: str, entities: Entities) -> list[str]:
     if not party and ANYONE_ELSE.search(unnamed):
         return []
     text = party.group(1) if party else unnamed
-    named = [n for n in other_names(text, entities) if n.lower() not in NOT_NAMES and n.lower() not in entities.outlets]
-    return named + customers_named(text)  # not the outlet that reported them ('in that chaincatcher wrapup')
+    # not the outlet that reported them ('in that chaincatcher wrapup')
+    return [n for n in other_names(text, entities) if n.lower() not in NOT_NAMES and n.lower() not in entities.outlets]
 
 
 WITH_PARTY = re.compile(r"\bwith\b(.*)", re.I)
@@ -1860,10 +1868,11 @@ def _long_stems(predicate: frozenset[str]) -> tuple[str, ...]:
 
 
 def _expand(terms: frozenset[str] | set[str]) -> frozenset[str]:
-    """The terms with every word of the same concept added."""
+    """The terms with every word of the same concept added: of the terms' own concepts, not of the concepts a word
+    added shares ('sell' is not 'profit' by way of 'sales' and 'income')."""
     found = set(terms)
     for concept in CONCEPTS:
-        if concept & found:
+        if concept & terms:
             found |= concept
     return frozenset(found)
 

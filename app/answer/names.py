@@ -187,4 +187,15 @@ def in_role(sentence: str, name: Name, roles: tuple[str, ...], window: int = 45)
     if not roles:
         return False
     near = sentence[max(0, name.start - window) : name.end + window].lower()
+    near = f"{near} {described(sentence, name).lower()}"
     return any(re.search(rf"\b{re.escape(role)}\b", near) for role in roles)
+
+
+def described(sentence: str, name: Name) -> str:
+    """What a clause right after the name says of it: 'which calls itself Core Scientific's largest active
+    shareholder' of 'Two Seas Capital, which calls itself ..., argued'; '' when none follows."""
+    clause = APPOSITIVE.match(sentence, name.end)
+    return clause.group(0) if clause else ""
+
+
+APPOSITIVE = re.compile(r",\s+(?:which|who|that|the|a|an|its)\b[^,;.]*")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from app.answer.names import DATE, ORG, PERSON, PLACE, roles_asked
 from app.conversation import put_for
-from app.retrieval.entities import GLOSSARY, Entities, short_forms
+from app.retrieval.entities import CUSTOMER_TICKERS, GLOSSARY, Entities, short_forms
 from app.retrieval.filters import MONTHS, ORIGINAL, RECENT, TIME_PATTERNS, TimeFrame, _plain_word
 from ingest.dates import MONTH
 from ingest.text import STOPWORDS, tokenize
@@ -186,7 +186,8 @@ COMPARE = re.compile(
     re.I,
 )
 WHOLE_YEAR = re.compile(
-    r"\b(calendar|full[- ]year|whole year|entire year|for the year|annual(ly)?|(all|over) (of )?(19|20)\d\d)\b", re.I
+    r"\b(calendar|fiscal|full[- ]year|whole year|entire year|for the year|annual(ly)?|(all|over) (of )?(19|20)\d\d)\b",
+    re.I,
 )
 TOPIC = re.compile(r"\s*\(re: ([^)]*)\)\s*\??\s*$")
 WENT_UP = re.compile(r"\b(?:go|goes|went|gone|going) (up|down)\b", re.I)
@@ -331,6 +332,8 @@ def expected_kinds(question: str, whole: bool = True) -> tuple[str, ...]:
             kinds.append(Unit.USD)  # 'IREN bought a software company, for how much': the price, in dollars
         elif coin_measure in (["sold"], ["held"], ["mined"], ["bought"]):
             kinds.append(Unit.BTC)  # 'how many did they sell', 'production in sept more or less than aug': coins
+        elif coin_measure == ["raised"]:
+            kinds.append(Unit.USD)  # 'GLXY helios term loan size': money raised is dollars
     if NAME_FIRST.search(question):  # 'what coin did it get paid in for the 4,451 BTC': a name, not a count
         for kind in (ORG, PERSON):
             if kind in kinds:
@@ -464,7 +467,7 @@ WHEN_SCENE = re.compile(
 def _name_asked(question: str) -> tuple[str, ...]:
     """What the last sentence asks when it asks a name and others set the scene with an amount before it: 'So
     Galaxy closed that 1.4 billion dollar loan in August 2025. Which bank lent them the money?' asks a bank."""
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Za-z])", question.strip())
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Za-z])|\s+[-–—]\s+(?=[A-Za-z])", question.strip())  # '... - which bank'
     if len(sentences) < 2 or not ASKS.match(sentences[-1]):
         return ()
     kinds = expected_kinds(_past_scene(sentences[-1]) or sentences[-1])
@@ -562,6 +565,9 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
         return _clause_sides(clauses, companies, entities, fits)
     periods = _periods(question)
     parts = [p.strip(" ,?") for p in re.split(r",\s+and\s+", question)]
+    plus = [p.strip(" ,?") for p in re.split(r"\s+\+\s+", question)]  # '... loan size (aug 2025) + Q1 2026 net loss'
+    if len(plus) == 2 and all(head_measures(p) for p in plus) and not SUMMED.search(question):
+        parts = plus  # each naming what it asks: not 'riot btc sold in sept 2025 + dec 2025 combined'
     if len(periods) == 2 and len(parts) == 2 and all(len(_periods(p)) == 1 for p in parts):
         # 'clsk - btc mined in sept 2025, and rev for the quarter ending dec 2025?': two questions, a period each
         return _clause_sides(parts, companies, entities, fits)
@@ -851,6 +857,9 @@ def other_names(text: str, entities: Entities) -> list[str]:
         word = match.group(0)
         if found and text[last_end : match.start()] == " " and word[0].isupper() and word.lower() not in STOPWORDS:
             found[-1] = f"{found[-1]} {word}"  # 'American Electric Power': a name goes on through its capitals
+            last_end = match.end()
+        elif word.lower() in CUSTOMER_TICKERS and entities.known_word(CUSTOMER_TICKERS[word.lower()]):
+            found.append(CUSTOMER_TICKERS[word.lower()])  # 'the msft one': Microsoft, as the articles write it
             last_end = match.end()
         elif (
             word.lower() in entities.words

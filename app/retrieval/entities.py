@@ -127,11 +127,6 @@ def short_forms(text: str) -> list[str]:
     return [GLOSSARY[w.lower()] for w in re.findall(r"[\w&]+", text) if w.lower() in GLOSSARY]
 
 
-def customers_named(text: str) -> list[str]:
-    """The names of the big customers the text types by ticker: ['Microsoft'] for 'the iren msft deal'."""
-    return [CUSTOMER_TICKERS[w.lower()] for w in re.findall(r"\w+", text) if w.lower() in CUSTOMER_TICKERS]
-
-
 def spelled_out(text: str) -> str:
     """The text with the words its short forms stand for added, for the search: 'corz colocation rev in q1 2026'
     also searches 'revenue' (the passages say 'Colocation revenue reached $77.5 million')."""

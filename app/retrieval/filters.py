@@ -58,6 +58,9 @@ GRACE_AFTER = timedelta(
 
 # the desk's shorthand for periods: 'YE25' is year-end 2025, '3Q25' the third quarter of 2025, 'last qtr' the last
 # quarter; 'sept 25 -> ye25' runs from one to the other
+FISCAL_YEAR = re.compile(
+    r"\b(?:in\s+|for\s+)?(?:FY|fiscal\s+year)\s?['’]?((?:20)?\d{2})\b", re.I
+)  # 'FY25', 'fiscal year 2025'
 YEAR_END = re.compile(r"\b(?:ye|eoy)\s?['’]?((?:20)?\d{2})\b", re.I)
 QUARTER_FIRST = re.compile(r"\b([1-4])q\s?['’]?((?:20)?\d{2})\b", re.I)
 # 'dec 25', 'jan 26': a short month name and a number that is a year of the beat sooner than a day ('aug 14' is a
@@ -81,11 +84,12 @@ ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
 def full_years(text: str) -> str:
     """Two-digit years written out where nothing else can be meant, and the desk's shorthand for periods spelled
     out: 'end of sept 25' → 'end of sept 2025', 'q4 25' → 'q4 2025', 'YE25' → 'year-end 2025', '3Q25' →
-    'Q3 2025', 'riot btc sold dec 25' → 'dec 2025', 'Q4'25' → 'Q4 2025', 'jan'26' → 'jan 2026', 'last qtr' →
-    'last quarter', 'sept 25 -> ye25' → '... to ...'."""
+    'Q3 2025', 'riot btc sold dec 25' → 'dec 2025', 'Q4'25' → 'Q4 2025', 'jan'26' → 'jan 2026', 'FY25' → 'in
+    fiscal 2025', 'last qtr' → 'last quarter', 'sept 25 -> ye25' → '... to ...'."""
     text = QUARTER_MARKED_YEAR.sub(_with_year, text)
     text = MONTH_MARKED_YEAR.sub(lambda m: f"{m.group(1) or m.group(3)} {_century(m.group(2) or m.group(4))}", text)
     text = SHORT_YEAR.sub(_with_year, text)
+    text = FISCAL_YEAR.sub(lambda m: f"in fiscal {_century(m.group(1))}", text)
     text = YEAR_END.sub(lambda m: f"year-end {_century(m.group(1))}", text)
     text = QUARTER_FIRST.sub(lambda m: f"Q{m.group(1)} {_century(m.group(2))}", text)
     text = MONTH_SHORT_YEAR.sub(_with_year, text)

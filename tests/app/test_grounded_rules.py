@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app.answer.base import Context
-from app.answer.grounded import GroundedAnswerer, abbreviations, answer_dates, segment_asked
+from app.answer.grounded import GroundedAnswerer, _expand, abbreviations, answer_dates, segment_asked
 from app.answer.question import analyse
 from app.retrieval.entities import Entities
 from app.retrieval.filters import parse_time_frame
@@ -1297,3 +1297,33 @@ def test_a_listing_of_what_one_outlet_reported_lists_that_outlet_s_lines_of_any_
     for name in ("Riot Platforms:", "Core Scientific:", "Galaxy Digital:"):
         assert name in found, found  # each named, a forecast too; of March or February, reported in April
     assert "Cango" not in found  # another outlet's report
+
+
+def test_a_concept_adds_its_own_words_not_those_of_concepts_its_words_share():
+    assert {"sell", "dump"} <= _expand({"sell"})
+    assert not {"profit", "revenu", "incom"} & _expand({"sell"})  # 'sales' is 'sell' to the stemmer: no revenue
+    text = "Galaxy Digital expects $1.94 billion in annualized revenue from the deal with Microsoft."
+    found = answer_one("why did galaxy sell its bitcoin to pay dell for the gpus?", text, "2025-11-03")
+    assert found.startswith("The indexed news does not answer this"), found  # revenue is no sale
+
+
+def test_a_fiscal_year_asked_is_answered_by_the_year_ended_on_its_last_day(entities):
+    text = (
+        "Galaxy Digital mined 629 bitcoin in September 2025. Its annual report said the company mined about 7,873 "
+        "bitcoin in the year ended September 30, 2025."
+    )
+    found = answer_one("how many btc did galaxy mine in fiscal 2025?", text, "2025-10-07")
+    assert found.startswith("Galaxy Digital: 7,873 bitcoin"), found
+
+
+def test_a_name_is_in_the_role_its_clause_describes(entities):
+    text = (
+        "Proxy advisers Institutional Shareholder Services and Glass Lewis recommended voting against. Two Seas "
+        "Capital, which calls itself Galaxy Digital's largest active shareholder, argued that the deal was mispriced."
+    )
+    passages = [passage(text, "one", ["Galaxy Digital"], "2025-10-30")]
+    entities = Entities.from_metadata(META, [text])
+    question = "who was the big shareholder going hard against the galaxy merger"
+    found = GroundedAnswerer(SameVector()).sentences(context_for(question, entities), passages)
+    two_seas = next(c for c in found.candidates if c.sentence.startswith("Two Seas"))
+    assert two_seas.typed  # an organisation in the role asked, said by the clause after its name

@@ -784,6 +784,8 @@ def test_a_follow_up_with_it_and_them_puts_the_company_for_them(entities):
         ("feb '26 sales", "feb 2026 sales"),
         ("Q1/26 rev and Q1-26 prod", "Q1 2026 rev and Q1 2026 prod"),
         ("mar-26 prod", "mar 2026 prod"),
+        ("CLSK FY25 btc mined", "CLSK in fiscal 2025 btc mined"),
+        ("revenue in fiscal year 2025, FYI", "revenue in fiscal 2025, FYI"),
         ("the 10-K's Q4 and aug-14", "the 10-K's Q4 and aug-14"),  # a filing, and a day
     ],
 )
@@ -833,3 +835,23 @@ def test_a_follow_up_that_names_a_company_but_asks_nothing_of_its_own_keeps_the_
     scene = "The other guys? like riot, how many did they mine in sept 2025?"
     assert sides_of(scene, entities) == []  # 'the other guys?' sets the scene, asks nothing
     assert len(sides_of("abtc fleet size after the drumheller rig buy? total machine count", entities)) == 2
+
+
+def test_deals_told_apart_by_their_customers_tickers_are_sides_by_the_customers_names(entities):
+    sides = sides_of("iren nvda deal vs the msft one, $ size", entities)
+    assert [side.label for side in sides] == ["Nvidia", "Microsoft"], sides
+
+
+def test_a_plus_joins_two_things_of_their_own_periods_and_a_loan_s_size_is_dollars(entities):
+    first, second = sides_of("GLXY helios term loan size (aug 2025) + Q1 2026 net loss", entities)
+    assert "aug 2025" in first.question and "net loss" not in first.question
+    assert "Q1 2026 net loss" in second.question
+    assert expected_kinds("GLXY helios term loan size (aug 2025)?")[:1] == (Unit.USD,)
+    summed = sides_of("how many btc did riot sell in sept 2025 + dec 2025 combined", entities)
+    assert [side.period for side in summed] == ["sept 2025", "dec 2025"]  # one thing, summed over two periods
+
+
+def test_a_name_asked_after_a_dash_is_asked_whatever_sum_the_scene_states(entities):
+    question = "Riot's $1.4B Rockdale term loan in Aug 2025 - which bank was the initial lender?"
+    assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).expects[:1] == (ORG,)
+    assert expected_kinds("who raised more than $1 billion")[:1] == (Unit.USD,)  # 'raised': a sum asked of each

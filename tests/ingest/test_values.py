@@ -80,3 +80,16 @@ def test_a_percentage_before_interest_rate_or_coupon_is_a_rate_whatever_the_note
 def test_an_amount_raised_from_something_is_raised_whatever_came_before():
     (raised,) = values_in("The buys were funded with roughly $172 million raised from a public share offering.")
     assert raised.measure == "raised"
+
+
+def test_a_result_named_right_after_an_amount_is_its_measure():
+    (eps,) = values_in("The loss was narrower than the analyst consensus of a $0.59 loss.")
+    assert eps.measure == "income"  # a net result, not a revenue figure
+    assert values_in("It posted a $216 million net loss.")[0].measure == "income"
+
+
+def test_an_amount_in_average_annual_revenue_is_revenue_whatever_came_before():
+    (revenue,) = values_in(
+        "At the August 2025 financing, the lease would bring in $1 billion in average annual revenue."
+    )
+    assert revenue.measure == "revenue"  # not the financing before it
