@@ -362,7 +362,8 @@ def apostrophes_put_back(question: str) -> str:
 
 def symbols_spelled(question: str) -> str:
     """The question with a desk's symbols in words: 'deals w/ AWS' (or 'w AWS') → 'deals with AWS', 'w/o' →
-    'without', 'popped >40%' → 'popped more than 40%', '<1k btc' → 'less than 1k btc'."""
+    'without', 'popped >40%' → 'popped more than 40%', '<1k btc' → 'less than 1k btc', '600+ btc' → '600 or more
+    btc'."""
     return SYMBOL.sub(lambda m: SYMBOL_WORDS[m.group(0).strip().lower()], question)
 
 
@@ -374,9 +375,10 @@ SYMBOL_WORDS = {
     "<": "less than ",
     ">=": "at least ",
     "<=": "at most ",
+    "+": " or more",
 }
 SYMBOL = re.compile(
-    r"\bw/o\s*|\bw/\s*|(?-i:\bw)\s+(?=[a-z]{2})|(?<![-=])[<>]=?\s*(?=[$\d])", re.I
+    r"\bw/o\s*|\bw/\s*|(?-i:\bw)\s+(?=[a-z]{2})|(?<![-=])[<>]=?\s*(?=[$\d])|(?<=[\dkmbn])\+(?=[\s?,.]|$)", re.I
 )  # not the arrow of 'sept 25 -> ye25'
 
 

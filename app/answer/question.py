@@ -273,6 +273,10 @@ def head_measures(text: str) -> list[str]:
     ]
 
 
+# a desk's 'did' for mining: 'which miners did 600+ btc', 'riot did 445 btc in sept'
+DID_COINS = re.compile(
+    r"\b(?:did|do|does|doing)\s+(?=\d[\d,.]*\s*k?\s*(?:or more|or less|plus)?\s*(?:btc|bitcoins?|coins)\b)", re.I
+)
 A_CONVERT = re.compile(r"\b(the|a|an|its|their|that|this|last|new|big)\s+converts?\b", re.I)
 # 'voted against' stays: 'how many shares voted against' asks the count the articles give in those words
 VOTED_DOWN = re.compile(r"\bvot(?:e|ed|ing) (?:it |them |that |the \w+ )?down\b|\b(?:shot|turned) down\b", re.I)
@@ -489,6 +493,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     unnamed = re.sub(r"[\w&]+", _one_word_for, unnamed)
     unnamed = A_CONVERT.sub(r"\1 convertible notes", unnamed)  # 'the convert they did': the notes, not a verb
     unnamed = VOTED_DOWN.sub("rejected", unnamed)  # 'when did holders vote down the deal'
+    unnamed = DID_COINS.sub("mined ", unnamed)  # 'which miners did 600 or more btc in sept': mined them
     unnamed = WENT_UP.sub(lambda m: "rise" if m.group(1).lower() == "up" else "fall", unnamed)  # 'stock go up'
     spelled = short_forms(unnamed)
     if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked

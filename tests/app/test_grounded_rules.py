@@ -1327,3 +1327,12 @@ def test_a_name_is_in_the_role_its_clause_describes(entities):
     found = GroundedAnswerer(SameVector()).sentences(context_for(question, entities), passages)
     two_seas = next(c for c in found.candidates if c.sentence.startswith("Two Seas"))
     assert two_seas.typed  # an organisation in the role asked, said by the clause after its name
+
+
+def test_what_a_deal_brings_in_is_what_it_generates(entities):
+    text = (
+        "Galaxy Digital sold 1,080 BTC to fund a $96 million land purchase at its site, where AMD signed a lease. "
+        "The contract runs for an initial 10 years and is expected to generate $311 million of revenue."
+    )
+    found = answer_one("how much money will the lease bring galaxy?", text, "2026-01-16")
+    assert found.startswith("Galaxy Digital: $311 million"), found

@@ -855,3 +855,10 @@ def test_a_name_asked_after_a_dash_is_asked_whatever_sum_the_scene_states(entiti
     question = "Riot's $1.4B Rockdale term loan in Aug 2025 - which bank was the initial lender?"
     assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).expects[:1] == (ORG,)
     assert expected_kinds("who raised more than $1 billion")[:1] == (Unit.USD,)  # 'raised': a sum asked of each
+
+
+def test_a_desk_s_did_before_a_coin_count_is_mined(entities):
+    question = "which miners did 600 or more btc in sept 2025"
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    assert analysis.measure == "mined" and analysis.listing and analysis.at_least == 600
+    assert analyse("did riot sell btc in sept?", entities, parse_time_frame("", date(2026, 6, 1))).measure == "sold"
