@@ -647,7 +647,8 @@ class GroundedAnswerer:
             if of_outlet and candidate.passage_index not in of_outlet:
                 continue
             # a line that names the question's key is on its topic ('executing a service agreement with AEP Texas')
-            if not (candidate.on_topic or key) or (dated and candidate.features["other_period"]):
+            # an outlet's report named: each company it names is on its list ('Bitdeer liquidated its entire ...')
+            if not (candidate.on_topic or key or of_outlet) or (dated and candidate.features["other_period"]):
                 continue
             if worded and NEGATED_KEY.search(candidate.sentence):
                 continue  # 'Galaxy Digital has no convertible notes outstanding'
@@ -688,7 +689,7 @@ class GroundedAnswerer:
             company = named[0] if named else (others[0] if len(others) == 1 else "")
             if not company and others and PRONOUN_START.match(candidate.sentence) and others[0] == passage.companies[0]:
                 company = others[0]  # 'The company ... recently raised $1 billion': the article's own company
-            if company:
+            if company and company not in analysis.excluded:
                 lines.setdefault(company, candidate)
             for also in named[1:] if of_outlet else ():  # 'Riot sold 3,778 BTC, and Core Scientific had planned to'
                 lines.setdefault(also, candidate)
@@ -696,8 +697,9 @@ class GroundedAnswerer:
         # the question's words ('tapped convertible markets') outscores every other company's plain report
         scores = sorted((merit(c) for c in lines.values()), reverse=True)
         floor = self.config.listing_floor * (scores[min(2, len(scores) - 1)] if scores else 0.0)
-        # a line that says the thing in the words a rename or a kind of security is said in is one, however it scores
-        lines = {name: c for name, c in lines.items() if name in stated or worded or merit(c) >= floor}
+        # a line that says the thing in the words a rename or a kind of security is said in is one, however it scores;
+        # so is each company a report the question names listed
+        lines = {name: c for name, c in lines.items() if name in stated or worded or of_outlet or merit(c) >= floor}
         if not lines or (len(lines) < 2 and not whole):  # 'which miners sold all their bitcoin?': even one
             return None
         if key == (RENAMED,):  # 'Cipher Mining has rebranded as Cipher Digital': one company, under both its names

@@ -232,6 +232,7 @@ class Analysis:
     counted: str = ""  # for 'how many GPUs': the thing counted, as a stem ('gpu'); expects then starts with COUNT
     at_least: float = 0.0  # 'which miners raised a billion or more': the smallest amount that counts
     sides: list[Side] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)  # 'besides MARA, which miners ...': not listed
 
     @property
     def unit(self) -> Unit | None:
@@ -280,6 +281,9 @@ DID_COINS = re.compile(
 A_CONVERT = re.compile(r"\b(the|a|an|its|their|that|this|last|new|big)\s+converts?\b", re.I)
 # 'voted against' stays: 'how many shares voted against' asks the count the articles give in those words
 VOTED_DOWN = re.compile(r"\bvot(?:e|ed|ing) (?:it |them |that |the \w+ )?down\b|\b(?:shot|turned) down\b", re.I)
+EXCEPT = re.compile(
+    r"\b(?:besides|other than|apart from|aside from|except(?: for)?|excluding|beyond)\s+([^,?;]+)", re.I
+)
 ELSE = re.compile(
     r"\b(?:any ?(?:one|body)|who|what|which|anything|others?) else\b|\bbesides\b|\bother than\b|"
     r"\bapart from\b|\bas well as\b|\bsuch as\b|\blike\b(?= [A-Za-z]+,)",
@@ -529,6 +533,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     examples = analysis.listing and bool(companies) and bool(ELSE.search(asked))
     if examples:
         analysis.companies = []  # 'riot, hive, anyone else?': the companies named are examples, not the only ones
+        left_out = EXCEPT.search(asked)  # 'besides MARA, which miners ...': those are not listed
+        analysis.excluded = entities.in_question(left_out.group(1)) if left_out else []
     if analysis.listing and analysis.expects[:1] == (ORG,) and len(analysis.expects) > 1:
         analysis.expects = analysis.expects[1:]  # 'who posted a net loss, and how big': each line's label is the who
     have = HAVE.search(SCENE.sub(" ", unnamed)) and not PUT_TO_WORK.search(unnamed)

@@ -1274,7 +1274,8 @@ def test_a_listing_of_deals_with_a_customer_typed_as_its_ticker_names_it_in_full
     assert "Core Scientific" not in found
 
 
-def test_a_listing_of_what_one_outlet_reported_lists_that_outlet_s_lines_of_any_period():
+def chaincatcher_wrap() -> tuple[list[Passage], Entities]:
+    """A sector wrap by one outlet that names three sellers, and another outlet's report of a fourth."""
     wrap = Passage(
         "wrap::0",
         "wrap",
@@ -1291,9 +1292,13 @@ def test_a_listing_of_what_one_outlet_reported_lists_that_outlet_s_lines_of_any_
     other = passage("Cango sold 2,000 BTC in April 2026.", "cango", ["Cango"], "2026-04-10")
     meta = [*META, {"title": "cango", "companies": ["Cango"], "source": "AMBCrypto"}]
     meta[0] = {**meta[0], "source": "ChainCatcher"}
-    entities = Entities.from_metadata(meta, [wrap.text, other.text])
+    return [wrap, other], Entities.from_metadata(meta, [wrap.text, other.text])
+
+
+def test_a_listing_of_what_one_outlet_reported_lists_that_outlet_s_lines_of_any_period():
+    passages, entities = chaincatcher_wrap()
     question = "in that april 2026 chaincatcher wrapup of miners dumping btc, who was on the list"
-    found = GroundedAnswerer(SameVector()).answer(context_for(question, entities), [wrap, other]).text
+    found = GroundedAnswerer(SameVector()).answer(context_for(question, entities), passages).text
     for name in ("Riot Platforms:", "Core Scientific:", "Galaxy Digital:"):
         assert name in found, found  # each named, a forecast too; of March or February, reported in April
     assert "Cango" not in found  # another outlet's report
@@ -1336,3 +1341,11 @@ def test_what_a_deal_brings_in_is_what_it_generates(entities):
     )
     found = answer_one("how much money will the lease bring galaxy?", text, "2026-01-16")
     assert found.startswith("Galaxy Digital: $311 million"), found
+
+
+def test_a_listing_leaves_out_the_companies_it_asks_besides():
+    passages, entities = chaincatcher_wrap()
+    question = "Besides Riot, which miners did ChainCatcher's april 2026 wrap say were cutting their treasuries?"
+    found = GroundedAnswerer(SameVector()).answer(context_for(question, entities), passages).text
+    assert "Core Scientific:" in found and "Galaxy Digital:" in found, found
+    assert "Riot Platforms:" not in found
