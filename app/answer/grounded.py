@@ -58,7 +58,7 @@ GENERIC = frozenset(
 FILLER = frozenset(
     tokenize(
         "damn wow ok okay hmm lol thanks thx cool great nice back yeah yes so well like just really hey pls please "
-        "wait um uh oh btw sorry those"
+        "wait um uh oh btw sorry"
     )
 )
 ALTERNATIVES = re.compile(r"\b[\w.&-]+(?:,\s+[\w.&-]+)+,?\s+(?:or|and)\s+[\w.&-]+", re.I)  # 'Microsoft, Amazon or AMD'
