@@ -643,6 +643,12 @@ class GroundedAnswerer:
         # whatever periods they name (the question's 'april 2026' is when it reported)
         of_outlet = _of_outlet_named(context, passages)
         dated = dated and not of_outlet
+        # 'expected to sell all 2,500 of its bitcoin' did not sell them; 'will rename itself', announced, is a name
+        # change: a company changes its name by saying so. A forecast of an amount ('expected to sell all 2,500') is
+        # none; a tenant's lease that a forecast of another thing follows is one ('CoreWeave, which leases the site,
+        # has indicated that the GPUs ... will'); what a named report said, forecasts too, is on its list
+        of_what = frozenset() if amounts else found.predicate
+        forecast_asked = bool(FORECAST.search(context.asked)) or key == (RENAMED,) or bool(of_outlet)
         for candidate in sorted(found.candidates, key=order):
             if of_outlet and candidate.passage_index not in of_outlet:
                 continue
@@ -666,13 +672,7 @@ class GroundedAnswerer:
                 strict and not whole and not candidate.typed
             ):  # 'raised ... convertible notes': not '$1 billion of notes repaid'
                 continue
-            # 'expected to sell all 2,500 of its bitcoin' did not sell them; 'will rename itself', announced, is a name
-            # change: a company changes its name by saying so
-            # a forecast of an amount ('expected to sell all 2,500') is none; a tenant's lease that a forecast of another
-            # thing follows is one ('CoreWeave, which leases the site, has indicated that the GPUs ... will')
-            of_what = frozenset() if amounts else found.predicate
-            forecast_asked = FORECAST.search(context.asked) or key == (RENAMED,) or of_outlet  # what a report said
-            if _forecast(candidate.sentence, of_what) and not forecast_asked:
+            if not forecast_asked and _forecast(candidate.sentence, of_what):
                 continue
             if (
                 analysis is not None
@@ -703,15 +703,7 @@ class GroundedAnswerer:
         if not lines or (len(lines) < 2 and not whole):  # 'which miners sold all their bitcoin?': even one
             return None
         if key == (RENAMED,):  # 'Cipher Mining has rebranded as Cipher Digital': one company, under both its names
-            lines = {
-                name: c
-                for name, c in lines.items()
-                if not any(
-                    other != name and context.entities.mentions(c2.sentence, name) and NEW_NAME.search(c2.sentence)
-                    for other, c2 in lines.items()
-                    if list(lines).index(other) < list(lines).index(name)
-                )
-            }
+            lines = _once_under_new_names(lines, context.entities)
         listed = list(lines.items())[: self.config.listing_max]
         return self._compose(context, [c for _, c in listed], passages, direct=False, labels=[n for n, _ in listed])
 
@@ -1319,11 +1311,13 @@ def _holds_kind(
         return False
     kind = analysis.expects[0]
 
+    def says_asked(text: str) -> bool:
+        return bool(_expand(set(tokenize(text))) & predicate)
+
     def near_asked(start: int, end: int) -> bool:
         if not predicate:
             return True
-        window = context.entities.without_names(sentence[max(0, start - NEAR_BEFORE) : end + NEAR_AFTER])
-        return bool(_expand(set(tokenize(window))) & predicate)
+        return says_asked(context.entities.without_names(sentence[max(0, start - NEAR_BEFORE) : end + NEAR_AFTER]))
 
     if kind is Unit.COUNT and analysis.counted:  # '89,242 miners' for 'how many miners': the number by the word
         alike = next((words for words in COUNTED_ALIKE if analysis.counted in words), {analysis.counted})
@@ -1357,19 +1351,21 @@ def _holds_kind(
         named = any((v.measure or measure_after(sentence, v.end)) == analysis.measure for v in kinds)
         return 1.0 if named else UNNAMED_MEASURE
     if kind in NAME_KINDS:  # or described so: 'Two Seas Capital, which calls itself ... largest active shareholder'
-        return any(
-            near_asked(name.start, name.end) or bool(_expand(set(tokenize(described(sentence, name)))) & predicate)
-            for name in names
-        )
+        return any(near_asked(name.start, name.end) or says_asked(described(sentence, name)) for name in names)
     if kind == DATE:
         return bool(answer_dates(sentence, context.asked, published, context.entities.outlets))
     return False
 
 
+def _sale_dollars(analysis: Analysis, value: Value) -> bool:
+    """The question asks what a sale brought in, and the value is dollars."""
+    return analysis.measure == "sold" and value.unit is Unit.USD
+
+
 def _sale_raised(analysis: Analysis, sentence: str, value: Value) -> bool:
     """Dollars 'raised' answer what a sale brought in ('the firm raised $75 million' of the coins it sold), unless
     securities raised them ('$172 million raised from a public share offering')."""
-    if analysis.measure != "sold" or value.unit is not Unit.USD or value.measure != "raised":
+    if not _sale_dollars(analysis, value) or value.measure != "raised":
         return False
     return not SECURITIES.search(sentence[max(0, value.start - NEAR_BEFORE) : value.end + NEAR_AFTER])
 
@@ -1380,7 +1376,7 @@ PER_PERIOD = re.compile(r"\s+(?:per|a|each|every)\s+(?:month|quarter|week|day)\b
 def _shares_sold(analysis: Analysis, sentence: str, value: Value) -> bool:
     """Dollars that a sale of securities brought in ('sold 9,375,000 ordinary shares at $17.00 each for gross
     proceeds of $159,375,000') do not answer what a sale of coins brought in."""
-    if analysis.measure != "sold" or value.unit is not Unit.USD:
+    if not _sale_dollars(analysis, value):
         return False
     before = sentence[max(0, value.start - NEAR_BEFORE) : value.start]
     return bool(SECURITIES.search(before)) and not COINS.search(before)
@@ -1823,6 +1819,17 @@ def states_key(sentence: str, key: tuple[frozenset[str], ...], context: Context)
     if context.companies:
         return any(context.entities.mentions(sentence, name) for name in context.companies)
     return all(says(sentence, group) for group in key)
+
+
+def _once_under_new_names(lines: dict[str, Candidate], entities: Entities) -> dict[str, Candidate]:
+    """A name-change listing's lines less a company an earlier line renames ('Cipher Mining has rebranded as Cipher
+    Digital' lists Cipher once)."""
+    earlier = [c.sentence for c in lines.values()]
+    return {
+        name: c
+        for i, (name, c) in enumerate(lines.items())
+        if not any(entities.mentions(said, name) and NEW_NAME.search(said) for said in earlier[:i])
+    }
 
 
 def _of_outlet_named(context: Context, passages: list[Passage]) -> frozenset[int]:

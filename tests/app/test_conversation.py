@@ -204,7 +204,7 @@ def test_a_contraction_typed_without_its_apostrophe_is_read_with_it(typed, read)
         ("tickers that popped >40% on a deal day", "tickers that popped more than 40% on a deal day"),
         ("who holds <1k btc", "who holds less than 1k btc"),
         ("which miners did 600+ btc", "which miners did 600 or more btc"),
-        ("sept 25 -> ye25", "sept 25 -> ye25"),  # an arrow stays: a span from one to the other
+        ("sept 25 -> 2026", "sept 25 -> 2026"),  # an arrow stays: a span from one to the other
     ],
 )
 def test_a_desk_s_symbols_are_read_as_words(typed, read):
