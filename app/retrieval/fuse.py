@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import numpy as np
 
 from ingest.text import tokenize
@@ -42,17 +44,14 @@ def fuse_scores(dense: np.ndarray, lexical: np.ndarray, dense_weight: float, met
     return dense_weight * scale(dense) + (1.0 - dense_weight) * scale(lexical)
 
 
-def cap_per_group(groups: list[str], limit: int) -> list[int]:
-    """Indices to keep, in order, with at most `limit` from one group (passages of one article)."""
-    if limit <= 0:
-        return list(range(len(groups)))
+def cap_per_group(groups: Iterable[str], limit: int) -> Iterator[int]:
+    """Positions to keep, in order, with at most `limit` from one group (passages of one article); lazy, so a caller
+    that needs only the first few reads only as many groups as it takes."""
     seen: dict[str, int] = {}
-    kept = []
     for index, group in enumerate(groups):
-        if seen.get(group, 0) < limit:
-            kept.append(index)
+        if limit <= 0 or seen.get(group, 0) < limit:
             seen[group] = seen.get(group, 0) + 1
-    return kept
+            yield index
 
 
 def fuse_rankings(rankings: list[list[str]], weights: list[float], k0: int = 60) -> dict[str, float]:
@@ -65,17 +64,22 @@ def fuse_rankings(rankings: list[list[str]], weights: list[float], k0: int = 60)
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
-def collapse_duplicates(texts: list[str], threshold: float = 0.7) -> list[int]:
-    """Indices of the texts to keep, in order: a text too similar to an earlier kept one is dropped."""
-    kept: list[int] = []
+def distinct(texts: Iterable[str], threshold: float = 0.7) -> Iterator[int]:
+    """Positions of the texts to keep, in order: a text too similar to an earlier kept one is dropped. Lazy."""
     kept_tokens: list[set[str]] = []
     for index, text in enumerate(texts):
         tokens = set(tokenize(text))
         if any(jaccard(tokens, other) >= threshold for other in kept_tokens):
             continue
-        kept.append(index)
         kept_tokens.append(tokens)
-    return kept
+        yield index
+
+
+def collapse_duplicates(texts: list[str], threshold: float = 0.7) -> list[int]:
+    return list(distinct(texts, threshold))

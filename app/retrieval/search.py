@@ -10,10 +10,11 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from app.retrieval.entities import Entities
 from app.retrieval.filters import Filters, TimeFrame
-from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_scores
+from app.retrieval.fuse import cap_per_group, distinct, fuse_scores
 from app.retrieval.rerank import FEATURES, Candidate, RerankModel, default_model, features
 from app.retrieval.rows import IndexRows, SegmentRows
 from app.settings import SearchConfig, Settings
@@ -313,11 +314,16 @@ class HybridSearcher:
         ranked = [chunks[position[ids[i]]] for i in order]
         cap = self.config.per_article if per_article is None else per_article
         pool = k * (8 if cap == 1 else 4)  # room for k passages once the cap thins them
-        keep = collapse_duplicates([c.passage for c in ranked[:pool]], self.config.duplicate_threshold)
-        articles = [ranked[i].metadata.get("article_id", "") for i in keep]
-        keep = [keep[i] for i in cap_per_group(articles, cap)]
+        kept: list[int] = []  # distinct passages read so far; only as many as the first k capped ones need
+
+        def articles() -> Iterator[str]:
+            for i in distinct((c.passage for c in ranked[:pool]), self.config.duplicate_threshold):
+                kept.append(i)
+                yield ranked[i].metadata.get("article_id", "")
+
+        keep = [kept[j] for j in islice(cap_per_group(articles(), cap), k)]
         fused, dense, lexical = scored.fused, scored.dense, scored.lexical
-        return [Passage.from_chunk(ranked[i], fused[order[i]], dense[order[i]], lexical[order[i]]) for i in keep[:k]]
+        return [Passage.from_chunk(ranked[i], fused[order[i]], dense[order[i]], lexical[order[i]]) for i in keep]
 
     def rerank_features(self, query: str, depth: int) -> tuple[list[str], np.ndarray]:
         """The fused list's first `depth` chunk ids (no reranking, no per-article cap) and the reranker's features

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from itertools import islice
 
 import pytest
 
@@ -113,8 +114,12 @@ def test_score_scalers_and_the_per_article_cap():
     close = np.array([0.50, 0.49])
     assert fuse_scores(close, np.zeros(2), 1.0, "max")[1] > 0.9
     assert fuse_scores(close, np.zeros(2), 1.0, "minmax")[1] == 0.0
-    assert cap_per_group(["a", "a", "b", "a", "a", "c"], 2) == [0, 1, 2, 5]
-    assert cap_per_group(["a", "a"], 0) == [0, 1]
+    assert list(cap_per_group(["a", "a", "b", "a", "a", "c"], 2)) == [0, 1, 2, 5]
+    assert list(cap_per_group(["a", "a"], 0)) == [0, 1]
+    # lazy: taking the first two reads no further than the third group
+    read = []
+    groups = (read.append(g) or g for g in ["a", "a", "a", "b", "c"])
+    assert list(islice(cap_per_group(groups, 2), 2)) == [0, 1] and read == ["a", "a"]
 
 
 def test_one_article_fills_at_most_three_passages(assistant):
