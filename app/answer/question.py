@@ -164,6 +164,9 @@ LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (?:[\w/-]+ ){0,6}?(miners|companies|firms|operators|cos|outfits|players|"
     r"businesses|landlords|hosts|tickers)\b|"
     r"^\W*list\b|\blist (them|em|'em)\b|"  # 'list coreweave's deals', 'hive's site deals, list em'
+    # 'which ones signed ...', 'which of them sold all': not one of two ('which of them sold more')
+    r"\bwhich (?:ones|of (?:them|these|those))\b(?!.*\b(?:more|most|less|least|fewer|\w+est|\w+er than)\b)|"
+    r"\b(which|what) stocks\b|"
     # a desk's terse listing: 'tickers that popped >40% on a deal', 'ex-miners w/ AI deals signed with AWS or MSFT'
     r"^\W*(?:[\w-]+\s+){0,2}?(?:[\w]+-)?(?:miners|companies|firms|operators|cos|outfits|players|tickers)\s+"
     r"(?:with|that|who|which|having|where)\b|"

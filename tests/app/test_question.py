@@ -415,6 +415,12 @@ def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
         ("who is the tenant at beacon point?", False),
         ("who's the lender on the helios loan?", False),
         ("who lent riot the money?", False),  # a company named: who did it for that company
+        # 'which ones' and 'which of them' are the miners, unless one of them is asked for
+        ("which ones changed their names in early 2026", True),
+        ("which of them sold off ALL their btc?", True),
+        ("which stocks ripped 40%+ on the day they announced an AI lease deal", True),
+        ("which of them sold more in december?", False),
+        ("which ones have the biggest stack", False),
     ],
 )
 def test_listing_questions_in_the_ways_people_ask_them(entities, question, listing):
