@@ -96,6 +96,7 @@ CONCEPT_WORDS = (
     "repurchase repurchased repurchasing repurchases buyback buybacks",
     "done complete completed completion finish finished finishing",
     "bring brings bringing brought generate generates generated generating",  # what a deal brings in, it generates
+    "option options refusal dibs further additional another extra",  # room to grow a deal
 )
 CONCEPTS = [frozenset(tokenize(words)) for words in CONCEPT_WORDS]
 # 'name the miners that ...', 'list all ...': the verb asks for the listing, not for a name

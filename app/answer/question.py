@@ -63,7 +63,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.USD,
         re.compile(
             r"\$|\busd\b|\bdollars?\b|\bworth\b|\bvalue[ds]?\b|\bcost\b|\bpa(y|id)\b|\bprice\b|\bproceeds\b|"
-            r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blos(t|e|ing)\b|\bbottom line\b|\bcash\b|"
+            r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blos(t|e|ing)\b|\bbottom line\b|\bcash\b|\bliquidity\b|"
             r"\bbring in\b|\bcredits?\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow (big|large) (is|was|were) (the|that|their|its) (loan|deal|contract|facility|converts?|convertible|offering|raise|notes?|round)\b|\bowe\b",
             re.I,
         ),
@@ -280,6 +280,13 @@ def head_measures(text: str) -> list[str]:
 # a desk's 'did' for mining: 'which miners did 600+ btc', 'riot did 445 btc in sept'
 DID_COINS = re.compile(
     r"\b(?:did|do|does|doing)\s+(?=\d[\d,.]*\s*k?\s*(?:or more|or less|plus)?\s*(?:btc|bitcoins?|coins)\b)", re.I
+)
+# 'can they go higher than that?', 'how much more can the tenant take there': room to grow a deal is an option
+# or a right to more, in the articles' words
+MORE_ROOM = re.compile(
+    r"\b(?:go|get|take|grow|expand|scale)\s+(?:(?:it|that|this|them)\s+)?(?:higher|bigger|larger|further|up)\b|"
+    r"\bmore can\b|\btake (?:on )?more\b",
+    re.I,
 )
 A_CONVERT = re.compile(r"\b(the|a|an|its|their|that|this|last|new|big)\s+converts?\b", re.I)
 # 'voted against' stays: 'how many shares voted against' asks the count the articles give in those words
@@ -500,6 +507,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     unnamed = re.sub(r"[\w&]+", _one_word_for, unnamed)
     unnamed = A_CONVERT.sub(r"\1 convertible notes", unnamed)  # 'the convert they did': the notes, not a verb
     unnamed = VOTED_DOWN.sub("rejected", unnamed)  # 'when did holders vote down the deal'
+    unnamed = MORE_ROOM.sub(lambda m: f"{m.group(0)} (option)", unnamed)
     unnamed = DID_COINS.sub("mined ", unnamed)  # 'which miners did 600 or more btc in sept': mined them
     unnamed = WENT_UP.sub(lambda m: "rise" if m.group(1).lower() == "up" else "fall", unnamed)  # 'stock go up'
     spelled = short_forms(unnamed)

@@ -119,6 +119,8 @@ GLOSSARY = {
     "bal": "balance",
     "acq": "acquisition",
     "infra": "infrastructure",
+    "hq": "headquarters",
+    "biz": "business",
 }
 
 

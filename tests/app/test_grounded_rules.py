@@ -514,6 +514,29 @@ def test_a_follow_up_is_not_answered_with_the_figure_the_conversation_already_ga
             "Galaxy Digital",
             "95%",
         ),
+        (  # liquidity is a dollar amount; the rename only sets the scene
+            "glxy liquidity when they announced the rename?",
+            "Galaxy Digital announced on Friday that it will rename itself Keel Infrastructure, the latest step in "
+            "its shift. Chief executive Ben Gagnon said the new name reflects the business. The rebrand builds on moves "
+            "made over the past year. The company said its liquidity stood at $698 million as of February 5, 2026.",
+            "Galaxy Digital",
+            "$698 million",
+        ),
+        (  # a desk's 'hq' is the articles' headquarters
+            "where is galaxy digital moving hq to",
+            "Galaxy Digital will move its legal home from Canada to the United States and rename itself. "
+            "Galaxy Digital will keep its operating sites while its headquarters moves to New York City.",
+            "Galaxy Digital",
+            "New York City",
+        ),
+        (  # going higher than the stake bought is the option to raise it, not the price paid again
+            "can galaxy digital go higher than that?",
+            "On price, Bloomberg reported that Galaxy Digital pays $168 million in cash for the stake. "
+            "Earlier coverage said Galaxy Digital also has an option to raise its ownership to 75% by 2027 for an "
+            "additional $127 million.",
+            "Galaxy Digital",
+            "75%",
+        ),
     ],
 )
 def test_the_sentence_that_states_the_value_asked_answers(entities, question, text, company, figure):
