@@ -36,7 +36,7 @@ NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)"  # "4,451", "1,025.
 SCALE_WORDS = r"(?:thousand|million|billion|trillion|bn|mn|[mbk])\b"
 PER = (
     r"(?:\s*(?:per|a|each|/)\s*(?P<per>share|bitcoin|btc|coin|unit|warrant|mwh|kwh|megawatt-hour|megawatt(?!-hour)|mw(?!h)"
-    r"|exahash|eh/s)\b|\s+(?:each|apiece)\b)"  # 'shares repurchased at $15.03 each'
+    r"|exahash|eh/s|terahash|th/s|th)\b|\s+(?:each|apiece)\b)"  # 'shares repurchased at $15.03 each'
 )
 
 # '3,300 restricted bitcoin', '1,000 more BTC': a word between the number and the coin that says which coins

@@ -1339,6 +1339,7 @@ def _holds_kind(
                 or (kind is Unit.SHARES and v.unit is Unit.COUNT and v.amount >= 1000)  # '... 498 voted'
                 or (kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v))  # "November's $96,560"
             )
+            and (kind is not Unit.PRICE or _per_asked(v, context.asked))
             and (not analysis.measure or v.measure in ("", analysis.measure) or _sale_raised(analysis, sentence, v))
             and not _shares_sold(analysis, sentence, v)
             and (not strict or near_asked(v.start, v.end))
@@ -1356,6 +1357,20 @@ def _holds_kind(
     if kind == DATE:
         return bool(answer_dates(sentence, context.asked, published, context.entities.outlets))
     return False
+
+
+# a price per unit of power or hashrate answers a price question only when the question names that unit: '$10 million
+# per MW' of build cost is no exercise price of warrants, '$0.049 per TH' of hashprice no price a business sold for
+PER_UNIT_WORDS = {
+    **dict.fromkeys(("mw", "megawatt", "mwh", "megawatt-hour"), r"\bmw|\bmegawatt|\bbuild|\bcapex|\bcost"),
+    "kwh": r"\bkwh|\bpower|\belectric|\benergy",
+    **dict.fromkeys(("exahash", "eh/s", "terahash", "th/s", "th"), r"\bhash|\b[ept]h\b|\b[ept]h/s"),
+}
+
+
+def _per_asked(value: Value, asked: str) -> bool:
+    pattern = PER_UNIT_WORDS.get(value.per.lower())
+    return pattern is None or bool(re.search(pattern, asked, re.I))
 
 
 def _sale_dollars(analysis: Analysis, value: Value) -> bool:

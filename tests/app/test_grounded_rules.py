@@ -544,6 +544,32 @@ def test_the_sentence_that_states_the_value_asked_answers(entities, question, te
     assert figure in found and not found.startswith("The indexed news does not answer")
 
 
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        (
+            "exercise price on glxy's warrants?",
+            "Galaxy Digital put the total project cost at $8 million to $10 million per MW.",
+        ),
+        (
+            "what price did galaxy digital get when it sold the mining business?",
+            "Galaxy Digital sold its last rigs as hashprice slipped to $0.049 per TH, nearly half its level a year earlier.",
+        ),
+    ],
+)
+def test_a_price_per_unit_of_power_or_hashrate_answers_only_a_question_about_that_unit(entities, question, text):
+    found = answer(question, [passage(text, "article", ["Galaxy Digital"], "2026-01-08")], entities)
+    assert found.startswith("The indexed news does not answer")
+
+
+def test_a_price_per_mw_answers_a_question_about_the_cost_per_mw(entities):
+    text = "Galaxy Digital put the total project cost at $8 million to $10 million per MW."
+    found = answer(
+        "build cost per MW at galaxy's site?", [passage(text, "article", ["Galaxy Digital"], "2026-01-08")], entities
+    )
+    assert "$10 million per MW" in found and not found.startswith("The indexed news does not answer")
+
+
 def test_a_sentence_of_the_period_asked_beats_one_of_another_period(entities):
     september = "Galaxy Digital's bitcoin treasury stood at 9,100 BTC as of September 2025, its update said."
     december = "Galaxy Digital later said it held 8,400 BTC in its treasury as of December 31, 2025."

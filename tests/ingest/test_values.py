@@ -15,6 +15,7 @@ from ingest.values import Unit, values_in
         ("an average of $88,870 per bitcoin", [(Unit.PRICE, 88870.0, "$88,870 per bitcoin")]),
         ("the retrofit costs $3.6 million per MW", [(Unit.PRICE, 3.6e6, "$3.6 million per MW")]),
         ("power at $40 per MWh", [(Unit.PRICE, 40.0, "$40 per MWh")]),
+        ("hashprice had slipped to $0.049 per TH", [(Unit.PRICE, 0.049, "$0.049 per TH")]),
         ("25 MW now and a 1.5 GW campus", [(Unit.MW, 25.0, "25 MW"), (Unit.MW, 1500.0, "1.5 GW")]),
         ("a 250-megawatt site", [(Unit.MW, 250.0, "250-megawatt")]),
         ("its stake rises to 14%", [(Unit.PERCENT, 14.0, "14%")]),
