@@ -43,7 +43,10 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.MW,
         re.compile(
             r"\b(mw|megawatts?|gw|gigawatts?|capacity|critical it load|it load|power)\b"
-            r"(?! (credits?|costs?|prices?|bills?|expenses?|revenue|sales))",
+            r"(?! (credits?|costs?|prices?|bills?|expenses?|revenue|sales))"
+            # 'companies that run power or mining sites': the sites, not megawatts
+            r"(?! (?:or [\w-]+ )?(?:sites?|assets?|plants?|deals?|contracts?|agreements?|purchases?|suppl(?:y|ier|iers)|"
+            r"providers?|compan(?:y|ies))\b)",
             re.I,
         ),
     ),
@@ -557,10 +560,26 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     return analysis
 
 
+THING_OF = (
+    r"\bthe ((?:[\w-]+\s+){{0,3}}?(?:lease|leases|deal|deals|contract|contracts|agreement|loan|facility|offering|"
+    r"notes|stake|campus|site|purchase|acquisition|revenue|holdings|production|output|sale|sales))\s+of\s+({alias})\b"
+)
+
+
+def _possessive(question: str, entities: Entities) -> str:
+    """'the AWS lease of Cipher' said as 'Cipher's AWS lease', so that each side keeps the thing said of its
+    company ('Compare the AWS lease of Cipher and the Beacon Point lease of HUT')."""
+    for alias in sorted(entities.alias_to_name, key=len, reverse=True):
+        if alias.lower() in question.lower():
+            pattern = THING_OF.format(alias=re.escape(alias))
+            question = re.sub(pattern, lambda m: f"{m.group(2)}'s {m.group(1)}", question, flags=re.I)
+    return question
+
+
 def comparison_sides(question: str, companies: list[str], entities: Entities, fits: Fits | None = None) -> list[Side]:
     """For a question that compares two companies or two periods, or asks two things, one standalone
     sub-question per side (`fits`: whether the news reports what a clause asks of a company, see _clause_sides)."""
-    question = share_year(question)
+    question = _possessive(share_year(question), entities)
     clauses = [c.strip(" ,?") for c in CLAUSE.split(question) if len(c.strip(" ,?").split()) > 2]  # not 'ok and'
     if len(clauses) > 2:  # 'bitfarms sold paraguay to hive right? what did hive pay and what is bitfarms now'
         asking = [c for c in clauses if ASKS.match(c)]

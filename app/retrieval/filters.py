@@ -16,6 +16,12 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 # 'now / latest' in the ways people say it: the newest report answers
+# a target, plan or expectation asked for a period ('capacity it was aiming for by Q3 2025', 'expected for 2026')
+AHEAD = re.compile(
+    r"\b(?:aim(?:s|ed|ing)?|target(?:s|ed|ing)?|expect(?:s|ed|ing)?|plan(?:s|ned|ning)?|goal|forecast(?:s|ed)?|"
+    r"project(?:s|ed|ing)|guid(?:ance|ed|ing)|on track)\b(?![^?]*\b(?:actual(?:ly)?|really)\b)",
+    re.I,
+)
 RECENT = re.compile(
     r"\b(latest|newest|most recent|recently|current(ly)?|now|nowadays|today|still|so far|to date|these days|lately|"
     r"at the moment|at this point|right now|as of now|rn|as we speak|anymore|any more|(have|has|is|are) left|remains?|"
@@ -178,10 +184,11 @@ class Filters(BaseModel):
         return not (self.company and self.company not in (meta.get("companies") or []))
 
     def narrowed(self, frame: TimeFrame | None) -> Filters:
-        """These filters with a question's time window added (the user's own bounds win)."""
+        """These filters with a question's time window added (the user's own bounds win). A target asked for the
+        period ('what was HIVE aiming for by Q3 2025') may be told long before it: the window opens at the start."""
         if frame is None or frame.start is None:
             return self
-        since = max(filter(None, [self.since, frame.start - GRACE_BEFORE]))
+        since = max(filter(None, [self.since, None if frame.ahead else frame.start - GRACE_BEFORE]), default=None)
         until = min(filter(None, [self.until, frame.end + GRACE_AFTER]))
         return self.model_copy(update={"since": since, "until": until})
 
@@ -194,6 +201,7 @@ class TimeFrame:
     end: date | None = None
     prefer_recent: bool = False
     prefer_earliest: bool = False  # 'originally', 'when it first announced': the first report, not a revision
+    ahead: bool = False  # 'what was it aiming for by Q3 2025': a target set for the period, told before it
     words: tuple[str, ...] = ()
     text: str = ""
 
@@ -221,7 +229,11 @@ def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
     """The period a question names, anchored on the newest article date for years it leaves out."""
     anchor = newest or datetime.now(UTC).date()
     earliest = bool(ORIGINAL.search(question)) and not BOTH_ENDS.search(question)
-    frame = TimeFrame(prefer_recent=bool(RECENT.search(question)) and not earliest, prefer_earliest=earliest)
+    frame = TimeFrame(
+        prefer_recent=bool(RECENT.search(question)) and not earliest,
+        prefer_earliest=earliest,
+        ahead=bool(AHEAD.search(question)),
+    )
     quarter = QUARTER.search(question)
     months = MONTH_RANGE.search(question)
     month = MONTH_YEAR.search(question)

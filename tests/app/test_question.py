@@ -133,6 +133,20 @@ def test_comparisons_get_one_side_per_period_or_company(entities):
         assert all("q4 2025 revenue" in s.question for s in sides)
 
 
+def test_the_thing_of_a_company_stays_with_its_side(entities):
+    # 'the AWS lease of Cipher' is 'Cipher's AWS lease': each side keeps its own deal and not the other's
+    sides = sides_of(
+        "Compare the Polaris Forge lease of APLD and the Rockdale lease of RIOT, which is worth more?", entities
+    )
+    assert [s.company for s in sides] == ["Applied Digital", "Riot Platforms"]
+    assert "Rockdale" not in sides[0].question and "Polaris" not in sides[1].question
+
+
+def test_power_before_the_thing_it_runs_asks_no_megawatts():
+    assert Unit.MW not in expected_kinds("which of these companies run power or mining sites in canada?")
+    assert expected_kinds("how much power does the site have?")[:1] == (Unit.MW,)
+
+
 def test_money_from_a_sale_is_its_proceeds_and_money_from_selling_shares_is_a_raise(entities):
     def measure(question: str) -> str:
         return analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).measure

@@ -60,6 +60,16 @@ def test_time_frames(question, start, end, recent):
     assert (frame.start, frame.end, frame.prefer_recent) == (start, end, recent)
 
 
+def test_a_target_asked_for_a_period_searches_news_told_before_it():
+    from app.retrieval.filters import Filters
+
+    aiming = parse_time_frame("what global capacity was HIVE aiming for by Q3 2025?", date(2026, 6, 29))
+    mined = parse_time_frame("how much did HIVE mine in Q3 2025?", date(2026, 6, 29))
+    assert aiming.ahead and not mined.ahead
+    assert Filters().narrowed(aiming).since is None and Filters().narrowed(aiming).until >= date(2025, 9, 30)
+    assert Filters().narrowed(mined).since is not None
+
+
 @pytest.mark.parametrize(
     ("filters", "message"),
     [
