@@ -491,6 +491,8 @@ class GroundedAnswerer:
             predicate = _expand(frozenset(t for t in terms if not t[:1].isdigit()))
             if predicate:
                 break
+        if context.analysis and context.analysis.roles and predicate:  # the role asked is what is asked ('partners')
+            predicate |= frozenset(t for r in set(context.analysis.roles) - SAYING for t in tokenize(r))
         measure = context.analysis.measure if context.analysis else ""
         if measure in MEASURE_WORDS:  # 'how much did they have' (a holding): 'held' and 'treasury' are on topic
             predicate |= _expand(frozenset(tokenize(MEASURE_WORDS[measure])))
@@ -1353,7 +1355,13 @@ def _holds_kind(
         named = any((v.measure or measure_after(sentence, v.end)) == analysis.measure for v in kinds)
         return 1.0 if named else UNNAMED_MEASURE
     if kind in NAME_KINDS:  # or described so: 'Two Seas Capital, which calls itself ... largest active shareholder'
-        return any(near_asked(name.start, name.end) or says_asked(described(sentence, name)) for name in names)
+        # or in the role asked: 'partners on the project include ... Vertiv and Jacobs' of 'who is Hut 8 working with'
+        return any(
+            near_asked(name.start, name.end)
+            or says_asked(described(sentence, name))
+            or in_role(sentence, name, tuple(set(analysis.roles) - SAYING))
+            for name in names
+        )
     if kind == DATE:
         return bool(answer_dates(sentence, context.asked, published, context.entities.outlets))
     return False

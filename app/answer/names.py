@@ -169,7 +169,10 @@ ROLES: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
             "renamed|rename|name|called|rebrand|rebranded|formerly|became|known as",
         ),
         (r"\b(coin|stablecoin|currency|token)\b|\bpaid in\b", "usdt|usdc|tether|stablecoin|stablecoins"),
-        (r"\bpartner\b|\bjoint venture\b|\bjv\b", "partner|partners|joint venture|jv"),
+        (  # 'who's Hut 8 working with on the build'
+            r"\bpartner|\bjoint venture\b|\bjv\b|\bwork(?:s|ing|ed)? with\b|\bteam(?:s|ed|ing)? up\b|\bcollaborat",
+            "partner|partners|joint venture|jv",
+        ),
         (r"\bsuppl|\bvendor|\bwhere\b.*\bfrom\b", "supplier|suppliers|vendor|from|buy|purchase|bought|supplied"),
         (r"\bfund\b|\bwhose\b", "fund|investment firm|holding company|vehicle"),
     )

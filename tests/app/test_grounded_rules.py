@@ -529,6 +529,13 @@ def test_a_follow_up_is_not_answered_with_the_figure_the_conversation_already_ga
             "Galaxy Digital",
             "New York City",
         ),
+        (  # the role asked is what is asked: the partners are the names 'partners on the project' lists
+            "who's galaxy digital working with on the helios build?",
+            "Galaxy Digital said it had signed a 15-year lease for its Helios campus. The facility is being designed "
+            "around the latest systems, and partners on the project include Vertiv and Jacobs.",
+            "Galaxy Digital",
+            "Vertiv",
+        ),
         (  # going higher than the stake bought is the option to raise it, not the price paid again
             "can galaxy digital go higher than that?",
             "On price, Bloomberg reported that Galaxy Digital pays $168 million in cash for the stake. "
