@@ -1370,13 +1370,21 @@ def _holds_kind(
 # a price per unit of power or hashrate answers a price question only when the question names that unit: '$10 million
 # per MW' of build cost is no exercise price of warrants, '$0.049 per TH' of hashprice no price a business sold for
 PER_UNIT_WORDS = {
-    **dict.fromkeys(("mw", "megawatt", "mwh", "megawatt-hour"), r"\bmw|\bmegawatt|\bbuild|\bcapex|\bcost"),
+    **dict.fromkeys(("mw", "megawatt"), r"\bmw|\bmegawatt|\bbuild|\bcapex|\bcost"),
+    **dict.fromkeys(("mwh", "megawatt-hour"), r"\bmw|\bmegawatt|\bbuild|\bcapex|\bcost|\bpower|\belectric|\benergy"),
     "kwh": r"\bkwh|\bpower|\belectric|\benergy",
     **dict.fromkeys(("exahash", "eh/s", "terahash", "th/s", "th"), r"\bhash|\b[ept]h\b|\b[ept]h/s"),
 }
+# and a power price asked is answered by a price per unit of energy only: not '$1.32 per share'
+POWER_PRICE = re.compile(
+    r"\b(?:power|electricity|energy)\s+(?:price|cost|rate)s?\b|\bprice of (?:power|electricity)\b", re.I
+)
+ENERGY_UNITS = frozenset({"kwh", "mwh", "megawatt-hour"})
 
 
 def _per_asked(value: Value, asked: str) -> bool:
+    if POWER_PRICE.search(asked):
+        return value.per.lower() in ENERGY_UNITS
     pattern = PER_UNIT_WORDS.get(value.per.lower())
     return pattern is None or bool(re.search(pattern, asked, re.I))
 
