@@ -554,6 +554,10 @@ def test_the_sentence_that_states_the_value_asked_answers(entities, question, te
 @pytest.mark.parametrize(
     ("question", "text"),
     [
+        (  # a power price is a price per unit of energy, not per share
+            "what power price is galaxy digital getting at its new sites?",
+            "Both purchases of Galaxy Digital shares are priced at $1.32 per share, set with reference to recent trading.",
+        ),
         (
             "exercise price on glxy's warrants?",
             "Galaxy Digital put the total project cost at $8 million to $10 million per MW.",
