@@ -66,7 +66,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.USD,
         re.compile(
             r"\$|\busd\b|\bdollars?\b|\bworth\b|\bvalue[ds]?\b|\bcost\b|\bpa(y|id)\b|\bprice\b|\bproceeds\b|"
-            r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blos(t|e|ing)\b|\bbottom line\b|\bcash\b|\bliquidity\b|"
+            r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blos(t|e|ing)\b|\bbottom line\b|\bcash\b|\bliquidity\b|\bhow (much|big)\b[^?]*\bbackstop|"
             r"\bbring in\b|\bcredits?\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow (big|large) (is|was|were) (the|that|their|its) (loan|deal|contract|facility|converts?|convertible|offering|raise|notes?|round)\b|\bowe\b",
             re.I,
         ),
@@ -287,7 +287,7 @@ DID_COINS = re.compile(
 # 'can they go higher than that?', 'how much more can the tenant take there': room to grow a deal is an option
 # or a right to more, in the articles' words
 MORE_ROOM = re.compile(
-    r"\b(?:go|get|take|grow|expand|scale)\s+(?:(?:it|that|this|them)\s+)?(?:higher|bigger|larger|further|up)\b|"
+    r"\b(?:go|get|take|grow|expand|scale)\s+(?:(?:it|that|this|them|any|much|even)\s+)?(?:higher|bigger|larger|further|up)\b|"
     r"\bmore can\b|\btake (?:on )?more\b",
     re.I,
 )
@@ -945,7 +945,12 @@ def _first_and_after(question: str) -> list[Side]:
         return []
     base = CHANGED.sub(" ", ORIGINAL.sub(" ", pieces[0]))  # each side asks the amount, not how much it moved
     base = re.sub(r"\s+", " ", base).strip(" ,")
-    return [Side(f"{base} originally?", label="at first"), Side(f"{base} now, {pieces[1].strip()}?", label="later")]
+    later = base
+    if _periods(pieces[1]):  # 'the original September 2025 deal versus after the November 2025 expansion'
+        for period in _periods(base):
+            later = later.replace(period, " ")
+    later = re.sub(r"\s+", " ", later).strip(" ,")
+    return [Side(f"{base} originally?", label="at first"), Side(f"{later} now, {pieces[1].strip()}?", label="later")]
 
 
 ASKS_AFTER = re.compile(r"^\s*(who|which|what|how)\b", re.I)

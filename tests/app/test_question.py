@@ -142,6 +142,23 @@ def test_the_thing_of_a_company_stays_with_its_side(entities):
     assert "Rockdale" not in sides[0].question and "Polaris" not in sides[1].question
 
 
+def test_the_later_side_of_a_first_and_after_comparison_drops_the_first_side_s_period(entities):
+    question = "At Riot's Rockdale site, how many MW was AMD taking under the original January 2026 deal versus after the May 2026 expansion?"
+    sides = sides_of(question, entities)
+    assert [s.label for s in sides] == ["at first", "later"]
+    assert "January 2026" in sides[0].question and "January 2026" not in sides[1].question
+    assert "May 2026" in sides[1].question
+
+
+def test_going_any_higher_asks_an_option_and_how_much_a_backstop_asks_dollars(entities):
+    asked = analyse(
+        "what did riot pay for it, and can they go any higher?", entities, parse_time_frame("", date(2026, 6, 1))
+    )
+    assert "(option)" in asked.unnamed
+    assert expected_kinds("how much did google backstop on that one")[:1] == (Unit.USD,)
+    assert Unit.USD not in expected_kinds("which miners have google sitting behind their leases as a backstop?")
+
+
 def test_power_before_the_thing_it_runs_asks_no_megawatts():
     assert Unit.MW not in expected_kinds("which of these companies run power or mining sites in canada?")
     assert expected_kinds("how much power does the site have?")[:1] == (Unit.MW,)
