@@ -67,7 +67,7 @@ CONCEPT_WORDS = (
     "hold holdings held treasury reserve reserves balance own owned stack pile stash hoard hodl",
     "produce production produced output mined mine mining",
     "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload rid",
-    "buy bought acquire acquired purchase purchased stake buyout merger takeover",
+    "buy bought acquire acquired purchase purchased stake buyout merger takeover transaction",
     "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
     "lease leases leasing contract contracts deal deals agreement agreements tenant tenants rent rents rented renting",
     "revenue revenues income",  # not "sales": the stemmer makes it "sell", a sale of coins
@@ -1499,7 +1499,14 @@ def answer_names(sentence: str, context: Context, known: set[str]) -> list[Name]
         for name in names_in(sentence, context.entities, context.entities.outlets)
         if name.kind in kinds
         and not {w.lower().removesuffix("'s").removesuffix("’s") for w in name.text.split()} <= known
+        and name.text.lower() not in DEMONYMS  # 'a French operator': no one's name
     ]
+
+
+DEMONYMS = frozenset(
+    "american australian british canadian chinese dutch european french german indian japanese korean norwegian "
+    "paraguayan singaporean swedish swiss texan".split()
+)
 
 
 def known_words(context: Context) -> set[str]:

@@ -536,6 +536,14 @@ def test_a_follow_up_is_not_answered_with_the_figure_the_conversation_already_ga
             "Galaxy Digital",
             "Vertiv",
         ),
+        (  # a nationality is no one's name; the transaction is the purchase the question asks about
+            "who was the seller on galaxy digital's exaion stake?",
+            "Galaxy Digital has finished buying a majority stake in Exaion, a French operator of computing "
+            "infrastructure, Cointelegraph reported. The transaction was originally agreed in August 2025 with EDF "
+            "Pulse Ventures, part of the energy group EDF.",
+            "Galaxy Digital",
+            "EDF Pulse Ventures",
+        ),
         (  # going higher than the stake bought is the option to raise it, not the price paid again
             "can galaxy digital go higher than that?",
             "On price, Bloomberg reported that Galaxy Digital pays $168 million in cash for the stake. "
