@@ -492,7 +492,7 @@ class GroundedAnswerer:
             if predicate:
                 break
         if context.analysis and context.analysis.roles and predicate:  # the role asked is what is asked ('partners')
-            predicate |= frozenset(t for r in set(context.analysis.roles) - SAYING for t in tokenize(r))
+            predicate |= frozenset(t for r in asked_roles(context.analysis) for t in tokenize(r))
         measure = context.analysis.measure if context.analysis else ""
         if measure in MEASURE_WORDS:  # 'how much did they have' (a holding): 'held' and 'treasury' are on topic
             predicate |= _expand(frozenset(tokenize(MEASURE_WORDS[measure])))
@@ -1177,6 +1177,13 @@ def premise_denied(answerer: GroundedAnswerer, found: Sentences) -> str:
 
 
 SAYING = frozenset({"said", "says", "told", "runs", "leads", "heads"})  # role words that are not a role's noun
+
+
+def asked_roles(analysis: Analysis) -> tuple[str, ...]:
+    """The role words a who-question asks by, less the verbs of saying and running ('tenant', not 'said')."""
+    return tuple(r for r in analysis.roles if r not in SAYING)
+
+
 UNNAMED = re.compile(r"\b(unnamed|undisclosed|unidentified)\b", re.I)
 
 
@@ -1193,7 +1200,7 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
     analysis = found.context.analysis
     if analysis is None or analysis.listing or analysis.expects[:1] not in ((PERSON,), (ORG,)) or not analysis.roles:
         return ""  # a listing ('who has signed 15-year leases?') lists those named
-    roles = set(analysis.roles) - SAYING
+    roles = set(asked_roles(analysis))
 
     def names_role(text: str) -> bool:
         return bool(roles & set(re.findall(r"[a-z]+", text.lower())))
@@ -1359,7 +1366,7 @@ def _holds_kind(
         return any(
             near_asked(name.start, name.end)
             or says_asked(described(sentence, name))
-            or in_role(sentence, name, tuple(set(analysis.roles) - SAYING))
+            or in_role(sentence, name, asked_roles(analysis))
             for name in names
         )
     if kind == DATE:
@@ -1369,10 +1376,12 @@ def _holds_kind(
 
 # a price per unit of power or hashrate answers a price question only when the question names that unit: '$10 million
 # per MW' of build cost is no exercise price of warrants, '$0.049 per TH' of hashprice no price a business sold for
+CAPACITY_WORDS = r"\bmw|\bmegawatt|\bbuild|\bcapex|\bcost"
+ENERGY_WORDS = r"\bkwh|\bpower|\belectric|\benergy"
 PER_UNIT_WORDS = {
-    **dict.fromkeys(("mw", "megawatt"), r"\bmw|\bmegawatt|\bbuild|\bcapex|\bcost"),
-    **dict.fromkeys(("mwh", "megawatt-hour"), r"\bmw|\bmegawatt|\bbuild|\bcapex|\bcost|\bpower|\belectric|\benergy"),
-    "kwh": r"\bkwh|\bpower|\belectric|\benergy",
+    **dict.fromkeys(("mw", "megawatt"), CAPACITY_WORDS),
+    **dict.fromkeys(("mwh", "megawatt-hour"), f"{CAPACITY_WORDS}|{ENERGY_WORDS}"),
+    "kwh": ENERGY_WORDS,
     **dict.fromkeys(("exahash", "eh/s", "terahash", "th/s", "th"), r"\bhash|\b[ept]h\b|\b[ept]h/s"),
 }
 # and a power price asked is answered by a price per unit of energy only: not '$1.32 per share'

@@ -66,7 +66,8 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.USD,
         re.compile(
             r"\$|\busd\b|\bdollars?\b|\bworth\b|\bvalue[ds]?\b|\bcost\b|\bpa(y|id)\b|\bprice\b|\bproceeds\b|"
-            r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blos(t|e|ing)\b|\bbottom line\b|\bcash\b|\bliquidity\b|\bhow (much|big)\b[^?]*\bbackstop|"
+            r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blos(t|e|ing)\b|\bbottom line\b|\bcash\b|"
+            r"\bliquidity\b|\bhow (much|big)\b[^?]*\bbackstop|"
             r"\bbring in\b|\bcredits?\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow (big|large) (is|was|were) (the|that|their|its) (loan|deal|contract|facility|converts?|convertible|offering|raise|notes?|round)\b|\bowe\b",
             re.I,
         ),
@@ -287,7 +288,8 @@ DID_COINS = re.compile(
 # 'can they go higher than that?', 'how much more can the tenant take there': room to grow a deal is an option
 # or a right to more, in the articles' words
 MORE_ROOM = re.compile(
-    r"\b(?:go|get|take|grow|expand|scale)\s+(?:(?:it|that|this|them|any|much|even)\s+)?(?:higher|bigger|larger|further|up)\b|"
+    r"\b(?:go|get|take|grow|expand|scale)\s+(?:(?:it|that|this|them|any|much|even)\s+)?"
+    r"(?:higher|bigger|larger|further|up)\b|"
     r"\bmore can\b|\btake (?:on )?more\b",
     re.I,
 )
@@ -562,24 +564,23 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
 
 THING_OF = (
     r"\bthe ((?:[\w-]+\s+){{0,3}}?(?:lease|leases|deal|deals|contract|contracts|agreement|loan|facility|offering|"
-    r"notes|stake|campus|site|purchase|acquisition|revenue|holdings|production|output|sale|sales))\s+of\s+({alias})\b"
+    r"notes|stake|campus|site|purchase|acquisition|revenue|holdings|production|output|sale|sales))\s+of\s+({alias})"
 )
 
 
-def _possessive(question: str, entities: Entities) -> str:
+def _possessive(question: str, companies: list[str], entities: Entities) -> str:
     """'the AWS lease of Cipher' said as 'Cipher's AWS lease', so that each side keeps the thing said of its
     company ('Compare the AWS lease of Cipher and the Beacon Point lease of HUT')."""
-    for alias in sorted(entities.alias_to_name, key=len, reverse=True):
-        if alias.lower() in question.lower():
-            pattern = THING_OF.format(alias=re.escape(alias))
-            question = re.sub(pattern, lambda m: f"{m.group(2)}'s {m.group(1)}", question, flags=re.I)
+    for company in companies:
+        pattern = THING_OF.format(alias=entities.loose_pattern(company).pattern)
+        question = re.sub(pattern, lambda m: f"{m.group(2)}'s {m.group(1)}", question, flags=re.I)
     return question
 
 
 def comparison_sides(question: str, companies: list[str], entities: Entities, fits: Fits | None = None) -> list[Side]:
     """For a question that compares two companies or two periods, or asks two things, one standalone
     sub-question per side (`fits`: whether the news reports what a clause asks of a company, see _clause_sides)."""
-    question = _possessive(share_year(question), entities)
+    question = _possessive(share_year(question), companies, entities)
     clauses = [c.strip(" ,?") for c in CLAUSE.split(question) if len(c.strip(" ,?").split()) > 2]  # not 'ok and'
     if len(clauses) > 2:  # 'bitfarms sold paraguay to hive right? what did hive pay and what is bitfarms now'
         asking = [c for c in clauses if ASKS.match(c)]

@@ -15,13 +15,13 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
-# 'now / latest' in the ways people say it: the newest report answers
 # a target, plan or expectation asked for a period ('capacity it was aiming for by Q3 2025', 'expected for 2026')
 AHEAD = re.compile(
     r"\b(?:aim(?:s|ed|ing)?|target(?:s|ed|ing)?|expect(?:s|ed|ing)?|plan(?:s|ned|ning)?|goal|forecast(?:s|ed)?|"
     r"project(?:s|ed|ing)|guid(?:ance|ed|ing)|on track)\b(?![^?]*\b(?:actual(?:ly)?|really)\b)",
     re.I,
 )
+# 'now / latest' in the ways people say it: the newest report answers
 RECENT = re.compile(
     r"\b(latest|newest|most recent|recently|current(ly)?|now|nowadays|today|still|so far|to date|these days|lately|"
     r"at the moment|at this point|right now|as of now|rn|as we speak|anymore|any more|(have|has|is|are) left|remains?|"

@@ -79,7 +79,3 @@ def distinct(texts: Iterable[str], threshold: float = 0.7) -> Iterator[int]:
             continue
         kept_tokens.append(tokens)
         yield index
-
-
-def collapse_duplicates(texts: list[str], threshold: float = 0.7) -> list[int]:
-    return list(distinct(texts, threshold))

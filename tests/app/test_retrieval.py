@@ -8,7 +8,7 @@ import pytest
 
 from app.errors import QuestionError
 from app.retrieval.filters import Filters, parse_time_frame
-from app.retrieval.fuse import cap_per_group, collapse_duplicates, fuse_rankings, fuse_scores, scale_by_max, zscore
+from app.retrieval.fuse import cap_per_group, distinct, fuse_rankings, fuse_scores, scale_by_max, zscore
 
 
 def test_search_returns_distinct_passages_best_first(assistant):
@@ -61,8 +61,6 @@ def test_time_frames(question, start, end, recent):
 
 
 def test_a_target_asked_for_a_period_searches_news_told_before_it():
-    from app.retrieval.filters import Filters
-
     aiming = parse_time_frame("what global capacity was HIVE aiming for by Q3 2025?", date(2026, 6, 29))
     mined = parse_time_frame("how much did HIVE mine in Q3 2025?", date(2026, 6, 29))
     assert aiming.ahead and not mined.ahead
@@ -86,7 +84,7 @@ def test_bad_filters_are_clear_errors(assistant, filters, message):
 
 def test_near_duplicates_collapse():
     story = "Cango sold 4,451 BTC over the weekend for about $305 million to repay a loan."
-    keep = collapse_duplicates([story, story.replace("weekend", "weekend,"), "Riot mined 445 BTC in September."])
+    keep = list(distinct([story, story.replace("weekend", "weekend,"), "Riot mined 445 BTC in September."]))
     assert keep == [0, 2]
 
 
