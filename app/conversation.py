@@ -24,21 +24,25 @@ from ingest.values import measures_in
 
 PRONOUNS = re.compile(
     r"\b(?P<pronoun>it|its|they|them|their|theirs|he|she|his|her|the (?:company|firm|miner))\b"
-    r"(?P<verb>['’](?:s|re)\b)?",  # "it's", "they're" taken whole
+    r"(?P<verb>['’](?:s|re|ve|d|ll)\b)?",  # "it's", "they're", "they've" taken whole
     re.I,
 )
 
-PLURAL = re.compile(r"\b(?P<pronoun>they|them|their|theirs)\b(?P<verb>['’]re\b)?", re.I)
+PLURAL = re.compile(r"\b(?P<pronoun>they|them|their|theirs)\b(?P<verb>['’](?:re|ve|d|ll)\b)?", re.I)
 IT = re.compile(r"\bit\b(?!['’]s)", re.I)
+
+
+CONTRACTED = {"s": "is", "re": "is", "ve": "has", "d": "had", "ll": "will"}  # what "it's", "they've" ... say
 
 
 def put_for(subject: str) -> Callable[[re.Match], str]:
     """What a pronoun matched by a pattern with `pronoun` and `verb` groups becomes when `subject` is put for it:
-    "its" → "Riot Platforms's", "they're" → "Bitfarms is" (not "Bitfarms're"), any other → the subject."""
+    "its" → "Riot Platforms's", "they're" → "Bitfarms is" (not "Bitfarms're"), "they've" → "Bitfarms has", any
+    other → the subject."""
 
     def put(match: re.Match) -> str:
         if match.group("verb"):
-            return f"{subject} is"
+            return f"{subject} {CONTRACTED[match.group('verb')[1:].lower()]}"
         return subject + ("'s" if match.group("pronoun").lower() in ("its", "their") else "")
 
     return put

@@ -26,7 +26,7 @@ import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, described, in_role, names_in
-from app.answer.question import HOLDING, PURPOSE, UNIT_NOUNS, Analysis, other_names
+from app.answer.question import HOLDING, PURPOSE, RATIO, UNIT_NOUNS, Analysis, other_names
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
@@ -97,6 +97,8 @@ CONCEPT_WORDS = (
     "done complete completed completion finish finished finishing",
     "bring brings bringing brought generate generates generated generating",  # what a deal brings in, it generates
     "option options refusal dibs further additional another extra",  # room to grow a deal
+    "entire entirety whole",  # 'dump its whole stack': 'sold its entire bitcoin treasury'
+    "quit quitting exit exiting leave leaving wind abandon abandoned abandoning stop stopped stopping halt halted cease",
 )
 CONCEPTS = [frozenset(tokenize(words)) for words in CONCEPT_WORDS]
 # 'name the miners that ...', 'list all ...': the verb asks for the listing, not for a name
@@ -110,17 +112,21 @@ REFERS_BACK = re.compile(
     r"campus|site|project|acquisition|purchase|sale|expansion|investment)s?\b"
 )
 PRONOUN_START = re.compile(r"^(It|Its|They|Their|The (firm|company|miner)|This|That|These|He|She)\b")
+OPENED = re.compile(
+    r"^[^,]{3,40},\s+(?:it|its|they|their|the (?:firm|company|miner))\b"
+)  # 'In a post on X, the company'
 MONTHS_RE = "|".join(calendar.month_name[1:])  # 'January|February|...', capitalized as articles write them
 MONTH_NAME = re.compile(rf"\b({MONTHS_RE})\b")
 COINS = re.compile(r"\b(bitcoins?|btc|coins?|treasury|holdings|reserves?|balance|stack)\b", re.I)
 WHOLE = re.compile(
-    r"\b(all|entire|entirety|every|whole|100%|zero(?!-)|none|no longer holds?|(its|their) remaining|(its|their) last|"
+    r"\b(all|entire|entirety|every|whole|altogether|100%|zero(?!-)|none|no longer holds?|(its|their) remaining|(its|their) last|"
     r"rest of (its|their)|cleared (?:\w+\W+){0,5}?(?:balance|holdings|treasury))\b",
     re.I,
 )
 # a question that takes for granted a company parted with all of something: 'all', 'entire', 'every'... within
 # three words of a holding or operation ('sold its entire bitcoin treasury', 'dumped all their coins'), or
 # 'gave up mining'; 'how much is left after all the selling' assumes nothing
+WHOLE_WORDS = frozenset(tokenize("all entire entirety every whole"))  # as stems: 'entir', 'whol', 'every'
 PREMISE = re.compile(
     rf"\b(?<!who )(?:all|entire|entirety|every|whole)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|mining|fleet|operations?|rigs|"
     r"miners|hashrate)\b|\b(?:give|gave|giving) up\b|\bquit\b|\bstop(?:ped)? mining\b|\b(?:to|at) zero\b",
@@ -488,6 +494,10 @@ class GroundedAnswerer:
         asked = IMPERATIVE.sub("", context.unnamed)
         for text in (asked, context.topic):  # the topic a follow-up carried, when its own words say nothing
             terms = set(tokenize(text)) - QUESTION_STEMS - GENERIC - FILLER - names - _time_tokens(context)
+            # 'dividend per share': the share a price is per is its unit, not what is asked, when something else is
+            # (a ratio's name says it: 'sats per share')
+            if not RATIO.search(text):
+                terms = terms - {t for per in PER_UNIT.findall(text) for t in tokenize(per)} or terms
             predicate = _expand(frozenset(t for t in terms if not t[:1].isdigit()))
             if predicate:
                 break
@@ -791,8 +801,7 @@ class GroundedAnswerer:
         value = max(typed, key=fits) if typed else None
         if value is None:
             return ""
-        subject = f"{context.companies[0]}: " if context.companies else ""
-        return f"{subject}{_plain(value)} [{numbers[best.passage_index]}]."
+        return f"{_subject(context, best, passages)}{_plain(value)} [{numbers[best.passage_index]}]."
 
     @staticmethod
     def _about(context: Context, passage: Passage, candidate: Candidate) -> bool:
@@ -814,7 +823,8 @@ class GroundedAnswerer:
                 for t in tokenize(word)
             }
             return titled and bool(sites & asked)
-        if candidate.position > 0 and PRONOUN_START.match(candidate.sentence):  # 'That compares with ...'
+        # 'That compares with ...', 'In a post on X, the company confirmed ...': about whom the sentence before is
+        if candidate.position > 0 and (PRONOUN_START.match(candidate.sentence) or OPENED.match(candidate.sentence)):
             previous = split_sentences(passage.text)[candidate.position - 1]
             if any(mentions(previous, name) for name in others) and not any(
                 mentions(previous, name) for name in context.companies
@@ -1031,7 +1041,17 @@ def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     if not context.companies or not PREMISE.search(asked):
         return ""
     pool = found.about
-    if any(WHOLE.search(c.sentence) and c.on_topic for c in pool[:8]):
+    # of the thing the premise is about: 'lease the entire 300 MW' says nothing of 'its entire bitcoin treasury'
+    things = _expand(frozenset(tokenize(PREMISE.search(asked).group(0))) - WHOLE_WORDS)
+    coins = bool(COINS.search(" ".join(things)))  # 'entire bitcoin treasury': any word for its coins
+
+    if not WHOLE.search(PREMISE.search(asked).group(0)):
+        things = frozenset()  # 'quit', 'give up': of no one thing ('leaving bitcoin mining altogether')
+
+    def of_thing(sentence: str) -> bool:
+        return not things or bool(COINS.search(sentence) if coins else things & set(tokenize(sentence)))
+
+    if any(WHOLE.search(c.sentence) and c.on_topic and of_thing(c.sentence) for c in pool[:8]):
         return ""
     reported = f' It reports: "{pool[0].sentence}"' if pool else ""
     return f"The news does not report that ({PREMISE.search(asked).group(0)}).{reported}"
@@ -1048,7 +1068,11 @@ def act_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     act = ACT_END.split(LIGHT_VERB.sub(" ", asked.group("act")))[0]
     words = set(tokenize(act)) - QUESTION_STEMS - GENERIC - FILLER - _time_tokens(context)
     concepts = [_expand({w}) for w in words]
-    if not words or any(all(_meets(set(tokenize(c.sentence)), k) for k in concepts) for c in found.about):
+
+    def says(sentence: str, concept: frozenset[str]) -> bool:  # 'whole' is said by 'sold all ..., the rest of'
+        return _meets(set(tokenize(sentence)), concept) or bool(concept & WHOLE_WORDS and WHOLE.search(sentence))
+
+    if not words or any(all(says(c.sentence, k) for k in concepts) for c in found.about):
         return ""
     reported = f' It reports: "{found.about[0].sentence}"' if found.about else ""
     return f"The news does not report that ({' '.join(act.split())}).{reported}"
@@ -1477,6 +1501,7 @@ def _month_day(published: str) -> tuple[int, int]:
     return (int(published[5:7]), int(published[8:10])) if len(published) >= 10 else (13, 0)
 
 
+PER_UNIT = re.compile(r"\b(?:per|a|each|for every)\s+(share)\b", re.I)
 UNIT_WORDS = {  # the words of each unit's name, as the direct line reads a question
     unit: frozenset(t for word, named in UNIT_NOUNS.items() if named is unit for t in tokenize(word))
     for unit in set(UNIT_NOUNS.values())
@@ -1704,7 +1729,9 @@ PERIOD_WORDS = frozenset(
 PLAIN_QUALIFIERS = frozenset(
     tokenize(
         "total overall quarterly annual consolidated reported net its their the record highest lowest biggest largest "
-        "best worst latest new first last"
+        "best worst latest new first last "
+        # a verb is no segment: 'which company did make revenue ...', 'did it post revenue growth'
+        "make made earn earned generate generated bring brought book booked log logged post posted"
     )
 )
 
@@ -1902,6 +1929,18 @@ FORECAST_REACH = 6  # words after 'expected to', 'will' in which the act asked m
 
 
 CONSEQUENCE = re.compile(r"\bwhich\s+$")
+
+
+def _subject(context: Context, best: Candidate, passages: list[Passage]) -> str:
+    """Whose value a direct line states: the first company asked, unless neither the sentence nor its article names
+    it; then another asked that the sentence names, else its article's ('wulf fluidstack deal value and cifr ...':
+    not TeraWulf for a line about Cipher's lease)."""
+    if not context.companies:
+        return ""
+    named = [c for c in context.companies if context.entities.mentions(best.sentence, c)]
+    own = [c for c in passages[best.passage_index].companies if c in context.companies]
+    first = context.companies[0]
+    return f"{first if first in named or first in own else (named or own or [first])[0]}: "
 
 
 def _plain(value: Value) -> str:

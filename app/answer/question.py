@@ -33,7 +33,8 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.PERCENT,
         re.compile(
             r"\b(what|which|how (much|many))( \w+)? (%|percent|percentage|share|portion|fraction)(?!\w)|\bhow much of\b|"
-            r"\bpercentage\b|\b(interest|coupon) rate\b|\bcoupons?\b|\bwhat rate\b|\byield\b|\bmargin\b",
+            r"\bpercentage\b|\b(interest|coupon) rate\b|\bcoupons?\b|\bwhat rate\b|\byield\b|\bmargin\b|"
+            r"\b(?:what|how much) interest\b",  # 'what interest do the notes pay
             re.I,
         ),
     ),
@@ -42,6 +43,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (
         Unit.MW,
         re.compile(
+            r"\bhow (?:big|large)\b[^?]*\b(?:campus|site|data cent(?:er|re)|plant)\b|"  # a site's size: its power
             r"\b(mw|megawatts?|gw|gigawatts?|capacity|critical it load|it load|power)\b"
             r"(?! (credits?|costs?|prices?|bills?|expenses?|revenue|sales))"
             # 'companies that run power or mining sites': the sites, not megawatts
@@ -68,7 +70,10 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
             r"\$|\busd\b|\bdollars?\b|\bworth\b|\bvalue[ds]?\b|\bcost\b|\bpa(y|id)\b|\bprice\b|\bproceeds\b|"
             r"\brais(e|ed|ing)\b|\brevenue\b|\bincome\b|\bprofit\b|\bloss\b|\blos(t|e|ing)\b|\bbottom line\b|\bcash\b|"
             r"\bliquidity\b|\bhow (much|big)\b[^?]*\bbackstop|"
-            r"\bbring in\b|\bcredits?\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow (big|large) (is|was|were) (the|that|their|its) (loan|deal|contract|facility|converts?|convertible|offering|raise|notes?|round)\b|\bowe\b",
+            # 'converts: btdr's deal size': the size of a financing is its dollars
+            r"\b(?:convert\w*|notes?|offering|loan|raise|financing|facility)\b[^?]*\bsize\b|"
+            r"\bsize\b[^?]*\b(?:convert\w*|notes?|offering|loan|raise|financing|facility)\b|"
+            r"\bbring in\b|\bcredits?\b|\bfinancing\b|\bfunding\b|\bsp(e|a)nd|\bspent\b|\bhow (big|large) (is|was|were) (the|that|their|its) (?:[\w'’-]+ ){0,3}?(loan|deal|contract|facility|converts?|convertible|offering|raise|notes?|round)\b|\bowe\b",
             re.I,
         ),
     ),
@@ -163,7 +168,7 @@ BARE_AMOUNT = re.compile(
 EACH = re.compile(
     r"^\W*(how (big|much|many|large)|what)( (was|is|were|are))?( it)? (for )?(each|respectively)\W*$", re.I
 )
-PRONOUN = re.compile(r"\b(?P<pronoun>it|its|they|their|the company|the firm)\b(?P<verb>['’](?:s|re)\b)?", re.I)
+PRONOUN = re.compile(r"\b(?P<pronoun>it|its|they|their|the company|the firm)\b(?P<verb>['’](?:s|re|ve|d|ll)\b)?", re.I)
 LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (?:[\w/-]+ ){0,6}?(miners|companies|firms|operators|cos|outfits|players|"
     r"businesses|landlords|hosts|tickers)\b|"
@@ -613,7 +618,11 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
     if len(periods) == 2 and len(parts) == 2 and all(len(_periods(p)) == 1 for p in parts):
         # 'clsk - btc mined in sept 2025, and rev for the quarter ending dec 2025?': two questions, a period each
         return _clause_sides(parts, companies, entities, fits)
-    split = _or_sides(question, companies, entities) or _named_sides(question, companies, entities)
+    split = (
+        _or_sides(question, companies, entities)
+        or _named_sides(question, companies, entities)
+        or _said_twice(question, entities)
+    )
     if split:
         return split
     ends = _first_and_after(question)
@@ -831,19 +840,98 @@ def _or_sides(question: str, companies: list[str], entities: Entities) -> list[S
             for piece, names in ((pieces[0], first), (head[: after.end()], second))
         ]
     if comma and entities.in_question(head) and not entities.in_question(tail) and ASKS_AFTER.search(tail):
-        # 'riot or cleanspark, who offloaded more btc in september?': what is asked follows both names
+        # 'riot or cleanspark, who offloaded more btc in september?': what is asked follows both names ('revenue
+        # in Q1 2026: riot vs cango, who made more?': and what precedes the first is asked of the second too)
+        parallel, swapped = _swapped(pieces[0], head, entities)
         return [
-            Side(_as_question(COMPARATIVE.sub(" ", f"{tail} {piece}"), _asks_for(tail)), company=names[0])
-            for piece, names in ((pieces[0], first), (head, second))
+            Side(_as_question(COMPARATIVE.sub(" ", f"{tail} {piece}"), _asks_for(tail)), company=company)
+            for piece, company in ((pieces[0], parallel or first[0]), (swapped or head, second[0]))
         ]
+    asks = _asks_for(pieces[0])
+    parallel, swapped = _swapped(pieces[0], pieces[1], entities)
+    if swapped:  # 'how much did Riot sell in December 2025 vs CleanSpark': what Riot was asked, of CleanSpark
+        sides = [(parallel, COMPARATIVE.sub(" ", pieces[0])), (second[0], COMPARATIVE.sub(" ", swapped))]
+        return [Side(_as_question(text, asks), company=company) for company, text in sides]
     starts = [m.start() for m in (entities.pattern(first[0]).search(pieces[0]),) if m]
     typed = entities.loose_pattern(first[0]).search(pieces[0])  # 'wulf', as people type the ticker
     loose = typed or re.search(rf"(?i)\b{re.escape(first[0].split()[0])}", pieces[0])
     start = starts[0] if starts else (loose.start() if loose else 0)
-    asks = _asks_for(pieces[0])
     prefix = COMPARATIVE.sub(" ", pieces[0][:start])
     sides = [(first[0], COMPARATIVE.sub(" ", pieces[0])), (second[0], f"{prefix} {pieces[1]}")]
     return [Side(_as_question(text, asks), company=company) for company, text in sides]
+
+
+LEAD = re.compile(r"\s*(?:(?P<p>at|in|from|for|with|to|on|by|of)\s+)?", re.I)
+OWNS = re.compile(r"['’]s?(?![\w])")
+TAIL = re.compile(r"\s+[-–—]+\s+|,\s*|\?")  # 'at Barber Lake - which is bigger': what follows asks of both
+
+
+def _swapped(first: str, second: str, entities: Entities) -> tuple[str, str]:
+    """'How much did Riot sell in December 2025 vs CleanSpark?', 'revenue in Q1 2026: Riot vs Cango', "CoreWeave's
+    MW at APLD's Ellendale vs at Galaxy's Helios", "... at APLD's Polaris Forge 1 versus GLXY's Helios": a second
+    half that is only a company, with what it owns or the preposition before it, asks the first half's question of
+    it. The company of the first half in the same place (after the same preposition, owning something too; else
+    the first one named) and the first half with that part put in its place; ('', '') when the second half asks
+    something of its own ('... vs what CleanSpark sold in November')."""
+    names = entities.in_question(second)
+    if len(names) != 1:
+        return "", ""
+    said = entities.loose_pattern(names[0]).search(second)
+    lead = LEAD.fullmatch(second[: said.start()]) if said else None
+    if lead is None:
+        return "", ""
+    owns = OWNS.match(second, said.end())
+    end = owns.end() if owns else said.end()
+    phrase = TAIL.split(second[end:], maxsplit=1)[0]
+    if _periods(phrase) or measures_in(phrase) or QUESTION_WORD.search(phrase):
+        return "", ""
+    preposition = lead.group("p")
+    mentions = sorted(
+        (m.start(), m.end(), name)
+        for name in entities.in_question(first)
+        if name != names[0]
+        for m in entities.loose_pattern(name).finditer(first)
+    )
+    if preposition or owns:  # the last one in the same place: 'at APLD's ...' for 'at Galaxy's Helios'
+        placed = [
+            (start, stop, name)
+            for start, stop, name in mentions
+            if (not preposition or re.search(rf"(?i)\b{preposition}\s+$", first[:start]))
+            and (not owns or OWNS.match(first, stop))
+        ]
+        mentions = placed[-1:]
+    if not mentions:
+        return "", ""
+    start, stop, parallel = mentions[0]
+    if preposition:
+        start = re.search(rf"(?i)\b{preposition}\s+$", first[:start]).start()
+    put = second[lead.start("p") if preposition else said.start() : end]
+    if phrase.strip():  # what it owns, or where: the rest of the first half is the first company's
+        return parallel, f"{first[:start]}{put}{phrase}"
+    owned = OWNS.match(first, stop) if owns else None
+    rest = first[owned.end() if owned else stop :]
+    if DEAL_NOUN.search(first) or re.search(r"\bconverts?\b", first, re.I):
+        for period in _periods(rest):  # "btdr's feb 2026 deal vs bitf's": a deal's date is its own
+            rest = rest.replace(period, " ")
+    return parallel, re.sub(r"\s+", " ", f"{first[:start]}{put}{rest}")
+
+
+def _said_twice(question: str, entities: Entities) -> list[Side]:
+    """'wulf fluidstack deal value and cifr fluidstack deal value?': the same words asked of two companies, joined
+    by 'and', a side each (not 'how much did riot and cango sell', where each half asks only part of it)."""
+    halves = [h.strip(" ,?") for h in re.split(r"\s+and\s+", question.strip().rstrip("?"))]
+    if len(halves) != 2:
+        return []
+    named = [entities.in_question(half) for half in halves]
+    if any(len(names) != 1 for names in named) or named[0] == named[1]:
+        return []
+    words = [
+        set(tokenize(entities.loose_pattern(names[0]).sub(" ", half))) - STOPWORDS
+        for half, names in zip(halves, named, strict=True)
+    ]
+    if not all(words) or len(words[0] & words[1]) < 0.6 * min(map(len, words)):
+        return []
+    return [Side(f"{half}?", company=names[0]) for half, names in zip(halves, named, strict=True)]
 
 
 DEAL_NOUN = re.compile(r"\b(deal|contract|lease|agreement|loan|offering|campus|site|investment|stake)s?\b", re.I)
@@ -1025,9 +1113,18 @@ def _own_parts(question: str, companies: list[str], periods: list[str], entities
     at = [question.find(period) for period in periods]
     if len(periods) == 2 and first_at < at[0] < second_at < at[1]:
         return {first: periods[0], second: periods[1]}
-    return {}
+    # "was IREN's Microsoft deal bigger than Cipher's AWS one?": each company's own counterparty, named after it
+    owned = {}
+    for at_name, company in starts:
+        said = entities.loose_pattern(company).match(question, at_name)
+        named = OWN_NAME.match(question, said.end()) if said else None
+        if named is None or not other_names(named.group("name"), entities):
+            return {}
+        owned[company] = question[at_name : named.end()]
+    return owned
 
 
+OWN_NAME = re.compile(r"['’]s?\s+(?P<name>(?:[A-Z][\w&.-]*)(?:\s+[A-Z0-9][\w&.-]*)*)")  # "'s Polaris Forge 1"
 OWN_END = re.compile(r"[.?!;:]\s|,\s*(?=(?:what|how|which|who|where|when)\b)", re.I)
 
 
@@ -1085,6 +1182,11 @@ def _gap_filled(first: str, second: str, entities: Entities) -> str:
             filled = filled.replace(had[0], ("of " if had[0].startswith("of ") else "") + periods[0])
         else:
             filled = f"{filled} in {periods[0]}"
+    if not ASKS.match(first):  # 'Riot sold 1,818 BTC in December 2025; what about Cango?': how many Cango sold
+        for value in reversed(values_in(filled)):
+            unit = value.text[len(value.text.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) :]
+            asked = f"how many {unit}" if unit and value.unit is not Unit.USD else "how much"
+            filled = f"{filled[: value.start]}{asked}{filled[value.end :]}"
     return filled
 
 

@@ -250,6 +250,7 @@ class Entities:
             nxt = tokens[i + 1].group(0).lower() if i + 1 < len(tokens) else ""
             tail = nxt in NAME_TAILS and lowered not in STOPWORDS | QUANTIFIERS  # 'Greenidge mining', not 'many miners'
             tail = tail and not (word.islower() and lowered.endswith(("ed", "ing")))  # 'ditched mining': a verb
+            tail = tail and not (word.islower() and lowered in self.language)  # 'quit mining', 'halt mining'
             opens = i == 0 or question[: match.start()].rstrip()[-1:] in ".?!:;"  # 'Who is ...' after a sentence
             looks_like_name = (word[0].isupper() and not opens) or (word.isupper() and len(word) >= 3) or tail
             if (

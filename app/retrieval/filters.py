@@ -45,8 +45,10 @@ MONTH_RANGE = re.compile(
 )
 QUARTER = re.compile(rf"\b(?:Q([1-4])|(first|second|third|fourth) quarter)(?:\s+(?:of\s+)?{YEAR_WORD})?(?!\w)", re.I)
 YEAR = re.compile(
-    r"\b(?:in|during|for|of|since|year[- ]end)\s+(?:(?:calendar|fiscal|full[- ]year)\s+)?((?:19|20)\d{2})\b", re.I
-)  # 'at year end 2025': of 2025
+    r"\b(?:(?:in|during|for|of|since|year[- ]end)\s+|(?:end|mid|early|late)[- ])"
+    r"(?:(?:calendar|fiscal|full[- ]year)\s+)?((?:19|20)\d{2})\b",
+    re.I,
+)  # 'at year end 2025', 'end-2025', 'mid-2025': of 2025
 # 'end of sept 25', 'q4 25': a month's end or a quarter takes no day, so the two digits after it are its year
 SHORT_YEAR = re.compile(
     rf"\b((?:end|start|beginning|close|middle) of\s+(?:{MONTH_WORDS})\.?|Q[1-4])\s+(\d{{2}})\b(?![\d,/:-])", re.I

@@ -209,3 +209,18 @@ def test_a_contraction_typed_without_its_apostrophe_is_read_with_it(typed, read)
 )
 def test_a_desk_s_symbols_are_read_as_words(typed, read):
     assert symbols_spelled(typed) == read
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        ("They've been selling. How much did they sell?", "Cango has been selling"),
+        ("they'd sold how much by then?", "Cango had sold"),
+        ("They're still mining?", "Cango is still mining"),
+    ],
+)
+def test_a_contracted_pronoun_becomes_the_company_and_its_verb(assistant, question, read):
+    from app.conversation import resolve_followup
+
+    standalone = resolve_followup(question, parse_history(CANGO), assistant.index.entities)
+    assert standalone.startswith(read)  # not "Cango've", which no article mentions

@@ -1189,6 +1189,7 @@ def test_a_segment_asked_is_answered_by_a_sentence_that_names_it_not_by_the_tota
     assert segment_asked("how much dc revenue was there in q1 2026?", "revenue") == {"data", "center"}
     assert segment_asked("q1 revenue for riot", "revenue") == frozenset()  # a period, not a segment
     assert segment_asked("what was hive's record revenue", "revenue") == frozenset()  # a size, not a segment
+    assert segment_asked("which company did make revenue of q1 2026", "revenue") == frozenset()  # a verb
     assert segment_asked("how much yearly revenue is that deal to bring in", "revenue") == frozenset()  # a period
     adjusted = passage(
         "Galaxy Digital reported adjusted earnings of $12 million.", "g", ["Galaxy Digital"], "2025-11-01"
@@ -1433,3 +1434,59 @@ VALUE_CASES = [
 def test_the_value_asked_is_the_one_its_own_words_tie_to_what_is_asked(question, text, published, start):
     found = answer_one(question, text, published)
     assert found.startswith(start), found
+
+
+def test_the_direct_line_of_a_question_about_two_companies_names_the_one_its_sentence_is_about():
+    from app.answer.base import Context as Ctx
+    from app.answer.grounded import Candidate, _subject
+
+    entities = Entities.from_metadata(META, [])
+    context = Ctx(
+        "riot and galaxy loans?", parse_time_frame("", date(2026, 6, 1)), ["Riot Platforms", "Galaxy Digital"], entities
+    )
+    galaxy = passage("The lender provided a $1.4 billion loan.", "g", ["Galaxy Digital"], "2025-08-15")
+    assert _subject(context, Candidate("The lender provided a $1.4 billion loan.", 0, 0, {}), [galaxy]) == (
+        "Galaxy Digital: "
+    )
+    named = Candidate("Riot Platforms took a $200 million facility.", 0, 0, {})
+    assert _subject(context, named, [galaxy]) == "Riot Platforms: "  # the first asked, when the sentence names it
+    riot = passage("Galaxy Digital lent it $200 million.", "r", ["Riot Platforms"], "2025-08-15")
+    lent = Candidate("Galaxy Digital lent it $200 million.", 0, 0, {})
+    assert _subject(context, lent, [riot]) == "Riot Platforms: "  # or its article is about it
+
+
+def test_an_entire_thing_of_another_kind_is_no_ground_for_the_premise(entities):
+    text = (
+        "Riot said it intends to sell what remains of its bitcoin treasury during 2026. "
+        "Riot's tenant will lease the entire 300 MW of capacity at the site."
+    )
+    riot = [passage(text, "riot", ["Riot Platforms"], "2026-02-24")]
+    # 'the entire 300 MW' is of capacity, not of the coins the premise is about
+    assert answer("when did riot sell its entire bitcoin treasury?", riot, entities).startswith(
+        "The indexed news does not answer this. The news does not report that"
+    )
+    done = "Riot sold all of its bitcoin on February 20, clearing out the rest of its reserve."
+    sold = [passage(done, "riot", ["Riot Platforms"], "2026-02-24")]
+    assert "February 20" in answer("why did riot dump its whole stack?", sold, entities)  # 'all', 'the rest of'
+
+
+def test_a_sentence_that_opens_with_a_phrase_then_the_company_is_about_the_one_before():
+    text = (
+        "Riot Platforms sold its entire bitcoin treasury on Friday. "
+        "In a post on X, the company confirmed that it had sold all of its bitcoin."
+    )
+    galaxy = "Galaxy Digital said it plans to sell bitcoin."
+    title = "Galaxy Digital and Riot Platforms sell bitcoin"
+    found = [passage(f"{galaxy} {text}", title, ["Galaxy Digital", "Riot Platforms"], "2026-02-24")]
+    # 'the company' is Riot: its zero bitcoin is no ground for Galaxy selling all of its coins
+    assert answer("why did galaxy sell all of its bitcoin?", found, Entities()).startswith(
+        "The indexed news does not answer this."
+    )
+
+
+def test_what_a_value_is_per_is_its_unit_not_what_is_asked(entities):
+    text = "Nvidia received a warrant to buy up to 30 million Riot shares at $70 each. Riot shares rose 9%."
+    riot = [passage(text, "riot", ["Riot Platforms"], "2026-05-08")]
+    assert answer("what is riot's dividend per share?", riot, entities).startswith(
+        "The indexed news does not answer this."
+    )

@@ -57,6 +57,10 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
     assert entities.unknown_names("What did the mine at Yguazu cost?") == []  # typed without its accent
     assert entities.unknown_names("how much btc did argo blockchain sell?") == ["argo"]
     assert entities.unknown_names("which miners ditched mining names?") == []  # a verb before 'mining'
+    worded = Entities.from_metadata(META, TEXTS)
+    worded.language = frozenset({"quit", "halt"})  # words of the language, not names typed in lower case
+    assert worded.unknown_names("why did bitfarms quit mining?") == []
+    assert worded.unknown_names("how much btc did argo blockchain sell?") == ["argo"]
     # a question word that opens a second sentence is no name
     assert entities.unknown_names("Riot sold its coins in December. Who bought them?") == []
     plural = Entities.from_metadata([{"title": "IREN", "companies": ["IREN"]}], ["IREN deploys Nvidia GB300 GPUs."])
@@ -72,6 +76,10 @@ def test_ordinary_capitalized_words_are_not_unknown_names(entities):
         ("At what price per share can Nvidia buy?", Unit.PRICE),
         ("What interest rate does the loan carry?", Unit.PERCENT),
         ("How long is the lease?", Unit.YEARS),
+        ("How big is Galaxy's Helios campus now?", Unit.MW),  # a site's size is its power
+        ("What interest do the 2026 converts pay?", Unit.PERCENT),
+        ("How big is the Helios term loan?", Unit.USD),
+        ("converts: btdr's deal size?", Unit.USD),  # the size of a financing is its dollars
         ("How much did APLD stock jump?", Unit.PERCENT),
         ("Who runs Applied Digital?", PERSON),
         ("Which bank lent Galaxy the money?", ORG),
@@ -523,6 +531,8 @@ def test_two_things_of_one_company_and_period_are_two_sides(entities):
 def test_year_end_of_a_year_is_a_period_to_compare(entities):
     question = "riot btc treasury at year end 2025 vs after the march 2026 sale"
     assert parse_time_frame("riot btc at year end 2025", date(2026, 6, 1)).words == ("2025",)
+    for said in ("end-2025", "end 2025", "mid-2025", "late-2025"):  # a point or part of a year is of that year
+        assert parse_time_frame(f"MARA's {said} stack", date(2026, 6, 1)).words == ("2025",)
     assert [s.period for s in sides_of(question, entities)] == ["year end 2025", "march 2026"]
 
 
@@ -899,3 +909,63 @@ def test_a_desk_s_did_before_a_coin_count_is_mined(entities):
     analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
     assert analysis.measure == "mined" and analysis.listing and analysis.at_least == 600
     assert analyse("did riot sell btc in sept?", entities, parse_time_frame("", date(2026, 6, 1))).measure == "sold"
+
+
+@pytest.mark.parametrize(
+    ("question", "companies", "second"),
+    [
+        (  # a second half that is only a company asks the first half's question of it
+            "How much did Riot sell in December 2025 vs CleanSpark?",
+            ["Riot Platforms", "CleanSpark"],
+            "How much did CleanSpark sell in December 2025?",
+        ),
+        (
+            "Riot's December 2025 sales vs CleanSpark's",
+            ["Riot Platforms", "CleanSpark"],
+            "CleanSpark's December 2025 sales",
+        ),
+        (  # the company in the same place: after the same preposition, owning something too
+            "how many MW has CoreWeave committed to at APLD's Ellendale campus vs at Cango's site?",
+            ["Applied Digital", "Cango"],
+            "how many MW has CoreWeave committed to at Cango's site?",
+        ),
+        (
+            "lease revenue from CoreWeave at APLD's Polaris Forge 1 versus Cango's site - which is bigger?",
+            ["Applied Digital", "Cango"],
+            "lease revenue from CoreWeave at Cango's site",
+        ),
+        (  # what precedes the first name is asked of the second too, what follows the comma of both
+            "revenue in Q1 2026: Riot vs Cango, who made more?",
+            ["Riot Platforms", "Cango"],
+            "revenue in Q1 2026: Cango",
+        ),
+    ],
+)
+def test_a_second_half_that_is_only_a_company_asks_the_first_half_s_question(entities, question, companies, second):
+    sides = sides_of(question, entities)
+    assert [s.company for s in sides] == companies
+    assert second.rstrip("?") in sides[1].question
+    assert companies[0].split()[0] not in sides[1].question
+    # a second half that asks something of its own keeps it
+    sides = sides_of("did riot sell more in december 2025 than what cleanspark sold in november 2025", entities)
+    assert "november" in sides[1].question.lower()
+
+
+def test_each_company_s_own_counterparty_stays_with_its_side(entities):
+    sides = sides_of("Was IREN's Microsoft deal bigger than Applied Digital's Polaris Forge one?", entities)
+    assert [s.company for s in sides] == ["IREN", "Applied Digital"]
+    assert "Polaris" not in sides[0].question and "Microsoft" not in sides[1].question
+
+
+def test_a_figure_stated_first_is_asked_of_the_company_a_gap_names(entities):
+    sides = sides_of("Riot sold 1,818 BTC in December 2025; what about Cango in March 2026?", entities)
+    assert "1,818" not in sides[1].question
+    assert "Cango sold how many BTC in March 2026" in sides[1].question
+
+
+def test_the_same_words_asked_of_two_companies_get_a_side_each(entities):
+    sides = sides_of("riot btc held end of 2025 and mara btc held end of 2025", entities)
+    assert [s.company for s in sides] == ["Riot Platforms", "MARA Holdings"]
+    assert [s.question for s in sides] == ["riot btc held end of 2025?", "mara btc held end of 2025?"]
+    # each half asks only a part: not two sides of this kind
+    assert not any(s.question == "how much did riot?" for s in sides_of("how much did riot and cango sell?", entities))
