@@ -393,7 +393,7 @@ class Assistant:
             reason = self.unanswerable(sub)
             drafts.append(
                 (
-                    side.label or side.company or side.period,
+                    side.label or side.company or _period_label(side.period),
                     refusal(reason, sub.passages) if reason else writer.answer(sub.context, sub.passages),
                 )
             )
@@ -529,3 +529,10 @@ def _ms(since: float) -> float:
 
 def _names(text: str, name: str) -> bool:
     return bool(re.search(rf"(?i)(?<![\w-]){re.escape(name)}", text))
+
+
+def _period_label(period: str) -> str:
+    """How an answer names a side by its period: as a heading, not as the question typed it ('of 2025' → '2025',
+    'september' → 'September')."""
+    period = re.sub(r"^(?:of|in|during|for)\s+", "", period.strip(), flags=re.I)
+    return period[:1].upper() + period[1:]

@@ -191,6 +191,7 @@ PROPER = re.compile(r"\b[A-Z][a-z]{2,}\b")  # a capitalized word past a sentence
 COUNTED_AFTER = 30  # characters after a number in which the thing a 'how many' question counts must be named
 UNNAMED_MEASURE = 0.5  # answer_type of a value of the kind asked that no word ties to the measure asked
 NEAR_BEFORE, NEAR_AFTER = 60, 40  # characters around a value in which a word of what is asked must stand
+OPENS_WITHIN, SUBJECT_REACH = 3, 120  # a name that opens a sentence, and how far its verb may follow it
 UNIT_NAMES = {
     Unit.BTC: "bitcoin amount",
     Unit.ETH: "ether amount",
@@ -969,6 +970,9 @@ def _carried(context: Context, passages: list[Passage], about: list[Candidate]) 
     return bool(conversation) and any(c.typed and passages[c.passage_index].article_id in conversation for c in about)
 
 
+LEADING_PREPOSITION = re.compile(r"^(?:of|in|during|for|since)\s+", re.I)
+
+
 def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     analysis = found.context.analysis
     if analysis is None:
@@ -976,7 +980,8 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
     pool = [c for c in found.about if c.on_topic or not found.predicate]
     if found.carried:
         pool = found.about
-    asked = found.context.frame.text.removeprefix("of ") or "it"  # 'no bitcoin amount for october 2025'
+    # 'no bitcoin amount for october 2025', not '... for in 2025'
+    asked = LEADING_PREPOSITION.sub("", found.context.frame.text) or "it"
     if analysis.expects and analysis.expects[0] in UNIT_NAMES and not any(c.typed for c in pool):
         return f"The closest passages give no {UNIT_NAMES[analysis.expects[0]]} for {asked}."
     if analysis.expects and analysis.expects[0] in (PERSON, ORG) and not any(c.typed for c in pool):
@@ -993,7 +998,9 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
         )
         and all(c.features["other_period"] for c in typed)
     ):
-        return f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {frame.text.removeprefix('of ')}."
+        return (
+            f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {asked}."
+        )
     if analysis.wants_value and not any(NUMBER.search(c.sentence) or _figure_beside(found, c) for c in pool[:10]):
         return "The closest passages give no figure for it."
     return ""
@@ -1391,6 +1398,8 @@ def _holds_kind(
             near_asked(name.start, name.end)
             or says_asked(described(sentence, name))
             or in_role(sentence, name, asked_roles(analysis))
+            # the subject that opens the sentence does what is asked: 'HIVE ... signed a letter of intent ... to buy'
+            or (name.start <= OPENS_WITHIN and says_asked(sentence[name.end : name.end + SUBJECT_REACH]))
             for name in names
         )
     if kind == DATE:

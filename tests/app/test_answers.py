@@ -217,3 +217,9 @@ def test_a_listing_of_one_outlet_s_report_reads_that_report_whole(assistant):
     answer = assistant.ask("in that april 2026 chaincatcher wrapup of miners dumping btc, who was on the list")
     for line in ("MARA Holdings:", "Cango:", "Bitdeer:", "Riot Platforms:", "Core Scientific:"):
         assert line in answer.answer, answer.answer
+
+
+def test_sides_named_by_period_are_headed_as_periods_not_as_typed(assistant):
+    answer = assistant.ask("cango btc held: end of 2025 vs end of march 2026")
+    assert answer.answer.startswith("2025: Cango: 7,528.3 BTC"), answer.answer
+    assert "March 2026: Cango:" in answer.answer, answer.answer

@@ -1490,3 +1490,20 @@ def test_what_a_value_is_per_is_its_unit_not_what_is_asked(entities):
     assert answer("what is riot's dividend per share?", riot, entities).startswith(
         "The indexed news does not answer this."
     )
+
+
+def test_a_refusal_names_the_period_without_the_question_s_preposition():
+    text = "Galaxy Digital mined bitcoin at its Helios site in 2025 before it turned to AI."
+    refused = answer_one("how many btc did galaxy mine in 2025?", text, "2025-08-15")
+    assert "give no bitcoin amount for 2025." in refused, refused
+
+
+def test_a_name_that_opens_the_sentence_whose_verb_is_asked_is_the_answer_kind():
+    text = (
+        "Northwind Mining signed a binding letter of intent on January 28, 2025 to buy Galaxy Digital's site in "
+        "Paraguay for $56 million."
+    )
+    entities = Entities.from_metadata(META, [text])
+    context = context_for("who bought galaxy's paraguay site?", entities)
+    found = GroundedAnswerer(SameVector()).sentences(context, [passage(text, "g", ["Galaxy Digital"], "2025-01-28")])
+    assert found.candidates[0].typed  # 'Northwind Mining ... to buy': 80 characters from the name to its verb
