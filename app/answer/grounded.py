@@ -67,7 +67,7 @@ CONCEPT_WORDS = (
     "hold holdings held treasury reserve reserves balance own owned stack pile stash hoard hodl",
     "produce production produced output mined mine mining",
     "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload rid",
-    "buy bought acquire acquired purchase purchased stake buyout merger takeover transaction",
+    "buy bought acquire acquired purchase purchased stake buyout merger merge merged merging takeover transaction",
     "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
     "lease leases leasing contract contracts deal deals agreement agreements tenant tenants rent rents rented renting",
     "revenue revenues income",  # not "sales": the stemmer makes it "sell", a sale of coins
@@ -128,7 +128,8 @@ WHOLE = re.compile(
 # 'gave up mining'; 'how much is left after all the selling' assumes nothing
 WHOLE_WORDS = frozenset(tokenize("all entire entirety every whole"))  # as stems: 'entir', 'whol', 'every'
 PREMISE = re.compile(
-    rf"\b(?<!who )(?:all|entire|entirety|every|whole)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|mining|fleet|operations?|rigs|"
+    rf"\b(?<!who )(?!(?:all|every)(?:\s+the)?\s+miners?\b)"  # 'all the miners that ...' are who, not what
+    rf"(?:all|entire|entirety|every|whole)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|mining|fleet|operations?|rigs|"
     r"miners|hashrate)\b|\b(?:give|gave|giving) up\b|\bquit\b|\bstop(?:ped)? mining\b|\b(?:to|at) zero\b",
     re.I,
 )
@@ -152,6 +153,7 @@ RUNNING_TOTAL = re.compile(
     r"taking) (its|the|their) [\w -]{0,40}? to|rises? to|grows? to)\b",
     re.I,
 )
+HAVE_NOW = re.compile(r"\b(?:have|has|had|own|owns|run|runs|operate|operates)\b|\b(?:now|currently|total)\b", re.I)
 TOTAL_ASKED = re.compile(
     r"\b(total|in all|combined|altogether|add up|overall|cumulative|all (of )?(its|their)|(scale|expand|grow|go) "
     r"(up )?to|at most|maximum|max)\b",  # 'how much can they scale up to at that site': the most it may reach
@@ -189,6 +191,18 @@ COMPOUND = re.compile(r"\band\b|\bas well as\b|,", re.I)
 NAMED = re.compile(r"\b[A-Z][A-Za-z&-]{2,}\b")  # past a sentence's first word: 'Rockdale', 'AMD', 'CoreWeave'
 PROPER = re.compile(r"\b[A-Z][a-z]{2,}\b")  # a capitalized word past a sentence's first: a name ('Helios')
 COUNTED_AFTER = 30  # characters after a number in which the thing a 'how many' question counts must be named
+# or in the noun phrase the number opens, when longer: '11,298 new application-specific integrated circuit (ASIC)
+# mining machines' (it ends at a comma, a clause's verb or a preposition)
+COUNTED_PHRASE = 90
+PHRASE_END = re.compile(r"[,;.:]|(?:to|for|from|at|in|on|with|by|and|or|that|which|who|is|are|was|were|will|would)")
+
+
+def _noun_phrase(after: str) -> str:
+    end = PHRASE_END.search(after)
+    phrase = after[: end.start()] if end else after
+    return phrase if len(phrase) > COUNTED_AFTER else after[:COUNTED_AFTER]
+
+
 UNNAMED_MEASURE = 0.5  # answer_type of a value of the kind asked that no word ties to the measure asked
 NEAR_BEFORE, NEAR_AFTER = 60, 40  # characters around a value in which a word of what is asked must stand
 OPENS_WITHIN, SUBJECT_REACH = 3, 120  # a name that opens a sentence, and how far its verb may follow it
@@ -504,6 +518,9 @@ class GroundedAnswerer:
                 break
         if context.analysis and context.analysis.roles and predicate:  # the role asked is what is asked ('partners')
             predicate |= frozenset(t for r in asked_roles(context.analysis) for t in tokenize(r))
+        for alike in COUNTED_ALIKE:  # 'how many machines': '89,242 miners' of a fleet are on topic
+            if alike & predicate:
+                predicate |= alike
         measure = context.analysis.measure if context.analysis else ""
         if measure in MEASURE_WORDS:  # 'how much did they have' (a holding): 'held' and 'treasury' are on topic
             predicate |= _expand(frozenset(tokenize(MEASURE_WORDS[measure])))
@@ -528,6 +545,10 @@ class GroundedAnswerer:
         parts = [c for c in eligible if not c.features["running_total"]]
         if parts and len(parts) < len(eligible):
             eligible = parts + [c for c in eligible if c not in parts]
+        # and a count a company has ('how many machines does abtc have now'): its total ('fleet will total 89,242
+        # miners'), not the last purchase ('acquired 11,298 new ... machines')
+        if context.analysis and context.analysis.counted and HAVE_NOW.search(context.asked):
+            eligible = [c for c in eligible if c.typed and RUNNING_TOTAL.search(c.sentence)] or eligible
         carried = _carried(context, passages, about)
         return Sentences(context, passages, candidates, self._predicate(context), about, eligible, carried)
 
@@ -1095,7 +1116,7 @@ LIGHT_VERB = re.compile(r"\b(?:decide|choose|opt|want|plan|try|need|agree|move|r
 # merger?' when they voted it down
 DONE = re.compile(  # a deal taken as done: approved, closed, completed
     r"\b(sign(ed)? off|approv(e|ed|al)|backed|vot(e|ed) for|ratif(y|ied)|green-?light(ed)?|clos(e|ed)|"
-    r"complet(e|ed)|finali[sz]ed?|went through|go through|bought|acquired|took over)\b",
+    r"complet(e|ed)|finali[sz]ed?|went through|go through|bought|acquired|took over|merg(e|ed))\b",
     re.I,
 )
 OPPOSITES: tuple[tuple[re.Pattern, re.Pattern], ...] = (
@@ -1112,7 +1133,8 @@ PRESUPPOSES = re.compile(
     r"^\s*(?:(?:at|for|in|by|from|to|with|on|under)\s+)?(when|why|how|where|what|which|who)\b", re.I
 )
 DEAL = re.compile(
-    r"\b(merger|deal|takeover|buyout|acquisition|vote|offer|transaction|agreement|bid|bought|acquired|took over)\b",
+    r"\b(merger|merge|merged|deal|takeover|buyout|acquisition|vote|offer|transaction|agreement|bid|bought|acquired|"
+    r"took over)\b",
     re.I,
 )
 
@@ -1363,7 +1385,8 @@ def _holds_kind(
     if kind is Unit.COUNT and analysis.counted:  # '89,242 miners' for 'how many miners': the number by the word
         alike = next((words for words in COUNTED_ALIKE if analysis.counted in words), {analysis.counted})
         return any(
-            v.unit is Unit.COUNT and alike & set(tokenize(sentence[v.end : v.end + COUNTED_AFTER])) for v in values
+            v.unit is Unit.COUNT and alike & set(tokenize(_noun_phrase(sentence[v.end : v.end + COUNTED_PHRASE])))
+            for v in values
         )
     if isinstance(kind, Unit) and ANNUAL.search(context.asked):  # 'how much revenue a year': an annual figure
         values = [v for v in values if ANNUAL.search(sentence[max(0, v.start - 45) : v.end + 30])]
@@ -1399,7 +1422,11 @@ def _holds_kind(
             or says_asked(described(sentence, name))
             or in_role(sentence, name, asked_roles(analysis))
             # the subject that opens the sentence does what is asked: 'HIVE ... signed a letter of intent ... to buy'
-            or (name.start <= OPENS_WITHIN and says_asked(sentence[name.end : name.end + SUBJECT_REACH]))
+            or (
+                name.start <= OPENS_WITHIN
+                and (" " in name.text or name.kind == ORG)  # not 'Chief' of 'Chief executive Ben Gagnon said'
+                and says_asked(sentence[name.end : name.end + SUBJECT_REACH])
+            )
             for name in names
         )
     if kind == DATE:

@@ -173,6 +173,9 @@ LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (?:[\w/-]+ ){0,6}?(miners|companies|firms|operators|cos|outfits|players|"
     r"businesses|landlords|hosts|tickers)\b|"
     r"^\W*list\b|\blist (them|em|'em)\b|"  # 'list coreweave's deals', 'hive's site deals, list em'
+    # 'name every miner that ...', 'all the miners that sold ...'
+    r"\bname (?:every|all|each)\b|\b(?:every|all(?: the)?|each)\s+(?:[\w/-]+\s+){0,2}?"
+    r"(?:miners?|compan(?:y|ies)|firms?|operators?)\s+(?:that|who|which|with)\b|"
     # 'which ones signed ...', 'which of them sold all': not one of two ('which of them sold more')
     r"\bwhich (?:ones|of (?:them|these|those))\b(?!.*\b(?:more|most|less|least|fewer|\w+est|\w+er than)\b)|"
     r"\b(which|what) stocks\b|"

@@ -167,6 +167,8 @@ def test_all_the_selling_is_no_premise_but_all_its_bitcoin_is(entities):
     from app.answer.grounded import PREMISE
 
     assert not PREMISE.search("who all sold bitcoin in q1 2026")  # 'who all': everyone who, not all of it
+    assert not PREMISE.search("all the miners that signed AI leases")  # all of the miners: who, not what
+    assert PREMISE.search("why did riot sell all its miners")
 
 
 def test_the_trades_abbreviations_are_not_unknown_companies(entities):
@@ -231,6 +233,9 @@ def test_a_premise_the_news_reports_the_opposite_of_is_refused_with_what_it_repo
     # 'when it bought Core Scientific' takes the purchase for granted as much as 'when the merger closed'
     refused = answer("how much CoreWeave paid finally when it bought Core Scientific?", vote, entities)
     assert refused.startswith("The indexed news does not answer this. The news does not report that (bought).")
+    # and so does 'when did it merge with': a verb of the deal, not only its noun
+    refused = answer("when did core scientific merge with coreweave?", vote, entities)
+    assert refused.startswith("The indexed news does not answer this. The news does not report that (merge).")
     # 'The Block', an outlet, blocked nothing
     bought = "Galaxy Digital bought a site in Texas, The Block reported. Galaxy Digital paid $40 million for it."
     paid = answer(
@@ -1507,3 +1512,16 @@ def test_a_name_that_opens_the_sentence_whose_verb_is_asked_is_the_answer_kind()
     context = context_for("who bought galaxy's paraguay site?", entities)
     found = GroundedAnswerer(SameVector()).sentences(context, [passage(text, "g", ["Galaxy Digital"], "2025-01-28")])
     assert found.candidates[0].typed  # 'Northwind Mining ... to buy': 80 characters from the name to its verb
+
+
+def test_a_count_bought_is_the_purchase_and_a_count_had_is_the_total():
+    text = (
+        "Galaxy Digital said on March 3, 2026 that it had acquired 11,298 new application-specific integrated "
+        "circuit (ASIC) mining machines to enlarge its fleet. After the purchase, Galaxy Digital's fleet will "
+        "total 89,242 miners, representing about 28.1 EH/s."
+    )
+    # the thing counted may end a long noun phrase; a fleet's 'miners' are the machines asked
+    assert answer_one("how many rigs did galaxy buy?", text, "2026-03-03").startswith("Galaxy Digital: 11,298")
+    assert answer_one("how many machines does galaxy have now?", text, "2026-03-03").startswith(
+        "Galaxy Digital: 89,242"
+    )

@@ -460,6 +460,8 @@ def test_a_pronoun_with_its_verb_is_put_as_the_company_and_the_verb(entities):
         ("which stocks ripped 40%+ on the day they announced an AI lease deal", True),
         ("which of them sold more in december?", False),
         ("which ones have the biggest stack", False),
+        ("name every miner that sold all its bitcoin", True),  # every miner, each a line
+        ("all the miners that signed AI leases?", True),
     ],
 )
 def test_listing_questions_in_the_ways_people_ask_them(entities, question, listing):
