@@ -20,6 +20,7 @@ from app.conversation import (
     Turn,
     apostrophes_put_back,
     has_time,
+    idioms_plain,
     parse_history,
     symbols_spelled,
     trim_history,
@@ -223,7 +224,7 @@ class Assistant:
         self.index.refresh()
         entities = self.index.entities
         # 'Love it. And when ...?': the question, not the reaction; 'whats' read as "what's"
-        asked = without_chatter(symbols_spelled(apostrophes_put_back(question)), entities)
+        asked = without_chatter(symbols_spelled(idioms_plain(apostrophes_put_back(question))), entities)
         standalone = full_years(entities.respelled(writer.standalone(asked, turns, entities)))
         timings["condense_ms"] = _ms(started)
         given = " ".join(t.content for t in turns)

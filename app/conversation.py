@@ -364,6 +364,29 @@ def apostrophes_put_back(question: str) -> str:
     return UNAPOSTROPHED.sub(lambda m: f"{m.group(1)}'s" if m.group(1) else f"{m.group(2)}n't", question)
 
 
+IDIOMS = (  # the trade's figures of speech, in the words the articles use
+    (re.compile(r"\bwar ?chests?\b", re.I), "treasury"),  # "MARA's bitcoin war chest"
+    (re.compile(r"\b(?:dig|digs|digging) up\b|\bdig\b", re.I), "mine"),  # 'how many coins did HIVE dig up'
+    (re.compile(r"\bdug(?: up)?\b", re.I), "mined"),
+    # 'which miners printed over 600 btc': mined, when coins are what was printed
+    (re.compile(r"\bprint(?:ed)?\b(?=(?:\s+\S+){0,3}?\s+(?:btc|bitcoins?|coins)\b)", re.I), "mined"),
+)
+
+
+THAT_YEAR = re.compile(r"\b(?:that|the same) year\b", re.I)
+
+
+def idioms_plain(question: str) -> str:
+    """The question with the trade's figures of speech in plain words: 'war chest' → 'treasury', 'dig up' →
+    'mine', 'printed 600 btc' → 'mined 600 btc'; and 'that year' as the year it named before ('between the end of
+    September 2025 and the end of that year')."""
+    for pattern, plain in IDIOMS:
+        question = pattern.sub(plain, question)
+    said = THAT_YEAR.search(question)
+    years = re.findall(r"\b(?:19|20)\d\d\b", question[: said.start()]) if said else []
+    return THAT_YEAR.sub(years[-1], question) if years else question
+
+
 def symbols_spelled(question: str) -> str:
     """The question with a desk's symbols in words: 'deals w/ AWS' (or 'w AWS') → 'deals with AWS', 'w/o' →
     'without', 'popped >40%' → 'popped more than 40%', '<1k btc' → 'less than 1k btc', '600+ btc' → '600 or more

@@ -87,7 +87,7 @@ MEASURE_WORDS = {
     "bought": "buy buys bought buying purchase purchased purchasing acquire acquired acquiring",
     "raised": "raise raises raised raising offering placement financing loan loans notes borrow borrows borrowed borrowing",
     "revenue": "revenue revenues",
-    "income": "income profit earnings loss lose losing",
+    "income": "income profit earnings loss lose losing lost",
     "rate": "rate rates interest coupon yield",
 }
 MEASURE_OF = {word: measure for measure, words in MEASURE_WORDS.items() for word in words.split()}

@@ -51,7 +51,7 @@ GENERIC = frozenset(
         "bitcoin bitcoins btc coins much many total number amount value worth their its more less end start latest "
         "now still current currently larger bigger higher lower give figures numbers key terms these days lately "
         "recent recently most back roughly about around approximately exactly any dollar dollars usd money "
-        "megawatts percent percentage remaining rest"
+        "megawatts percent percentage remaining rest million millions billion billions thousand trillion"
     )
 )
 # What people add to a chat question that asks nothing: 'damn. how much did they have back in november?'
@@ -151,6 +151,12 @@ ANNUAL = re.compile(r"\b((a|per|each) year|annual(ly|ized)?|yearly|per annum|a-y
 RUNNING_TOTAL = re.compile(
     r"\b(total(s|ing|ling)?|combined|cumulative|in all|aggregate|(brings?|bringing|rais(es|ing)|lift(s|ing)|takes?|"
     r"taking) (its|the|their) [\w -]{0,40}? to|rises? to|grows? to)\b",
+    re.I,
+)
+RATE_ASKED = re.compile(r"\b(?:interest|coupon)\b|\byield\b", re.I)
+YEAR_FIGURE = re.compile(
+    r"\b(?:for|over|during|in) the (?:full |whole |calendar |fiscal )?year\b|\bfull[- ]year\b|\bannual(?:ly)?\b|"
+    r"\b(?:for|in|during) (?:calendar |fiscal )?(?:19|20)\d\d\b(?!\s*(?:-|–|to)\s*\w)",
     re.I,
 )
 HAVE_NOW = re.compile(r"\b(?:have|has|had|own|owns|run|runs|operate|operates)\b|\b(?:now|currently|total)\b", re.I)
@@ -425,6 +431,14 @@ class GroundedAnswerer:
                             whole_year
                             and bool(PART_OF_YEAR.search(dated) or named - asked)
                             and not YEAR_ENDED.search(dated)  # 'in the year ended September 30, 2025': a year
+                        )
+                        # a month's or quarter's output asked: 'its mining output for the year fell to 8,799 BTC'
+                        # is the year's
+                        or (
+                            flow
+                            and any(not m.isdigit() for m in asked)
+                            and all(m.isdigit() for m in own)
+                            and bool(YEAR_FIGURE.search(sentence))
                         )
                     )
                 )
@@ -923,6 +937,12 @@ def company_not_covered(answerer: GroundedAnswerer, found: Sentences) -> str:
     return f"No retrieved passage is about {' or '.join(context.companies)}."
 
 
+def _describes(context: Context, name: str) -> bool:
+    """The question uses the name to describe one of its companies ('the Vancouver miner HIVE'), where it says it."""
+    said = re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", context.asked)
+    return any(context.entities.describes(context.asked, m.start(), m.end()) for m in said)
+
+
 def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
     """A name the question gives besides its companies ('Microsoft's stake in TeraWulf', 'IREN's Sweetwater
     campus') that no passage about its companies holds: the news does not report that pairing."""
@@ -941,6 +961,7 @@ def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
         and n.text.split()[0].lower() not in firsts  # 'Core Sci': a company's short form
         and not MONTH_NAME.search(n.text)  # 'July-September'
         and n.text.lower() not in GLOSSARY  # 'NOI': the trade's word, spelled out in the articles
+        and not _describes(context, n.text)  # 'the Vancouver miner HIVE'
     ]
 
     def held(name: str) -> bool:  # 'Washington GPU conversion': 'Washington' will do; 'Toronto-area': 'Toronto'
@@ -1393,7 +1414,9 @@ def _holds_kind(
     elif kind is Unit.USD:  # 'a fee of about $155,000 per month' is no sum of the kind asked
         values = [v for v in values if not PER_PERIOD.match(sentence, v.end)]
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
-        strict = analysis.measure == "rate"  # a percentage anywhere in a sentence is rarely the rate asked for
+        # a percentage anywhere in a sentence is rarely the rate asked for ('what interest rate is it paying on
+        # the $588 million of notes': not 'revenue up 156%')
+        strict = analysis.measure == "rate" or (kind is Unit.PERCENT and bool(RATE_ASKED.search(context.asked)))
         kinds = [
             v
             for v in values

@@ -25,7 +25,8 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.PRICE,
         re.compile(
             r"\bper (share|bitcoin|btc|coin|mw|megawatt)\b|\b(share|exercise|buyback|repurchase|conversion|strike|"
-            r"average sale|sale|selling) price\b|\bat what price\b|\b(power|energy|electricity) (cost|price|rate)s?\b",
+            r"average sale|sale|selling) price\b|\bat what price\b|\b(power|energy|electricity) (cost|price|rate)s?\b|"
+            r"\b(?:average|avg|mean) (?:net )?price\b",  # 'what avg price did btdr get': a price per coin
             re.I,
         ),
     ),

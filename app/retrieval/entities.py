@@ -49,6 +49,11 @@ def aliases_of(name: str) -> set[str]:
 
 
 # a lower-case word right before one of these is taken for part of a company name ("argo blockchain")
+DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-listed", "-born", "-registered")
+DESCRIBED = frozenset(
+    "miner miners company firm operator outfit group developer maker chipmaker landlord lender bank utility "
+    "hyperscaler startup".split()
+)
 QUANTIFIERS = frozenset("many much more most other others several few new big bigger biggest large top listed".split())
 NAME_TAILS = frozenset(
     "blockchain mining miners digital technologies technology holdings inc corp corporation platforms ltd group "
@@ -252,6 +257,10 @@ class Entities:
             tail = tail and not (word.islower() and lowered.endswith(("ed", "ing")))  # 'ditched mining': a verb
             tail = tail and not (word.islower() and lowered in self.language)  # 'quit mining', 'halt mining'
             opens = i == 0 or question[: match.start()].rstrip()[-1:] in ".?!:;"  # 'Who is ...' after a sentence
+            # a description, not a name the news must hold: 'the Vancouver miner HIVE', 'the Singapore-based rig
+            # maker Bitdeer', 'a Texas-headquartered operator'
+            if self.describes(question, match.start(), match.end()):
+                continue
             looks_like_name = (word[0].isupper() and not opens) or (word.isupper() and len(word) >= 3) or tail
             if (
                 not looks_like_name
@@ -270,6 +279,21 @@ class Entities:
                 continue
             unknown.append(word)
         return unknown
+
+    def describes(self, text: str, start: int, end: int) -> bool:
+        """The word at text[start:end] describes a company rather than names one the news must hold: 'the
+        Vancouver miner HIVE', 'the Singapore-based rig maker Bitdeer', 'a Texas-headquartered operator'."""
+        word = text[start:end].lower().removesuffix("'s").removesuffix("’s")
+        if word.endswith(DESCRIBING_SUFFIXES):
+            return True
+        before = re.findall(r"[\w'’-]+", text[:start])[-1:]
+        after = re.match(r"\s+([\w-]+)", text[end:])
+        return (
+            [w.lower() for w in before] in (["the"], ["a"], ["an"])
+            and after is not None
+            and after.group(1).lower() in DESCRIBED
+            and bool(self.in_question(text[end:]))
+        )
 
     def respelled(self, text: str) -> str:
         """The text with its slips of the keyboard put right: a lower-case word of RESPELL_MIN letters or more

@@ -224,3 +224,22 @@ def test_a_contracted_pronoun_becomes_the_company_and_its_verb(assistant, questi
 
     standalone = resolve_followup(question, parse_history(CANGO), assistant.index.entities)
     assert standalone.startswith(read)  # not "Cango've", which no article mentions
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        ("How did MARA's bitcoin war chest change?", "How did MARA's bitcoin treasury change?"),
+        ("How many coins did HIVE dig up in January 2024?", "How many coins did HIVE mine in January 2024?"),
+        ("which miners printed over 600 btc", "which miners mined over 600 btc"),
+        ("what EPS did cango print for Q1 2026?", "what EPS did cango print for Q1 2026?"),  # printed no coins
+        (
+            "between the end of September 2025 and the end of that year",
+            "between the end of September 2025 and the end of 2025",
+        ),
+    ],
+)
+def test_the_trade_s_figures_of_speech_are_read_in_plain_words(question, plain):
+    from app.conversation import idioms_plain
+
+    assert idioms_plain(question) == plain

@@ -1525,3 +1525,20 @@ def test_a_count_bought_is_the_purchase_and_a_count_had_is_the_total():
     assert answer_one("how many machines does galaxy have now?", text, "2026-03-03").startswith(
         "Galaxy Digital: 89,242"
     )
+
+
+def test_a_year_s_output_does_not_answer_a_month_s():
+    text = "Galaxy Digital booked impairments in 2025, and its mining output for the year fell 7% to 8,799 BTC."
+    assert answer_one("how much bitcoin did galaxy produce in december 2025?", text, "2026-03-03").startswith(
+        "The indexed news does not answer this."
+    )
+    assert "8,799" in answer_one("how much bitcoin did galaxy mine in 2025?", text, "2026-03-03")
+
+
+def test_a_rate_asked_is_not_a_percentage_near_a_sum_of_the_same_scale():
+    text = (
+        "Galaxy Digital reported revenue of $69 million for the quarter, up 156% year on year. "
+        "Galaxy Digital had closed a $588 million convertible notes offering."
+    )
+    refused = answer_one("what interest rate is galaxy paying on the $588 million of notes?", text, "2025-11-13")
+    assert refused.startswith("The indexed news does not answer this."), refused  # not 'up 156%' by '$69 million'

@@ -971,3 +971,9 @@ def test_the_same_words_asked_of_two_companies_get_a_side_each(entities):
     assert [s.question for s in sides] == ["riot btc held end of 2025?", "mara btc held end of 2025?"]
     # each half asks only a part: not two sides of this kind
     assert not any(s.question == "how much did riot?" for s in sides_of("how much did riot and cango sell?", entities))
+
+
+def test_a_description_of_a_company_is_no_name_the_news_must_hold(entities):
+    assert entities.unknown_names("How many coins did the Vancouver miner Riot mine in 2024?") == []
+    assert entities.unknown_names("How did the Singapore-based rig maker Cango do in Q4 2025?") == []
+    assert entities.unknown_names("what did the Zephyr miner sell?") == ["Zephyr"]  # no company follows
