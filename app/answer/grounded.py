@@ -808,6 +808,12 @@ class GroundedAnswerer:
         typed = [v for v in best.values if v.unit is unit] if unit else []
         # the words that name the unit asked ('capacity', 'megawatts') say nothing about which of its values
         asked = _expand(set(tokenize(context.asked))) - UNIT_WORDS.get(unit, frozenset())
+        # a name says whose or where a value is, not which of one company's values: 'bitfarms liquidity' is '$814
+        # million of liquidity', not 'Bitfarms had closed a $588 million ...' (a company asked then only breaks a
+        # tie, below); of two companies' values it says whose ('$6.7 billion secured by Galaxy Digital')
+        own = {t for name in context.companies for t in tokenize(name)}
+        places = {t for name in other_names(context.asked, context.entities) for t in tokenize(name)} - own
+        asked = asked - places - (own if len(context.entities.in_question(best.sentence)) < 2 else set())
 
         period = [w.lower() for w in context.frame.words if not w.isdigit()]
         month_before = _month_before(context.frame, best.sentence)
@@ -815,16 +821,22 @@ class GroundedAnswerer:
         # the '$7 billion lease signed by Hut 8' before it
         rows = [f.value for f in context.facts if same_sentence(best.sentence, f) and f.company in context.companies]
 
-        def fits(value: Value) -> tuple[bool, bool, bool, int]:
+        def fits(value: Value) -> tuple[bool, bool, bool, int, bool]:
             """The ledger's figure for the company asked, then of what was asked, then beside the period asked
             ('2,470 BTC in November 2025' of '943.1 BTC a week before, and 2,470 BTC in November 2025'), then
-            nearest to the question's words ('valued the treasury at $446 million')."""
+            nearest to the question's words ('valued the treasury at $446 million'), then beside a company asked."""
             # the words about this value, not its neighbour's: '243 MW of capacity was billing and 350 MW had been
             # energized' (the window stops at the value before and the value after)
             prev_end = max((v.end for v in best.values if v.end <= value.start), default=0)
             next_start = min((v.start for v in best.values if v.start >= value.end), default=len(best.sentence))
-            before = set(tokenize(best.sentence[max(prev_end, value.start - 50) : value.start]))
-            before |= set(tokenize(best.sentence[value.end : min(next_start, value.end + 60)]))  # 'were lent out'
+            window = (
+                best.sentence[max(prev_end, value.start - 50) : value.start],
+                best.sentence[value.end : min(next_start, value.end + 60)],  # 'were lent out'
+            )
+            before = set(tokenize(window[0])) | set(tokenize(window[1]))
+            # said of a company asked: '800 MW that CoreWeave had fully committed to', not 'capacity to more than
+            # 1.6 gigawatts' before it
+            of_company = any(context.entities.mentions(" ".join(window), name) for name in context.companies)
             around = best.sentence[max(0, value.start - 40) : value.end + 40].lower()
             dated = bool(period) and all(w in around for w in period)
             of_measure = bool(measure) and value.measure == measure
@@ -832,7 +844,7 @@ class GroundedAnswerer:
                 dated = bool(A_MONTH_EARLIER.match(best.sentence[value.end :].lstrip(" ,")))
                 of_measure = of_measure or (bool(measure) and not value.measure)
             in_ledger = any(abs(value.amount - row) <= 0.005 * max(abs(row), 1e-9) for row in rows)
-            return (in_ledger, of_measure, dated, len(before & asked))
+            return (in_ledger, of_measure, dated, len(before & asked), of_company)
 
         value = max(typed, key=fits) if typed else None
         if value is None:

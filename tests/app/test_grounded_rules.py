@@ -1542,3 +1542,12 @@ def test_a_rate_asked_is_not_a_percentage_near_a_sum_of_the_same_scale():
     )
     refused = answer_one("what interest rate is galaxy paying on the $588 million of notes?", text, "2025-11-13")
     assert refused.startswith("The indexed news does not answer this."), refused  # not 'up 156%' by '$69 million'
+
+
+def test_the_direct_line_takes_the_value_said_of_the_company_asked():
+    text = (
+        "That roughly doubled approved capacity at Helios to more than 1.6 gigawatts, up from the approximately "
+        "800 MW that Riot Platforms had fully committed to under its lease."
+    )
+    found = answer_one("riot at galaxy's helios, how many MW?", text, "2026-04-29", ("Galaxy Digital",))
+    assert "800 MW [1]." in found.split(".")[0] + ".", found
