@@ -200,7 +200,7 @@ COUNTED_AFTER = 30  # characters after a number in which the thing a 'how many' 
 # or in the noun phrase the number opens, when longer: '11,298 new application-specific integrated circuit (ASIC)
 # mining machines' (it ends at a comma, a clause's verb or a preposition)
 COUNTED_PHRASE = 90
-PHRASE_END = re.compile(r"[,;.:]|(?:to|for|from|at|in|on|with|by|and|or|that|which|who|is|are|was|were|will|would)")
+PHRASE_END = re.compile(r"[,;.:]|\b(?:to|for|from|at|in|on|with|by|and|or|that|which|who|is|are|was|were|will|would)\b")
 
 
 def _noun_phrase(after: str) -> str:

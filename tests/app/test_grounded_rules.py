@@ -1551,3 +1551,10 @@ def test_the_direct_line_takes_the_value_said_of_the_company_asked():
     )
     found = answer_one("riot at galaxy's helios, how many MW?", text, "2026-04-29", ("Galaxy Digital",))
     assert "800 MW [1]." in found.split(".")[0] + ".", found
+
+
+def test_the_noun_phrase_a_count_opens_ends_at_its_clause():
+    from app.answer.grounded import _noun_phrase
+
+    phrase = _noun_phrase(" new application-specific integrated circuit units to replace its older rigs in Texas")
+    assert "units" in phrase and "rigs" not in phrase  # 'to replace ...' is another clause's thing
