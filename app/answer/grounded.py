@@ -329,7 +329,9 @@ class GroundedAnswerer:
         yield draft
 
     # features ----------------------------------------------------------------------------------------------
-    def score_sentences(self, context: Context, passages: list[Passage]) -> list[Candidate]:
+    def score_sentences(
+        self, context: Context, passages: list[Passage], predicate: frozenset[str] | None = None
+    ) -> list[Candidate]:
         analysis = context.analysis
         weights = self.config.weights
         times = _time_tokens(context)  # the period is scored by its own feature, not as words to cover
@@ -355,7 +357,7 @@ class GroundedAnswerer:
         recency = _recency(passages) if latest else [0.0] * len(passages)
         if context.frame.prefer_earliest:  # 'originally': the first report scores as the newest would
             recency = [1.0 - r for r in _recency(passages)]
-        predicate = self._predicate(context)
+        predicate = self._predicate(context) if predicate is None else predicate
         asked = _period_marks(" ".join(context.frame.words))
         if YEAR_END.search(context.asked) and not asked - {m for m in asked if m.isdigit()}:
             asked |= {"December", "Q4"}  # 'at the end of 2025' is December's figure, not September's
@@ -525,8 +527,8 @@ class GroundedAnswerer:
             terms = set(tokenize(text)) - QUESTION_STEMS - GENERIC - FILLER - names - _time_tokens(context)
             # 'dividend per share': the share a price is per is its unit, not what is asked, when something else is
             # (a ratio's name says it: 'sats per share')
-            if not RATIO.search(text):
-                terms = terms - {t for per in PER_UNIT.findall(text) for t in tokenize(per)} or terms
+            if PER_SHARE.search(text) and not RATIO.search(text):
+                terms = terms - SHARE_WORDS or terms
             predicate = _expand(frozenset(t for t in terms if not t[:1].isdigit()))
             if predicate:
                 break
@@ -545,7 +547,8 @@ class GroundedAnswerer:
     # selection ---------------------------------------------------------------------------------------------
     def sentences(self, context: Context, passages: list[Passage]) -> Sentences:
         """The passages' sentences scored, with the pools the checks and the selection use."""
-        candidates = self.score_sentences(context, passages) if passages else []
+        predicate = self._predicate(context)
+        candidates = self.score_sentences(context, passages, predicate) if passages else []
         about = candidates
         if context.companies:
             about = [c for c in candidates if self._about(context, passages[c.passage_index], c)]
@@ -564,7 +567,7 @@ class GroundedAnswerer:
         if context.analysis and context.analysis.counted and HAVE_NOW.search(context.asked):
             eligible = [c for c in eligible if c.typed and RUNNING_TOTAL.search(c.sentence)] or eligible
         carried = _carried(context, passages, about)
-        return Sentences(context, passages, candidates, self._predicate(context), about, eligible, carried)
+        return Sentences(context, passages, candidates, predicate, about, eligible, carried)
 
     def _select(self, found: Sentences) -> list[Candidate]:
         """The best sentence, then others that add a question word not yet covered (or another figure for what
@@ -1101,13 +1104,11 @@ def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     asked = context.unnamed  # 'all Cipher Mining's deals'
     if not context.companies or not PREMISE.search(asked):
         return ""
-    pool = found.about
-    # of the thing the premise is about: 'lease the entire 300 MW' says nothing of 'its entire bitcoin treasury'
-    things = _expand(frozenset(tokenize(PREMISE.search(asked).group(0))) - WHOLE_WORDS)
+    pool, premise = found.about, PREMISE.search(asked).group(0)
+    # of the thing the premise is about: 'lease the entire 300 MW' says nothing of 'its entire bitcoin treasury';
+    # 'quit', 'give up' are of no one thing ('leaving bitcoin mining altogether')
+    things = _expand(frozenset(tokenize(premise)) - WHOLE_WORDS) if WHOLE.search(premise) else frozenset()
     coins = bool(COINS.search(" ".join(things)))  # 'entire bitcoin treasury': any word for its coins
-
-    if not WHOLE.search(PREMISE.search(asked).group(0)):
-        things = frozenset()  # 'quit', 'give up': of no one thing ('leaving bitcoin mining altogether')
 
     def of_thing(sentence: str) -> bool:
         return not things or bool(COINS.search(sentence) if coins else things & set(tokenize(sentence)))
@@ -1115,7 +1116,7 @@ def premise_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     if any(WHOLE.search(c.sentence) and c.on_topic and of_thing(c.sentence) for c in pool[:8]):
         return ""
     reported = f' It reports: "{pool[0].sentence}"' if pool else ""
-    return f"The news does not report that ({PREMISE.search(asked).group(0)}).{reported}"
+    return f"The news does not report that ({premise}).{reported}"
 
 
 def act_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
@@ -1572,7 +1573,8 @@ def _month_day(published: str) -> tuple[int, int]:
     return (int(published[5:7]), int(published[8:10])) if len(published) >= 10 else (13, 0)
 
 
-PER_UNIT = re.compile(r"\b(?:per|a|each|for every)\s+(share)\b", re.I)
+PER_SHARE = re.compile(r"\b(?:per|a|each|for every)\s+share\b", re.I)
+SHARE_WORDS = frozenset(tokenize("share"))
 UNIT_WORDS = {  # the words of each unit's name, as the direct line reads a question
     unit: frozenset(t for word, named in UNIT_NOUNS.items() if named is unit for t in tokenize(word))
     for unit in set(UNIT_NOUNS.values())

@@ -890,6 +890,7 @@ def _swapped(first: str, second: str, entities: Entities) -> tuple[str, str]:
     if _periods(phrase) or measures_in(phrase) or QUESTION_WORD.search(phrase):
         return "", ""
     preposition = lead.group("p")
+    after = re.compile(rf"(?i)\b{preposition}\s+$") if preposition else None  # 'at ' right before a name
     mentions = sorted(
         (m.start(), m.end(), name)
         for name in entities.in_question(first)
@@ -900,15 +901,14 @@ def _swapped(first: str, second: str, entities: Entities) -> tuple[str, str]:
         placed = [
             (start, stop, name)
             for start, stop, name in mentions
-            if (not preposition or re.search(rf"(?i)\b{preposition}\s+$", first[:start]))
-            and (not owns or OWNS.match(first, stop))
+            if (after is None or after.search(first[:start])) and (not owns or OWNS.match(first, stop))
         ]
         mentions = placed[-1:]
     if not mentions:
         return "", ""
     start, stop, parallel = mentions[0]
-    if preposition:
-        start = re.search(rf"(?i)\b{preposition}\s+$", first[:start]).start()
+    if after is not None:
+        start = after.search(first[:start]).start()
     put = second[lead.start("p") if preposition else said.start() : end]
     if phrase.strip():  # what it owns, or where: the rest of the first half is the first company's
         return parallel, f"{first[:start]}{put}{phrase}"
@@ -1188,7 +1188,7 @@ def _gap_filled(first: str, second: str, entities: Entities) -> str:
             filled = f"{filled} in {periods[0]}"
     if not ASKS.match(first):  # 'Riot sold 1,818 BTC in December 2025; what about Cango?': how many Cango sold
         for value in reversed(values_in(filled)):
-            unit = value.text[len(value.text.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) :]
+            unit = re.search(r"[A-Za-z]*$", value.text).group(0)  # 'BTC' of '1,818 BTC'
             asked = f"how many {unit}" if unit and value.unit is not Unit.USD else "how much"
             filled = f"{filled[: value.start]}{asked}{filled[value.end :]}"
     return filled

@@ -48,12 +48,13 @@ def aliases_of(name: str) -> set[str]:
     return found
 
 
-# a lower-case word right before one of these is taken for part of a company name ("argo blockchain")
+# words that describe a company rather than name one: 'the Singapore-based rig maker', 'the Vancouver miner HIVE'
 DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-listed", "-born", "-registered")
 DESCRIBED = frozenset(
     "miner miners company firm operator outfit group developer maker chipmaker landlord lender bank utility "
     "hyperscaler startup".split()
 )
+# a lower-case word right before one of these is taken for part of a company name ("argo blockchain")
 QUANTIFIERS = frozenset("many much more most other others several few new big bigger biggest large top listed".split())
 NAME_TAILS = frozenset(
     "blockchain mining miners digital technologies technology holdings inc corp corporation platforms ltd group "
@@ -257,10 +258,6 @@ class Entities:
             tail = tail and not (word.islower() and lowered.endswith(("ed", "ing")))  # 'ditched mining': a verb
             tail = tail and not (word.islower() and lowered in self.language)  # 'quit mining', 'halt mining'
             opens = i == 0 or question[: match.start()].rstrip()[-1:] in ".?!:;"  # 'Who is ...' after a sentence
-            # a description, not a name the news must hold: 'the Vancouver miner HIVE', 'the Singapore-based rig
-            # maker Bitdeer', 'a Texas-headquartered operator'
-            if self.describes(question, match.start(), match.end()):
-                continue
             looks_like_name = (word[0].isupper() and not opens) or (word.isupper() and len(word) >= 3) or tail
             if (
                 not looks_like_name
@@ -276,6 +273,8 @@ class Entities:
             if lowered in CUSTOMER_TICKERS and self.known_word(CUSTOMER_TICKERS[lowered]):
                 continue  # 'MSFT', whom the articles call Microsoft
             if lowered.endswith("s") and self.known_word(lowered[:-1]):  # 'GB300s' of the articles' 'GB300'
+                continue
+            if self.describes(question, match.start(), match.end()):  # 'the Vancouver miner HIVE': a description
                 continue
             unknown.append(word)
         return unknown
