@@ -383,7 +383,8 @@ class GroundedAnswerer:
         # the latest one; at the end of 2025 it is the last report of 2025); a sale with no period is an event
         # nor a question that asks no amount ('when do those notes come due?' is not answered by the sum raised)
         asks_amount = not (analysis and analysis.expects and not isinstance(analysis.expects[0], Unit))
-        facts = context.facts if asks_amount and not hedge_asked else []
+        # nor a part of a holding ('how much of the stack was restricted'): the ledger has the whole
+        facts = context.facts if asks_amount and not hedge_asked and not (analysis and analysis.part) else []
         stock = bool(facts) and facts[0].measure in HOLDINGS
         last = max(f.as_of for f in facts) if facts and (latest or stock) else ""
         newest = [f for f in facts if f.as_of == last and f not in context.outvoted]
@@ -1443,13 +1444,19 @@ def _holds_kind(
             and not _shares_sold(analysis, sentence, v)
             and (not strict or near_asked(v.start, v.end))
         ]
+        if analysis.part and kinds:  # 'how much of its stack was restricted': '3,300 restricted bitcoin'
+            parted = [v for v in kinds if _expand({analysis.part}) & set(tokenize(_near_text(sentence, v)))]
+            return 1.0 if parted else UNNAMED_MEASURE
         segment = segment_asked(context.unnamed, analysis.measure)
         if kinds and segment and not _names_segment(sentence, segment):
             return 0.0  # 'colocation rev in q1 2026': not 'total revenue rose to $115.2 million', which names none
         if not kinds or not analysis.measure:
             return float(bool(kinds))
         # one said to be of the measure asked ('$311 million of revenue') beats one of no measure ('$96 million')
-        named = any((v.measure or measure_after(sentence, v.end)) == analysis.measure for v in kinds)
+        named = any(
+            (v.measure or measure_after(sentence, v.end)) == analysis.measure or _sale_raised(analysis, sentence, v)
+            for v in kinds
+        )
         return 1.0 if named else UNNAMED_MEASURE
     if kind in NAME_KINDS:  # or described so: 'Two Seas Capital, which calls itself ... largest active shareholder'
         # or in the role asked: 'partners on the project include ... Vertiv and Jacobs' of 'who is Hut 8 working with'
@@ -1505,6 +1512,11 @@ def _sale_raised(analysis: Analysis, sentence: str, value: Value) -> bool:
     if not _sale_dollars(analysis, value) or value.measure != "raised":
         return False
     return not SECURITIES.search(sentence[max(0, value.start - NEAR_BEFORE) : value.end + NEAR_AFTER])
+
+
+def _near_text(sentence: str, value: Value) -> str:
+    """The words around a value in which what it is of is said ('3,300 restricted bitcoin')."""
+    return sentence[max(0, value.start - NEAR_BEFORE) : value.end + NEAR_AFTER]
 
 
 PER_PERIOD = re.compile(r"\s+(?:per|a|each|every)\s+(?:month|quarter|week|day)\b", re.I)

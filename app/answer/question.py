@@ -249,6 +249,7 @@ class Analysis:
     at_least: float = 0.0  # 'which miners raised a billion or more': the smallest amount that counts
     sides: list[Side] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)  # 'besides MARA, which miners ...': not listed
+    part: str = ""  # 'how much of Riot's stack was restricted': the word the part asked is named by, as a stem
 
     @property
     def unit(self) -> Unit | None:
@@ -433,6 +434,8 @@ PROCEEDS = re.compile(
     r"[^?]{0,40}?\b(?:from|by) (?:\w+ ){0,3}?(?:selling|sale|sales|liquidat\w*|dump\w*|offload\w*|disposal)\b"
     r"(?! (?:\w+ )?(?:shares|stock|notes|equity|bonds|debt))|"  # 'raised cash by selling shares' is a raise
     r"^\W*how much did (?:that|this|the sale) (?:raise|bring in|fetch|net|generate|get|make)\b|"  # of a sale just told
+    r"(?:^|:)\W*(?:how much|what) did (?:[\w'’.-]+ ){1,4}(?:sale|sales|selling|dump|disposal|liquidation) "
+    r"(?:raise|bring|fetch|net|generate|get|make)\b|"  # 'how much did the march btc sale bring'
     r"\b(?:get|got|fetch(?:ed)?|receive[ds]?|make|made|pocket(?:ed)?)\s+for\s+(?:them|it|that|those|these|"  # 'what did they
     r"(?:the|its|their|those|these) (?:coins|bitcoins?|btc|sale))\b",  # get for them' of coins just told: the money
     re.I,
@@ -471,6 +474,24 @@ def lower_bound(question: str) -> float:
     number = 1.0 if words[0] in ("a", "an") else float(re.match(r"[\d.]+", words[0]).group(0) or 0)
     scale = next((SCALES[w] for w in words[1:] if w in SCALES), SCALES.get(re.sub(r"[\d.]", "", words[0]), 1.0))
     return number * scale
+
+
+PART_NAMED = re.compile(
+    r"\b[Hh]ow (?:much|many) of\b[^?]*?\b(?:was|were|is|are|has been|have been|had been|got|being)\s+"
+    r"(?:(?:still|already|now|actually|then)\s+)?(?P<word>[a-z][a-z-]{2,}(?:ed|en)|lent)\b",
+)
+
+
+def part_asked(question: str) -> str:
+    """'how much of Riot's stack was restricted', 'how many of the coins were pledged': the stem of the word the
+    part asked is named by, unless it is a measure of its own ('how much of it was sold') or no such word."""
+    match = PART_NAMED.search(question)
+    if not match or head_measures(match.group("word")) or match.group("word").lower() in NOT_PART:
+        return ""
+    return next(iter(tokenize(match.group("word"))), "")
+
+
+NOT_PART = frozenset("there left that this used going about".split())
 
 
 def counted_thing(question: str) -> str:
@@ -554,6 +575,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         whole_year=bool(WHOLE_YEAR.search(asked) and frame.words[:1] and frame.words[0].isdigit()),
         counted=counted_thing(unnamed),
         at_least=at_least,
+        part=part_asked(unnamed),
     )
     examples = analysis.listing and bool(companies) and bool(ELSE.search(asked))
     if examples:
@@ -613,15 +635,30 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
     if len(clauses) == 2 and not COMPARE.search(question) and not EACH.match(clauses[1]):
         if not all(_asks_something(c) for c in clauses):
             return []  # 'the other guys? like riot, how many did they mine': one clause only sets the scene
-        return _clause_sides(clauses, companies, entities, fits)
+        return [
+            side
+            for clause_side in _clause_sides(clauses, companies, entities, fits)
+            for side in _at_each_period(clause_side, companies, entities)
+        ]
     periods = _periods(question)
     parts = [p.strip(" ,?") for p in re.split(r",\s+and\s+", question)]
     plus = [p.strip(" ,?") for p in re.split(r"\s+\+\s+", question)]  # '... loan size (aug 2025) + Q1 2026 net loss'
-    if len(plus) == 2 and all(head_measures(p) for p in plus) and not SUMMED.search(question):
+    if len(plus) == 2 and all(_names_a_thing(p, AMOUNT_WORDS) for p in plus) and not SUMMED.search(question):
         parts = plus  # each naming what it asks: not 'riot btc sold in sept 2025 + dec 2025 combined'
     if len(periods) == 2 and len(parts) == 2 and all(len(_periods(p)) == 1 for p in parts):
         # 'clsk - btc mined in sept 2025, and rev for the quarter ending dec 2025?': two questions, a period each
         return _clause_sides(parts, companies, entities, fits)
+    if parts == plus and len(plus) == 2:  # 'cifr aws lease value + what was the nov fluidstack add on worth'
+        return _clause_sides(plus, companies, entities, fits)
+    terse = [p.strip(" ,?") for p in AND.split(question)]
+    if (
+        len(companies) < 2
+        and len(periods) == 2
+        and len(terse) == 2
+        and all(len(_periods(p)) == 1 and _names_a_thing(p) for p in terse)
+    ):
+        # "CLSK btc treasury end sep'25 and cash end dec'25": the same, without the comma, each naming what it asks
+        return _clause_sides(terse, companies, entities, fits)
     split = (
         _or_sides(question, companies, entities)
         or _named_sides(question, companies, entities)
@@ -637,7 +674,7 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
         # 'how did Bitdeer do in Q4 2025?', 'what were Cango's results for Q1 2026?': its revenue and net result
         company, period = companies[0], periods[0]
         return [
-            Side(f"How much revenue did {company} report for {period}?", label="revenue"),
+            Side(f"What total revenue did {company} report for {period}?", label="revenue"),
             Side(f"What net income or net loss did {company} report for {period}?", label="net result"),
         ]
     own = _own_parts(question, companies, periods, entities)
@@ -673,6 +710,9 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
         point = re.search(rf"\b{_POINT}", question, re.I)  # 'between end of jan and end of feb': two points
         if point:
             base = re.sub(rf"\b(?:between|from)\b|{_POINT}", " ", base, flags=re.I)
+        hyphened = re.search(r"\b(?:at |by )?(?:the )?(end|start)-(?=\s)", base, re.I)  # 'at end-September 2025'
+        if hyphened:
+            base = base.replace(hyphened.group(0), " ")
         base = re.sub(r"\s+", " ", base).strip(" ?:,")
         base = re.sub(r"\s*\b(in|during|for|at|of|and|to|vs\.?|versus|or)$", "", base)
         # 'did cango mine more in dec 2025 or feb 2026', 'did riot get a better price ...': how much, in each
@@ -680,7 +720,11 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
             base = re.sub(r"\b(more|less|fewer|higher|lower|bigger|larger|smaller|better|worse)\b", " ", base)
             base = "how much " + re.sub(r"\s+", " ", base[0].lower() + base[1:]).strip()
         at = f"at the {point.group(0).split()[-2].lower()} of" if point else "in"
-        return [Side(f"{base} {at} {period}?", period=period) for period in periods]
+        if hyphened and not point:
+            at = f"at the {hyphened.group(1).lower()} of"
+        return [
+            Side(f"{base} {'at' if OWN_POINT.match(period) else at} {period}?", period=period) for period in periods
+        ]
     measures = list(dict.fromkeys(measures_in(question)))
     if len(companies) == 1 and len(measures) == 2 and COMPARE.search(question) and measures[0] in VERBS:
         # 'did Riot mine more bitcoin than it sold in December 2025?': what it mined, and what it sold
@@ -701,6 +745,17 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
         base = _level(SINCE.sub(" ", question).replace(periods[0], " "))
         return [Side(f"{base} in {periods[0]}?", period=periods[0]), Side(f"{base} now?", label="latest")]
     return _measure_sides(question, companies, entities, periods) or _asked_twice(question, companies, entities, fits)
+
+
+OWN_POINT = re.compile(r"(?:year-?)?end\b|start\b|beginning\b", re.I)  # 'year-end 2025' says its own point
+
+
+def _at_each_period(side: Side, companies: list[str], entities: Entities) -> list[Side]:
+    """'riot sold coins in dec and again in jan... how many each time?, and what was the jan one for': a clause
+    that names two periods asks its question at each of them."""
+    if len(_periods(side.question)) != 2:
+        return [side]
+    return comparison_sides(side.question, companies, entities) or [side]
 
 
 SCENE_WORDS = 3  # a clause of this many words at most, with nothing it asks, only sets the scene
@@ -731,9 +786,16 @@ def _asked_twice(question: str, companies: list[str], entities: Entities, fits: 
         return []
     if SHARED_VERB.match(parts[1]):  # 'how much did riot mine and sell in december': one question, two verbs
         return []
-    if not all(head_measures(p) or any(w.lower() in UNIT_NOUNS for w in re.findall(r"[\w$]+", p)) for p in parts):
+    if not all(_names_a_thing(p) for p in parts):
         return []
     return _clause_sides(parts, companies, entities, fits)
+
+
+def _names_a_thing(part: str, also: frozenset[str] = frozenset()) -> bool:
+    """A part of a terse question names what it asks: a measure or a unit ('total fleet', 'cash'), or one of the
+    words `also` ('lease value')."""
+    words = {w.lower() for w in re.findall(r"[\w$]+", part)}
+    return bool(head_measures(part) or words & (UNIT_NOUNS.keys() | also))
 
 
 AND = re.compile(r",?\s+and\s+", re.I)
@@ -1172,7 +1234,7 @@ def _gap_filled(first: str, second: str, entities: Entities) -> str:
         rest = entities.loose_pattern(name).sub(" ", rest)
     for period in periods:
         rest = rest.replace(period, " ")
-    if not GAP.fullmatch(rest):
+    if not GAP.fullmatch(rest) and not POINTER.match(second):
         return ""
     filled, before, had = first, entities.in_question(first), _periods(first)
     if names:
@@ -1207,6 +1269,11 @@ def _phrase_swapped(first: str, second: str) -> str:
 
 ONLY_PHRASE = re.compile(
     r"\W*(?:(?:and|so|then|also)\W+)*(?:how (?:much|many)|what)\s+(?P<phrase>(?P<p>on|at|in|for|after|from|by|during)\s.+?)\W*",
+    re.I,
+)
+POINTER = re.compile(  # 'and how does that compare with what it fetched in December 2025': the same, asked again
+    r"\W*(?:(?:and|so|but)\W+)?(?:how (?:does|do|did|is|was) (?:that|this|it) (?:compare|stack up)|"
+    r"(?:and |so )?(?:compared?|vs\.?|versus))\s+(?:with|to|against|w/)?\b",
     re.I,
 )
 GAP = re.compile(

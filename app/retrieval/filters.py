@@ -256,7 +256,7 @@ def parse_time_frame(question: str, newest: date | None) -> TimeFrame:
         frame.start, frame.end = date(y, 3 * q - 2, 1), month_range(y, 3 * q)[1]
         frame.text = quarter.group(0)
         frame.words = (f"Q{q}", str(y))
-    elif month and (month.group(2) or month.group(1).lower() not in AMBIGUOUS or month.group(1)[0].isupper()):
+    elif month and (month.group(2) or not _plain_word(month)):
         number = MONTHS[month.group(1).lower()]
         y = full_year(month.group(2)) if month.group(2) else _year_of(number, anchor)
         frame.start, frame.end = month_range(y, number)
@@ -281,10 +281,21 @@ def full_year(text: str) -> int:
     return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
+MONTH_BEFORE = re.compile(
+    r"\b(?:in|the|of|since|by|during|until|till|before|after|from|through|thru|last|early|late|mid|end|between)"
+    r"[\s-]+$",
+    re.I,
+)  # 'the march btc sale', 'in may', 'mid-march': a month, not the verb
+
+
 def _plain_word(match: re.Match) -> bool:
-    """'may' or 'march' used as an ordinary word: lower case, no year, no second month."""
+    """'may' or 'march' used as an ordinary word: lower case, no year, no second month, not after a word that
+    takes a month ('they may sell' is plain, 'the march sale' is a month)."""
     text = match.group(0).strip()
-    return text.lower() in AMBIGUOUS and not text[0].isupper()
+    if text.lower() not in AMBIGUOUS or text[0].isupper():
+        return False
+    start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())
+    return not MONTH_BEFORE.search(match.string[max(0, start - 12) : start])
 
 
 def _year_of(month: int, anchor: date) -> int:

@@ -1558,3 +1558,27 @@ def test_the_noun_phrase_a_count_opens_ends_at_its_clause():
 
     phrase = _noun_phrase(" new application-specific integrated circuit units to replace its older rigs in Texas")
     assert "units" in phrase and "rigs" not in phrase  # 'to replace ...' is another clause's thing
+
+
+def test_a_part_of_a_holding_is_answered_by_the_value_named_by_the_part(entities):
+    """'how much of the stack was restricted': the 3,300 restricted coins, not the 19,287 held."""
+    text = (
+        "As a result, Riot's holdings edged down to 19,287 BTC at September 30, 2025, from 19,309 BTC a month "
+        "earlier. The month-end total includes 3,300 restricted bitcoin."
+    )
+    riot = [passage(text, "riot", ["Riot Platforms"], "2025-10-03")]
+    said = answer("How much of Riot's stack was restricted at the end of September 2025?", riot, entities)
+    assert "3,300" in said.split("[1]")[0]
+    assert (
+        "19,287"
+        in answer("How much bitcoin did Riot hold at the end of September 2025?", riot, entities).split("[1]")[0]
+    )
+
+
+def test_dollars_raised_by_a_sale_answer_what_the_sale_brought(entities):
+    text = (
+        "Riot sold 2,000 BTC during March 2026 to pay down loans. Leaner operations cut its cost of producing one "
+        "bitcoin to $68.2K by March 2026. The outlet said the firm raised $75 million from the sale."
+    )
+    riot = [passage(text, "riot", ["Riot Platforms"], "2026-04-10")]
+    assert "$75 million" in answer("how much did riot's march btc sale bring?", riot, entities).split("[1]")[0]

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from app.answer.base import Citation, Draft, Flags, combine
-from app.answer.question import DATE, ORG, PERSON, analyse, expected_kinds, head_measures
+from app.answer.question import DATE, ORG, PERSON, analyse, asks_proceeds, expected_kinds, head_measures, part_asked
 from app.conversation import Turn, resolve_followup
 from app.retrieval.entities import Entities, spelled_out
 from app.retrieval.filters import full_years, parse_time_frame
@@ -977,3 +977,62 @@ def test_a_description_of_a_company_is_no_name_the_news_must_hold(entities):
     assert entities.unknown_names("How many coins did the Vancouver miner Riot mine in 2024?") == []
     assert entities.unknown_names("How did the Singapore-based rig maker Cango do in Q4 2025?") == []
     assert entities.unknown_names("what did the Zephyr miner sell?") == ["Zephyr"]  # no company follows
+
+
+def test_how_does_that_compare_asks_the_first_question_of_the_new_period(entities):
+    sides = sides_of(
+        "What average price did Riot get per coin in September 2025, and how does that compare with what it "
+        "fetched in December 2025?",
+        entities,
+    )
+    assert [s.question for s in sides] == [
+        "What average price did Riot get per coin in September 2025?",
+        "What average price did Riot get per coin in December 2025?",
+    ]
+
+
+def test_two_terse_asks_each_with_its_own_period_are_two_sides(entities):
+    sides = sides_of("CLSK btc treasury end sep'25 and cash end dec'25", entities)
+    assert [s.question for s in sides] == ["CLSK btc treasury end sep'25?", "CleanSpark: cash end dec'25?"]
+
+
+def test_a_clause_naming_two_periods_is_asked_at_each(entities):
+    sides = sides_of(
+        "riot sold coins in dec and again in jan... how many each time and what was the jan one for", entities
+    )
+    assert [s.period for s in sides[:2]] == ["dec", "jan."]
+    assert "for" in sides[2].question
+
+
+def test_an_end_with_a_hyphen_is_the_end_of_the_month(entities):
+    sides = sides_of("How much of RIOT's stack was restricted at end-September 2025 versus year-end 2025?", entities)
+    assert [s.question for s in sides] == [
+        "How much of RIOT's stack was restricted at the end of September 2025?",
+        "How much of RIOT's stack was restricted at year-end 2025?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("how much of that was lent out", "lent"),
+        ("how many of mara's btc were loaned out at year end 2025", "loan"),
+        ("How much of RIOT's stack was restricted", "restrict"),
+        ("How much of that is Google backstopping?", ""),  # a company, not the part's name
+        ("how much of it was sold", ""),  # a measure of its own
+    ],
+)
+def test_the_word_a_part_asked_is_named_by(question, part):
+    assert part_asked(question) == part
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much did the march btc sale bring",
+        "Cango: how much did the march btc sale bring?",
+        "what did mara's march 2026 btc sale bring in",
+    ],
+)
+def test_what_a_sale_brought_asks_its_proceeds(question):
+    assert asks_proceeds(question)

@@ -50,6 +50,8 @@ def test_latest_questions_prefer_the_newest_evidence(assistant):
         ("What is MARA's latest holding?", None, None, True),
         ("Who sold bitcoin last month?", date(2026, 5, 29), date(2026, 6, 29), True),
         ("Cango may sell more", None, None, False),
+        ("what did the march btc sale bring", date(2026, 3, 1), date(2026, 3, 31), False),  # after 'the': a month
+        ("cango sold in may", date(2026, 5, 1), date(2026, 5, 31), False),
         ("btdr treasury rn", None, None, True),
         ("HIVE output in the July-September 2025 quarter", date(2025, 7, 1), date(2025, 9, 30), False),
         ("sales between November and February", date(2025, 11, 1), date(2026, 2, 28), False),
