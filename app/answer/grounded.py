@@ -42,7 +42,7 @@ from ingest.values import MEASURE_WORDS, Unit, Value, measure_after, measures_in
 
 QUESTION_WORDS = frozenset(
     "how much many what which who whom when where why did does do is are was were has have had company firm "
-    "news report reported say said tell get got gets getting".split()
+    "news report reported say said tell get got gets getting happen happened happening going instead".split()
 )
 QUESTION_STEMS = frozenset(tokenize(" ".join(QUESTION_WORDS))) | QUESTION_WORDS
 # Words that carry no topic of their own in this domain: they never make a sentence "on topic".
@@ -609,6 +609,11 @@ class GroundedAnswerer:
         the top, since an older figure for the same thing is out of date."""
         best = pool[0]
         analysis = found.context.analysis
+        if analysis is not None and not found.predicate and not analysis.expects and not analysis.latest:
+            # 'what happened with core scientific and coreweave?': nothing asked but the story, which its
+            # article's opening sentence tells, when that scores close to the best
+            close = [c for c in pool if c.score >= self.config.latest_floor * best.score]
+            return next((c for c in close if c.position == 0 and _opens(found.passages[c.passage_index])), best)
         if analysis is None or not analysis.latest:
             return best
         close = [c for c in pool if c.score >= self.config.latest_floor * best.score and c.on_topic == best.on_topic]
@@ -1512,6 +1517,11 @@ def _sale_raised(analysis: Analysis, sentence: str, value: Value) -> bool:
     if not _sale_dollars(analysis, value) or value.measure != "raised":
         return False
     return not SECURITIES.search(sentence[max(0, value.start - NEAR_BEFORE) : value.end + NEAR_AFTER])
+
+
+def _opens(passage: Passage) -> bool:
+    """The passage is its article's first."""
+    return passage.chunk_id.endswith("::0")
 
 
 def _near_text(sentence: str, value: Value) -> str:

@@ -1582,3 +1582,22 @@ def test_dollars_raised_by_a_sale_answer_what_the_sale_brought(entities):
     )
     riot = [passage(text, "riot", ["Riot Platforms"], "2026-04-10")]
     assert "$75 million" in answer("how much did riot's march btc sale bring?", riot, entities).split("[1]")[0]
+
+
+def test_a_question_that_asks_only_what_happened_opens_with_the_story_its_article_opens_with(entities):
+    title = "Core Scientific vote"
+    lead = (
+        "Core Scientific's shareholders rejected CoreWeave's all-stock takeover on October 30, 2025, and the "
+        "merger agreement was terminated. The deal had been signed in July 2025."
+    )
+    later = (
+        "Core Scientific hosts CoreWeave's computing capacity, and CoreWeave remains on the hook for its lease "
+        "costs with Core Scientific."
+    )
+    passages = [
+        passage(later, title, ["Core Scientific", "CoreWeave"], "2025-10-30", 1),
+        passage(lead, title, ["Core Scientific", "CoreWeave"], "2025-10-30", 0),
+    ]
+    said = answer("what happened with core scientific and coreweave?", passages, entities)
+    assert said.startswith("Core Scientific's shareholders rejected")
+
