@@ -303,7 +303,11 @@ MORE_ROOM = re.compile(
     r"\bmore can\b|\btake (?:on )?more\b",
     re.I,
 )
-A_CONVERT = re.compile(r"\b(the|a|an|its|their|that|this|last|new|big)\s+converts?\b", re.I)
+A_CONVERT = re.compile(
+    r"\b(the|a|an|its|their|that|this|last|new|big)\s+converts?\b|"
+    r"\b()converts?(?=\s+(?:size|deal|offering|raise|amount|coupon|rate|terms|maturity|due)\b)",  # 'clsk convert size'
+    re.I,
+)
 # 'voted against' stays: 'how many shares voted against' asks the count the articles give in those words
 VOTED_DOWN = re.compile(r"\bvot(?:e|ed|ing) (?:it |them |that |the \w+ )?down\b|\b(?:shot|turned) down\b", re.I)
 EXCEPT = re.compile(
@@ -655,7 +659,7 @@ def comparison_sides(question: str, companies: list[str], entities: Entities, fi
         len(companies) < 2
         and len(periods) == 2
         and len(terse) == 2
-        and all(len(_periods(p)) == 1 and _names_a_thing(p) for p in terse)
+        and all(len(_periods(p)) == 1 and _names_a_thing(p, AMOUNT_WORDS) for p in terse)
     ):
         # "CLSK btc treasury end sep'25 and cash end dec'25": the same, without the comma, each naming what it asks
         return _clause_sides(terse, companies, entities, fits)

@@ -1600,4 +1600,3 @@ def test_a_question_that_asks_only_what_happened_opens_with_the_story_its_articl
     ]
     said = answer("what happened with core scientific and coreweave?", passages, entities)
     assert said.startswith("Core Scientific's shareholders rejected")
-

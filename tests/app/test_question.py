@@ -1036,3 +1036,10 @@ def test_the_word_a_part_asked_is_named_by(question, part):
 )
 def test_what_a_sale_brought_asks_its_proceeds(question):
     assert asks_proceeds(question)
+
+
+def test_a_convert_before_what_is_asked_of_it_is_the_notes(entities):
+    frame = parse_time_frame("clsk convert size in nov 2025?", date(2026, 6, 1))
+    assert "convertible notes size" in analyse("clsk convert size in nov 2025?", entities, frame).unnamed
+    sides = sides_of("clsk convert size in nov 2025 and their cash at end of dec 2025", entities)
+    assert [s.question for s in sides] == ["clsk convert size in nov 2025?", "CleanSpark's cash at end of dec 2025?"]
