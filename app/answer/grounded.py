@@ -567,6 +567,15 @@ class GroundedAnswerer:
         # miners'), not the last purchase ('acquired 11,298 new ... machines')
         if context.analysis and context.analysis.counted and HAVE_NOW.search(context.asked):
             eligible = [c for c in eligible if c.typed and RUNNING_TOTAL.search(c.sentence)] or eligible
+        # of the numbered thing asked ('Polaris Forge 2'): a sentence about it beats one about its namesake
+        # ('... its Polaris Forge 1 AI campus'), whatever else it has
+        numbered = _numbered_things(context)
+        if numbered:
+            said = {id(c): _which_number(passages[c.passage_index], c, numbered) for c in eligible}
+            if any(said[id(c)] == "asked" for c in eligible):
+                eligible = [c for c in eligible if said[id(c)] != "other"] + [
+                    c for c in eligible if said[id(c)] == "other"
+                ]
         carried = _carried(context, passages, about)
         return Sentences(context, passages, candidates, predicate, about, eligible, carried)
 
@@ -1306,6 +1315,7 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
     # the thing the question names ('river bend') must be what the sentence is about: in its title, in the sentence
     # or in the two before it ('The tenant has not been named' of Beacon Point does not withhold River Bend's)
     things = [n.lower() for n in other_names(found.context.unnamed, found.context.entities)]
+    numbered = _numbered_things(found.context)  # 'Polaris Forge 2': not its namesake's sentences
     for candidate in pool:
         withheld = _withholds(candidate.sentence)
         passage = found.passages[candidate.passage_index]
@@ -1313,7 +1323,9 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
             continue
         if things and not any(thing in _surroundings(passage, candidate) for thing in things):
             continue
-        if names_role(candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 20]):  # 'The tenant has'
+        of_it = bool(numbered) and _which_number(passage, candidate, numbered) == "asked"  # '... an unnamed
+        # hyperscaler at its Polaris Forge 2 campus': the party of the numbered thing's lease is not named
+        if of_it or names_role(candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 20]):
             return f'The news does not name it. It reports: "{candidate.sentence}"'
     return ""
 
@@ -1522,6 +1534,40 @@ def _sale_raised(analysis: Analysis, sentence: str, value: Value) -> bool:
 def _opens(passage: Passage) -> bool:
     """The passage is its article's first."""
     return passage.chunk_id.endswith("::0")
+
+
+NUMBERED_THING = re.compile(r"\b([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s+(\d{1,2})\b(?![\d,.%-])")
+
+
+def _numbered_things(context: Context) -> dict[str, str]:
+    """The things a question names with a number ('polaris forge 2', 'cb-5' is one word): the name's last words,
+    lower case, to the number asked. Only names the articles write capitalized (not 'phase 2', 'q1 2026')."""
+    found: dict[str, str] = {}
+    names = {n.lower() for n in other_names(context.question, context.entities)}
+    for match in NUMBERED_THING.finditer(context.question):
+        words = match.group(1).lower().split()
+        for start in range(len(words)):
+            name = " ".join(words[start:])
+            if name in names or any(n.endswith(name) and len(name) > 3 for n in names):
+                found[name] = match.group(2)
+                break
+    return found
+
+
+def _which_number(passage: Passage, candidate: Candidate, numbered: dict[str, str]) -> str:
+    """'asked' when the sentence names a numbered thing asked with the number asked, 'other' when with another
+    number; when it names none, what the nearest of the two sentences before it names, then its title's."""
+    at = candidate.position
+    before = split_sentences(passage.text)[max(0, at - 2) : at]
+    for text in (candidate.sentence, *reversed(before), passage.title):
+        said = [
+            match.group(1) == number
+            for name, number in numbered.items()
+            for match in re.finditer(rf"\b{re.escape(name)}\s+(\d{{1,2}})\b", text.lower())
+        ]
+        if said:
+            return "asked" if any(said) else "other"
+    return ""
 
 
 def _near_text(sentence: str, value: Value) -> str:

@@ -1600,3 +1600,19 @@ def test_a_question_that_asks_only_what_happened_opens_with_the_story_its_articl
     ]
     said = answer("what happened with core scientific and coreweave?", passages, entities)
     assert said.startswith("Core Scientific's shareholders rejected")
+
+
+def test_a_numbered_thing_asked_is_answered_by_its_sentences_not_its_namesakes(entities):
+    """'Helios 2': the 200 MW leased there, not the 400 MW of Helios 1, however well that sentence scores."""
+    text = (
+        "Galaxy Digital said its Helios 1 campus is fully leased: tenant CoreWeave took 400 MW of critical IT load "
+        "there. Galaxy Digital also signed a lease at its Helios 2 campus with an unnamed hyperscaler. That lease "
+        "covers 200 MW of critical IT load."
+    )
+    galaxy = [passage(text, "Galaxy leases", ["Galaxy Digital"], "2025-10-27")]
+    said = answer("how many MW of critical IT load did the tenant lease at Galaxy's Helios 2 campus?", galaxy, entities)
+    assert "200 MW" in said.split("[1]")[0]
+    said = answer("how many MW of critical IT load did the tenant lease at Galaxy's Helios 1 campus?", galaxy, entities)
+    assert "400 MW" in said.split("[1]")[0]
+    assert "does not name" in answer("who is the tenant at Galaxy's Helios 2 campus?", galaxy, entities)
+    assert "CoreWeave" in answer("who is the tenant at Galaxy's Helios 1 campus?", galaxy, entities)
