@@ -21,7 +21,7 @@ from ingest.dates import MONTHS, TimeRef, times_in
 from ingest.text import split_sentences
 from ingest.values import MEASURE_OF, MEASURE_WORD, Unit, Value, ends_name, values_in
 
-EXTRACTOR_VERSION = 40  # bump when extraction changes: an index re-extracts every article on its next ingest
+EXTRACTOR_VERSION = 41  # bump when extraction changes: an index re-extracts every article on its next ingest
 
 
 class Measure(StrEnum):
@@ -289,7 +289,7 @@ AFTER_OF = {
 EXTRA_CUES = {
     "held": re.compile(
         r"\b(?:leaving it with|left it with|left\s+(?:\S+\s+){1,5}?with|(?:ended|ending|closed|finished)\s+(?:\w+\s+){0,3}?with|"
-        r"holdings\s+of|stood at)\b",
+        r"holdings\s+of|stood at|drawdown from|drawn down from)\b",  # 'a drawdown from roughly 2,000 BTC': its start
         re.I,
     ),
     "mined": _words("producing|generated|self-mined"),
@@ -899,6 +899,7 @@ class Context:
     report_period: TimeRef | None = None  # the period the headline names ("Cango's December 2025 production")
     earlier_period: TimeRef | None = None  # the last period an earlier paragraph named ("during the month")
     last: TimeRef | None = None  # the date of the paragraph's last figure ("... one week before" counts from it)
+    lead_day: date | None = None  # the date of the opening paragraph's first figure: the news's own day
 
 
 def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Context) -> tuple[date, str]:
@@ -938,7 +939,14 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
             return ordered[0].as_of, ""
         if context.last is not None and context.last.is_point and WEEK_ANAPHORA.search(r.sentence):
             return context.last.as_of, ""  # "over the same three weeks": to the day the paragraph last named
-        period = context.period or context.report_period or context.earlier_period
+        if WEEK_ANAPHORA.search(r.sentence):  # "sold all 189.8 BTC it mined during the week", its paragraph naming
+            # no day: the week of the news (the day its opening paragraph's first figure is of), not a month an
+            # earlier paragraph named
+            return context.lead_day or context.announced, ""
+        period = context.period or context.report_period
+        if period is None and context.last is not None and context.last.is_point:
+            return context.last.as_of, ""  # "the total sold in the final step": of the paragraph's last date
+        period = period or context.earlier_period
         if period is not None:  # a flow covers a period: "during the month", or none said in a monthly update
             return period.as_of, period.period
         return published, ""
@@ -1306,8 +1314,12 @@ def extract_facts(article: Article) -> list[Fact]:
     title_periods = [t for t in times_in(article.title, published, fiscal_end) if t.period]
     report_period = title_periods[0] if title_periods else None
     earlier_period = None
-    for paragraph in paragraphs:
-        context = Context(None, announced, published, report_period=report_period, earlier_period=earlier_period)
+    lead_day: date | None = None
+    opening: date | None = None  # the date of the article's first figure
+    for number, paragraph in enumerate(paragraphs):
+        context = Context(
+            None, announced, published, report_period=report_period, earlier_period=earlier_period, lead_day=lead_day
+        )
         sentences = split_sentences(paragraph)
         named_last = _paragraph_subject(sentences, companies) or subject
         fiscal = fiscal_year_end(paragraph) if FISCAL_YEAR_ENDS.search(paragraph) else fiscal_end  # a round-up's
@@ -1361,6 +1373,7 @@ def extract_facts(article: Article) -> list[Fact]:
                     ticker=company.ticker,
                 )
                 _keep(facts, seen, fact, dated=bool(times))
+                opening = opening or as_of
                 if fact.id in facts and LOWER_BOUND_BEFORE.search(reading.before):
                     bounds.add(fact.id)
                 last_dated = TimeRef(0, 0, as_of, period, fact.figure)
@@ -1372,5 +1385,7 @@ def extract_facts(article: Article) -> list[Fact]:
                 deal_day=(signed or _signing_days(masked, times, published) or [context.deal_day])[0],
             )
         earlier_period = context.period or earlier_period
+        if number == 0:
+            lead_day = opening
     _drop_bounds(facts, bounds, seen)
     return list(facts.values())

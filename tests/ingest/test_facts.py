@@ -778,3 +778,18 @@ def test_a_date_after_a_compared_figure_before_ours_is_that_figures():
         "Cango sold its remaining 44.7 BTC in July, including the 11.6 BTC its mining fleet produced during the month."
     )
     assert [m for _, m, *_ in rows(fleet, published="2026-08-11")] == ["btc_sold", "btc_mined"]
+
+
+def test_the_week_of_a_later_paragraph_is_the_news_week_not_an_earlier_month():
+    """A weekly disclosure: the week's figures are of the day the opening paragraph dates, not of the month an
+    earlier paragraph named as history; the paragraph's next flow, with no date, is of its last date; and a
+    drawdown 'from roughly 2,000 BTC' starts from a holding."""
+    text = (
+        "Cango reported holdings of zero as of February 20, 2026. It held 2,470 BTC in November 2025.\n"
+        "Cango sold all 189.8 BTC it mined during the week. AInvest put the total sold in the final step at "
+        "1,132.9 BTC, the end of a drawdown from roughly 2,000 BTC at the end of December 2025."
+    )
+    found = [(m, v, a) for _, m, v, a, _ in rows(text, published="2026-02-24")]
+    assert ("btc_mined", 189.8, "2026-02-20") in found
+    assert ("btc_sold", 1132.9, "2026-02-20") in found
+    assert ("btc_held", 2000.0, "2025-12-31") in found
