@@ -26,7 +26,7 @@ import numpy as np
 
 from app.answer.base import Citation, Context, Draft, Flags, refusal
 from app.answer.names import DATE, NAME, ORG, OUTLET, PERSON, PLACE, Name, described, in_role, names_in
-from app.answer.question import HOLDING, PURPOSE, RATIO, UNIT_NOUNS, Analysis, other_names
+from app.answer.question import COIN_COST, HOLDING, PURPOSE, RATIO, UNIT_NOUNS, Analysis, other_names
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
@@ -129,7 +129,7 @@ WHOLE = re.compile(
 WHOLE_WORDS = frozenset(tokenize("all entire entirety every whole"))  # as stems: 'entir', 'whol', 'every'
 PREMISE = re.compile(
     rf"\b(?<!who )(?!(?:all|every)(?:\s+the)?\s+miners?\b)"  # 'all the miners that ...' are who, not what
-    rf"(?:all|entire|entirety|every|whole)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|mining|fleet|operations?|rigs|"
+    rf"(?:all(?!-in)|entire|entirety|every|whole)\b(?:\W+\w+){{0,3}}?\W+(?:{HOLDING}|mining|fleet|operations?|rigs|"
     r"miners|hashrate)\b|\b(?:give|gave|giving) up\b|\bquit\b|\bstop(?:ped)? mining\b|\b(?:to|at) zero\b",
     re.I,
 )
@@ -149,7 +149,7 @@ HEDGE_ASKED = re.compile(
 )
 ANNUAL = re.compile(r"\b((a|per|each) year|annual(ly|ized)?|yearly|per annum|a-year)\b", re.I)
 RUNNING_TOTAL = re.compile(
-    r"\b(total(s|ing|ling)?|combined|cumulative|in all|aggregate|(brings?|bringing|rais(es|ing)|lift(s|ing)|takes?|"
+    r"\b(total(s|ing|ling)?(?! (?:consideration|cost|price|purchase price)\b)|combined|cumulative|in all|aggregate|(brings?|bringing|rais(es|ing)|lift(s|ing)|takes?|"
     r"taking) (its|the|their) [\w -]{0,40}? to|rises? to|grows? to)\b",
     re.I,
 )
@@ -1444,6 +1444,7 @@ def _holds_kind(
         values = [v for v in values if ANNUAL.search(sentence[max(0, v.start - 45) : v.end + 30])]
     elif kind is Unit.USD:  # 'a fee of about $155,000 per month' is no sum of the kind asked
         values = [v for v in values if not PER_PERIOD.match(sentence, v.end)]
+    cost = bool(COIN_COST.search(context.asked))  # 'cost to mine one coin': a coin's cost is its price
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
         # a percentage anywhere in a sentence is rarely the rate asked for ('what interest rate is it paying on
         # the $588 million of notes': not 'revenue up 156%')
@@ -1454,7 +1455,7 @@ def _holds_kind(
             if (
                 v.unit is kind
                 or (kind is Unit.SHARES and v.unit is Unit.COUNT and v.amount >= 1000)  # '... 498 voted'
-                or (kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v))  # "November's $96,560"
+                or (kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v, cost))  # "November's $96,560"
             )
             and (kind is not Unit.PRICE or _per_asked(v, context.asked))
             and (not analysis.measure or v.measure in ("", analysis.measure) or _sale_raised(analysis, sentence, v))
@@ -1655,11 +1656,17 @@ FIRM_ASKED = re.compile(
 PRICE_WORD = re.compile(
     r"\b(?:sale |selling |average |net |exercise |strike |conversion |share |offering )?price\b", re.I
 )
+COST_WORD = re.compile(
+    r"\bcost (?:of|to) (?:mine|mining|produce|producing) (?:one|a|each|1) (?:coin|bitcoin|btc)\b", re.I
+)
+PRICED_BEFORE = 100  # characters before a dollar amount in which the word that makes it a price may stand
 
 
-def _priced(sentence: str, value: Value) -> bool:
-    """A dollar amount the sentence calls a price: 'the average sale price was 8% below November's $96,560'."""
-    return bool(PRICE_WORD.search(sentence[max(0, value.start - NEAR_BEFORE) : value.start]))
+def _priced(sentence: str, value: Value, cost: bool = False) -> bool:
+    """A dollar amount the sentence calls a price: 'the average sale price was 8% below November's $96,560'; or,
+    when a coin's cost is asked (`cost`), its cost ('cut its cost of producing one bitcoin ... to $68.2K')."""
+    before = sentence[max(0, value.start - PRICED_BEFORE) : value.start]
+    return bool(PRICE_WORD.search(before) or (cost and COST_WORD.search(before)))
 
 
 def answer_names(sentence: str, context: Context, known: set[str]) -> list[Name]:

@@ -397,6 +397,10 @@ def expected_kinds(question: str, whole: bool = True) -> tuple[str, ...]:
         _to_front(kinds, UNIT_NOUNS[part.group(1).lower()])
     if asks_proceeds(question):  # 'what did Riot get from selling bitcoin': the money a sale brought
         _to_front(kinds, Unit.USD)
+    if COIN_COST.search(question):  # 'cost to mine one coin': a price per coin, not the coins mined
+        _to_front(kinds, Unit.PRICE)
+        if Unit.BTC in kinds:
+            kinds.remove(Unit.BTC)
     if Unit.PRICE in kinds and RATIO.search(question):
         kinds.remove(Unit.PRICE)  # 'satoshis per share', 'btc per share': so much of a thing per unit, not dollars
     if re.match(r"\s*when\b", question, re.I) and not re.search(r"\b(what|how (much|many)|who)\b", question, re.I):
@@ -442,6 +446,14 @@ PROCEEDS = re.compile(
     r"(?:raise|bring|fetch|net|generate|get|make)\b|"  # 'how much did the march btc sale bring'
     r"\b(?:get|got|fetch(?:ed)?|receive[ds]?|make|made|pocket(?:ed)?)\s+for\s+(?:them|it|that|those|these|"  # 'what did they
     r"(?:the|its|their|those|these) (?:coins|bitcoins?|btc|sale))\b",  # get for them' of coins just told: the money
+    re.I,
+)
+
+
+COIN_COST = re.compile(
+    r"\bcost(?:s|ing)?\b[^?]{0,20}?\b(?:to|of|for)\s+(?:mine|mining|produce|producing|make|making)\s+"
+    r"(?:one|a|each|1|a single|every|per)\s+(?:coin|bitcoin|btc)\b|"
+    r"\bcost(?:s)?\s+(?:per|a|each)\s+(?:coin|bitcoin|btc)\b|\b(?:all-in|cash)\s+costs?\b",
     re.I,
 )
 
@@ -567,6 +579,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         wants_value=bool(VALUE_ASKED.search(unnamed)),
         measure="sold"
         if asks_proceeds(unnamed)
+        else ""
+        if COIN_COST.search(unnamed)  # 'the cost to mine one coin': a cost, not what was mined
         else next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
         # 'who holds more than 10k btc': a floor that a group of companies may clear
         listing=bool(LISTING.search(asked))

@@ -1616,3 +1616,19 @@ def test_a_numbered_thing_asked_is_answered_by_its_sentences_not_its_namesakes(e
     assert "400 MW" in said.split("[1]")[0]
     assert "does not name" in answer("who is the tenant at Galaxy's Helios 2 campus?", galaxy, entities)
     assert "CoreWeave" in answer("who is the tenant at Galaxy's Helios 1 campus?", galaxy, entities)
+
+
+def test_a_price_paid_in_total_is_no_running_total_of_the_thing_bought(entities):
+    text = (
+        "Riot acquired 200 acres in Milam County, Texas, for total consideration of $96 million. Riot said it "
+        "now owns and manages more than 1,100 acres across its two Texas facilities."
+    )
+    riot = [passage(text, "riot", ["Riot Platforms"], "2026-01-16")]
+    assert "200" in answer("how many acres did riot buy?", riot, entities).split("[1]")[0]
+
+
+def test_an_all_in_cost_is_no_premise_of_all_the_coins(entities):
+    text = "Riot reported an average cash cost of $76,928 per bitcoin for the first quarter of 2026."
+    riot = [passage(text, "riot", ["Riot Platforms"], "2026-05-03")]
+    said = answer("riot all-in cost per btc in q1 2026?", riot, entities)
+    assert "$76,928" in said and "does not report" not in said

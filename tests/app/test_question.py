@@ -1043,3 +1043,17 @@ def test_a_convert_before_what_is_asked_of_it_is_the_notes(entities):
     assert "convertible notes size" in analyse("clsk convert size in nov 2025?", entities, frame).unnamed
     sides = sides_of("clsk convert size in nov 2025 and their cash at end of dec 2025", entities)
     assert [s.question for s in sides] == ["clsk convert size in nov 2025?", "CleanSpark's cash at end of dec 2025?"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's cango's cost to mine one coin these days?",
+        "how much does it cost cango to produce a bitcoin?",
+        "cango all-in cost per btc in q1 2026?",
+    ],
+)
+def test_the_cost_of_one_coin_asks_a_price_not_the_coins_mined(entities, question):
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    assert analysis.expects[0] is Unit.PRICE and Unit.BTC not in analysis.expects
+    assert analysis.measure == ""
