@@ -308,6 +308,8 @@ class Assistant:
             if names:
                 passages += self.naming(names, narrowed, frame, {p.chunk_id for p in passages})
             passages += self.every_company(standalone, narrowed, frame, vector, passages)
+        elif analysis.listing:  # 'which cos have crwv as a tenant': each article about the party the question names
+            passages += self.party_articles(standalone, companies, narrowed, frame, vector, passages)
         timings["retrieve_ms"] = _ms(started)
         context = Context(
             standalone,
@@ -366,6 +368,30 @@ class Assistant:
             for hit in self.searcher.search(question, EVERY_COMPANY_K, only, frame, vector=vector):
                 if hit.chunk_id not in seen:
                     seen.add(hit.chunk_id)
+                    extra.append(replace(hit, score=hit.score * floor))
+        return extra
+
+    def party_articles(
+        self,
+        question: str,
+        companies: list[str],
+        narrowed: Filters,
+        frame: TimeFrame,
+        vector: np.ndarray,
+        found: list[Passage],
+    ) -> list[Passage]:
+        """A listing of the companies that deal with one the question names ('which cos have crwv as a data
+        center tenant') lists a line from each article about that party: the best passage of each such article the
+        question's own search missed (Galaxy's Helios lease with CoreWeave), scored below every passage it found."""
+        seen = {p.chunk_id for p in found}
+        articles = {p.article_id for p in found}
+        floor = min((p.score for p in found), default=1.0)
+        extra: list[Passage] = []
+        for company in companies:
+            only = narrowed.model_copy(update={"company": company})
+            for hit in self.searcher.search(question, BROAD_LISTING_K, only, frame, vector=vector, per_article=1):
+                if hit.chunk_id not in seen and hit.article_id not in articles:
+                    articles.add(hit.article_id)
                     extra.append(replace(hit, score=hit.score * floor))
         return extra
 

@@ -69,7 +69,8 @@ CONCEPT_WORDS = (
     "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload rid",
     "buy bought acquire acquired purchase purchased stake buyout merger merge merged merging takeover transaction",
     "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
-    "lease leases leasing contract contracts deal deals agreement agreements tenant tenants rent rents rented renting",
+    "lease leases leasing contract contracts deal deals agreement agreements tenant tenants rent rents rented renting "
+    "landlord landlords lessor",
     "revenue revenues income",  # not "sales": the stemmer makes it "sell", a sale of coins
     "ceo chief executive runs leads",
     "cto chief technology officer",

@@ -190,6 +190,16 @@ def test_a_listing_of_name_changes_lists_the_lines_that_say_a_company_was_rename
     assert "Jack Jin" not in answer and "earnings call" not in answer
 
 
+def test_a_listing_of_those_dealing_with_a_named_party_reads_each_article_about_it(assistant):
+    """'Which cos have crwv as a data center tenant': Galaxy's Helios lease with CoreWeave sits in articles the
+    question's own search ranks below other tenants' leases; each article about CoreWeave gives a passage, so
+    Galaxy has its line, and a landlord is a lease's other party."""
+    for question in ("which cos have crwv as a data center tenant", "which companies act as landlord to CoreWeave?"):
+        answer = assistant.ask(question).answer
+        for line in ("Applied Digital:", "Galaxy Digital:"):
+            assert line in answer, question
+
+
 def test_a_listing_of_a_kind_of_security_lists_every_company_that_names_it(assistant):
     """'Name the miners that have done convertible note offerings': each line names convertible notes (not MARA's
     bitcoin sale, not 'Galaxy did not name the customer', which 'name' asked nothing of), IREN's among them though it
