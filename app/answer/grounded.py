@@ -78,6 +78,7 @@ CONCEPT_WORDS = (
     "profit earnings income loss lose losing lost bottom line",
     "cost costs budget price tag",
     "hashrate hash rate eh",
+    "mw megawatt gw gigawatt",  # 'how many MW': 'a 320-megawatt campus
     "stock stocks share shares",
     "stake stakes ownership equity",
     "pop popped jump jumped rise rose surge surged soar soared climb climbed rally rallied gain gained spike spiked",

@@ -35,7 +35,9 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(
             r"\b(what|which|how (much|many))( \w+)? (%|percent|percentage|share|portion|fraction)(?!\w)|\bhow much of\b|"
             r"\bpercentage\b|\b(interest|coupon) rate\b|\bcoupons?\b|\bwhat rate\b|\byield\b|\bmargin\b|"
-            r"\b(?:what|how much) interest\b",  # 'what interest do the notes pay
+            r"\b(?:what|how much) interest\b|"  # 'what interest do the notes pay'
+            r"\bhow (?:big|large|much) (?:of )?(?:a |an |the |its |their )?(?:equity |ownership |minority |majority )?"
+            r"(?:stake|holding|ownership)\b",  # 'how big a stake': a share of the company
             re.I,
         ),
     ),

@@ -1632,3 +1632,14 @@ def test_an_all_in_cost_is_no_premise_of_all_the_coins(entities):
     riot = [passage(text, "riot", ["Riot Platforms"], "2026-05-03")]
     said = answer("riot all-in cost per btc in q1 2026?", riot, entities)
     assert "$76,928" in said and "does not report" not in said
+
+
+def test_megawatts_said_as_a_hyphenated_size_are_what_how_many_mw_asks(entities):
+    """'a 320-megawatt campus' answers 'how many MW' as well as '850 MW of power capacity worldwide' does, and the
+    thing a follow-up carries ('re: toronto campus') decides between them."""
+    text = (
+        "Riot controls more than 850 MW of power capacity worldwide. Riot unveiled plans for a 320-megawatt AI data "
+        "center campus near Toronto."
+    )
+    riot = [passage(text, "riot", ["Riot Platforms"], "2026-05-18")]
+    assert "320" in answer("how many mw is the toronto site", riot, entities).split("[1]")[0]

@@ -1057,3 +1057,10 @@ def test_the_cost_of_one_coin_asks_a_price_not_the_coins_mined(entities, questio
     analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
     assert analysis.expects[0] is Unit.PRICE and Unit.BTC not in analysis.expects
     assert analysis.measure == ""
+
+
+@pytest.mark.parametrize(
+    "question", ["how big a stake did google get in iren", "How large a stake in Exaion did MARA take?"]
+)
+def test_how_big_a_stake_asks_a_percentage(question):
+    assert expected_kinds(question)[0] is Unit.PERCENT
