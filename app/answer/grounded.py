@@ -62,6 +62,7 @@ FILLER = frozenset(
     )
 )
 ALTERNATIVES = re.compile(r"\b[\w.&-]+(?:,\s+[\w.&-]+)+,?\s+(?:or|and)\s+[\w.&-]+", re.I)  # 'Microsoft, Amazon or AMD'
+TITLE_WORDS = frozenset(tokenize("chief officer"))  # in every executive's title
 # Words that say the same thing in this domain: a sentence answering "holdings" may say "treasury" instead.
 CONCEPT_WORDS = (
     "hold holdings held treasury reserve reserves balance own owned stack pile stash hoard hodl",
@@ -72,7 +73,7 @@ CONCEPT_WORDS = (
     "lease leases leasing contract contracts deal deals agreement agreements tenant tenants rent rents rented renting "
     "landlord landlords lessor",
     "revenue revenues income",  # not "sales": the stemmer makes it "sell", a sale of coins
-    "ceo chief executive runs leads",
+    "ceo executive runs leads",  # 'chief executive' by its second word: a 'chief business officer' is no CEO
     "cto chief technology officer",
     "cfo financial",
     "profit earnings income loss lose losing lost bottom line",
@@ -536,7 +537,10 @@ class GroundedAnswerer:
             if predicate:
                 break
         if context.analysis and context.analysis.roles and predicate:  # the role asked is what is asked ('partners')
-            predicate |= frozenset(t for r in asked_roles(context.analysis) for t in tokenize(r))
+            # a title of several words by its own words: 'chief executive' is not 'chief business officer'
+            predicate |= frozenset(
+                t for r in asked_roles(context.analysis) for t in tokenize(r) if " " not in r or t not in TITLE_WORDS
+            )
         for alike in COUNTED_ALIKE:  # 'how many machines': '89,242 miners' of a fleet are on topic
             if alike & predicate:
                 predicate |= alike

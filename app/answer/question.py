@@ -447,7 +447,8 @@ PROCEEDS = re.compile(
     r"(?:^|:)\W*(?:how much|what) did (?:[\w'’.-]+ ){1,4}(?:sale|sales|selling|dump|disposal|liquidation) "
     r"(?:raise|bring|fetch|net|generate|get|make)\b|"  # 'how much did the march btc sale bring'
     r"\b(?:get|got|fetch(?:ed)?|receive[ds]?|make|made|pocket(?:ed)?)\s+for\s+(?:them|it|that|those|these|"  # 'what did they
-    r"(?:the|its|their|those|these) (?:coins|bitcoins?|btc|sale))\b",  # get for them' of coins just told: the money
+    r"(?:the|its|their|those|these) (?:coins|bitcoins?|btc|sale)|"  # get for them' of coins just told: the money
+    r"(?:the|its|their|that|this) (?:[\w-]+ ){0,2}(?:site|stake|business|unit|operations?|campus|facility|mine|assets?))\b",
     re.I,
 )
 

@@ -1643,3 +1643,12 @@ def test_megawatts_said_as_a_hyphenated_size_are_what_how_many_mw_asks(entities)
     )
     riot = [passage(text, "riot", ["Riot Platforms"], "2026-05-18")]
     assert "320" in answer("how many mw is the toronto site", riot, entities).split("[1]")[0]
+
+
+def test_a_chief_of_another_title_is_not_the_chief_executive_asked(entities):
+    text = "Chief business officer Matt Kong called the fourth quarter a strategic turning point for Riot."
+    riot = [passage(text, "riot", ["Riot Platforms"], "2026-02-12")]
+    assert "Matt Kong" not in answer("who is riot's ceo?", riot, entities).split("[1]")[0]
+    text = "Chief executive Asher Genoot told Reuters that Riot's lease runs 15 years."
+    riot = [passage(text, "riot", ["Riot Platforms"], "2026-05-06")]
+    assert "Asher Genoot" in answer("who is riot's ceo?", riot, entities)

@@ -1032,6 +1032,7 @@ def test_the_word_a_part_asked_is_named_by(question, part):
         "how much did the march btc sale bring",
         "Cango: how much did the march btc sale bring?",
         "what did mara's march 2026 btc sale bring in",
+        "how much did bitfarms get for its paraguay site?",
     ],
 )
 def test_what_a_sale_brought_asks_its_proceeds(question):
