@@ -1560,18 +1560,23 @@ def test_the_noun_phrase_a_count_opens_ends_at_its_clause():
     assert "units" in phrase and "rigs" not in phrase  # 'to replace ...' is another clause's thing
 
 
+def riot_lead(question: str, text: str, published: str, entities: Entities) -> str:
+    """The answer's opening, up to its first citation, from one passage of one Riot article."""
+    return answer(question, [passage(text, "riot", ["Riot Platforms"], published)], entities).split("[1]")[0]
+
+
 def test_a_part_of_a_holding_is_answered_by_the_value_named_by_the_part(entities):
     """'how much of the stack was restricted': the 3,300 restricted coins, not the 19,287 held."""
     text = (
         "As a result, Riot's holdings edged down to 19,287 BTC at September 30, 2025, from 19,309 BTC a month "
         "earlier. The month-end total includes 3,300 restricted bitcoin."
     )
-    riot = [passage(text, "riot", ["Riot Platforms"], "2025-10-03")]
-    said = answer("How much of Riot's stack was restricted at the end of September 2025?", riot, entities)
-    assert "3,300" in said.split("[1]")[0]
-    assert (
-        "19,287"
-        in answer("How much bitcoin did Riot hold at the end of September 2025?", riot, entities).split("[1]")[0]
+    said = riot_lead(
+        "How much of Riot's stack was restricted at the end of September 2025?", text, "2025-10-03", entities
+    )
+    assert "3,300" in said
+    assert "19,287" in riot_lead(
+        "How much bitcoin did Riot hold at the end of September 2025?", text, "2025-10-03", entities
     )
 
 
@@ -1580,8 +1585,7 @@ def test_dollars_raised_by_a_sale_answer_what_the_sale_brought(entities):
         "Riot sold 2,000 BTC during March 2026 to pay down loans. Leaner operations cut its cost of producing one "
         "bitcoin to $68.2K by March 2026. The outlet said the firm raised $75 million from the sale."
     )
-    riot = [passage(text, "riot", ["Riot Platforms"], "2026-04-10")]
-    assert "$75 million" in answer("how much did riot's march btc sale bring?", riot, entities).split("[1]")[0]
+    assert "$75 million" in riot_lead("how much did riot's march btc sale bring?", text, "2026-04-10", entities)
 
 
 def test_a_question_that_asks_only_what_happened_opens_with_the_story_its_article_opens_with(entities):
@@ -1623,14 +1627,12 @@ def test_a_price_paid_in_total_is_no_running_total_of_the_thing_bought(entities)
         "Riot acquired 200 acres in Milam County, Texas, for total consideration of $96 million. Riot said it "
         "now owns and manages more than 1,100 acres across its two Texas facilities."
     )
-    riot = [passage(text, "riot", ["Riot Platforms"], "2026-01-16")]
-    assert "200" in answer("how many acres did riot buy?", riot, entities).split("[1]")[0]
+    assert "200" in riot_lead("how many acres did riot buy?", text, "2026-01-16", entities)
 
 
 def test_an_all_in_cost_is_no_premise_of_all_the_coins(entities):
     text = "Riot reported an average cash cost of $76,928 per bitcoin for the first quarter of 2026."
-    riot = [passage(text, "riot", ["Riot Platforms"], "2026-05-03")]
-    said = answer("riot all-in cost per btc in q1 2026?", riot, entities)
+    said = riot_lead("riot all-in cost per btc in q1 2026?", text, "2026-05-03", entities)
     assert "$76,928" in said and "does not report" not in said
 
 
@@ -1641,14 +1643,11 @@ def test_megawatts_said_as_a_hyphenated_size_are_what_how_many_mw_asks(entities)
         "Riot controls more than 850 MW of power capacity worldwide. Riot unveiled plans for a 320-megawatt AI data "
         "center campus near Toronto."
     )
-    riot = [passage(text, "riot", ["Riot Platforms"], "2026-05-18")]
-    assert "320" in answer("how many mw is the toronto site", riot, entities).split("[1]")[0]
+    assert "320" in riot_lead("how many mw is the toronto site", text, "2026-05-18", entities)
 
 
 def test_a_chief_of_another_title_is_not_the_chief_executive_asked(entities):
-    text = "Chief business officer Matt Kong called the fourth quarter a strategic turning point for Riot."
-    riot = [passage(text, "riot", ["Riot Platforms"], "2026-02-12")]
-    assert "Matt Kong" not in answer("who is riot's ceo?", riot, entities).split("[1]")[0]
-    text = "Chief executive Asher Genoot told Reuters that Riot's lease runs 15 years."
-    riot = [passage(text, "riot", ["Riot Platforms"], "2026-05-06")]
-    assert "Asher Genoot" in answer("who is riot's ceo?", riot, entities)
+    other = "Chief business officer Matt Kong called the fourth quarter a strategic turning point for Riot."
+    assert "Matt Kong" not in riot_lead("who is riot's ceo?", other, "2026-02-12", entities)
+    ceo = "Chief executive Asher Genoot told Reuters that Riot's lease runs 15 years."
+    assert "Asher Genoot" in riot_lead("who is riot's ceo?", ceo, "2026-05-06", entities)
