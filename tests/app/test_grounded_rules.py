@@ -1580,14 +1580,6 @@ def test_a_part_of_a_holding_is_answered_by_the_value_named_by_the_part(entities
     )
 
 
-def test_dollars_raised_by_a_sale_answer_what_the_sale_brought(entities):
-    text = (
-        "Riot sold 2,000 BTC during March 2026 to pay down loans. Leaner operations cut its cost of producing one "
-        "bitcoin to $68.2K by March 2026. The outlet said the firm raised $75 million from the sale."
-    )
-    assert "$75 million" in riot_lead("how much did riot's march btc sale bring?", text, "2026-04-10", entities)
-
-
 def test_a_question_that_asks_only_what_happened_opens_with_the_story_its_article_opens_with(entities):
     title = "Core Scientific vote"
     lead = (
@@ -1622,28 +1614,10 @@ def test_a_numbered_thing_asked_is_answered_by_its_sentences_not_its_namesakes(e
     assert "CoreWeave" in answer("who is the tenant at Galaxy's Helios 1 campus?", galaxy, entities)
 
 
-def test_a_price_paid_in_total_is_no_running_total_of_the_thing_bought(entities):
-    text = (
-        "Riot acquired 200 acres in Milam County, Texas, for total consideration of $96 million. Riot said it "
-        "now owns and manages more than 1,100 acres across its two Texas facilities."
-    )
-    assert "200" in riot_lead("how many acres did riot buy?", text, "2026-01-16", entities)
-
-
 def test_an_all_in_cost_is_no_premise_of_all_the_coins(entities):
     text = "Riot reported an average cash cost of $76,928 per bitcoin for the first quarter of 2026."
     said = riot_lead("riot all-in cost per btc in q1 2026?", text, "2026-05-03", entities)
     assert "$76,928" in said and "does not report" not in said
-
-
-def test_megawatts_said_as_a_hyphenated_size_are_what_how_many_mw_asks(entities):
-    """'a 320-megawatt campus' answers 'how many MW' as well as '850 MW of power capacity worldwide' does, and the
-    thing a follow-up carries ('re: toronto campus') decides between them."""
-    text = (
-        "Riot controls more than 850 MW of power capacity worldwide. Riot unveiled plans for a 320-megawatt AI data "
-        "center campus near Toronto."
-    )
-    assert "320" in riot_lead("how many mw is the toronto site", text, "2026-05-18", entities)
 
 
 def test_a_chief_of_another_title_is_not_the_chief_executive_asked(entities):
@@ -1651,3 +1625,34 @@ def test_a_chief_of_another_title_is_not_the_chief_executive_asked(entities):
     assert "Matt Kong" not in riot_lead("who is riot's ceo?", other, "2026-02-12", entities)
     ceo = "Chief executive Asher Genoot told Reuters that Riot's lease runs 15 years."
     assert "Asher Genoot" in riot_lead("who is riot's ceo?", ceo, "2026-05-06", entities)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "published", "expected"),
+    [
+        (  # dollars 'raised' by a sale answer what the sale brought, not a coin's cost
+            "Riot sold 2,000 BTC during March 2026 to pay down loans. Leaner operations cut its cost of producing one "
+            "bitcoin to $68.2K by March 2026. The outlet said the firm raised $75 million from the sale.",
+            "how much did riot's march btc sale bring?",
+            "2026-04-10",
+            "$75 million",
+        ),
+        (  # a price paid 'in total' is no running total of the thing bought
+            "Riot acquired 200 acres in Milam County, Texas, for total consideration of $96 million. Riot said it "
+            "now owns and manages more than 1,100 acres across its two Texas facilities.",
+            "how many acres did riot buy?",
+            "2026-01-16",
+            "200",
+        ),
+        (  # 'a 320-megawatt campus' is what 'how many mw' asks, as '850 MW of power capacity' is
+            "Riot controls more than 850 MW of power capacity worldwide. Riot unveiled plans for a 320-megawatt AI "
+            "data center campus near Toronto.",
+            "how many mw is the toronto site",
+            "2026-05-18",
+            "320",
+        ),
+    ],
+    ids=["sale-raised", "total-consideration", "hyphenated-megawatts"],
+)
+def test_the_value_of_the_kind_and_thing_asked_leads(entities, text, question, published, expected):
+    assert expected in riot_lead(question, text, published, entities)
