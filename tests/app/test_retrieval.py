@@ -166,7 +166,10 @@ def test_a_listing_over_all_companies_reads_one_passage_of_each_of_twenty_articl
     assert {name for p in listing.passages for name in p.companies} >= every
     assert len(articles) - 20 <= _swept(listing.passages) and len(articles) > 20
     named = assistant.prepare("which companies lease data center capacity to CoreWeave?", None, None, None, None)
-    assert len(named.passages) == 12  # about a named company: its articles may give several passages
+    # about a named company: its articles may give several passages, then one of each article about it not found
+    first = {p.article_id for p in named.passages[:12]}
+    assert len(named.passages) >= 12
+    assert all("CoreWeave" in p.companies and p.article_id not in first for p in named.passages[12:])
 
 
 def test_a_listing_of_miners_that_emptied_their_holdings_reads_the_passages_that_say_so(assistant):
