@@ -873,7 +873,8 @@ class GroundedAnswerer:
         value = max(typed, key=fits) if typed else None
         if value is None:
             return ""
-        return f"{_subject(context, best, passages)}{_plain(value)} [{numbers[best.passage_index]}]."
+        said = f"{_plain(value)}{_counted_noun(analysis, best.sentence, value)}"
+        return f"{_subject(context, best, passages)}{said} [{numbers[best.passage_index]}]."
 
     @staticmethod
     def _about(context: Context, passage: Passage, candidate: Candidate) -> bool:
@@ -905,6 +906,18 @@ class GroundedAnswerer:
         return any(mentions(passage.title, name) for name in context.companies) or bool(
             set(passage.companies) & set(context.companies) and len(passage.companies) == 1
         )
+
+
+def _counted_noun(analysis: Analysis | None, sentence: str, value: Value) -> str:
+    """For a count asked ('how many acres'), the word after the number that names what it counts: ' acres' of
+    '200 acres in Milam County', ' machines' of '11,298 new ... mining machines'; '' for any other value."""
+    if analysis is None or value.unit is not Unit.COUNT or not analysis.counted:
+        return ""
+    alike = next((words for words in COUNTED_ALIKE if analysis.counted in words), {analysis.counted})
+    phrase = _noun_phrase(sentence[value.end : value.end + COUNTED_PHRASE])
+    said = [w for w in re.findall(r"[A-Za-z][\w-]*", phrase) if set(tokenize(w)) & alike]
+    word = said[-1] if said else ""  # the phrase's head is its last word: 'mining machines', not '(ASIC)'
+    return f" {word}" if word else ""
 
 
 def _month_of_its_year(frame, sentence: str, passage: Passage) -> bool:

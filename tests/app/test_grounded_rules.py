@@ -1656,3 +1656,10 @@ def test_a_chief_of_another_title_is_not_the_chief_executive_asked(entities):
 )
 def test_the_value_of_the_kind_and_thing_asked_leads(entities, text, question, published, expected):
     assert expected in riot_lead(question, text, published, entities)
+
+
+def test_the_direct_line_of_a_count_names_what_it_counts(entities):
+    text = "Riot acquired 11,298 new application-specific integrated circuit (ASIC) mining machines in March 2026."
+    assert riot_lead("how many new rigs did riot buy in march 2026?", text, "2026-03-03", entities).endswith(
+        "11,298 machines "
+    )
