@@ -179,8 +179,8 @@ class Assistant:
         view, found = self.index.view, {p.chunk_id for p in passages}  # positions and chunks of one load
         added = []
         for passage in passages[:FOLLOWING_OF]:
-            article, _, number = passage.chunk_id.rpartition("::")
-            after = f"{article}::{int(number) + 1}" if number.isdigit() else ""
+            number = passage.number
+            after = f"{passage.chunk_id.rpartition('::')[0]}::{number + 1}" if number is not None else ""
             position = view.position.get(after)
             if position is None or after in found:
                 continue
@@ -360,16 +360,8 @@ class Assistant:
         finds IREN's one sentence on its notes only so). Scored below every passage the question's own search
         found, so the listing's floor still weighs them against the best."""
         covered = {name for p in found for name in p.companies}
-        seen = {p.chunk_id for p in found}
-        floor = min((p.score for p in found), default=1.0)
-        extra: list[Passage] = []
-        for company in sorted(set(self.index.entities.alias_to_name.values()) - covered):
-            only = narrowed.model_copy(update={"company": company})
-            for hit in self.searcher.search(question, EVERY_COMPANY_K, only, frame, vector=vector):
-                if hit.chunk_id not in seen:
-                    seen.add(hit.chunk_id)
-                    extra.append(replace(hit, score=hit.score * floor))
-        return extra
+        missed = sorted(set(self.index.entities.alias_to_name.values()) - covered)
+        return self.within_companies(question, missed, EVERY_COMPANY_K, narrowed, frame, vector, found)
 
     def party_articles(
         self,
@@ -383,16 +375,36 @@ class Assistant:
         """A listing of the companies that deal with one the question names ('which cos have crwv as a data
         center tenant') lists a line from each article about that party: the best passage of each such article the
         question's own search missed (Galaxy's Helios lease with CoreWeave), scored below every passage it found."""
+        return self.within_companies(
+            question, companies, BROAD_LISTING_K, narrowed, frame, vector, found, per_article=1
+        )
+
+    def within_companies(
+        self,
+        question: str,
+        companies: list[str],
+        k: int,
+        narrowed: Filters,
+        frame: TimeFrame,
+        vector: np.ndarray,
+        found: list[Passage],
+        per_article: int | None = None,
+    ) -> list[Passage]:
+        """The passages a search within each company's own articles finds that `found` lacks (with `per_article`
+        1, of articles it lacks), each scored below every passage found, so a listing's floor still weighs them
+        against the best."""
         seen = {p.chunk_id for p in found}
         articles = {p.article_id for p in found}
         floor = min((p.score for p in found), default=1.0)
         extra: list[Passage] = []
         for company in companies:
             only = narrowed.model_copy(update={"company": company})
-            for hit in self.searcher.search(question, BROAD_LISTING_K, only, frame, vector=vector, per_article=1):
-                if hit.chunk_id not in seen and hit.article_id not in articles:
-                    articles.add(hit.article_id)
-                    extra.append(replace(hit, score=hit.score * floor))
+            for hit in self.searcher.search(question, k, only, frame, vector=vector, per_article=per_article):
+                if hit.chunk_id in seen or (per_article == 1 and hit.article_id in articles):
+                    continue
+                seen.add(hit.chunk_id)
+                articles.add(hit.article_id)
+                extra.append(replace(hit, score=hit.score * floor))
         return extra
 
     def reports_on(self, company: str, clause: str) -> bool:

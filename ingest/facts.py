@@ -937,11 +937,11 @@ def _time_for(r: Reading, measure: Measure, times: list[TimeRef], context: Conte
             return periods[0].as_of, periods[0].period
         if ordered:
             return ordered[0].as_of, ""
-        if context.last is not None and context.last.is_point and WEEK_ANAPHORA.search(r.sentence):
-            return context.last.as_of, ""  # "over the same three weeks": to the day the paragraph last named
-        if WEEK_ANAPHORA.search(r.sentence):  # "sold all 189.8 BTC it mined during the week", its paragraph naming
-            # no day: the week of the news (the day its opening paragraph's first figure is of), not a month an
-            # earlier paragraph named
+        if WEEK_ANAPHORA.search(r.sentence):
+            if context.last is not None and context.last.is_point:
+                return context.last.as_of, ""  # "over the same three weeks": to the day the paragraph last named
+            # "sold all 189.8 BTC it mined during the week", its paragraph naming no day: the week of the news (the
+            # day its opening paragraph's first figure is of), not a month an earlier paragraph named
             return context.lead_day or context.announced, ""
         period = context.period or context.report_period
         if period is None and context.last is not None and context.last.is_point:
@@ -1314,8 +1314,7 @@ def extract_facts(article: Article) -> list[Fact]:
     title_periods = [t for t in times_in(article.title, published, fiscal_end) if t.period]
     report_period = title_periods[0] if title_periods else None
     earlier_period = None
-    lead_day: date | None = None
-    opening: date | None = None  # the date of the article's first figure
+    lead_day: date | None = None  # the date of the opening paragraph's first figure, once that paragraph is read
     for number, paragraph in enumerate(paragraphs):
         context = Context(
             None, announced, published, report_period=report_period, earlier_period=earlier_period, lead_day=lead_day
@@ -1373,7 +1372,8 @@ def extract_facts(article: Article) -> list[Fact]:
                     ticker=company.ticker,
                 )
                 _keep(facts, seen, fact, dated=bool(times))
-                opening = opening or as_of
+                if number == 0:  # the paragraph's own context was made before: only later paragraphs see it
+                    lead_day = lead_day or as_of
                 if fact.id in facts and LOWER_BOUND_BEFORE.search(reading.before):
                     bounds.add(fact.id)
                 last_dated = TimeRef(0, 0, as_of, period, fact.figure)
@@ -1385,7 +1385,5 @@ def extract_facts(article: Article) -> list[Fact]:
                 deal_day=(signed or _signing_days(masked, times, published) or [context.deal_day])[0],
             )
         earlier_period = context.period or earlier_period
-        if number == 0:
-            lead_day = opening
     _drop_bounds(facts, bounds, seen)
     return list(facts.values())

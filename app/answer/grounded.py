@@ -575,7 +575,7 @@ class GroundedAnswerer:
             eligible = [c for c in eligible if c.typed and RUNNING_TOTAL.search(c.sentence)] or eligible
         # of the numbered thing asked ('Polaris Forge 2'): a sentence about it beats one about its namesake
         # ('... its Polaris Forge 1 AI campus'), whatever else it has
-        numbered = _numbered_things(context)
+        numbered = context.analysis.numbered if context.analysis else {}
         if numbered:
             said = {id(c): _which_number(passages[c.passage_index], c, numbered) for c in eligible}
             if any(said[id(c)] == "asked" for c in eligible):
@@ -628,7 +628,7 @@ class GroundedAnswerer:
             # 'what happened with core scientific and coreweave?': nothing asked but the story, which its
             # article's opening sentence tells, when that scores close to the best
             close = [c for c in pool if c.score >= self.config.latest_floor * best.score]
-            return next((c for c in close if c.position == 0 and _opens(found.passages[c.passage_index])), best)
+            return next((c for c in close if c.position == 0 and found.passages[c.passage_index].number == 0), best)
         if analysis is None or not analysis.latest:
             return best
         close = [c for c in pool if c.score >= self.config.latest_floor * best.score and c.on_topic == best.on_topic]
@@ -913,7 +913,7 @@ def _counted_noun(analysis: Analysis | None, sentence: str, value: Value) -> str
     '200 acres in Milam County', ' machines' of '11,298 new ... mining machines'; '' for any other value."""
     if analysis is None or value.unit is not Unit.COUNT or not analysis.counted:
         return ""
-    alike = next((words for words in COUNTED_ALIKE if analysis.counted in words), {analysis.counted})
+    alike = _counted_alike(analysis.counted)
     phrase = _noun_phrase(sentence[value.end : value.end + COUNTED_PHRASE])
     said = [w for w in re.findall(r"[A-Za-z][\w-]*", phrase) if set(tokenize(w)) & alike]
     word = said[-1] if said else ""  # the phrase's head is its last word: 'mining machines', not '(ASIC)'
@@ -1334,7 +1334,7 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
     # the thing the question names ('river bend') must be what the sentence is about: in its title, in the sentence
     # or in the two before it ('The tenant has not been named' of Beacon Point does not withhold River Bend's)
     things = [n.lower() for n in other_names(found.context.unnamed, found.context.entities)]
-    numbered = _numbered_things(found.context)  # 'Polaris Forge 2': not its namesake's sentences
+    numbered = analysis.numbered  # 'Polaris Forge 2': not its namesake's sentences
     for candidate in pool:
         withheld = _withholds(candidate.sentence)
         passage = found.passages[candidate.passage_index]
@@ -1448,13 +1448,13 @@ def _holds_kind(
     def says_asked(text: str) -> bool:
         return bool(_expand(set(tokenize(text))) & predicate)
 
-    def near_asked(start: int, end: int) -> bool:
+    def near_asked(said: Value | Name) -> bool:
         if not predicate:
             return True
-        return says_asked(context.entities.without_names(sentence[max(0, start - NEAR_BEFORE) : end + NEAR_AFTER]))
+        return says_asked(context.entities.without_names(_near_text(sentence, said)))
 
     if kind is Unit.COUNT and analysis.counted:  # '89,242 miners' for 'how many miners': the number by the word
-        alike = next((words for words in COUNTED_ALIKE if analysis.counted in words), {analysis.counted})
+        alike = _counted_alike(analysis.counted)
         return any(
             v.unit is Unit.COUNT and alike & set(tokenize(_noun_phrase(sentence[v.end : v.end + COUNTED_PHRASE])))
             for v in values
@@ -1463,7 +1463,6 @@ def _holds_kind(
         values = [v for v in values if ANNUAL.search(sentence[max(0, v.start - 45) : v.end + 30])]
     elif kind is Unit.USD:  # 'a fee of about $155,000 per month' is no sum of the kind asked
         values = [v for v in values if not PER_PERIOD.match(sentence, v.end)]
-    cost = bool(COIN_COST.search(context.asked))  # 'cost to mine one coin': a coin's cost is its price
     if isinstance(kind, Unit):  # and of what was asked: 'held 1,025.69 BTC' does not answer 'how much did it sell'
         # a percentage anywhere in a sentence is rarely the rate asked for ('what interest rate is it paying on
         # the $588 million of notes': not 'revenue up 156%')
@@ -1474,12 +1473,14 @@ def _holds_kind(
             if (
                 v.unit is kind
                 or (kind is Unit.SHARES and v.unit is Unit.COUNT and v.amount >= 1000)  # '... 498 voted'
-                or (kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v, cost))  # "November's $96,560"
+                or (
+                    kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v, analysis.coin_cost)
+                )  # "November's $96,560"
             )
             and (kind is not Unit.PRICE or _per_asked(v, context.asked))
             and (not analysis.measure or v.measure in ("", analysis.measure) or _sale_raised(analysis, sentence, v))
             and not _shares_sold(analysis, sentence, v)
-            and (not strict or near_asked(v.start, v.end))
+            and (not strict or near_asked(v))
         ]
         if analysis.part and kinds:  # 'how much of its stack was restricted': '3,300 restricted bitcoin'
             parted = [v for v in kinds if _expand({analysis.part}) & set(tokenize(_near_text(sentence, v)))]
@@ -1498,7 +1499,7 @@ def _holds_kind(
     if kind in NAME_KINDS:  # or described so: 'Two Seas Capital, which calls itself ... largest active shareholder'
         # or in the role asked: 'partners on the project include ... Vertiv and Jacobs' of 'who is Hut 8 working with'
         return any(
-            near_asked(name.start, name.end)
+            near_asked(name)
             or says_asked(described(sentence, name))
             or in_role(sentence, name, asked_roles(analysis))
             # the subject that opens the sentence does what is asked: 'HIVE ... signed a letter of intent ... to buy'
@@ -1548,30 +1549,7 @@ def _sale_raised(analysis: Analysis, sentence: str, value: Value) -> bool:
     securities raised them ('$172 million raised from a public share offering')."""
     if not _sale_dollars(analysis, value) or value.measure != "raised":
         return False
-    return not SECURITIES.search(sentence[max(0, value.start - NEAR_BEFORE) : value.end + NEAR_AFTER])
-
-
-def _opens(passage: Passage) -> bool:
-    """The passage is its article's first."""
-    return passage.chunk_id.endswith("::0")
-
-
-NUMBERED_THING = re.compile(r"\b([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s+(\d{1,2})\b(?![\d,.%-])")
-
-
-def _numbered_things(context: Context) -> dict[str, str]:
-    """The things a question names with a number ('polaris forge 2', 'cb-5' is one word): the name's last words,
-    lower case, to the number asked. Only names the articles write capitalized (not 'phase 2', 'q1 2026')."""
-    found: dict[str, str] = {}
-    names = {n.lower() for n in other_names(context.question, context.entities)}
-    for match in NUMBERED_THING.finditer(context.question):
-        words = match.group(1).lower().split()
-        for start in range(len(words)):
-            name = " ".join(words[start:])
-            if name in names or any(n.endswith(name) and len(name) > 3 for n in names):
-                found[name] = match.group(2)
-                break
-    return found
+    return not SECURITIES.search(_near_text(sentence, value))
 
 
 def _which_number(passage: Passage, candidate: Candidate, numbered: dict[str, str]) -> str:
@@ -1590,9 +1568,14 @@ def _which_number(passage: Passage, candidate: Candidate, numbered: dict[str, st
     return ""
 
 
-def _near_text(sentence: str, value: Value) -> str:
-    """The words around a value in which what it is of is said ('3,300 restricted bitcoin')."""
-    return sentence[max(0, value.start - NEAR_BEFORE) : value.end + NEAR_AFTER]
+def _near_text(sentence: str, said: Value | Name) -> str:
+    """The words around a value (or a name) in which what it is of is said ('3,300 restricted bitcoin')."""
+    return sentence[max(0, said.start - NEAR_BEFORE) : said.end + NEAR_AFTER]
+
+
+def _counted_alike(counted: str) -> frozenset[str]:
+    """The stems a count of `counted` may be said in: 'machine' is 'miners', 'rigs', 'ASICs' too."""
+    return next((words for words in COUNTED_ALIKE if counted in words), frozenset({counted}))
 
 
 PER_PERIOD = re.compile(r"\s+(?:per|a|each|every)\s+(?:month|quarter|week|day)\b", re.I)
@@ -1675,9 +1658,6 @@ FIRM_ASKED = re.compile(
 PRICE_WORD = re.compile(
     r"\b(?:sale |selling |average |net |exercise |strike |conversion |share |offering )?price\b", re.I
 )
-COST_WORD = re.compile(
-    r"\bcost (?:of|to) (?:mine|mining|produce|producing) (?:one|a|each|1) (?:coin|bitcoin|btc)\b", re.I
-)
 PRICED_BEFORE = 100  # characters before a dollar amount in which the word that makes it a price may stand
 
 
@@ -1685,7 +1665,7 @@ def _priced(sentence: str, value: Value, cost: bool = False) -> bool:
     """A dollar amount the sentence calls a price: 'the average sale price was 8% below November's $96,560'; or,
     when a coin's cost is asked (`cost`), its cost ('cut its cost of producing one bitcoin ... to $68.2K')."""
     before = sentence[max(0, value.start - PRICED_BEFORE) : value.start]
-    return bool(PRICE_WORD.search(before) or (cost and COST_WORD.search(before)))
+    return bool(PRICE_WORD.search(before) or (cost and COIN_COST.search(before)))
 
 
 def answer_names(sentence: str, context: Context, known: set[str]) -> list[Name]:

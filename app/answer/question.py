@@ -252,6 +252,8 @@ class Analysis:
     sides: list[Side] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)  # 'besides MARA, which miners ...': not listed
     part: str = ""  # 'how much of Riot's stack was restricted': the word the part asked is named by, as a stem
+    coin_cost: bool = False  # 'the cost to mine one coin': a price per coin is asked, of no measure
+    numbered: dict[str, str] = field(default_factory=dict)  # 'Polaris Forge 2': a thing's name to the number asked
 
     @property
     def unit(self) -> Unit | None:
@@ -568,6 +570,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked
         unnamed = f"{unnamed} ({' '.join(spelled)})"
     at_least = lower_bound(unnamed)
+    coin_cost = bool(COIN_COST.search(unnamed))
     asking = _past_scene(unnamed) or unnamed  # 'When the deal first dropped, how big a stake ...': not a date
     analysis = Analysis(
         question=question,
@@ -583,7 +586,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         measure="sold"
         if asks_proceeds(unnamed)
         else ""
-        if COIN_COST.search(unnamed)  # 'the cost to mine one coin': a cost, not what was mined
+        if coin_cost  # 'the cost to mine one coin': a cost, not what was mined
         else next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
         # 'who holds more than 10k btc': a floor that a group of companies may clear
         listing=bool(LISTING.search(asked))
@@ -597,6 +600,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         counted=counted_thing(unnamed),
         at_least=at_least,
         part=part_asked(unnamed),
+        coin_cost=coin_cost,
+        numbered=numbered_things(question, entities),
     )
     examples = analysis.listing and bool(companies) and bool(ELSE.search(asked))
     if examples:
@@ -612,6 +617,24 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         analysis.roles = roles_asked(unnamed)
     analysis.sides = [] if examples else comparison_sides(asked, companies, entities, fits)  # a listing, no sides
     return analysis
+
+
+NUMBERED_THING = re.compile(r"\b([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s+(\d{1,2})\b(?![\d,.%-])")
+
+
+def numbered_things(question: str, entities: Entities) -> dict[str, str]:
+    """The things a question names with a number ('polaris forge 2', 'cb-5' is one word): the name's last words,
+    lower case, to the number asked. Only names the articles write capitalized (not 'phase 2', 'q1 2026')."""
+    found: dict[str, str] = {}
+    names = {n.lower() for n in other_names(question, entities)}
+    for match in NUMBERED_THING.finditer(question):
+        words = match.group(1).lower().split()
+        for start in range(len(words)):
+            name = " ".join(words[start:])
+            if name in names or any(n.endswith(name) and len(name) > 3 for n in names):
+                found[name] = match.group(2)
+                break
+    return found
 
 
 THING_OF = (
@@ -789,10 +812,9 @@ def _asks_something(clause: str) -> bool:
     return bool(
         len(clause.split()) > SCENE_WORDS
         or QUESTION_WORD.search(clause)
-        or head_measures(clause)
+        or _names_a_thing(clause, AMOUNT_WORDS)
         or _periods(clause)
         or re.search(r"\d", clause)
-        or any(w.lower() in UNIT_NOUNS or w.lower() in AMOUNT_WORDS for w in re.findall(r"[\w$]+", clause))
     )
 
 

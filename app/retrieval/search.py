@@ -70,6 +70,12 @@ class Passage:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def number(self) -> int | None:
+        """The passage's place in its article (ingest.chunk names chunks '<article id>::<n>'), else None."""
+        _, sep, number = self.chunk_id.rpartition("::")
+        return int(number) if sep and number.isdigit() else None
+
 
 EMPTY_ROWS = np.zeros(0, dtype=np.int64)
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
