@@ -11,7 +11,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from app.answer.base import Answer, Answerer, Citation, Context, Draft, combine, refusal
-from app.answer.grounded import EMPTIED, INSTRUMENT, NAME_CHANGE, WHOLE, initials, listed_names, says_renamed
+from app.answer.grounded import (
+    EMPTIED,
+    INSTRUMENT,
+    NAME_CHANGE,
+    QUESTION_STEMS,
+    WHOLE,
+    initials,
+    listed_names,
+    says_renamed,
+)
 from app.answer.question import analyse, other_names
 from app.answer.registry import available, canonical, spec
 from app.conversation import (
@@ -37,7 +46,7 @@ from app.ledger import (
     since_note,
     sold_since,
 )
-from app.retrieval.entities import NOT_NAMES, spelled_out
+from app.retrieval.entities import NOT_NAMES, Entities, spelled_out
 from app.retrieval.filters import Filters, TimeFrame, full_years, parse_time_frame
 from app.retrieval.search import HybridSearcher, Passage, SearchIndex
 from app.retrieval.trust import carries_instructions, trusted
@@ -46,7 +55,7 @@ from app.trace import Trace, TraceLog, new_trace_id
 from ingest.embed import Embedder
 from ingest.facts import Fact, Measure
 from ingest.ledger import Ledger
-from ingest.text import folded, split_sentences
+from ingest.text import folded, split_sentences, tokenize
 
 HISTORY_TOKENS = 1500
 MAX_K = 50
@@ -68,6 +77,8 @@ CONVERSATION_SHARE = 0.8  # ... each found by the exchange's words at least this
 SITE_PASSAGES = 2  # passages found that name a site, all first about one company, to take it for the site's
 TOLD_LATER = 2  # passages published after a question's window that name its period, added at most
 MIN_DENSE = 0.28  # below this cosine, no passage is about the question (off-topic questions score ~0.1-0.25)
+RARE_IDF = 3.5  # a word this rare in the index (about one passage in 30 or fewer) names something particular
+ONE_PASSAGE_IDF = 5.0  # and this rare, one passage only
 
 
 @dataclass
@@ -537,7 +548,13 @@ class Assistant:
         companies = prepared.context.companies
         if any(set(companies) & set(p.companies) for p in prepared.passages):
             return ""  # 'did CIFR change its name?' embeds far from every passage, yet its company's articles answer
-        if prepared.passages and max(p.dense for p in prepared.passages) < MIN_DENSE:
+        if (
+            prepared.passages
+            and max(p.dense for p in prepared.passages) < MIN_DENSE
+            # 'how big is the hunt county site', 'what's colchis?': a short question embeds far from every passage,
+            # yet one of them names the particular thing it asks about
+            and not names_rare_thing(prepared.context.question, prepared.passages, prepared.context.entities)
+        ):
             return "Nothing in the indexed news is close to this question."
         return ""
 
@@ -575,3 +592,29 @@ def _period_label(period: str) -> str:
     'september' → 'September')."""
     period = re.sub(r"^(?:of|in|during|for)\s+", "", period.strip(), flags=re.I)
     return period[:1].upper() + period[1:]
+
+
+def names_rare_thing(question: str, passages: list[Passage], entities: Entities) -> bool:
+    """The question names something particular that a passage names too, and that passage holds the question's
+    other words the index knows: two adjacent words both rare in the index ('hunt county'), or a name that only one
+    passage holds ('colchis', written only capitalized there). 'the capital of Norway' is not asked of a passage
+    that names Norway and no capital."""
+    words = [w for w in tokenize(question) if w not in QUESTION_STEMS]
+    idf = entities.idf
+    pairs = {(a, b) for a, b in zip(words, words[1:], strict=False) if min(idf.get(a, 0), idf.get(b, 0)) >= RARE_IDF}
+    names = {
+        stem
+        for word in re.findall(r"[\w-]+", question.lower())
+        if word not in entities.plain_words
+        for stem in tokenize(word)[:1]
+        if idf.get(stem, 0) >= ONE_PASSAGE_IDF
+    }
+    if not pairs and not names:
+        return False
+    known = {w for w in words if w in idf}
+    for passage in passages:
+        said = tokenize(passage.text)
+        particular = names & set(said) or pairs & set(zip(said, said[1:], strict=False))
+        if particular and known <= set(said):
+            return True
+    return False

@@ -83,6 +83,8 @@ CONCEPT_WORDS = (
     "stock stocks share shares",
     "stake stakes ownership equity",
     "pop popped jump jumped rise rose surge surged soar soared climb climbed rally rallied gain gained spike spiked",
+    "drop dropped fall fell falling decline declined declining slide slid slump slumped plunge plunged tumble tumbled "
+    "sink sank shrink shrank decrease decreased",
     "name names renamed rename rebrand rebranded rebranding called formerly",
     "bid bids offer offers",
     "run running operate operating operation operations operational online live",
@@ -104,6 +106,9 @@ CONCEPT_WORDS = (
     "quit quitting exit exiting leave leaving wind abandon abandoned abandoning stop stopped stopping halt halted cease",
 )
 CONCEPTS = [frozenset(tokenize(words)) for words in CONCEPT_WORDS]
+MONEY_MADE = re.compile(
+    r"\b(?:mak(?:e|es|ing)|made|turn(?:s|ed|ing)?|los(?:e|es|ing)|lost)\s+(?:any\s+|a\s+)?money\b|\bprofitab\w*", re.I
+)
 # 'name the miners that ...', 'list all ...': the verb asks for the listing, not for a name
 IMPERATIVE = re.compile(r"^\W*(?:name|list)\s+(?=(?:the|all|every|any|some)\b)", re.I)
 # things counted under several names: 'how many machines' is answered by '89,242 miners' (of a fleet)
@@ -152,16 +157,27 @@ HEDGE_ASKED = re.compile(
 )
 ANNUAL = re.compile(r"\b((a|per|each) year|annual(ly|ized)?|yearly|per annum|a-year)\b", re.I)
 RUNNING_TOTAL = re.compile(
-    r"\b(total(s|ing|ling)?(?! (?:consideration|cost|price|purchase price)\b)|combined|cumulative|in all|aggregate|(brings?|bringing|rais(es|ing)|lift(s|ing)|takes?|"
+    r"\b(?<!of that )(?<!of the )(?<!of this )(total(s|ing|ling)?(?! (?:consideration|cost|price|purchase price)\b)|combined|cumulative|in all|aggregate|(brings?|bringing|rais(es|ing)|lift(s|ing)|takes?|"
     r"taking) (its|the|their) [\w -]{0,40}? to|rises? to|grows? to)\b",
     re.I,
 )
+OF_WHICH = re.compile(r"\bof which\b", re.I)  # 'a total capacity of 25 MW, of which 20 MW ...' states a part too
 RATE_ASKED = re.compile(r"\b(?:interest|coupon)\b|\byield\b", re.I)
 YEAR_FIGURE = re.compile(
     r"\b(?:for|over|during|in) the (?:full |whole |calendar |fiscal )?year\b|\bfull[- ]year\b|\bannual(?:ly)?\b|"
     r"\b(?:for|in|during) (?:calendar |fiscal )?(?:19|20)\d\d\b(?!\s*(?:-|–|to)\s*\w)",
     re.I,
 )
+# the most a figure could reach, asked ('max value with renewals', 'how much could the warrants bring') and said
+# beside a value ('up to $17.7 billion with renewals', 'could bring in a further $21 million')
+CEILING_ASKED = re.compile(
+    r"\b(?:max(?:imum)?|at most|up to|potential(?:ly)?|could|with (?:all )?(?:the )?(?:renewals?|options?|warrants?))\b",
+    re.I,
+)
+CEILING_BEFORE = re.compile(
+    r"\b(?:up to|as much as|could (?:\w+ ){0,4}|potential(?:ly)?|max(?:imum)?(?: of)?)\W*$", re.I
+)
+CEILING_AFTER = re.compile(r"^\W*(?:with (?:all )?renewals?|if (?:all|exercised|fully)|including renewals?)\b", re.I)
 HAVE_NOW = re.compile(r"\b(?:have|has|had|own|owns|run|runs|operate|operates)\b|\b(?:now|currently|total)\b", re.I)
 TOTAL_ASKED = re.compile(
     r"\b(total|in all|combined|altogether|add up|overall|cumulative|all (of )?(its|their)|(scale|expand|grow|go) "
@@ -428,6 +444,7 @@ class GroundedAnswerer:
                 names = (
                     answer_names(sentence, context, known | set(passage.source.lower().split())) if asks_name else []
                 )
+                restates_figure = any(_near(v, named_figures) for v in values)
                 before = _month_before(context.frame, dated)  # '19,309 BTC a month earlier' of 'at September 30'
                 other_period = float(
                     not before
@@ -485,11 +502,13 @@ class GroundedAnswerer:
                     ),
                     "answer_type": float(
                         _holds_kind(analysis, sentence, values, context, predicate, names, passage.published or "")
+                        # 'which company is building an 8 MW AI center': the firm that opens a sentence with that 8 MW
+                        or (restates_figure and any(n.kind == ORG and n.start <= OPENS_WITHIN for n in names))
                     ),
                     "role": float(any(in_role(sentence, name, roles) for name in names)),
                     "hedged": float(hedged and not hedge_asked),
                     "hedge_asked": float(hedged and hedge_asked),
-                    "running_total": float(part_asked and bool(RUNNING_TOTAL.search(sentence))),
+                    "running_total": float(part_asked and _running_total(sentence, values, analysis)),
                     "segment": float(bool(line_item) and _segment_of(sentence, line_item, asked_words)),
                     "head": float(bool(head) and bool(head & tokens)),
                     "ledger": float(any(same_sentence(sentence, f) for f in facts)),
@@ -497,7 +516,7 @@ class GroundedAnswerer:
                     "ledger_outvoted": float(any(same_sentence(sentence, f) for f in outvoted)),
                     "restated": float(_restates(values, analysis, said)),
                     "conversation": float(passage.article_id in context.conversation),
-                    "names_figure": float(any(_near(v, named_figures) for v in values)),
+                    "names_figure": float(restates_figure),
                 }
                 prior = sum(weights.get(name, 0.0) * value for name, value in features.items())
                 hits = frozenset(t for t in term_weights if t in tokens)
@@ -527,6 +546,7 @@ class GroundedAnswerer:
         predicate = frozenset()
         # abbreviations spelled out; 'name the miners that ...' asks no name
         asked = IMPERATIVE.sub("", context.unnamed)
+        asked = MONEY_MADE.sub(" profit ", asked)  # 'did bitdeer make money': a profit, said in its own words
         for text in (asked, context.topic):  # the topic a follow-up carried, when its own words say nothing
             terms = set(tokenize(text)) - QUESTION_STEMS - GENERIC - FILLER - names - _time_tokens(context)
             # 'dividend per share': the share a price is per is its unit, not what is asked, when something else is
@@ -582,6 +602,20 @@ class GroundedAnswerer:
                 eligible = [c for c in eligible if said[id(c)] != "other"] + [
                     c for c in eligible if said[id(c)] == "other"
                 ]
+        # a why-question: a sentence about it that gives a reason ('the decline was mainly due to ...') beats one
+        # that only states the act ('Self-mining revenue ... fell') when it scores close, and the reason right
+        # after the act's own sentence comes first
+        if WHY.match(context.unnamed) and eligible and not REASON.search(eligible[0].sentence):
+            act, floor = eligible[0], REASON_FLOOR * eligible[0].score
+
+            def after_act(c: Candidate) -> bool:
+                return c.passage_index == act.passage_index and c.position == act.position + 1
+
+            reasons = [
+                c for c in about if c.on_topic and (c.score >= floor or after_act(c)) and REASON.search(c.sentence)
+            ]
+            reasons.sort(key=lambda c: (not after_act(c), -c.score))
+            eligible = reasons + [c for c in eligible if c not in reasons]
         carried = _carried(context, passages, about)
         return Sentences(context, passages, candidates, predicate, about, eligible, carried)
 
@@ -808,7 +842,7 @@ class GroundedAnswerer:
             parts.append(f"{label}{' '.join(sentences)} [{n}]")
         measure = context.analysis.measure if context.analysis else ""
         # 'HIVE did not sell any of its January output': no amount sold to state in a line of its own
-        direct = direct and not _denies(" ".join(parts), measure)
+        direct = direct and not _denies(" ".join(parts), measure) and not WHY.match(context.unnamed)  # asks a reason
         line = self._direct_line(context, chosen, passages, numbers) if direct else ""
         citations = [
             _article_citation(n, [pi for pi, m in numbers.items() if m == n], passages, used)
@@ -840,35 +874,51 @@ class GroundedAnswerer:
         asked = asked - places - (own if len(context.entities.in_question(best.sentence)) < 2 else set())
 
         period = [w.lower() for w in context.frame.words if not w.isdigit()]
+        years = {w for w in context.frame.words if w.isdigit()}  # 'q4 2025': not the fourth quarter of 2024
         month_before = _month_before(context.frame, best.sentence)
         # the ledger's row of the company asked that this sentence states: '$6.7 billion secured by TeraWulf', not
         # the '$7 billion lease signed by Hut 8' before it
         rows = [f.value for f in context.facts if same_sentence(best.sentence, f) and f.company in context.companies]
 
-        def fits(value: Value) -> tuple[bool, bool, bool, int, bool]:
-            """The ledger's figure for the company asked, then of what was asked, then beside the period asked
+        ceiling_asked = bool(CEILING_ASKED.search(context.asked))
+
+        def fits(value: Value) -> tuple[bool, bool, bool, bool, int, bool]:
+            """The most it could reach, when that is asked; the ledger's figure for the company asked, then of what
+            was asked, then beside the period asked
             ('2,470 BTC in November 2025' of '943.1 BTC a week before, and 2,470 BTC in November 2025'), then
             nearest to the question's words ('valued the treasury at $446 million'), then beside a company asked."""
             # the words about this value, not its neighbour's: '243 MW of capacity was billing and 350 MW had been
             # energized' (the window stops at the value before and the value after)
+            # and of the words between two values, those after the last break ('net profit of $70.5 million,
+            # against a net loss of $531.9 million') are the second's
+            sentence = best.sentence
             prev_end = max((v.end for v in best.values if v.end <= value.start), default=0)
-            next_start = min((v.start for v in best.values if v.start >= value.end), default=len(best.sentence))
+            next_start = min((v.start for v in best.values if v.start >= value.end), default=len(sentence))
             window = (
-                best.sentence[max(prev_end, value.start - 50) : value.start],
-                best.sentence[value.end : min(next_start, value.end + 60)],  # 'were lent out'
+                _after_break(sentence[prev_end : value.start])[-50:]
+                if prev_end
+                else sentence[max(0, value.start - 50) : value.start],
+                (
+                    _before_break(sentence[value.end : next_start])
+                    if next_start < len(sentence)
+                    else sentence[value.end :]
+                )[:60],  # 'were lent out'
             )
             before = set(tokenize(window[0])) | set(tokenize(window[1]))
             # said of a company asked: '800 MW that CoreWeave had fully committed to', not 'capacity to more than
             # 1.6 gigawatts' before it
             of_company = any(context.entities.mentions(" ".join(window), name) for name in context.companies)
             around = best.sentence[max(0, value.start - 40) : value.end + 40].lower()
-            dated = bool(period) and all(w in around for w in period)
+            dated = bool(period) and all(any(form in around for form in _period_forms(w)) for w in period)
+            dated = dated and not (years and (stated := set(YEAR.findall(around))) and not stated & years)
             of_measure = bool(measure) and value.measure == measure
             if month_before:  # 'from 19,309 BTC a month earlier': the month asked is the one before
                 dated = bool(A_MONTH_EARLIER.match(best.sentence[value.end :].lstrip(" ,")))
                 of_measure = of_measure or (bool(measure) and not value.measure)
             in_ledger = any(abs(value.amount - row) <= 0.005 * max(abs(row), 1e-9) for row in rows)
-            return (in_ledger, of_measure, dated, len(before & asked), of_company)
+            # 'up to $17.7 billion', '$25.1 billion if all renewal options': said right before it or right after
+            ceiling = ceiling_asked and bool(CEILING_BEFORE.search(window[0]) or CEILING_AFTER.search(window[1]))
+            return (ceiling, in_ledger, of_measure, dated, len(before & asked), of_company)
 
         value = max(typed, key=fits) if typed else None
         if value is None:
@@ -1174,6 +1224,14 @@ def act_not_reported(answerer: GroundedAnswerer, found: Sentences) -> str:
     return f"The news does not report that ({' '.join(act.split())}).{reported}"
 
 
+# what gives a reason: 'mainly due to a 57% drop', 'which Valye attributed to heavy spending', 'to repay its loan'
+REASON = re.compile(
+    r"\b(?:because|due to|driven by|attribut\w* (?:\w+ ){0,3}?to|as a result of|owing to|on the back of|thanks to|"
+    r"reflect(?:s|ed|ing)|link(?:s|ed)? (?:\w+ ){0,3}?to|blam\w+|cit(?:ed|ing)|reasons?|in order to|so as to|"
+    r"to (?:repay|pay|fund|finance|cover|meet|raise))\b",
+    re.I,
+)
+REASON_FLOOR = 0.5  # of the best eligible sentence's score
 WHY = re.compile(r"^\W*why\s+(?:did|does|do|has|have|had|is|was|were|would|will)\s+(?P<act>.+)", re.I)
 # the act ends where its reason, time or purpose begins: 'sell its bitcoin | to pay dell', '... | after it sold'
 ACT_END = re.compile(r"\b(?:after|before|when|while|because|since|so|to|for|in|during|at|on|despite)\b|[,;?]", re.I)
@@ -1427,6 +1485,39 @@ def _of_kind(context: Context, pool: list[Candidate]) -> list[Candidate]:
         if narrower:
             return narrower
     return pool
+
+
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+VALUE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas|against|versus|vs\.?|compared with|than)\b", re.I)
+QUARTER_WORDS = {"q1": "first quarter", "q2": "second quarter", "q3": "third quarter", "q4": "fourth quarter"}
+
+
+def _before_break(between: str) -> str:
+    """Of the words between a value and the next, those before the last break: this value's."""
+    breaks = list(VALUE_BREAK.finditer(between))
+    return between[: breaks[-1].start()] if breaks else between
+
+
+def _after_break(between: str) -> str:
+    """Of the words between the previous value and a value, those after the last break: this value's."""
+    breaks = list(VALUE_BREAK.finditer(between))
+    return between[breaks[-1].end() :] if breaks else between
+
+
+def _period_forms(word: str) -> tuple[str, ...]:
+    """How a sentence may write a period word of the question: 'q4' as 'q4' or 'fourth quarter'."""
+    return (word, QUARTER_WORDS[word]) if word in QUARTER_WORDS else (word,)
+
+
+def _running_total(sentence: str, values: list[Value], analysis: Analysis | None) -> bool:
+    """The sentence states the total a part brings the company to ('capacity rises to 597 MW'), and no part of
+    the kind asked before it ('warrants that could bring in a further $21 million, taking the total ... to $28
+    million' states one; so does 'a total capacity of 25 MW, of which 20 MW has been approved')."""
+    total = RUNNING_TOTAL.search(sentence)
+    if not total or OF_WHICH.search(sentence):
+        return False
+    unit = analysis.unit if analysis else None
+    return not (unit and any(v.unit is unit and v.end <= total.start() for v in values))
 
 
 def _holds_kind(

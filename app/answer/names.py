@@ -89,7 +89,11 @@ def _runs(sentence: str, entities: Entities) -> list[tuple[int, int]]:
         while run and (run[-1].group(0).lower() in CONNECTORS):
             run = run[:-1]
         while run and (
-            _ordinary(run[0].group(0), run[0].start() == _first_word(sentence), entities)
+            (
+                _ordinary(run[0].group(0), run[0].start() == _first_word(sentence), entities)
+                # 'BTC Digital Ltd.': 'BTC' alone is no name, but it opens one
+                and not (len(run) > 1 and f"{run[0].group(0)} {run[1].group(0)}" in entities.name_openings)
+            )
             or run[0].group(0).lower() in CONNECTORS  # 'G&A and GPU-as-a-Service': none of it a name
         ):
             run = run[1:]
@@ -147,7 +151,10 @@ def _kind(sentence: str, text: str, start: int, end: int, entities: Entities, ou
 ROLES: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
     (re.compile(asked, re.I), tuple(said.split("|")))
     for asked, said in (
-        (r"\blen[dt]|\bloan\b|\blender|\bcredit line|\bfacility\b|\bborrow", "lender|lenders|arranger|creditor|bank"),
+        (
+            r"\blen[dt]|\bloan\b|\blender|\bcredit line|\bfacility\b|\bborrow",
+            "lender|lenders|arranger|creditor|bank|credit facility",
+        ),
         (r"\btenant|\bleas(e|ed|es|ing)\b|\bcustomer|\bclient|\brent", "tenant|tenants|customer|client|lessee"),
         (r"\bwho sold\b|\bsold \w+ (its|the|a)\b|\bseller\b", "seller|sold by|from|divest"),
         (r"\bwho (bought|acquired)|\bbuyer\b|\bacquirer\b", "buyer|acquirer|bought by|acquired by"),
@@ -173,8 +180,12 @@ ROLES: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
             r"\bpartner|\bjoint venture\b|\bjv\b|\bwork(?:s|ing|ed)? with\b|\bteam(?:s|ed|ing)? up\b|\bcollaborat",
             "partner|partners|joint venture|jv",
         ),
-        (r"\bsuppl|\bvendor|\bwhere\b.*\bfrom\b", "supplier|suppliers|vendor|from|buy|purchase|bought|supplied"),
+        (
+            r"\bsuppl|\bvendor|\bwhere\b.*\bfrom\b",
+            "supplier|suppliers|vendor|from|buy|purchase|bought|supplied|supplies|supply|supplying",
+        ),
         (r"\bfund\b|\bwhose\b", "fund|investment firm|holding company|vehicle"),
+        (r"\bbackst?op|\bguarant", "backstop|backstops|backstopped|backstopping|guarantee|guaranteed|guarantor"),
     )
 )
 

@@ -26,7 +26,8 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         re.compile(
             r"\bper (share|bitcoin|btc|coin|mw|megawatt)\b|\b(share|exercise|buyback|repurchase|conversion|strike|"
             r"average sale|sale|selling) price\b|\bat what price\b|\b(power|energy|electricity) (cost|price|rate)s?\b|"
-            r"\b(?:average|avg|mean) (?:net )?price\b",  # 'what avg price did btdr get': a price per coin
+            r"\b(?:average|avg|mean) (?:net )?price\b|"  # 'what avg price did btdr get': a price per coin
+            r"\bwhat(?:['’]s| is| was) (?:the|its|their) (?:\w+ )?strike\b",  # 'what's the strike': the exercise price
             re.I,
         ),
     ),
@@ -46,8 +47,9 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (
         Unit.MW,
         re.compile(
-            r"\bhow (?:big|large)\b[^?]*\b(?:campus|site|data cent(?:er|re)|plant)\b|"  # a site's size: its power
-            r"\b(mw|megawatts?|gw|gigawatts?|capacity|critical it load|it load|power)\b"
+            r"\bhow (?:big|large)\b[^?]*\b(?:campus|site|data cent(?:er|re)|plant)\b(?![^?]*\bin (?:acres|hectares)\b)|"
+            # a site's size: its power (not 'in acres')
+            r"\b(mw|megawatts?|gw|gigawatts?|capacity|critical it load|it load|(?<!voting )power)\b"
             r"(?! (credits?|costs?|prices?|bills?|expenses?|revenue|sales))"
             # 'companies that run power or mining sites': the sites, not megawatts
             r"(?! (?:or [\w-]+ )?(?:sites?|assets?|plants?|deals?|contracts?|agreements?|purchases?|suppl(?:y|ier|iers)|"
@@ -101,7 +103,11 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
     (PLACE, re.compile(r"^\s*where\b|\bwhich (site|state|city|country)\b|\bwhat (site|state|city|country)\b", re.I)),
 )
 # 'how many GPUs / miners / acres': a count of that thing (a number standing next to the word), not of coins
-COUNTED = re.compile(r"\bhow many (?:(?:more|new|total|additional|of (?:its|their|the)) )?([a-z][a-z-]*s)\b", re.I)
+COUNTED = re.compile(
+    r"\bhow many (?:(?:more|new|total|additional|of (?:its|their|the)) )?([a-z][a-z-]*s)\b|"
+    r"\b(?:how (?:big|large)|what size|size)\b[^?]*\bin (acres|hectares)\b",  # 'how big is the site in acres'
+    re.I,
+)
 NOT_COUNTED = frozenset(
     "bitcoins coins btcs shares warrants megawatts gigawatts years months weeks days dollars exahashes ethers "
     "tokens percent times".split()
@@ -131,7 +137,11 @@ SCENE = re.compile(
     re.I,
 )
 # 'how much BTC does Cango have left', 'what are they sitting on': a holding, though no measure word says so
-HAVE = re.compile(r"\b(have|has|left|remains?|own|owns|sitting on)\b", re.I)
+HAVE = re.compile(
+    r"\b(have|has|left|remains?|own|owns|sitting on)\b|"
+    r"\b(?:end|ends|ended|close|closed|finish|finished)\b[^?]{0,25}\bwith\b",  # 'how many btc did riot end 2025 with'
+    re.I,
+)
 PUT_TO_WORK = re.compile(
     r"\b(lent|loaned|lending|pledged|collateral|staked|encumbered|borrowed)\b", re.I
 )  # not all held
@@ -308,7 +318,7 @@ MORE_ROOM = re.compile(
     re.I,
 )
 A_CONVERT = re.compile(
-    r"\b(the|a|an|its|their|that|this|last|new|big)\s+converts?\b|"
+    r"\b(the|a|an|its|their|that|this|last|new|big|was|is|were)\s+converts?\b|(['’]s?|s['’])\s+converts?\b|"
     r"\b()converts?(?=\s+(?:size|deal|offering|raise|amount|coupon|rate|terms|maturity|due)\b)",  # 'clsk convert size'
     re.I,
 )
@@ -518,9 +528,10 @@ NOT_PART = frozenset("there left that this used going about".split())
 def counted_thing(question: str) -> str:
     """The stem of what 'how many ...' counts when it is a thing, not a unit: 'gpu' for 'how many GPUs'."""
     match = COUNTED.search(question)
-    if not match or match.group(1).lower() in NOT_COUNTED:
+    thing = match and (match.group(1) or match.group(2))
+    if not thing or thing.lower() in NOT_COUNTED:
         return ""
-    stems = tokenize(match.group(1))
+    stems = tokenize(thing)
     return stems[0] if stems else ""
 
 
@@ -561,7 +572,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     # a short form of one word is put in its place ('self mining rev' asks revenue, not mining); the words an
     # article spells a longer one in are added
     unnamed = re.sub(r"[\w&]+", _one_word_for, unnamed)
-    unnamed = A_CONVERT.sub(r"\1 convertible notes", unnamed)  # 'the convert they did': the notes, not a verb
+    unnamed = A_CONVERT.sub(r"\1\2 convertible notes", unnamed)  # 'the convert they did': the notes, not a verb
     unnamed = VOTED_DOWN.sub("rejected", unnamed)  # 'when did holders vote down the deal'
     unnamed = MORE_ROOM.sub(lambda m: f"{m.group(0)} (option)", unnamed)
     unnamed = DID_COINS.sub("mined ", unnamed)  # 'which miners did 600 or more btc in sept': mined them

@@ -7,6 +7,7 @@ import calendar
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ingest.text import STOPWORDS, tokenize
 from ingest.vocabulary import WORD, Vocabulary
@@ -127,6 +128,7 @@ GLOSSARY = {
     "infra": "infrastructure",
     "hq": "headquarters",
     "biz": "business",
+    "pue": "power usage effectiveness",
 }
 
 
@@ -181,6 +183,12 @@ class Entities:
     _patterns: dict[str, re.Pattern] = field(default_factory=dict, repr=False)
     _sorted_words: list[str] = field(default_factory=list, repr=False)
     _spellings: dict[str, list[str]] = field(default_factory=dict, repr=False)  # plain words by first letter
+
+    @cached_property
+    def name_openings(self) -> frozenset[str]:
+        """The first two words of every name of two words or more: 'BTC Digital' opens a name though 'BTC' alone
+        is no name."""
+        return frozenset(" ".join(alias.split()[:2]) for alias in self.alias_to_name if " " in alias)
 
     def known_word(self, word: str) -> bool:
         """The index holds this word, or a word it begins ('Sci' of 'Scientific')."""

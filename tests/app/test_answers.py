@@ -79,6 +79,12 @@ CASES = [
         ["AEP Texas"],
         {"2026-04-29-galaxy-q1-2026-helios-first-data-hall"},
     ),
+    # a short question embeds far from every passage, yet a passage names the rare place it asks about
+    (
+        "how big is the hunt county site",
+        ["430 MW"],
+        {"2026-03-02-core-scientific-q4-2025-results"},
+    ),
     # the asking sentence asks a bank, though the one before it states an amount
     (
         "Galaxy closed a 1.4 billion dollar loan for Helios. Which bank is the lender?",

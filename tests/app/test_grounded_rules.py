@@ -1651,8 +1651,66 @@ def test_a_chief_of_another_title_is_not_the_chief_executive_asked(entities):
             "2026-05-18",
             "320",
         ),
+        (  # 'the earlier piece of that total' states a part, not the total a deal brings the company to
+            "Riot's contracted capacity rises to 600 MW and its total contract value to about $16.8 billion. The "
+            "earlier piece of that total is the Corsicana campus, where Riot signed a lease valued at $7 billion. "
+            "Riot earmarked about $460 million for buybacks in privately negotiated deals.",
+            "how much was the corsicana deal worth",
+            "2026-05-06",
+            "$7 billion",
+        ),
+        (  # the most a figure could reach, when that is asked
+            "Riot signed a lease valued at about $7 billion over the base term and up to $17.7 billion with renewals.",
+            "what's the max value of riot's lease with renewals",
+            "2026-05-06",
+            "$17.7 billion",
+        ),
+        (  # and not when it is not
+            "Riot signed a lease valued at about $7 billion over the base term and up to $17.7 billion with renewals.",
+            "how much is riot's lease worth",
+            "2026-05-06",
+            "$7 billion",
+        ),
+        (  # a part said before the total it takes the company to: the sentence states the part asked
+            "Riot sold $12.95 million of pre-funded warrants in December 2024. The deal also includes warrants that "
+            "could bring in a further $21 million if exercised, taking the total potential funding to $28 million.",
+            "how much could riot's warrants bring in",
+            "2026-06-29",
+            "$21 million",
+        ),
+        (  # a site's size asked in acres is no power capacity
+            "Riot controls 700 MW of power at the Rockdale site. Riot acquired 200 acres at Rockdale in Milam County.",
+            "how big is riot's rockdale site in acres",
+            "2026-01-16",
+            "200",
+        ),
+        (  # the words after the last break between two values are the second's; 'q4' is 'the fourth quarter'
+            "Riot booked a net profit of $70.5 million, against a net loss of $531.9 million in the fourth quarter "
+            "of 2024.",
+            "what did riot lose in q4 2024",
+            "2026-02-12",
+            "$531.9 million",
+        ),
+        (  # and the fourth quarter of another year is not the one asked
+            "Riot booked a net profit of $70.5 million, against a net loss of $531.9 million in the fourth quarter "
+            "of 2024.",
+            "what was riot's net profit in q4 2025",
+            "2026-02-12",
+            "$70.5 million",
+        ),
     ],
-    ids=["sale-raised", "total-consideration", "hyphenated-megawatts"],
+    ids=[
+        "sale-raised",
+        "total-consideration",
+        "hyphenated-megawatts",
+        "piece-of-that-total",
+        "ceiling-asked",
+        "ceiling-not-asked",
+        "part-before-total",
+        "size-in-acres",
+        "words-after-the-break",
+        "another-years-quarter",
+    ],
 )
 def test_the_value_of_the_kind_and_thing_asked_leads(entities, text, question, published, expected):
     assert expected in riot_lead(question, text, published, entities)
@@ -1663,3 +1721,81 @@ def test_the_direct_line_of_a_count_names_what_it_counts(entities):
     assert riot_lead("how many new rigs did riot buy in march 2026?", text, "2026-03-03", entities).endswith(
         "11,298 machines "
     )
+
+
+def test_a_total_of_which_a_part_is_asked_answers_the_part(entities):
+    text = (
+        "The Rockdale site has a total power capacity of 25 MW, of which 20 MW has already been approved. Riot "
+        "said it had secured up to 890 megawatts of potential power capacity in Texas."
+    )
+    said = answer(
+        "how much power is approved at rockdale", [passage(text, "riot", ["Riot Platforms"], "2026-06-29")], entities
+    )
+    assert "of which 20 MW" in said.split("[1]")[1]
+
+
+def test_which_firm_is_answered_by_the_firm_whose_sentence_restates_the_figure_asked(entities):
+    btc = (
+        "Galaxy Digital, a Nasdaq-listed miner, announced on June 29, 2026 that it had completed a private placement "
+        "bringing in $7 million of upfront capital to fund a new 8-megawatt artificial intelligence computing center."
+    )
+    hut = "Riot's contracted AI data center capacity rises to 597 MW with the new AI center it is building."
+    passages = [
+        passage(hut, "riot", ["Riot Platforms"], "2026-05-06"),
+        passage(btc, "galaxy", ["Galaxy Digital"], "2026-06-29"),
+    ]
+    assert answer("which company is building an 8 MW AI center?", passages, entities).startswith("Galaxy Digital")
+
+
+def test_who_backstops_is_answered_by_the_name_beside_the_backstop(entities):
+    text = (
+        "Riot signed a 15-year lease with AI cloud provider Fluidstack at Corsicana, with Google providing a "
+        "financial backstop. CoreWeave becomes its largest tenant at the other campus."
+    )
+    said = answer(
+        "who backstops the corsicana lease?", [passage(text, "riot", ["Riot Platforms"], "2026-05-06")], entities
+    )
+    assert said.startswith("Riot signed a 15-year lease")
+
+
+def test_making_money_is_asked_as_a_profit(entities):
+    text = (
+        "Riot is following a dual-track strategy in the fourth quarter of 2025, offering colocation at its sites. "
+        "Riot reported a return to profit in the fourth quarter of 2025 as revenue more than tripled."
+    )
+    said = answer(
+        "did riot make money in q4 2025?", [passage(text, "riot", ["Riot Platforms"], "2026-02-12")], entities
+    )
+    assert said.startswith("Riot reported a return to profit")
+
+
+def test_a_why_question_is_answered_by_the_reason_after_the_act(entities):
+    text = (
+        "Self-mining revenue moved the other way, falling to $42.2 million from $79.9 million. Riot said the "
+        "decline was mainly due to a 57% drop in the amount of bitcoin it mined. Hosted revenue was $6.3 million."
+    )
+    said = answer(
+        "why did riot's self-mining revenue drop", [passage(text, "riot", ["Riot Platforms"], "2026-03-02")], entities
+    )
+    assert said.startswith("Riot said the decline was mainly due to")  # a reason, no figure leading it
+
+
+def test_a_short_question_naming_a_rare_thing_a_passage_names_is_not_far_from_the_news():
+    from app.assistant import names_rare_thing
+
+    text = 'Cipher is forming a joint venture to develop a site in Hunt County named "Colchis" with Norway power.'
+    said = [passage(text, "cipher", ["Cipher Mining"], "2025-11-03")]
+    known = Entities(idf={"colchi": 5.1, "hunt": 5.1, "county": 4.0, "sit": 1.5, "norway": 5.1, "capital": 2.2})
+    assert names_rare_thing("what's colchis?", said, known)
+    assert names_rare_thing("how big is the hunt county site", said, known)
+    assert not names_rare_thing("what is the capital of norway", said, known)  # no capital in it
+    assert not names_rare_thing("how big is the county site", said, known)  # 'county' alone is no name
+
+
+def test_a_why_question_is_answered_by_a_reason_said_anywhere_about_the_act(entities):
+    text = (
+        "Riot sold all 189.8 BTC it mined during the week and recorded a net reduction of 943.1 BTC. Riot shares "
+        "fell 17% that week. The outlet said the company cited preparing liquidity as a key reason for the sale."
+    )
+    said = answer("why did riot sell all its btc", [passage(text, "riot", ["Riot Platforms"], "2026-02-24")], entities)
+    assert said.startswith("The outlet said the company cited preparing liquidity")

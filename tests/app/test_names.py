@@ -44,6 +44,13 @@ def test_ordinary_words_that_open_a_sentence_are_not_names(entities):
     assert "Separately" not in kinds("Separately, IREN paid in USDT.", entities)  # not in the vocabulary, yet
 
 
+def test_a_word_that_is_no_name_alone_still_opens_a_known_name():
+    known = Entities.from_metadata([{"title": "BTC Digital raises", "companies": ["BTC Digital"], "source": "X"}], [])
+    sentence = "BTC Digital Ltd., a Nasdaq-listed bitcoin miner, announced a private placement."
+    assert kinds(sentence, known)["BTC Digital Ltd"] == ORG
+    assert kinds("BTC fell below $60,000, and IREN paid in USDT.", known) == {"IREN": ORG, "USDT": ORG}
+
+
 def test_a_possessive_ends_a_name(entities):
     assert set(kinds("It joined Cipher's Colchis project.", entities)) == {"Cipher", "Colchis"}
 
@@ -52,6 +59,9 @@ def test_roles_come_from_what_the_question_asks():
     assert "lender" in roles_asked("who lent galaxy the money?")
     assert "tenant" in roles_asked("who is leasing the campus?")
     assert "chief financial officer" in roles_asked("who is the CFO?")
+    assert "guarantor" in roles_asked("who backstops the lease?")
+    assert "credit facility" in roles_asked("who is riot's lender?")
+    assert "supplies" in roles_asked("who supplies the powered shell?")
     assert roles_asked("how much did it sell?") == ()
 
 

@@ -565,6 +565,8 @@ def test_how_a_stranger_puts_what_is_asked(entities):
     # 'the convert' is the notes, not the verb
     assert analysed("how big was the convert riot did in november?").measure == "raised"
     assert "convertible notes" not in analysed("when will riot convert its site to ai?").unnamed
+    assert "convertible notes" in analysed("how big was riot's convert").unnamed  # a company's convert, too
+    assert "convertible notes" not in analysed("riot's plans to convert its site").unnamed
     assert "rejected" in analysed("when did corz holders vote down the coreweave deal").unnamed
     assert "rejected" not in analysed("how many corz shares voted against the deal?").unnamed  # the articles' words
     # 'mining sites' are sites; 'mining output' is coins mined
@@ -722,6 +724,7 @@ def test_short_forms_are_searched_spelled_out_too():
     assert spelled_out("corz colocation rev in q1 2026?") == "corz colocation rev in q1 2026? revenue"
     assert spelled_out("riot dc rev") == "riot dc rev data center revenue"
     assert spelled_out("riot revenue in q1") == "riot revenue in q1"
+    assert spelled_out("what PUE is bitfarms targeting") == "what PUE is bitfarms targeting power usage effectiveness"
 
 
 @pytest.mark.parametrize(
@@ -1065,3 +1068,21 @@ def test_the_cost_of_one_coin_asks_a_price_not_the_coins_mined(entities, questio
 )
 def test_how_big_a_stake_asks_a_percentage(question):
     assert expected_kinds(question)[0] is Unit.PERCENT
+
+
+def test_the_coins_a_miner_ended_a_period_with_are_its_holding(entities):
+    for question in ("how many btc did riot end 2025 with", "how much bitcoin did cango finish january with"):
+        assert analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).measure == "held"
+    asked = "how many btc did riot sell at the end of 2025"
+    assert analyse(asked, entities, parse_time_frame(asked, date(2026, 6, 1))).measure == "sold"
+
+
+def test_a_warrants_strike_is_a_price():
+    assert expected_kinds("what about the warrant, what's the strike?")[:1] == (Unit.PRICE,)
+    assert expected_kinds("what is the warrant strike for iren")[:1] == (Unit.PRICE,)
+    assert Unit.PRICE not in expected_kinds("how many miners did the strike idle?")
+
+
+def test_voting_power_is_no_megawatts():
+    assert Unit.MW not in expected_kinds("what's EWCL's voting power after the deal")
+    assert expected_kinds("how much power does the site have")[:1] == (Unit.MW,)
