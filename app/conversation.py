@@ -111,6 +111,15 @@ EARLIER = re.compile(r"\b(before|earlier|previous|previously|prior|originally|at
 PLACE = re.compile(r"\b(?:at|in|for) (?:its |the )?((?:[A-Z][\w'’-]*\s?)+(?:\d+\b)?)")
 
 
+# 'why?', 'how come?', 'why's that', 'why did they do that?' after a question that asks whether something was done
+WHY_ALONE = re.compile(
+    r"^\W*(?:but |and |so |ok,? )?(?:why|how come)\b(?:\W*(?:is that|was that|that|so|though|not)?"
+    r"|\s+(?:did|do|would) (?:they|it|he|she) do (?:that|it|this))\W*$",
+    re.I,
+)
+ASKED_ACT = re.compile(r"^\W*(?:did|does|do|has|have|had)\s+(?P<act>.+)$", re.I)
+
+
 def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> str:
     """A standalone question: what earlier turns referred to (the company, the period, the place, the thing
     talked about) carried into a follow-up. 'And in January?' and 'What about Riot?' re-ask the last question
@@ -123,6 +132,10 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
     last = previous[-1]
     question = LEADING_FILLER.sub("", question) or question  # 'ok and how much ...', 'damn. how much ...'
     named_now = entities.in_question(question)
+    why = WHY_ALONE.match(question)
+    act = ASKED_ACT.match(last.strip())
+    if why and act:  # 'did bitdeer sell its bitcoin?' 'why?': why it did
+        return f"Why did {act.group('act').strip(' ?.!')}?"
     if ELLIPTICAL.match(question):
         rest = ELLIPTICAL.sub("", question).strip(" ?.,")
         if not ASKS.search(rest):

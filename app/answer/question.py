@@ -622,8 +622,11 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     if analysis.listing and analysis.expects[:1] == (ORG,) and len(analysis.expects) > 1:
         analysis.expects = analysis.expects[1:]  # 'who posted a net loss, and how big': each line's label is the who
     have = HAVE.search(SCENE.sub(" ", unnamed)) and not PUT_TO_WORK.search(unnamed)
-    if not analysis.measure and analysis.unit in (Unit.BTC, Unit.ETH) and have:
-        analysis.measure = "held"  # 'how much BTC does Cango have left': coins a company has are its holdings
+    # 'how much BTC does Cango have left': coins a company has are its holdings, also after a question about a
+    # sale ('did bitdeer sell its bitcoin?' 'how much did it have a week before?'): its own words ask no sale
+    carried = bool(analysis.measure) and not head_measures(SCENE.sub(" ", unnamed))
+    if (not analysis.measure or carried) and analysis.unit in (Unit.BTC, Unit.ETH) and have:
+        analysis.measure = "held"
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)
     analysis.sides = [] if examples else comparison_sides(asked, companies, entities, fits)  # a listing, no sides

@@ -128,7 +128,6 @@ GLOSSARY = {
     "infra": "infrastructure",
     "hq": "headquarters",
     "biz": "business",
-    "pue": "power usage effectiveness",
 }
 
 
