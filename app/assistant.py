@@ -614,7 +614,7 @@ def names_rare_thing(question: str, passages: list[Passage], entities: Entities)
     known = {w for w in words if w in idf}
     for passage in passages:
         said = tokenize(passage.text)
-        particular = names & set(said) or pairs & set(zip(said, said[1:], strict=False))
-        if particular and known <= set(said):
+        words_said = set(said)
+        if (names & words_said or pairs & set(zip(said, said[1:], strict=False))) and known <= words_said:
             return True
     return False

@@ -132,9 +132,8 @@ def resolve_followup(question: str, turns: list[Turn], entities: Entities) -> st
     last = previous[-1]
     question = LEADING_FILLER.sub("", question) or question  # 'ok and how much ...', 'damn. how much ...'
     named_now = entities.in_question(question)
-    why = WHY_ALONE.match(question)
-    act = ASKED_ACT.match(last.strip())
-    if why and act:  # 'did bitdeer sell its bitcoin?' 'why?': why it did
+    # 'did bitdeer sell its bitcoin?' 'why?': why it did
+    if WHY_ALONE.match(question) and (act := ASKED_ACT.match(last.strip())):
         return f"Why did {act.group('act').strip(' ?.!')}?"
     if ELLIPTICAL.match(question):
         rest = ELLIPTICAL.sub("", question).strip(" ?.,")

@@ -31,10 +31,11 @@ from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
 from app.retrieval.entities import CUSTOMER_TICKERS, GLOSSARY, NOT_NAMES, Entities
-from app.retrieval.filters import GRACE_AFTER, RECENT
+from app.retrieval.filters import GRACE_AFTER, ORDINAL_NAMES, RECENT
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
 from app.settings import GroundedConfig
+from ingest.article import YEAR_IN
 from ingest.embed import Embedder
 from ingest.facts import HOLDINGS
 from ingest.text import folded, split_sentences, tokenize
@@ -894,23 +895,19 @@ class GroundedAnswerer:
             sentence = best.sentence
             prev_end = max((v.end for v in best.values if v.end <= value.start), default=0)
             next_start = min((v.start for v in best.values if v.start >= value.end), default=len(sentence))
-            window = (
-                _after_break(sentence[prev_end : value.start])[-50:]
-                if prev_end
-                else sentence[max(0, value.start - 50) : value.start],
-                (
-                    _before_break(sentence[value.end : next_start])
-                    if next_start < len(sentence)
-                    else sentence[value.end :]
-                )[:60],  # 'were lent out'
-            )
+            ahead, behind = sentence[prev_end : value.start], sentence[value.end : next_start]
+            if prev_end:
+                ahead = _at_last_break(ahead)[1]
+            if next_start < len(sentence):
+                behind = _at_last_break(behind)[0]
+            window = (ahead[-50:], behind[:60])  # 'were lent out'
             before = set(tokenize(window[0])) | set(tokenize(window[1]))
             # said of a company asked: '800 MW that CoreWeave had fully committed to', not 'capacity to more than
             # 1.6 gigawatts' before it
             of_company = any(context.entities.mentions(" ".join(window), name) for name in context.companies)
             around = best.sentence[max(0, value.start - 40) : value.end + 40].lower()
             dated = bool(period) and all(any(form in around for form in _period_forms(w)) for w in period)
-            dated = dated and not (years and (stated := set(YEAR.findall(around))) and not stated & years)
+            dated = dated and not (years and (stated := set(YEAR_IN.findall(around))) and not stated & years)
             of_measure = bool(measure) and value.measure == measure
             if month_before:  # 'from 19,309 BTC a month earlier': the month asked is the one before
                 dated = bool(A_MONTH_EARLIER.match(best.sentence[value.end :].lstrip(" ,")))
@@ -974,7 +971,7 @@ def _month_of_its_year(frame, sentence: str, passage: Passage) -> bool:
     """'the end-of-January figure' in an article of February 2026 names January 2026: the month asked, no year,
     in an article published that year (or, for a December, early the next)."""
     month, year = (frame.words + ("", ""))[:2]
-    if month not in MONTH_NUMBER or not year.isdigit() or re.search(r"\b(19|20)\d\d\b", sentence):
+    if month not in MONTH_NUMBER or not year.isdigit() or YEAR_IN.search(sentence):
         return False
     if not re.search(rf"\b{month}\b", sentence):
         return False
@@ -1487,21 +1484,15 @@ def _of_kind(context: Context, pool: list[Candidate]) -> list[Candidate]:
     return pool
 
 
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 VALUE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas|against|versus|vs\.?|compared with|than)\b", re.I)
-QUARTER_WORDS = {"q1": "first quarter", "q2": "second quarter", "q3": "third quarter", "q4": "fourth quarter"}
+QUARTER_WORDS = {f"q{n}": f"{word} quarter" for n, word in ORDINAL_NAMES.items()}  # 'q4': 'fourth quarter'
 
 
-def _before_break(between: str) -> str:
-    """Of the words between a value and the next, those before the last break: this value's."""
+def _at_last_break(between: str) -> tuple[str, str]:
+    """The words between two values cut at their last break: the first value's, then the second's (all of them
+    both values' when nothing breaks them)."""
     breaks = list(VALUE_BREAK.finditer(between))
-    return between[: breaks[-1].start()] if breaks else between
-
-
-def _after_break(between: str) -> str:
-    """Of the words between the previous value and a value, those after the last break: this value's."""
-    breaks = list(VALUE_BREAK.finditer(between))
-    return between[breaks[-1].end() :] if breaks else between
+    return (between[: breaks[-1].start()], between[breaks[-1].end() :]) if breaks else (between, between)
 
 
 def _period_forms(word: str) -> tuple[str, ...]:

@@ -582,6 +582,8 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         unnamed = f"{unnamed} ({' '.join(spelled)})"
     at_least = lower_bound(unnamed)
     coin_cost = bool(COIN_COST.search(unnamed))
+    scene_free = SCENE.sub(" ", unnamed)  # what is asked, without the scene a clause sets
+    own_measures = head_measures(scene_free)  # the measures the question's own words name
     asking = _past_scene(unnamed) or unnamed  # 'When the deal first dropped, how big a stake ...': not a date
     analysis = Analysis(
         question=question,
@@ -598,7 +600,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         if asks_proceeds(unnamed)
         else ""
         if coin_cost  # 'the cost to mine one coin': a cost, not what was mined
-        else next(iter(head_measures(SCENE.sub(" ", unnamed))), "") or next(iter(measures_in(topic)), ""),
+        else next(iter(own_measures), "") or next(iter(measures_in(topic)), ""),
         # 'who holds more than 10k btc': a floor that a group of companies may clear
         listing=bool(LISTING.search(asked))
         or bool(re.match(r"\W*who\b", asked, re.I) and at_least)
@@ -621,11 +623,10 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         analysis.excluded = entities.in_question(left_out.group(1)) if left_out else []
     if analysis.listing and analysis.expects[:1] == (ORG,) and len(analysis.expects) > 1:
         analysis.expects = analysis.expects[1:]  # 'who posted a net loss, and how big': each line's label is the who
-    have = HAVE.search(SCENE.sub(" ", unnamed)) and not PUT_TO_WORK.search(unnamed)
+    have = HAVE.search(scene_free) and not PUT_TO_WORK.search(unnamed)
     # 'how much BTC does Cango have left': coins a company has are its holdings, also after a question about a
     # sale ('did bitdeer sell its bitcoin?' 'how much did it have a week before?'): its own words ask no sale
-    carried = bool(analysis.measure) and not head_measures(SCENE.sub(" ", unnamed))
-    if (not analysis.measure or carried) and analysis.unit in (Unit.BTC, Unit.ETH) and have:
+    if (not analysis.measure or not own_measures) and analysis.unit in (Unit.BTC, Unit.ETH) and have:
         analysis.measure = "held"
     if analysis.expects and analysis.expects[0] in (PERSON, ORG, PLACE):
         analysis.roles = roles_asked(unnamed)
