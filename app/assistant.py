@@ -21,7 +21,7 @@ from app.answer.grounded import (
     listed_names,
     says_renamed,
 )
-from app.answer.question import analyse, other_names
+from app.answer.question import COMPARE, analyse, other_names
 from app.answer.registry import available, canonical, spec
 from app.conversation import (
     EARLIER,
@@ -56,6 +56,7 @@ from ingest.embed import Embedder
 from ingest.facts import Fact, Measure
 from ingest.ledger import Ledger
 from ingest.text import folded, split_sentences, tokenize
+from ingest.values import Unit
 
 HISTORY_TOKENS = 1500
 MAX_K = 50
@@ -433,6 +434,14 @@ class Assistant:
         drafts = []
         for side in analysis.sides:
             sub = self.retrieve(side.question, k, user_filters, {}, prepared.context.given)
+            asks = sub.context.analysis
+            amounts = tuple(kind for kind in analysis.expects if isinstance(kind, Unit))  # not 'who had the bigger'
+            if asks is not None and COMPARE.search(analysis.asked) and not asks.expects and amounts:
+                # 'backstop at Lake Mariner vs at Barber Lake, which is bigger', 'which lease is longer, ...': each
+                # side is asked the amount the comparison weighs
+                asks = sub.context.analysis = replace(asks, expects=amounts)
+            if asks is not None and analysis.wants_value and not asks.wants_value and COMPARE.search(analysis.asked):
+                sub.context.analysis = replace(asks, wants_value=True)
             # the whole question's passages too (its side's company's): its words can find what the clause's miss
             have = {p.chunk_id for p in sub.passages}  # the same chunk, scored by the other search, is not another
             sub.passages.extend(

@@ -30,7 +30,7 @@ from app.answer.question import COIN_COST, HOLDING, PURPOSE, RATIO, UNIT_NOUNS, 
 from app.answer.verify import unverified_figures
 from app.conversation import Turn, resolve_followup
 from app.ledger import same_sentence
-from app.retrieval.entities import CUSTOMER_TICKERS, GLOSSARY, NOT_NAMES, Entities
+from app.retrieval.entities import CUSTOMER_TICKERS, GLOSSARY, NAME_TAILS, NOT_NAMES, Entities
 from app.retrieval.filters import GRACE_AFTER, ORDINAL_NAMES, RECENT
 from app.retrieval.fuse import jaccard
 from app.retrieval.search import Passage
@@ -52,7 +52,8 @@ GENERIC = frozenset(
         "bitcoin bitcoins btc coins much many total number amount value worth their its more less end start latest "
         "now still current currently larger bigger higher lower give figures numbers key terms these days lately "
         "recent recently most back roughly about around approximately exactly any dollar dollars usd money "
-        "megawatts percent percentage remaining rest million millions billion billions thousand trillion"
+        "megawatts percent percentage remaining rest million millions billion billions thousand trillion "
+        "announce announced announces announcing announcement announcements unveil unveiled"  # every article announces
     )
 )
 # What people add to a chat question that asks nothing: 'damn. how much did they have back in november?'
@@ -68,7 +69,7 @@ TITLE_WORDS = frozenset(tokenize("chief officer"))  # in every executive's title
 CONCEPT_WORDS = (
     "hold holdings held treasury reserve reserves balance own owned stack pile stash hoard hodl",
     "produce production produced output mined mine mining",
-    "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload rid",
+    "sell sold sale sales offload offloaded dispose disposed liquidate liquidated dump divest dumped unload rid proceeds",
     "buy bought acquire acquired purchase purchased stake buyout merger merge merged merging takeover transaction",
     "raise raised offering financing funding loan notes convertible debt lent lender lend borrow borrowed",
     "lease leases leasing contract contracts deal deals agreement agreements tenant tenants rent rents rented renting "
@@ -79,7 +80,7 @@ CONCEPT_WORDS = (
     "cfo financial",
     "profit earnings income loss lose losing lost bottom line",
     "cost costs budget price tag",
-    "hashrate hash rate eh",
+    "hashrate hash eh",  # not "rate": an interest rate is no hashrate
     "mw megawatt gw gigawatt",  # 'how many MW': 'a 320-megawatt campus
     "stock stocks share shares",
     "stake stakes ownership equity",
@@ -107,6 +108,7 @@ CONCEPT_WORDS = (
     "quit quitting exit exiting leave leaving wind abandon abandoned abandoning stop stopped stopping halt halted cease",
 )
 CONCEPTS = [frozenset(tokenize(words)) for words in CONCEPT_WORDS]
+HASH_RATE = re.compile(r"\bhash[\s-]+rate", re.I)
 MONEY_MADE = re.compile(
     r"\b(?:mak(?:e|es|ing)|made|turn(?:s|ed|ing)?|los(?:e|es|ing)|lost)\s+(?:any\s+|a\s+)?money\b|\bprofitab\w*", re.I
 )
@@ -580,7 +582,7 @@ class GroundedAnswerer:
         about = candidates
         if context.companies:
             about = [c for c in candidates if self._about(context, passages[c.passage_index], c)]
-        eligible = _of_kind(context, about)
+        eligible = _of_kind(context, about, passages)
         # of the period asked: a sentence that names it beats one that names another, whatever else it has
         dated = [c for c in eligible if c.features["period"] and not c.features["other_period"]]
         if dated and context.frame.words and len(dated) < len(eligible):
@@ -606,7 +608,7 @@ class GroundedAnswerer:
         # a why-question: a sentence about it that gives a reason ('the decline was mainly due to ...') beats one
         # that only states the act ('Self-mining revenue ... fell') when it scores close, and the reason right
         # after the act's own sentence comes first
-        if WHY.match(context.unnamed) and eligible and not REASON.search(eligible[0].sentence):
+        if _asks_reason(context.unnamed) and eligible and not REASON.search(eligible[0].sentence):
             act, floor = eligible[0], REASON_FLOOR * eligible[0].score
 
             def after_act(c: Candidate) -> bool:
@@ -737,7 +739,10 @@ class GroundedAnswerer:
 
         # a measure asked ('sold', 'raised'): a line that states a figure; a tenant or a new name is stated in
         # words (and 'American Electric Power' asks no megawatts)
+        # so does a listing of deals that asks nothing of a kind ('which miners have hosting deals with fluidstack'):
+        # its line with the deal's size ('rises to approximately 360 MW') before one that only names it
         amounts = analysis is not None and bool(analysis.measure)
+        sizes = analysis is not None and not analysis.measure and not analysis.expects
 
         def order(candidate: Candidate) -> tuple:  # of the period asked, then stating a figure, then by merit
             figure = amounts and any(v.unit is not Unit.COUNT for v in candidate.values)
@@ -757,6 +762,7 @@ class GroundedAnswerer:
         # has indicated that the GPUs ... will'); what a named report said, forecasts too, is on its list
         of_what = frozenset() if amounts else found.predicate
         forecast_asked = bool(FORECAST.search(context.asked)) or key == (RENAMED,) or bool(of_outlet)
+        resized: dict[str, Candidate] = {}  # each company's best line stating a deal's size, when another leads
         for candidate in sorted(found.candidates, key=order):
             if of_outlet and candidate.passage_index not in of_outlet:
                 continue
@@ -799,8 +805,15 @@ class GroundedAnswerer:
                 company = others[0]  # 'The company ... recently raised $1 billion': the article's own company
             if company and company not in analysis.excluded:
                 lines.setdefault(company, candidate)
+                sized = sizes and any(v.unit in DEAL_SIZES for v in candidate.values)
+                if sized and lines[company] is not candidate and company not in resized:
+                    resized[company] = candidate
             for also in named[1:] if of_outlet else ():  # 'Riot sold 3,778 BTC, and Core Scientific had planned to'
                 lines.setdefault(also, candidate)
+        for company, candidate in resized.items():  # a deal's line with its size, when it scores near the best
+            best = lines[company]
+            if not any(v.unit in DEAL_SIZES for v in best.values) and merit(candidate) >= SIZED_MERIT * merit(best):
+                lines[company] = candidate
         # each line scores at least a share of the best lines': of the third best, since one sentence that repeats
         # the question's words ('tapped convertible markets') outscores every other company's plain report
         scores = sorted((merit(c) for c in lines.values()), reverse=True)
@@ -843,7 +856,7 @@ class GroundedAnswerer:
             parts.append(f"{label}{' '.join(sentences)} [{n}]")
         measure = context.analysis.measure if context.analysis else ""
         # 'HIVE did not sell any of its January output': no amount sold to state in a line of its own
-        direct = direct and not _denies(" ".join(parts), measure) and not WHY.match(context.unnamed)  # asks a reason
+        direct = direct and not _denies(" ".join(parts), measure) and not _asks_reason(context.unnamed)
         line = self._direct_line(context, chosen, passages, numbers) if direct else ""
         citations = [
             _article_citation(n, [pi for pi, m in numbers.items() if m == n], passages, used)
@@ -1047,13 +1060,15 @@ def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
         return ""
     texts = folded(" ".join({found.passages[c.passage_index].text for c in found.about}))
     firsts = {alias.split()[0].lower() for alias in context.entities.alias_to_name}
+    # a follow-up's words may be the earlier turns' ('there' put as the site they named): only a first question's
+    unnamed = context.unnamed if context.given else _proper_cased(context.unnamed, found.passages, context.entities)
     names = [
         n.text.removesuffix("'s").removesuffix("’s")
-        for n in names_in(context.unnamed, context.entities, context.entities.outlets)
+        for n in names_in(unnamed, context.entities, context.entities.outlets)
         if n.kind != OUTLET
-        and context.unnamed[: n.start].rstrip()[-1:] not in ("", ".", "?", "!", ":", ";")  # 'Who', opening a sentence
+        and unnamed[: n.start].rstrip()[-1:] not in ("", ".", "?", "!", ":", ";")  # 'Who', opening a sentence
         and len(n.text) > 2
-        and not re.match(r"[\d$]", context.unnamed[max(0, n.start - 1) : n.start])  # '$200M'
+        and not re.match(r"[\d$]", unnamed[max(0, n.start - 1) : n.start])  # '$200M'
         and n.text.split()[0].lower() not in firsts  # 'Core Sci': a company's short form
         and not MONTH_NAME.search(n.text)  # 'July-September'
         and n.text.lower() not in GLOSSARY  # 'NOI': the trade's word, spelled out in the articles
@@ -1070,6 +1085,23 @@ def name_not_in_passages(answerer: GroundedAnswerer, found: Sentences) -> str:
     if not missing:
         return ""
     return f"No retrieved passage about {' or '.join(context.companies)} mentions {', '.join(missing)}."
+
+
+def _proper_cased(text: str, passages: list[Passage], entities: Entities) -> str:
+    """The text with each lower-case word the articles write only as a name ('microsoft', 'paraguay': capitalized
+    on its own within a sentence of a retrieved passage, never in lower case) capitalized, as the articles write
+    it."""
+    retrieved = " ".join(p.text for p in passages)
+
+    def named(match: re.Match) -> str:
+        word = match.group(0)
+        if word in entities.plain_words or word in NOT_NAMES or word in NAME_TAILS or MONTH_NAME.fullmatch(word):
+            return word
+        titled = word[0].upper() + word[1:]
+        # a name of its own: after a lower-case word, not inside a longer name ('Macquarie Bank' is no 'Bank')
+        return titled if re.search(rf"\b[a-z]+,? {re.escape(titled)}(?![\w-])(?!,? [A-Z])", retrieved) else word
+
+    return re.sub(r"(?<![\w'’-])[a-z][a-z]{3,}(?![\w-])", named, text)
 
 
 def off_topic(answerer: GroundedAnswerer, found: Sentences) -> str:
@@ -1139,6 +1171,13 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
         return (
             f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {asked}."
         )
+    told_before = frame.start is not None and all(
+        (found.passages[c.passage_index].published or "9")[:10] < frame.start.isoformat() for c in typed
+    )
+    if frame.ahead and typed and told_before and not any(TARGETED.search(c.sentence) for c in typed):
+        # 'what's its hashrate target for 2027', asked of reports from before 2027: a figure reached is not the
+        # figure aimed at
+        return f"The passages give no target for {asked}, only figures reported."
     if analysis.wants_value and not any(NUMBER.search(c.sentence) or _figure_beside(found, c) for c in pool[:10]):
         return "The closest passages give no figure for it."
     return ""
@@ -1230,6 +1269,20 @@ REASON = re.compile(
 )
 REASON_FLOOR = 0.5  # of the best eligible sentence's score
 WHY = re.compile(r"^\W*why\s+(?:did|does|do|has|have|had|is|was|were|would|will)\s+(?P<act>.+)", re.I)
+# 'what will they use it for', 'what's the money going to': the purpose of a sum told, not the sum
+PURPOSE_ASKED = re.compile(
+    r"^\W*(?:and\s+|so\s+)?what\b[^?]{0,40}?\b(?:use|using|used|spend|spending|spent|put|putting)\b[^?]{0,30}?\b(?:for|on)\W*$|"
+    r"^\W*(?:and\s+|so\s+)?(?:what|where)(?:['’]s| is| are| was| were)?\b[^?]{0,30}?\b(?:money|cash|proceeds|funds)\b"
+    r"[^?]{0,20}?\b(?:for|going|go)\b",
+    re.I,
+)
+
+
+def _asks_reason(question: str) -> bool:
+    """A why-question, or one that asks what a sum is for: its answer is a reason, not a figure."""
+    return bool(WHY.match(question) or PURPOSE_ASKED.search(question))
+
+
 # the act ends where its reason, time or purpose begins: 'sell its bitcoin | to pay dell', '... | after it sold'
 ACT_END = re.compile(r"\b(?:after|before|when|while|because|since|so|to|for|in|during|at|on|despite)\b|[,;?]", re.I)
 LIGHT_VERB = re.compile(r"\b(?:decide|choose|opt|want|plan|try|need|agree|move|rush)(?:d|ed|s)?\s+to\b", re.I)
@@ -1465,7 +1518,7 @@ def _only_denies(sentence: str, predicate: frozenset[str]) -> bool:
     return bool(denied & predicate) and not _asserts(sentence, predicate)
 
 
-def _of_kind(context: Context, pool: list[Candidate]) -> list[Candidate]:
+def _of_kind(context: Context, pool: list[Candidate], passages: list[Passage]) -> list[Candidate]:
     """The candidates that may answer: of the kind asked for, on topic and of the period asked when some are."""
     analysis = context.analysis
     if analysis is not None and analysis.expects:
@@ -1481,9 +1534,23 @@ def _of_kind(context: Context, pool: list[Candidate]) -> list[Candidate]:
         narrower = [c for c in pool if c.on_topic and not c.features["other_period"]]
         if narrower:
             return narrower
+        if not any(c.on_topic for c in pool):  # 'what did bitfarms announce in november 2025': of that month,
+            frame = context.frame  # said so or told in a report of that month
+            start, end = (frame.start.isoformat(), frame.end.isoformat()) if frame.start and frame.end else ("", "")
+            narrower = [
+                c
+                for c in pool
+                if c.features["period"]
+                or (start and start <= (passages[c.passage_index].published or "")[:10] <= end)
+                and not c.features["other_period"]
+            ]
+            if narrower:
+                return narrower
     return pool
 
 
+DEAL_SIZES = (Unit.USD, Unit.MW, Unit.BTC)  # what a deal's size is said in: not its term nor its day
+SIZED_MERIT = 0.85  # a listing line that states a deal's size replaces one that does not from this share of its merit
 VALUE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas|against|versus|vs\.?|compared with|than)\b", re.I)
 QUARTER_WORDS = {f"q{n}": f"{word} quarter" for n, word in ORDINAL_NAMES.items()}  # 'q4': 'fourth quarter'
 
@@ -1533,7 +1600,8 @@ def _holds_kind(
     def near_asked(said: Value | Name) -> bool:
         if not predicate:
             return True
-        return says_asked(context.entities.without_names(_near_text(sentence, said)))
+        near = HASH_RATE.sub("hashrate", _near_text(sentence, said))  # a hash rate's 'rate' is no rate asked
+        return says_asked(context.entities.without_names(near))
 
     if kind is Unit.COUNT and analysis.counted:  # '89,242 miners' for 'how many miners': the number by the word
         alike = _counted_alike(analysis.counted)
@@ -1693,6 +1761,14 @@ OUTLET_STAMP = re.compile(r"\b([A-Z][\w.&' -]*?)\s+(?:reported|wrote|said|noted)
 PROSPECTIVE = re.compile(
     r"\b(?:hop(?:e|es|ing)|expect\w*|plan(?:s|ned|ning)?|target\w*|aim\w*|will|due|schedul\w*|slated|set to|"
     r"going to|mature|matures)\b",
+    re.I,
+)
+
+# a sentence that tells of a figure still to come: a target, a plan, guidance, 'to reach X by 2027'
+TARGETED = re.compile(
+    rf"{PROSPECTIVE.pattern}|\b(?:goals?|forecast\w*|guid\w*|project(?:s|ed|ion)\w*|intend\w*|"
+    r"outlook|would|could|to (?:reach|hit|grow|add|bring|deliver|expand)|by (?:the )?(?:end|mid|early|late)\b|"
+    r"by (?:the )?(?:\w+[ -]){0,2}(?:quarter|half|year|20\d\d))",
     re.I,
 )
 

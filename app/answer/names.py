@@ -160,8 +160,8 @@ ROLES: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
         (r"\bwho (bought|acquired)|\bbuyer\b|\bacquirer\b", "buyer|acquirer|bought by|acquired by"),
         (r"\bmerg(e|ed|er|ing)\b|\bcombin", "merger|merged|merge|combination|combined"),
         (
-            r"\binvestor|\bshareholder|\bactivist|\bopposed|\bfight|\bagainst\b",
-            "investor|shareholder|holder|activist|opposed|opposition|against",
+            r"\binvest|\bshareholder|\bactivist|\bopposed|\bfight|\bagainst\b",
+            "investor|investors|shareholder|holder|activist|opposed|opposition|against|investment from|invested|investing",
         ),
         (r"\butility\b|\bgrid\b|\binterconnect", "utility|interconnect|interconnection|grid"),
         (r"\bceo\b|\bchief executive|\bwho (runs|leads|heads)\b", "ceo|chief executive|runs|leads|heads"),

@@ -27,6 +27,8 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
             r"\bper (share|bitcoin|btc|coin|mw|megawatt)\b|\b(share|exercise|buyback|repurchase|conversion|strike|"
             r"average sale|sale|selling) price\b|\bat what price\b|\b(power|energy|electricity) (cost|price|rate)s?\b|"
             r"\b(?:average|avg|mean) (?:net )?price\b|"  # 'what avg price did btdr get': a price per coin
+            r"\bwhat (?:\w+ )?price (?:did|does|do|was|were|is|are|has|had)\b"  # 'what price did it sell its btc at'
+            r"(?=[^?]*\b(?:btc|bitcoins?|coins?|shares?|each|per|on average)\b)|"
             r"\bwhat(?:['’]s| is| was) (?:the|its|their) (?:\w+ )?strike\b",  # 'what's the strike': the exercise price
             re.I,
         ),
@@ -38,7 +40,8 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
             r"\bpercentage\b|\b(interest|coupon) rate\b|\bcoupons?\b|\bwhat rate\b|\byield\b|\bmargin\b|"
             r"\b(?:what|how much) interest\b|"  # 'what interest do the notes pay'
             r"\bhow (?:big|large|much) (?:of )?(?:a |an |the |its |their )?(?:equity |ownership |minority |majority )?"
-            r"(?:stake|holding|ownership)\b",  # 'how big a stake': a share of the company
+            r"(?:stake|holding|ownership)\b|"  # 'how big a stake': a share of the company
+            r"\bhow (?:big|large) (?:is|was|will be) (?:\w+(?:'s|’s) )?(?:equity |ownership )?stake\b",  # 'google's stake'
             re.I,
         ),
     ),
@@ -57,7 +60,15 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
             re.I,
         ),
     ),
-    (Unit.YEARS, re.compile(r"\bhow long\b|\bhow many years\b|\b(lease|contract|loan) term\b|\bover how long\b", re.I)),
+    (
+        Unit.YEARS,
+        re.compile(
+            r"\bhow long\b|\bhow many years\b|\b(lease|contract|loan) term\b|\bover how long\b|"
+            r"\b(?:lease|contract|deal|agreement|loan|term)s?\b[^?]*\b(?:longer|shorter)\b|"  # 'which lease is longer'
+            r"\b(?:longer|shorter)\b[^?]*\b(?:lease|contract|deal|agreement|loan|term)s?\b",
+            re.I,
+        ),
+    ),
     (Unit.SHARES, re.compile(r"\bhow many (\w+ )?shares\b|\bhow many warrants\b", re.I)),
     (
         Unit.BTC,
@@ -108,6 +119,12 @@ COUNTED = re.compile(
     r"\b(?:how (?:big|large)|what size|size)\b[^?]*\bin (acres|hectares)\b",  # 'how big is the site in acres'
     re.I,
 )
+PUT_INTO = re.compile(
+    r"\bput(?:s|ting)?\s+(?:(?:in\s+)?(?:money|cash|capital|funds|equity)\s+)?in(?:to)?\b"
+    r"(?=\s*(?:[?.!,;]|$|it\b|them\b|the (?:company|firm|miner)\b))",  # into a company, named or not: no site
+    re.I,
+)
+LAND = re.compile(r"\bhow much (?:land|acreage)\b", re.I)
 NOT_COUNTED = frozenset(
     "bitcoins coins btcs shares warrants megawatts gigawatts years months weeks days dollars exahashes ethers "
     "tokens percent times".split()
@@ -142,6 +159,10 @@ HAVE = re.compile(
     r"\b(?:end|ends|ended|close|closed|finish|finished)\b[^?]{0,25}\bwith\b",  # 'how many btc did riot end 2025 with'
     re.I,
 )
+LEFT = re.compile(r"\b(?:left|remain(?:s|ed|ing)?)\b", re.I)  # what is still held after what was told
+COIN_TOPIC = frozenset(("sold", "held", "mined", "bought"))
+# a lease asked "how much" may ask its megawatts: not one of these
+DEAL = re.compile(r"\b(?:deals?|contracts?|agreements?|backstops?|invest(?:s|ed|ing|ments?)?)\b", re.I)
 PUT_TO_WORK = re.compile(
     r"\b(lent|loaned|lending|pledged|collateral|staked|encumbered|borrowed)\b", re.I
 )  # not all held
@@ -151,7 +172,8 @@ NAME_FIRST = re.compile(
 )
 VALUE_ASKED = re.compile(
     r"\bhow (much|many|big|large|long)\b|\bwhat (was|is|were|are) the (value|amount|size|number|total)\b|"
-    r"\b(ratio|premium|multiple|number|figure|metric)\b|\b(more|less|fewer) (btc|bitcoins?|coins?|eth|mw|megawatts|shares|money|cash)\b|\bper[\s-](share|coin|bitcoin|btc|mw|megawatt)\b",
+    r"\b(ratio|premium|multiple|number|figure|metric)\b|\b(?:bigger|larger|smaller|greater)\b|"  # 'which is bigger'
+    r"\b(more|less|fewer) (btc|bitcoins?|coins?|eth|mw|megawatts|shares|money|cash)\b|\bper[\s-](share|coin|bitcoin|btc|mw|megawatt)\b",
     re.I,
 )
 # "how much did it sell, and what revenue did it book?": two questions in one, answered clause by clause
@@ -181,7 +203,10 @@ BARE_AMOUNT = re.compile(
 EACH = re.compile(
     r"^\W*(how (big|much|many|large)|what)( (was|is|were|are))?( it)? (for )?(each|respectively)\W*$", re.I
 )
-PRONOUN = re.compile(r"\b(?P<pronoun>it|its|they|their|the company|the firm)\b(?P<verb>['’](?:s|re|ve|d|ll)\b)?", re.I)
+# 'critical IT load' is no 'it'
+PRONOUN = re.compile(
+    r"\b(?!(?-i:IT\b))(?P<pronoun>it|its|they|their|the company|the firm)\b(?P<verb>['’](?:s|re|ve|d|ll)\b)?", re.I
+)
 LISTING = re.compile(
     r"\b(which|what|any|name the|list( the)?) (?:[\w/-]+ ){0,6}?(miners|companies|firms|operators|cos|outfits|players|"
     r"businesses|landlords|hosts|tickers)\b|"
@@ -313,7 +338,7 @@ DID_COINS = re.compile(
 # or a right to more, in the articles' words
 MORE_ROOM = re.compile(
     r"\b(?:go|get|take|grow|expand|scale)\s+(?:(?:it|that|this|them|any|much|even)\s+)?"
-    r"(?:higher|bigger|larger|further|up)\b|"
+    r"(?:higher|bigger|larger|further|(?<!take )up)\b|"  # 'how many MW does it take up' asks what it uses
     r"\bmore can\b|\btake (?:on )?more\b",
     re.I,
 )
@@ -385,6 +410,8 @@ def expected_kinds(question: str, whole: bool = True) -> tuple[str, ...]:
             kinds.append(Unit.BTC)  # 'how many did they sell', 'production in sept more or less than aug': coins
         elif coin_measure == ["raised"]:
             kinds.append(Unit.USD)  # 'GLXY helios term loan size': money raised is dollars
+        elif not coin_measure and whole and DEAL.search(question):
+            kinds.append(Unit.USD)  # 'iren's microsoft deal vs its nvidia deal, how much each': a deal is worth dollars
     if NAME_FIRST.search(question):  # 'what coin did it get paid in for the 4,451 BTC': a name, not a count
         for kind in (ORG, PERSON):
             if kind in kinds:
@@ -459,7 +486,7 @@ PROCEEDS = re.compile(
     r"(?:^|:)\W*(?:how much|what) did (?:[\w'’.-]+ ){1,4}(?:sale|sales|selling|dump|disposal|liquidation) "
     r"(?:raise|bring|fetch|net|generate|get|make)\b|"  # 'how much did the march btc sale bring'
     r"\b(?:get|got|fetch(?:ed)?|receive[ds]?|make|made|pocket(?:ed)?)\s+for\s+(?:them|it|that|those|these|"  # 'what did they
-    r"(?:the|its|their|those|these) (?:coins|bitcoins?|btc|sale)|"  # get for them' of coins just told: the money
+    r"(?:the|its|their|those|these) (?:(?:remaining|last|[\d,.]+) ){0,2}(?:coins|bitcoins?|btc|sale)|"  # get for them' of coins
     r"(?:the|its|their|that|this) (?:[\w-]+ ){0,2}(?:site|stake|business|unit|operations?|campus|facility|mine|assets?))\b",
     re.I,
 )
@@ -529,6 +556,8 @@ def counted_thing(question: str) -> str:
     """The stem of what 'how many ...' counts when it is a thing, not a unit: 'gpu' for 'how many GPUs'."""
     match = COUNTED.search(question)
     thing = match and (match.group(1) or match.group(2))
+    if not thing and LAND.search(question):
+        thing = "acres"  # 'how much land did riot buy': the acres of it
     if not thing or thing.lower() in NOT_COUNTED:
         return ""
     stems = tokenize(thing)
@@ -576,6 +605,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     unnamed = VOTED_DOWN.sub("rejected", unnamed)  # 'when did holders vote down the deal'
     unnamed = MORE_ROOM.sub(lambda m: f"{m.group(0)} (option)", unnamed)
     unnamed = DID_COINS.sub("mined ", unnamed)  # 'which miners did 600 or more btc in sept': mined them
+    unnamed = PUT_INTO.sub("investing in", unnamed)  # 'how much is EWCL putting into cango': an investment in it
     unnamed = WENT_UP.sub(lambda m: "rise" if m.group(1).lower() == "up" else "fall", unnamed)  # 'stock go up'
     spelled = short_forms(unnamed)
     if spelled:  # 'how much NOI ...': the words an article uses for it are what is asked
@@ -621,9 +651,18 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         analysis.companies = []  # 'riot, hive, anyone else?': the companies named are examples, not the only ones
         left_out = EXCEPT.search(asked)  # 'besides MARA, which miners ...': those are not listed
         analysis.excluded = entities.in_question(left_out.group(1)) if left_out else []
+    if analysis.listing and LAND.search(unnamed):  # 'who bought land, how much': the purchases, not their acres
+        analysis.counted, analysis.expects = "", tuple(k for k in analysis.expects if k is not Unit.COUNT)
     if analysis.listing and analysis.expects[:1] == (ORG,) and len(analysis.expects) > 1:
         analysis.expects = analysis.expects[1:]  # 'who posted a net loss, and how big': each line's label is the who
     have = HAVE.search(scene_free) and not PUT_TO_WORK.search(unnamed)
+    if (
+        not own_measures
+        and LEFT.search(scene_free)
+        and not expected_kinds(asking)
+        and COIN_TOPIC & set(measures_in(topic))
+    ):
+        analysis.expects = (Unit.BTC,)  # 'how much do they have left' after a sale of coins: the coins still held
     # 'how much BTC does Cango have left': coins a company has are its holdings, also after a question about a
     # sale ('did bitdeer sell its bitcoin?' 'how much did it have a week before?'): its own words ask no sale
     if (not analysis.measure or not own_measures) and analysis.unit in (Unit.BTC, Unit.ETH) and have:

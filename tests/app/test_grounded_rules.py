@@ -1795,3 +1795,51 @@ def test_a_short_question_naming_a_rare_thing_a_passage_names_is_not_far_from_th
 )
 def test_the_sentence_that_answers_what_is_asked_leads(entities, question, text, published, opening):
     assert answer(question, [passage(text, "riot", ["Riot Platforms"], published)], entities).startswith(opening)
+
+
+def test_a_target_for_a_year_still_to_come_is_not_a_figure_reached(entities):
+    reached = "Riot reported self-mining hashrate reaching 45.7 EH/s in November 2025."
+    refused = answer_one("what's riot's hashrate target for 2027", reached, "2025-12-15", ("Riot Platforms",))
+    assert refused.startswith("The indexed news does not answer this") and "no target for 2027" in refused
+    aimed = "Riot aims to reach 80 EH/s by the end of 2027, up from 45.7 EH/s in November 2025."
+    assert "80 EH/s" in answer_one("what's riot's hashrate target for 2027", aimed, "2025-12-15", ("Riot Platforms",))
+
+
+def test_a_name_typed_in_lower_case_must_be_in_the_passages_about_the_company(entities):
+    riot = passage(
+        "Riot signed a 10-year hosting contract worth about $3 billion.", "riot", ["Riot Platforms"], "2025-11-03"
+    )
+    other = passage("IREN signed a contract with Microsoft worth $9.7 billion.", "iren", [], "2025-11-03")
+    refused = answer("how much is the microsoft deal with riot worth", [riot, other], entities)
+    assert "mentions Microsoft" in refused
+    assert "$3 billion" in answer("how much is the hosting deal with riot worth", [riot, other], entities)
+
+
+def test_only_a_word_the_articles_write_as_a_name_of_its_own_is_capitalized():
+    from app.answer.grounded import _proper_cased
+
+    said = [passage("Galaxy named Macquarie Bank as lender, and signed with Microsoft.", "g", [], "2025-08-15")]
+    known = Entities.from_metadata(META, [p.text for p in said])
+    assert _proper_cased("did microsoft lend to the bank", said, known) == "did Microsoft lend to the bank"
+
+
+def test_an_interest_rate_is_not_a_hash_rate(entities):
+    text = "The average operating hash rate rose 3% month on month to 32.2 EH/s at Riot."
+    found = answer_one("what interest rate is riot paying on its loan", text, "2025-10-03", ("Riot Platforms",))
+    assert found.startswith("The indexed news does not answer this")
+
+
+def test_what_a_sum_is_for_is_answered_by_its_purpose_not_its_amount(entities):
+    text = "Riot raised $500 million in convertible notes. Riot will use the proceeds to fund its Corsicana build-out."
+    found = answer_one("what will riot use the money for", text, "2025-11-12", ("Riot Platforms",))
+    assert not found.startswith("Riot Platforms: $500 million")
+
+
+def test_what_a_company_announced_in_a_month_is_told_by_that_month_s_report(entities):
+    later = passage(
+        "Riot announced on February 6, 2026 that it will rename itself.", "feb", ["Riot Platforms"], "2026-02-06"
+    )
+    month = passage(
+        "Riot said it bought land at Rockdale and signed a lease with AMD.", "jan", ["Riot Platforms"], "2026-01-16"
+    )
+    assert answer("what did riot announce in january 2026", [later, month], entities).startswith("Riot said it bought")

@@ -1101,3 +1101,54 @@ def test_why_alone_asks_why_the_last_question_s_act_was_done(entities, why):
     assert resolve_followup(why, turns, entities) == "Why did riot sell its bitcoin?"
     asked = [Turn("user", "how much did riot sell?"), Turn("assistant", "1,818 BTC.")]
     assert not resolve_followup(why, asked, entities).startswith("Why did")  # no act to ask the reason of
+
+
+@pytest.mark.parametrize(
+    ("question", "main"),
+    [
+        ("what price did bitdeer sell its btc at on average", Unit.PRICE),  # a price per coin
+        ("how big is google's stake in cipher", Unit.PERCENT),  # a share of the company
+        ("iren's microsoft deal vs its nvidia deal, how much each", Unit.USD),  # a deal is worth dollars
+        ("how much is EWCL investing in cango", Unit.USD),
+        ("which lease is longer, cipher's aws one or applied digital's coreweave one", Unit.YEARS),
+    ],
+)
+def test_what_a_stranger_s_words_ask_for(question, main):
+    assert expected_kinds(question)[:1] == (main,)
+
+
+def test_a_business_sold_has_no_price_per_unit():
+    assert Unit.PRICE not in expected_kinds("what price did bit digital get when it sold the mining business?")
+
+
+def test_what_a_sale_of_coins_the_question_counts_brought_in_is_its_proceeds():
+    assert asks_proceeds("how much did bit digital get for its 280 btc")
+    assert asks_proceeds("what did they get for the remaining 280 bitcoin")
+
+
+def test_how_much_land_asks_acres_not_coins(entities):
+    question = "how much land did riot buy at rockdale"
+    analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+    assert analysis.counted == "acr" and Unit.BTC not in analysis.expects  # the stem of "acres"
+
+
+def test_money_put_into_a_company_is_an_investment(entities):
+    for question in ("how much is EWCL putting into cango", "who's putting money into cango"):
+        analysis = analyse(question, entities, parse_time_frame(question, date(2026, 6, 1)))
+        assert "investing in" in analysis.unnamed
+    kept = "when will the gpus be put into service at the site"
+    assert "investing" not in analyse(kept, entities, parse_time_frame(kept, date(2026, 6, 1))).unnamed
+
+
+def test_what_is_left_after_a_sale_of_coins_is_the_coins_held(entities):
+    turns = [Turn("user", "how much btc did cango sell in february 2026"), Turn("assistant", "Cango sold 4,451 BTC.")]
+    resolved = resolve_followup("how much do they have left?", turns, entities)
+    analysis = analyse(resolved, entities, parse_time_frame(resolved, date(2026, 6, 1)))
+    assert analysis.expects[:1] == (Unit.BTC,) and analysis.measure == "held"
+
+
+def test_it_in_capitals_is_information_technology_not_the_company(entities):
+    question = "IREN: how many MW is the nvidia deal using, and how much critical IT load is childress being built for?"
+    sides = sides_of(question, entities)
+    assert len(sides) == 2 and "critical IT load" in sides[1].question
+    assert expected_kinds(sides[1].question)[:1] == (Unit.MW,)
