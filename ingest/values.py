@@ -35,7 +35,8 @@ WORD_NUMBERS = {
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\d)"  # "4,451", "1,025.69", "0.1235"; no trailing comma
 SCALE_WORDS = r"(?:thousand|million|billion|trillion|bn|mn|[mbk])\b"
 PER = (
-    r"(?:\s*(?:per|a|each|/)\s*(?P<per>share|bitcoin|btc|coin|unit|warrant|mwh|kwh|megawatt-hour|megawatt(?!-hour)|mw(?!h)"
+    # 'per Core Scientific share': the company named between
+    r"(?:\s*(?:per|a|each|/)\s*(?:(?-i:[A-Z][\w&.-]*)\s+){0,3}?(?P<per>share|bitcoin|btc|coin|unit|warrant|mwh|kwh|megawatt-hour|megawatt(?!-hour)|mw(?!h)"
     r"|exahash|eh/s|terahash|th/s|th)\b|\s+(?:each|apiece)\b)"  # 'shares repurchased at $15.03 each'
 )
 

@@ -104,6 +104,7 @@ CONCEPT_WORDS = (
     "done complete completed completion finish finished finishing",
     "bring brings bringing brought generate generates generated generating",  # what a deal brings in, it generates
     "option options refusal dibs further additional another extra",  # room to grow a deal
+    "use uses used using spend spends spent spending earmark earmarked",  # what money went to
     "entire entirety whole",  # 'dump its whole stack': 'sold its entire bitcoin treasury'
     "quit quitting exit exiting leave leaving wind abandon abandoned abandoning stop stopped stopping halt halted cease",
 )

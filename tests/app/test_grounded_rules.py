@@ -1843,3 +1843,12 @@ def test_what_a_company_announced_in_a_month_is_told_by_that_month_s_report(enti
         "Riot said it bought land at Rockdale and signed a lease with AMD.", "jan", ["Riot Platforms"], "2026-01-16"
     )
     assert answer("what did riot announce in january 2026", [later, month], entities).startswith("Riot said it bought")
+
+
+def test_what_money_was_used_for_is_said_with_used(entities):
+    text = (
+        "Between March 4 and March 25, 2026, Riot sold 15,133 bitcoin, raising more than $1 billion. "
+        "Riot used the money to repay $1 billion of convertible bonds."
+    )
+    found = answer_one("what did riot use the money for", text, "2026-04-03", ("Riot Platforms",))
+    assert found.startswith("Riot used the money to repay")

@@ -1152,3 +1152,10 @@ def test_it_in_capitals_is_information_technology_not_the_company(entities):
     sides = sides_of(question, entities)
     assert len(sides) == 2 and "critical IT load" in sides[1].question
     assert expected_kinds(sides[1].question)[:1] == (Unit.MW,)
+
+
+def test_what_a_thing_takes_up_is_no_room_to_grow(entities):
+    question = "how many megawatts does it take up"
+    assert "(option)" not in analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).unnamed
+    more = "can they scale it up"
+    assert "(option)" in analyse(more, entities, parse_time_frame(more, date(2026, 6, 1))).unnamed

@@ -28,6 +28,11 @@ from ingest.values import Unit, values_in
         ),
         ("it reported corporate bitcoin holdings of zero", [(Unit.BTC, 0.0, "zero")]),
         ("shares repurchased at $15.03 each", [(Unit.PRICE, 15.03, "$15.03 each")]),
+        (  # the company named between 'per' and 'share'
+            "worth about $20.40 per Core Scientific share",
+            [(Unit.PRICE, 20.40, "$20.40 per Core Scientific share")],
+        ),
+        ("raised $50 million a year", [(Unit.USD, 50e6, "$50 million")]),  # no unit after it: a sum, no price
         ("racks drawing up to 190 kW each", [(Unit.MW, 0.19, "190 kW")]),
         ("power cost 4.2 cents per kWh", [(Unit.PRICE, 0.042, "4.2 cents per kWh")]),
         ("the total includes 3,300 restricted bitcoin", [(Unit.BTC, 3300.0, "3,300 restricted bitcoin")]),
