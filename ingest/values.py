@@ -97,6 +97,7 @@ MEASURE_WORD = re.compile(rf"\b({MEASURE_WORDS_RE})\b(?!\s+up\b)", re.I)  # not 
 MEASURE_WINDOW = 60
 MW_PER = {"g": 1000, "k": 0.001}  # megawatts in a gigawatt, a kilowatt
 ZERO_HOLDING = re.compile(r"\b(?:holdings?\s+of|hold|holds|held|to)\s+(?P<z>zero(?:\s+(?:bitcoin|BTC))?)\b", re.I)
+ZERO_RATE = re.compile(r"\b(?P<z>zero[- ](?:coupon|interest))\b", re.I)  # 'zero-coupon notes': a rate of 0%
 YEAR_OR_DAY = re.compile(r"^(?:19|20)\d\d$")
 MONTH_BEFORE = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$")
 
@@ -162,6 +163,9 @@ def _values(text: str) -> tuple[Value, ...]:
     for match in ZERO_HOLDING.finditer(text):  # 'reported holdings of zero': a holding of 0 BTC, said in words
         start, end = match.span("z")
         found.append(Value(Unit.BTC, 0.0, match.group("z"), "zero", start, end, "", "held"))
+    for match in ZERO_RATE.finditer(text):
+        start, end = match.span("z")
+        found.append(Value(Unit.PERCENT, 0.0, match.group("z"), "zero", start, end, "", ""))
     return tuple(sorted(found, key=lambda v: v.start))
 
 

@@ -167,6 +167,7 @@ RUNNING_TOTAL = re.compile(
 )
 OF_WHICH = re.compile(r"\bof which\b", re.I)  # 'a total capacity of 25 MW, of which 20 MW ...' states a part too
 RATE_ASKED = re.compile(r"\b(?:interest|coupon)\b|\byield\b", re.I)
+RATE_WORDS = re.compile(r"\b(?:interest|coupons?|yield\w*|rates?|apr|sofr|basis points|bps|spread|margin|zero)\b", re.I)
 YEAR_FIGURE = re.compile(
     r"\b(?:for|over|during|in) the (?:full |whole |calendar |fiscal )?year\b|\bfull[- ]year\b|\bannual(?:ly)?\b|"
     r"\b(?:for|in|during) (?:calendar |fiscal )?(?:19|20)\d\d\b(?!\s*(?:-|–|to)\s*\w)",
@@ -1594,6 +1595,7 @@ def _holds_kind(
     if analysis is None or not analysis.expects:
         return False
     kind = analysis.expects[0]
+    rate_asked = kind is Unit.PERCENT and bool(RATE_ASKED.search(context.asked))  # an interest rate, a coupon
 
     def says_asked(text: str) -> bool:
         return bool(_expand(set(tokenize(text))) & predicate)
@@ -1602,6 +1604,8 @@ def _holds_kind(
         if not predicate:
             return True
         near = HASH_RATE.sub("hashrate", _near_text(sentence, said))  # a hash rate's 'rate' is no rate asked
+        if rate_asked and isinstance(said, Value):  # 'what interest does the facility charge': not 'credits fell 91%'
+            return bool(RATE_WORDS.search(near))
         return says_asked(context.entities.without_names(near))
 
     if kind is Unit.COUNT and analysis.counted:  # '89,242 miners' for 'how many miners': the number by the word
@@ -1628,7 +1632,7 @@ def _holds_kind(
                     kind is Unit.PRICE and v.unit is Unit.USD and _priced(sentence, v, analysis.coin_cost)
                 )  # "November's $96,560"
             )
-            and (kind is not Unit.PRICE or _per_asked(v, context.asked))
+            and (kind is not Unit.PRICE or _per_asked(v, context.asked, analysis.coin_cost))
             and (not analysis.measure or v.measure in ("", analysis.measure) or _sale_raised(analysis, sentence, v))
             and not _shares_sold(analysis, sentence, v)
             and (not strict or near_asked(v))
@@ -1683,9 +1687,11 @@ POWER_PRICE = re.compile(
 ENERGY_UNITS = frozenset({"kwh", "mwh", "megawatt-hour"})
 
 
-def _per_asked(value: Value, asked: str) -> bool:
+def _per_asked(value: Value, asked: str, coin_cost: bool = False) -> bool:
     if POWER_PRICE.search(asked):
         return value.per.lower() in ENERGY_UNITS
+    if coin_cost:  # 'cost to mine a bitcoin': a cost per coin, not '$10 million per MW' of build cost
+        return value.per.lower() in ("", "bitcoin", "btc", "coin")
     pattern = PER_UNIT_WORDS.get(value.per.lower())
     return pattern is None or bool(re.search(pattern, asked, re.I))
 

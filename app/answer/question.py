@@ -25,7 +25,7 @@ EXPECTS: tuple[tuple[str, re.Pattern], ...] = (
         Unit.PRICE,
         re.compile(
             r"\bper (share|bitcoin|btc|coin|mw|megawatt)\b|\b(share|exercise|buyback|repurchase|conversion|strike|"
-            r"average sale|sale|selling) price\b|\bat what price\b|\b(power|energy|electricity) (cost|price|rate)s?\b|"
+            r"average sale|sale|selling) price\b|\bat what price\b|\b(power|energy|electricity) (cost|price|rate)s?\b|\bpay(?:s|ing)? for (?:power|energy|electricity)\b|"
             r"\b(?:average|avg|mean) (?:net )?price\b|"  # 'what avg price did btdr get': a price per coin
             r"\bwhat (?:\w+ )?price (?:did|does|do|was|were|is|are|has|had)\b"  # 'what price did it sell its btc at'
             r"(?=[^?]*\b(?:btc|bitcoins?|coins?|shares?|each|per|on average)\b)|"

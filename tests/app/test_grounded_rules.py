@@ -1852,3 +1852,21 @@ def test_what_money_was_used_for_is_said_with_used(entities):
     )
     found = answer_one("what did riot use the money for", text, "2026-04-03", ("Riot Platforms",))
     assert found.startswith("Riot used the money to repay")
+
+
+def test_an_interest_rate_asked_is_a_percentage_said_beside_a_rate_word(entities):
+    text = "Riot's power credits fell 91% in September. Riot extended its $200 million credit facility with Coinbase."
+    found = answer_one(
+        "what interest does the coinbase credit facility charge riot", text, "2025-10-03", ("Riot Platforms",)
+    )
+    assert found.startswith("The indexed news does not answer this")
+    zero = "The zero-coupon notes mature in 2032 and convert at a 27.5% premium to Riot's close."
+    assert answer_one("what's the coupon on riot's notes", zero, "2025-11-12", ("Riot Platforms",)).startswith(
+        "Riot Platforms: zero-coupon"
+    )
+
+
+def test_a_cost_per_coin_is_not_a_cost_per_megawatt(entities):
+    text = "Riot put the total project cost at $8 million to $10 million per MW of critical IT load."
+    found = answer_one("what's riot's cost to mine a bitcoin", text, "2025-08-14", ("Riot Platforms",))
+    assert found.startswith("The indexed news does not answer this")

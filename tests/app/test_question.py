@@ -1159,3 +1159,7 @@ def test_what_a_thing_takes_up_is_no_room_to_grow(entities):
     assert "(option)" not in analyse(question, entities, parse_time_frame(question, date(2026, 6, 1))).unnamed
     more = "can they scale it up"
     assert "(option)" in analyse(more, entities, parse_time_frame(more, date(2026, 6, 1))).unnamed
+
+
+def test_what_a_miner_pays_for_power_is_a_price():
+    assert expected_kinds("how much is riot paying for electricity at rockdale")[:1] == (Unit.PRICE,)

@@ -33,6 +33,7 @@ from ingest.values import Unit, values_in
             [(Unit.PRICE, 20.40, "$20.40 per Core Scientific share")],
         ),
         ("raised $50 million a year", [(Unit.USD, 50e6, "$50 million")]),  # no unit after it: a sum, no price
+        ("the zero-coupon notes mature in 2032", [(Unit.PERCENT, 0.0, "zero-coupon")]),  # a rate of 0%, said in words
         ("racks drawing up to 190 kW each", [(Unit.MW, 0.19, "190 kW")]),
         ("power cost 4.2 cents per kWh", [(Unit.PRICE, 0.042, "4.2 cents per kWh")]),
         ("the total includes 3,300 restricted bitcoin", [(Unit.BTC, 3300.0, "3,300 restricted bitcoin")]),
