@@ -60,6 +60,7 @@ def test_roles_come_from_what_the_question_asks():
     assert "tenant" in roles_asked("who is leasing the campus?")
     assert "chief financial officer" in roles_asked("who is the CFO?")
     assert "guarantor" in roles_asked("who backstops the lease?")
+    assert "investment from" in roles_asked("who's investing in cango?")  # 'an equity investment from EWCL'
     assert "credit facility" in roles_asked("who is riot's lender?")
     assert "supplies" in roles_asked("who supplies the powered shell?")
     assert roles_asked("how much did it sell?") == ()

@@ -1141,7 +1141,12 @@ def test_money_put_into_a_company_is_an_investment(entities):
 
 
 def test_what_is_left_after_a_sale_of_coins_is_the_coins_held(entities):
-    turns = [Turn("user", "how much btc did cango sell in february 2026"), Turn("assistant", "Cango sold 4,451 BTC.")]
+    turns = [
+        Turn("user", "how much btc did cango sell in february 2026"),
+        Turn("assistant", "Cango sold 4,451 BTC."),
+        Turn("user", "what did they do with the cash?"),
+        Turn("assistant", "Cango used the $305 million to repay a loan."),
+    ]
     resolved = resolve_followup("how much do they have left?", turns, entities)
     analysis = analyse(resolved, entities, parse_time_frame(resolved, date(2026, 6, 1)))
     assert analysis.expects[:1] == (Unit.BTC,) and analysis.measure == "held"
