@@ -1429,9 +1429,13 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
     """'Who is the tenant at Beacon Point?' when the article most about it says 'The tenant has not been named':
     the news says it does not know, whatever name another deal's sentence gives."""
     analysis = found.context.analysis
-    if analysis is None or analysis.listing or analysis.expects[:1] not in ((PERSON,), (ORG,)) or not analysis.roles:
+    if analysis is None or analysis.listing or analysis.expects[:1] not in ((PERSON,), (ORG,)):
         return ""  # a listing ('who has signed 15-year leases?') lists those named
-    roles = set(asked_roles(analysis))
+    # the role words asked, and the party the question names by its role ('which hyperscaler is the tenant')
+    nouns = {m.group(1).lower() for m in ROLE_NOUN.finditer(found.context.unnamed)}
+    roles = set(asked_roles(analysis)) | nouns
+    if not roles:
+        return ""
 
     def names_role(text: str) -> bool:
         return bool(roles & set(re.findall(r"[a-z]+", text.lower())))
@@ -1454,8 +1458,41 @@ def name_withheld(answerer: GroundedAnswerer, found: Sentences) -> str:
             continue
         of_it = bool(numbered) and _which_number(passage, candidate, numbered) == "asked"  # '... an unnamed
         # hyperscaler at its Polaris Forge 2 campus': the party of the numbered thing's lease is not named
-        if of_it or names_role(candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 20]):
+        if of_it or names_role(candidate.sentence[max(0, withheld.start() - 40) : withheld.end() + 45]):
             return f'The news does not name it. It reports: "{candidate.sentence}"'
+    return _described_only(found, nouns)
+
+
+# a party the question asks for by its role ('the infrastructure provider funding ...'), and how a sentence may
+# describe one without naming it ('with a publicly traded U.S. infrastructure provider')
+ROLE_NOUN = re.compile(
+    r"\b(provider|hyperscaler|tenant|customer|client|lender|buyer|acquirer|investor|backer|partner|supplier|vendor|"
+    r"contractor|developer|operator|utility)s?\b",
+    re.I,
+)
+DESCRIBED_PARTY = r"\b(?:a|an)\s+(?:[\w.'’-]+\s+){{0,5}}?{noun}s?\b(?!\s*,?\s*(?:named\s+|called\s+)?[A-Z])"
+
+
+def _described_only(found: Sentences, nouns: set[str]) -> str:
+    """'Which company is the infrastructure provider funding the conversion?' when a sentence on it only says 'a
+    publicly traded U.S. infrastructure provider' and no sentence names a party in that role: not named."""
+    pool = [c for c in found.about[:8] if c.on_topic]
+    if not nouns or not pool or any(c.features.get("role") for c in pool):
+        return ""
+    for candidate in pool[:3]:
+        for noun in sorted(nouns):
+            match = re.search(DESCRIBED_PARTY.format(noun=noun), candidate.sentence)
+            if match:
+                return f'The news does not name it; it reports "{match.group(0)}": "{candidate.sentence}"'
+    return ""
+    nouns = {m.group(1).lower() for m in ROLE_NOUN.finditer(found.context.unnamed)}
+    pool = [c for c in found.about[:8] if c.on_topic]
+    if not nouns or not pool or any(c.features.get("role") for c in pool):
+        return ""
+    for candidate in pool[:3]:
+        for match in DESCRIBED_PARTY.finditer(candidate.sentence):
+            if match.group("noun").lower() in nouns:
+                return f'The news does not name it; it reports "{match.group(0)}": "{candidate.sentence}"'
     return ""
 
 

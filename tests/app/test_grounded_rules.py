@@ -1889,3 +1889,15 @@ def test_net_proceeds_are_of_a_sale(entities):
     text = "Riot sold 1,818 BTC in December. Net proceeds came to about $161.6 million, or $88,870 per bitcoin."
     found = answer_one("what did riot get per bitcoin in the december sale", text, "2026-01-08", ("Riot Platforms",))
     assert found.startswith("Riot Platforms: $88,870 per bitcoin")
+
+
+def test_a_party_described_but_not_named_is_not_named(entities):
+    text = (
+        "To fund the conversion, Riot signed a US$128 million agreement with a publicly traded U.S. infrastructure "
+        "provider, which will supply the GPUs. The Riot site will be fully converted by December 2026."
+    )
+    asked = "which company is the infrastructure provider funding riot's conversion"
+    found = answer_one(asked, text, "2025-11-13", ("Riot Platforms",))
+    assert found.startswith("The indexed news does not answer this. The news does not name it")
+    named = text.replace("a publicly traded U.S. infrastructure provider", "the infrastructure provider Equinix")
+    assert "Equinix" in answer_one(asked, named, "2025-11-13", ("Riot Platforms",)).split(".")[0]
