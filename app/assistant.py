@@ -432,16 +432,19 @@ class Assistant:
         if analysis is None or len(analysis.sides) < 2 or not writer.decomposes:
             return None
         drafts = []
+        # 'backstop at Lake Mariner vs at Barber Lake, which is bigger', 'which lease is longer, ...': each side is
+        # asked the amount the comparison weighs (not 'who had the bigger stack': a name)
+        compares = bool(COMPARE.search(analysis.asked))
+        amounts = tuple(kind for kind in analysis.expects if isinstance(kind, Unit)) if compares else ()
         for side in analysis.sides:
             sub = self.retrieve(side.question, k, user_filters, {}, prepared.context.given)
             asks = sub.context.analysis
-            amounts = tuple(kind for kind in analysis.expects if isinstance(kind, Unit))  # not 'who had the bigger'
-            if asks is not None and COMPARE.search(analysis.asked) and not asks.expects and amounts:
-                # 'backstop at Lake Mariner vs at Barber Lake, which is bigger', 'which lease is longer, ...': each
-                # side is asked the amount the comparison weighs
-                asks = sub.context.analysis = replace(asks, expects=amounts)
-            if asks is not None and analysis.wants_value and not asks.wants_value and COMPARE.search(analysis.asked):
-                sub.context.analysis = replace(asks, wants_value=True)
+            if asks is not None and compares:
+                sub.context.analysis = replace(
+                    asks,
+                    expects=asks.expects or amounts,
+                    wants_value=asks.wants_value or analysis.wants_value,
+                )
             # the whole question's passages too (its side's company's): its words can find what the clause's miss
             have = {p.chunk_id for p in sub.passages}  # the same chunk, scored by the other search, is not another
             sub.passages.extend(

@@ -1173,12 +1173,15 @@ def value_missing(answerer: GroundedAnswerer, found: Sentences) -> str:
         return (
             f"The passages give a {UNIT_NAMES.get(analysis.expects[0], 'figure')} only for other periods than {asked}."
         )
-    told_before = frame.start is not None and all(
-        (found.passages[c.passage_index].published or "9")[:10] < frame.start.isoformat() for c in typed
-    )
-    if frame.ahead and typed and told_before and not any(TARGETED.search(c.sentence) for c in typed):
-        # 'what's its hashrate target for 2027', asked of reports from before 2027: a figure reached is not the
-        # figure aimed at
+    if (
+        frame.ahead
+        and frame.start is not None
+        and typed
+        and all((found.passages[c.passage_index].published or "9")[:10] < frame.start.isoformat() for c in typed)
+        and not any(TARGETED.search(c.sentence) for c in typed)
+    ):
+        # 'what's its hashrate target for 2027', asked of reports all from before 2027: a figure reached is not
+        # the figure aimed at
         return f"The passages give no target for {asked}, only figures reported."
     if analysis.wants_value and not any(NUMBER.search(c.sentence) or _figure_beside(found, c) for c in pool[:10]):
         return "The closest passages give no figure for it."
@@ -1479,19 +1482,11 @@ def _described_only(found: Sentences, nouns: set[str]) -> str:
     pool = [c for c in found.about[:8] if c.on_topic]
     if not nouns or not pool or any(c.features.get("role") for c in pool):
         return ""
+    described = [re.compile(DESCRIBED_PARTY.format(noun=noun)) for noun in sorted(nouns)]
     for candidate in pool[:3]:
-        for noun in sorted(nouns):
-            match = re.search(DESCRIBED_PARTY.format(noun=noun), candidate.sentence)
+        for pattern in described:
+            match = pattern.search(candidate.sentence)
             if match:
-                return f'The news does not name it; it reports "{match.group(0)}": "{candidate.sentence}"'
-    return ""
-    nouns = {m.group(1).lower() for m in ROLE_NOUN.finditer(found.context.unnamed)}
-    pool = [c for c in found.about[:8] if c.on_topic]
-    if not nouns or not pool or any(c.features.get("role") for c in pool):
-        return ""
-    for candidate in pool[:3]:
-        for match in DESCRIBED_PARTY.finditer(candidate.sentence):
-            if match.group("noun").lower() in nouns:
                 return f'The news does not name it; it reports "{match.group(0)}": "{candidate.sentence}"'
     return ""
 
@@ -1580,8 +1575,11 @@ def _of_kind(context: Context, pool: list[Candidate], passages: list[Passage]) -
                 c
                 for c in pool
                 if c.features["period"]
-                or (start and start <= (passages[c.passage_index].published or "")[:10] <= end)
-                and not c.features["other_period"]
+                or (
+                    start
+                    and start <= (passages[c.passage_index].published or "")[:10] <= end
+                    and not c.features["other_period"]
+                )
             ]
             if narrower:
                 return narrower

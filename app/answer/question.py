@@ -615,6 +615,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     scene_free = SCENE.sub(" ", unnamed)  # what is asked, without the scene a clause sets
     own_measures = head_measures(scene_free)  # the measures the question's own words name
     asking = _past_scene(unnamed) or unnamed  # 'When the deal first dropped, how big a stake ...': not a date
+    own_kinds = expected_kinds(asking)  # the kinds the question's own words ask
     analysis = Analysis(
         question=question,
         companies=companies,
@@ -622,7 +623,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
         frame=frame,
         # 'what was it at the end of feb?' (re: BTC), 'how much did they have back in november?' (re: hold btc)
         expects=_name_asked(unnamed)
-        or expected_kinds(asking)
+        or own_kinds
         or expected_kinds(topic, False)
         or expected_kinds(f"{asking} {topic}", False),
         wants_value=bool(VALUE_ASKED.search(unnamed)),
@@ -656,12 +657,7 @@ def analyse(question: str, entities: Entities, frame: TimeFrame, fits: Fits | No
     if analysis.listing and analysis.expects[:1] == (ORG,) and len(analysis.expects) > 1:
         analysis.expects = analysis.expects[1:]  # 'who posted a net loss, and how big': each line's label is the who
     have = HAVE.search(scene_free) and not PUT_TO_WORK.search(unnamed)
-    if (
-        not own_measures
-        and LEFT.search(scene_free)
-        and not expected_kinds(asking)
-        and COIN_TOPIC & set(measures_in(topic))
-    ):
+    if not own_measures and LEFT.search(scene_free) and not own_kinds and COIN_TOPIC & set(measures_in(topic)):
         analysis.expects = (Unit.BTC,)  # 'how much do they have left' after a sale of coins: the coins still held
     # 'how much BTC does Cango have left': coins a company has are its holdings, also after a question about a
     # sale ('did bitdeer sell its bitcoin?' 'how much did it have a week before?'): its own words ask no sale
